@@ -1,0 +1,32 @@
+# Every target sets up .venv on its own: a fresh clone needs nothing installed by hand.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ON_PI := $(shell grep -qs 'Raspberry Pi' /proc/device-tree/model && echo yes)
+
+.PHONY: run test demo bench lint clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+ifeq ($(ON_PI),yes)
+	$(VENV)/bin/unslump run
+else
+	$(VENV)/bin/unslump run --simulate
+endif
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+demo: $(STAMP)
+	@echo "make demo: not yet (arrives with the guided stretch issue)"
+
+bench: $(STAMP)
+	@echo "make bench: not yet (arrives with the performance issue)"
+
+clean:
+	rm -rf $(VENV) build *.egg-info

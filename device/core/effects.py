@@ -1,0 +1,41 @@
+"""What the core asks the outside world to do. The runtime carries each one out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from device.core.records import Record
+from device.core.tones import Tone
+from device.core.views import View
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    """Put this view on the screen (the display skips it if nothing changed)."""
+
+    view: View
+
+
+@dataclass(frozen=True, slots=True)
+class Play:
+    """Play this tone now."""
+
+    tone: Tone
+
+
+@dataclass(frozen=True, slots=True)
+class Log:
+    """Write this row to the break log."""
+
+    record: Record
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    """Switch the panel on or off and set its contrast (0-255), to spare the OLED."""
+
+    on: bool
+    contrast: int = 0xCF
+
+
+Effect = Show | Play | Log | Panel

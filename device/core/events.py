@@ -1,0 +1,46 @@
+"""Inputs to the core, each stamped when it happened.
+
+``at`` is monotonic seconds (for every duration); ``wall`` is the local wall time sampled
+at the same moment (for the calendar only). Both come from the one clock adapter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened at monotonic second ``at`` (wall time ``wall``)."""
+
+    at: float
+    wall: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonDown(Event):
+    """The button went down (pressed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonUp(Event):
+    """The button came up (released)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SeatOccupied(Event):
+    """The seat sensor reports contact (a raw edge, not yet confirmed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SeatVacated(Event):
+    """The seat sensor reports no contact (a raw edge, not yet confirmed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineReached(Event):
+    """The earliest deadline the core asked for has come."""
+
+
+InputEvent = ButtonDown | ButtonUp | SeatOccupied | SeatVacated

@@ -1,0 +1,38 @@
+"""The project's exception tree.
+
+Every error the device can report to its builder derives from :class:`UnslumpError`, and
+each message names the thing to fix (a file and key, a pin, a device node), so that one
+line in the journal is enough to act on.
+"""
+
+
+class UnslumpError(Exception):
+    """Root of every error raised on purpose by Unslump."""
+
+
+class ConfigError(UnslumpError, ValueError):
+    """A config file is unreadable, has an unknown key, or a value out of range."""
+
+
+class ScenarioError(UnslumpError, ValueError):
+    """A scenario file is malformed; the message starts with ``FILE:LINE:``."""
+
+
+class HardwareError(UnslumpError, OSError):
+    """A piece of hardware could not be reached."""
+
+
+class DisplayError(HardwareError):
+    """The OLED could not be opened or stopped answering."""
+
+
+class InputError(HardwareError):
+    """A GPIO pin for the button or the seat sensor could not be claimed."""
+
+
+class AudioError(HardwareError):
+    """No audio device could be opened."""
+
+
+class StoreError(UnslumpError, OSError):
+    """The break log could not be opened or written."""
