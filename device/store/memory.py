@@ -1,0 +1,100 @@
+"""A break log in lists: the store the core and runtime tests run against.
+
+It answers every question the SQLite store answers, through the same stats code, so a
+test that passes here exercises the numbers the device will show. Set :attr:`healthy`
+to False to see how the rest of the device reacts to a failing disk.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from types import TracebackType
+
+from device.core.records import (
+    BoutRecord,
+    BreakRecord,
+    DeviceRecord,
+    ErrorRecord,
+    NoticeRecord,
+    Record,
+    ReminderRecord,
+)
+from device.errors import StoreError
+from device.store import queries
+
+
+class MemoryStore:
+    """Keeps every appended record, in order, in :attr:`records` and per-kind lists."""
+
+    def __init__(self) -> None:
+        self.records: list[Record] = []
+        self.healthy = True
+        self.closed = False
+
+    @classmethod
+    def open(cls) -> MemoryStore:
+        """For symmetry with :meth:`SqliteStore.open`."""
+        return cls()
+
+    def append(self, record: Record) -> None:
+        if self.closed:
+            raise StoreError("memory break log: closed; make a new MemoryStore to append")
+        self.records.append(record)
+
+    @property
+    def bouts(self) -> list[BoutRecord]:
+        return [r for r in self.records if isinstance(r, BoutRecord)]
+
+    @property
+    def breaks(self) -> list[BreakRecord]:
+        return [r for r in self.records if isinstance(r, BreakRecord)]
+
+    @property
+    def reminders(self) -> list[ReminderRecord]:
+        return [r for r in self.records if isinstance(r, ReminderRecord)]
+
+    @property
+    def notices(self) -> list[NoticeRecord]:
+        return [r for r in self.records if isinstance(r, NoticeRecord)]
+
+    @property
+    def device_events(self) -> list[DeviceRecord]:
+        return [r for r in self.records if isinstance(r, DeviceRecord)]
+
+    @property
+    def errors(self) -> list[ErrorRecord]:
+        return [r for r in self.records if isinstance(r, ErrorRecord)]
+
+    def deadline(self) -> float | None:
+        """Nothing to retry: memory never refuses a row."""
+        return None
+
+    def service(self, now: float) -> None:
+        """Nothing to retry."""
+
+    def notice_seen(self) -> bool:
+        return any(isinstance(r, NoticeRecord) for r in self.records)
+
+    def breaks_on(self, day: date) -> int:
+        return queries.count_breaks(day, self.breaks)
+
+    def day_summary(self, day: date) -> queries.DaySummary:
+        return queries.summarize_days([day], queries.LogRows().add(self.records))[0]
+
+    def week_summary(self, last_day: date) -> list[queries.DaySummary]:
+        days = queries.week_ending(last_day)
+        return queries.summarize_days(days, queries.LogRows().add(self.records))
+
+    def close(self) -> None:
+        self.closed = True
+
+    def __enter__(self) -> MemoryStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,158 @@
+"""How each record becomes a table row, and back.
+
+Kept apart from the connection handling so that the mapping can be read in one place and
+the stats queries can turn rows back into the same records the core wrote.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+from device.core.records import (
+    BoutRecord,
+    BreakKind,
+    BreakRecord,
+    DeviceRecord,
+    ErrorRecord,
+    NoticeRecord,
+    Record,
+    ReminderOutcome,
+    ReminderRecord,
+    Variant,
+)
+
+NOTICE_SEEN_KEY = "notice_seen"
+
+# No place on Earth is further than 14 hours from UTC: a local day lies inside its UTC
+# date widened by this much on each side, which lets the day queries use a plain index.
+MAX_OFFSET = timedelta(hours=14)
+
+
+def utc_text(moment: datetime) -> str:
+    """Fixed-width UTC text, so that comparing the text compares the times.
+
+    A naive datetime is taken as system local time (``astimezone`` does that); the core
+    always passes aware ones.
+    """
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def offset_min(moment: datetime) -> int:
+    """The local UTC offset of ``moment`` in whole minutes."""
+    aware = moment if moment.tzinfo is not None else moment.astimezone()
+    return round((aware.utcoffset() or timedelta()).total_seconds() / 60)
+
+
+def from_columns(utc: str, offset: int) -> datetime:
+    """An aware datetime in the local offset the moment was written with."""
+    return datetime.fromisoformat(utc).astimezone(timezone(timedelta(minutes=offset)))
+
+
+def utc_window(first_day: date, last_day: date) -> tuple[str, str]:
+    """UTC text bounds that surely contain every moment whose local date is in the range."""
+    start = datetime.combine(first_day, datetime.min.time(), UTC) - MAX_OFFSET
+    end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), UTC) + MAX_OFFSET
+    return utc_text(start), utc_text(end)
+
+
+def insert_statement(record: Record) -> tuple[str, tuple[Any, ...]]:
+    """The one SQL statement (and its parameters) that stores ``record``."""
+    match record:
+        case BoutRecord(start=start, end=end, seated_s=seated_s):
+            return (
+                "INSERT INTO bouts (start_utc, start_offset_min, end_utc, end_offset_min,"
+                " seated_s) VALUES (?, ?, ?, ?, ?)",
+                (*_when(start), *_when(end), seated_s),
+            )
+        case BreakRecord():
+            return (
+                "INSERT INTO breaks (kind, start_utc, start_offset_min, end_utc,"
+                " end_offset_min, duration_s, completed, variant, repetitions, reached)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    str(record.kind),
+                    *_when(record.start),
+                    *_when(record.end),
+                    record.duration_s,
+                    int(record.completed),
+                    None if record.variant is None else str(record.variant),
+                    record.repetitions,
+                    record.reached,
+                ),
+            )
+        case ReminderRecord(at=at, outcome=outcome, response_s=response_s, chimes=chimes):
+            return (
+                "INSERT INTO reminders (at_utc, at_offset_min, outcome, response_s, chimes)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (*_when(at), str(outcome), response_s, chimes),
+            )
+        case NoticeRecord(at=at):
+            # Only the first showing matters: later ones keep the original date.
+            return (
+                "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                (NOTICE_SEEN_KEY, utc_text(at)),
+            )
+        case DeviceRecord(at=at, what=what, detail=detail):
+            return (
+                "INSERT INTO device_events (at_utc, at_offset_min, what, detail)"
+                " VALUES (?, ?, ?, ?)",
+                (*_when(at), what, detail),
+            )
+        case ErrorRecord(at=at, source=source, message=message):
+            return (
+                "INSERT INTO errors (at_utc, at_offset_min, source, message) VALUES (?, ?, ?, ?)",
+                (*_when(at), source, message),
+            )
+    raise TypeError(f"the break log has no table for {type(record).__name__}")
+
+
+def bout_from_row(row: sqlite3.Row) -> BoutRecord:
+    return BoutRecord(
+        start=from_columns(row["start_utc"], row["start_offset_min"]),
+        end=from_columns(row["end_utc"], row["end_offset_min"]),
+        seated_s=row["seated_s"],
+    )
+
+
+def break_from_row(row: sqlite3.Row) -> BreakRecord:
+    return BreakRecord(
+        kind=BreakKind(row["kind"]),
+        start=from_columns(row["start_utc"], row["start_offset_min"]),
+        end=from_columns(row["end_utc"], row["end_offset_min"]),
+        duration_s=row["duration_s"],
+        completed=bool(row["completed"]),
+        variant=None if row["variant"] is None else Variant(row["variant"]),
+        repetitions=row["repetitions"],
+        reached=row["reached"],
+    )
+
+
+def reminder_from_row(row: sqlite3.Row) -> ReminderRecord:
+    return ReminderRecord(
+        at=from_columns(row["at_utc"], row["at_offset_min"]),
+        outcome=ReminderOutcome(row["outcome"]),
+        response_s=row["response_s"],
+        chimes=row["chimes"],
+    )
+
+
+def device_event_from_row(row: sqlite3.Row) -> DeviceRecord:
+    return DeviceRecord(
+        at=from_columns(row["at_utc"], row["at_offset_min"]),
+        what=row["what"],
+        detail=row["detail"],
+    )
+
+
+def error_from_row(row: sqlite3.Row) -> ErrorRecord:
+    return ErrorRecord(
+        at=from_columns(row["at_utc"], row["at_offset_min"]),
+        source=row["source"],
+        message=row["message"],
+    )
+
+
+def _when(moment: datetime) -> tuple[str, int]:
+    return utc_text(moment), offset_min(moment)

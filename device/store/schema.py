@@ -1,0 +1,142 @@
+"""The break log's schema as a list of forward migrations.
+
+The version lives in ``PRAGMA user_version`` (in the database header, so it changes in the
+same transaction as the tables it describes). A device that was unplugged halfway through
+an upgrade therefore reopens either at the old version or at the new one, never between.
+Steps are only ever appended: a released step is never edited, because databases in the
+field have already run it.
+
+Every wall time is two columns: ``*_utc`` (ISO 8601 text in UTC, fixed width, so text order
+is time order) and ``*_offset_min`` (the local UTC offset of that moment). The day a row
+belongs to is computed in the local time of the moment it happened, which stays right
+after a trip across time zones or a daylight-saving change.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from device.errors import StoreError
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One step from ``version - 1`` to ``version``: statements run in one transaction."""
+
+    version: int
+    purpose: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        version=1,
+        purpose="the first break log",
+        statements=(
+            """CREATE TABLE bouts (
+                id INTEGER PRIMARY KEY,
+                start_utc TEXT NOT NULL,
+                start_offset_min INTEGER NOT NULL,
+                end_utc TEXT NOT NULL,
+                end_offset_min INTEGER NOT NULL,
+                seated_s REAL NOT NULL CHECK (seated_s >= 0)
+            )""",
+            """CREATE TABLE breaks (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('guided', 'natural')),
+                start_utc TEXT NOT NULL,
+                start_offset_min INTEGER NOT NULL,
+                end_utc TEXT NOT NULL,
+                end_offset_min INTEGER NOT NULL,
+                duration_s REAL NOT NULL CHECK (duration_s >= 0),
+                completed INTEGER NOT NULL CHECK (completed IN (0, 1)),
+                variant TEXT CHECK (variant IN ('seated', 'standing')),
+                repetitions INTEGER
+            )""",
+            """CREATE TABLE reminders (
+                id INTEGER PRIMARY KEY,
+                at_utc TEXT NOT NULL,
+                at_offset_min INTEGER NOT NULL,
+                outcome TEXT NOT NULL
+                    CHECK (outcome IN ('stood_up', 'routine', 'snoozed', 'ignored')),
+                response_s REAL,
+                chimes INTEGER NOT NULL DEFAULT 1
+            )""",
+            """CREATE TABLE device_events (
+                id INTEGER PRIMARY KEY,
+                at_utc TEXT NOT NULL,
+                at_offset_min INTEGER NOT NULL,
+                what TEXT NOT NULL,
+                detail TEXT NOT NULL DEFAULT ''
+            )""",
+            """CREATE TABLE errors (
+                id INTEGER PRIMARY KEY,
+                at_utc TEXT NOT NULL,
+                at_offset_min INTEGER NOT NULL,
+                source TEXT NOT NULL,
+                message TEXT NOT NULL
+            )""",
+            """CREATE TABLE meta (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            ) WITHOUT ROWID""",
+        ),
+    ),
+    Migration(
+        version=2,
+        purpose="record how far a stopped routine got; index the day queries",
+        statements=(
+            "ALTER TABLE breaks ADD COLUMN reached TEXT",
+            "CREATE INDEX breaks_by_start ON breaks (start_utc)",
+            "CREATE INDEX bouts_by_start ON bouts (start_utc)",
+            "CREATE INDEX reminders_by_at ON reminders (at_utc)",
+        ),
+    ),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    """The version recorded in the database header (0 for a new, empty file)."""
+    (version,) = connection.execute("PRAGMA user_version").fetchone()
+    return int(version)
+
+
+def migrate(connection: sqlite3.Connection, path: Path, target: int = LATEST_VERSION) -> list[int]:
+    """Run every step above the database's version up to ``target``; return those run.
+
+    ``connection`` must be in autocommit mode (``isolation_level=None``): each step opens
+    its own ``BEGIN IMMEDIATE`` so that it and its version number commit together.
+    Raises :class:`StoreError` for a database written by a newer Unslump, which this one
+    cannot read safely.
+    """
+    current = schema_version(connection)
+    if current > LATEST_VERSION:
+        raise StoreError(
+            f"{path}: break log schema version {current} is newer than this Unslump knows "
+            f"(up to {LATEST_VERSION}); install the newer Unslump again, or move the file "
+            "aside to start a new log"
+        )
+    applied: list[int] = []
+    for step in MIGRATIONS:
+        if current < step.version <= target:
+            _apply(connection, step)
+            applied.append(step.version)
+    return applied
+
+
+def _apply(connection: sqlite3.Connection, step: Migration) -> None:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in step.statements:
+            connection.execute(statement)
+        # PRAGMA takes no parameters; the version is an int from our own table.
+        connection.execute(f"PRAGMA user_version = {int(step.version)}")
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise

@@ -1,0 +1,33 @@
+"""Where the break log goes: systemd's state directory, else the XDG data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from device.store.paths import default_db_path
+
+
+def test_store_paths_systemd_state_directory_wins():
+    env = {"STATE_DIRECTORY": "/var/lib/unslump", "XDG_DATA_HOME": "/x", "HOME": "/home/pi"}
+    assert default_db_path(env) == Path("/var/lib/unslump/unslump.db")
+
+
+def test_store_paths_first_of_several_state_directories():
+    env = {"STATE_DIRECTORY": "/var/lib/unslump:/var/lib/other"}
+    assert default_db_path(env) == Path("/var/lib/unslump/unslump.db")
+
+
+def test_store_paths_xdg_data_home_when_run_by_hand():
+    env = {"XDG_DATA_HOME": "/home/pi/data", "HOME": "/home/pi"}
+    assert default_db_path(env) == Path("/home/pi/data/unslump/unslump.db")
+
+
+def test_store_paths_home_fallback_and_relative_xdg_ignored():
+    assert default_db_path({"HOME": "/home/pi"}) == Path("/home/pi/.local/share/unslump/unslump.db")
+    env = {"XDG_DATA_HOME": "relative/data", "HOME": "/home/pi"}
+    assert default_db_path(env) == Path("/home/pi/.local/share/unslump/unslump.db")
+
+
+def test_store_paths_defaults_to_the_process_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path))
+    assert default_db_path() == tmp_path / "unslump.db"

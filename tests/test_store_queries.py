@@ -1,0 +1,160 @@
+"""Stats queries: a realistic day, a bout across midnight, days without reminders."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from device.clock import FakeClock
+from device.core.records import (
+    BoutRecord,
+    BreakKind,
+    BreakRecord,
+    ReminderOutcome,
+    ReminderRecord,
+    Variant,
+)
+from device.store import queries
+from device.store.sqlite import SqliteStore
+
+LOCAL = timezone(timedelta(hours=1))
+DAY = date(2026, 11, 24)
+NEXT = date(2026, 11, 25)
+
+
+def at(hour: int, minute: int = 0, day: date = DAY) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LOCAL)
+
+
+def bout(start: datetime, end: datetime, seated_s: float | None = None) -> BoutRecord:
+    return BoutRecord(start, end, (end - start).total_seconds() if seated_s is None else seated_s)
+
+
+def brk(kind: BreakKind, start: datetime, minutes: float, completed: bool = True) -> BreakRecord:
+    variant = Variant.STANDING if kind == BreakKind.GUIDED else None
+    end = start + timedelta(minutes=minutes)
+    return BreakRecord(kind, start, end, minutes * 60, completed, variant)
+
+
+A_WORKING_DAY = [
+    bout(at(8, 55), at(9, 47)),  # 52 min
+    ReminderRecord(at(9, 40), ReminderOutcome.STOOD_UP, 20.0),
+    brk(BreakKind.NATURAL, at(9, 47), 5),
+    bout(at(10, 0), at(11, 10)),  # 70 min: the longest
+    ReminderRecord(at(10, 45), ReminderOutcome.SNOOZED),
+    ReminderRecord(at(10, 55), ReminderOutcome.ROUTINE, 50.0, chimes=2),
+    brk(BreakKind.GUIDED, at(11, 10), 6),
+    bout(at(13, 0), at(14, 0)),  # 60 min
+    ReminderRecord(at(13, 45), ReminderOutcome.STOOD_UP, 35.0),
+    brk(BreakKind.GUIDED, at(14, 0), 1.5, completed=False),  # stopped part way
+    brk(BreakKind.NATURAL, at(14, 2), 10),
+    ReminderRecord(at(16, 0), ReminderOutcome.IGNORED, chimes=3),
+    bout(at(23, 30), at(1, 0, NEXT), 5400.0),  # across midnight: 30 min + 60 min
+    brk(BreakKind.NATURAL, at(1, 0, NEXT), 20),
+]
+
+
+@pytest.fixture
+def log(tmp_path: Path) -> Path:
+    path = tmp_path / "unslump.db"
+    with SqliteStore.open(path, clock=FakeClock(wall_start=at(8))) as store:
+        for record in A_WORKING_DAY:
+            store.append(record)
+    return path
+
+
+@pytest.fixture
+def reader(log: Path):
+    """A read-only connection: the queries must not need to write."""
+    connection = sqlite3.connect(f"file:{log}?mode=ro", uri=True)
+    yield connection
+    connection.close()
+
+
+def test_store_queries_day_summary_of_a_working_day(reader):
+    summary = queries.day_summary(reader, DAY)
+    assert summary == {
+        "day": DAY,
+        "breaks_guided": 1,
+        "breaks_natural": 2,
+        "routines_stopped": 1,
+        "reminders": 5,
+        "snoozes": 1,
+        "sitting_s": (52 + 70 + 60 + 30) * 60.0,
+        "longest_sit_s": 70 * 60.0,
+        "bouts": 4,
+        "median_response_s": 35.0,
+    }
+
+
+def test_store_queries_bout_across_midnight_is_split_by_wall_overlap(reader):
+    after = queries.day_summary(reader, NEXT)
+    assert after["bouts"] == 1
+    assert after["sitting_s"] == pytest.approx(3600.0)
+    assert after["longest_sit_s"] == pytest.approx(3600.0)
+    assert after["breaks_natural"] == 1
+    before = queries.day_summary(reader, DAY)
+    assert before["sitting_s"] + after["sitting_s"] == pytest.approx(
+        sum(r.seated_s for r in A_WORKING_DAY if isinstance(r, BoutRecord))
+    )
+
+
+def test_store_queries_seated_time_is_shared_in_proportion_when_the_wall_jumped():
+    # 2 h of wall time but 1 h seated (the wall clock was corrected during the bout):
+    # each day gets its share of the seated hour, never the wall-clock figure.
+    jumped = bout(at(23, 0), at(1, 0, NEXT), 3600.0)
+    assert queries.bout_share_s(jumped, DAY) == pytest.approx(1800.0)
+    assert queries.bout_share_s(jumped, NEXT) == pytest.approx(1800.0)
+    assert queries.bout_share_s(jumped, date(2026, 11, 26)) is None
+    backwards = bout(at(23, 0), at(22, 0), 600.0)  # wall set back by more than the bout
+    assert queries.bout_share_s(backwards, DAY) == 600.0
+
+
+def test_store_queries_median_response_is_none_without_reminders(reader):
+    summary = queries.day_summary(reader, NEXT)
+    assert summary["reminders"] == 0
+    assert summary["median_response_s"] is None
+    empty = queries.day_summary(reader, date(2026, 11, 20))
+    assert empty["bouts"] == 0
+    assert empty["sitting_s"] == 0.0
+    assert empty["median_response_s"] is None
+
+
+def test_store_queries_median_response_is_none_when_no_one_stood_up():
+    rows = queries.LogRows().add([ReminderRecord(at(10), ReminderOutcome.SNOOZED)])
+    [summary] = queries.summarize_days([DAY], rows)
+    assert summary["reminders"] == 1
+    assert summary["median_response_s"] is None
+
+
+def test_store_queries_week_summary_covers_seven_days_oldest_first(reader):
+    week = queries.week_summary(reader, NEXT)
+    assert [d["day"] for d in week] == [NEXT - timedelta(days=n) for n in range(6, -1, -1)]
+    assert [d["bouts"] for d in week] == [0, 0, 0, 0, 0, 4, 1]
+    assert week[-2] == queries.day_summary(reader, DAY)
+
+
+def test_store_queries_breaks_on_agrees_with_day_summary(reader):
+    for day in (DAY, NEXT, date(2026, 11, 23)):
+        summary = queries.day_summary(reader, day)
+        assert (
+            queries.breaks_on(reader, day) == summary["breaks_guided"] + summary["breaks_natural"]
+        )
+
+
+def test_store_queries_day_follows_the_local_offset_of_each_moment(tmp_path):
+    # 23:30 in New York is 04:30 UTC the next day; it still belongs to the 24th there.
+    new_york = timezone(timedelta(hours=-5))
+    late = datetime(2026, 11, 24, 23, 30, tzinfo=new_york)
+    path = tmp_path / "unslump.db"
+    with SqliteStore.open(path, clock=FakeClock(wall_start=late)) as store:
+        store.append(brk(BreakKind.NATURAL, late, 4))
+        store.append(ReminderRecord(late, ReminderOutcome.STOOD_UP, 12.0))
+    with sqlite3.connect(path) as connection:
+        assert queries.day_summary(connection, DAY)["breaks_natural"] == 1
+        assert queries.day_summary(connection, DAY)["median_response_s"] == 12.0
+        assert queries.day_summary(connection, NEXT)["reminders"] == 0
+    connection.close()
