@@ -50,7 +50,8 @@ class FakeClock:
         return self._mono
 
     def wall(self) -> datetime:
-        return self._wall_start + timedelta(seconds=self._mono - self._mono_start) + self._wall_shift
+        elapsed = timedelta(seconds=self._mono - self._mono_start)
+        return self._wall_start + elapsed + self._wall_shift
 
     def advance(self, seconds: float) -> None:
         """Let ``seconds`` pass (never backwards)."""

@@ -1,0 +1,75 @@
+"""The button and the seat sensor, read through gpiozero.
+
+gpiozero callbacks run on gpiozero's own threads (with the mock factory, on the thread
+that drives the pin), so they decide nothing: each stamps an event with the one clock and
+hands it to the loop. The seat's state at start is read from the pin, because gpiozero
+fires no callback for the level a pin already has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gpiozero import Button, DigitalInputDevice, GPIOZeroError
+
+from device.clock import Clock
+from device.config import PinsConfig
+from device.core.events import ButtonDown, ButtonUp, Event, SeatOccupied, SeatVacated
+from device.errors import InputError
+
+EventSink = Callable[[Event], None]
+
+
+class CoreTimedButton(Button):
+    """A gpiozero Button whose hold thread is stopped at once.
+
+    Holds are decided in the core from the press time and a deadline. gpiozero starts a
+    hold thread for every Button regardless, and that thread wakes ten times a second
+    for the life of the device; an idle companion should be asleep.
+    """
+
+    def __init__(self, pin: int, **kwargs: Any) -> None:
+        super().__init__(pin, **kwargs)
+        self._hold_thread.stop()
+
+
+class GpioInputs:
+    """The device's two inputs on gpiozero; events go to ``sink`` stamped by ``clock``."""
+
+    def __init__(self, pins: PinsConfig, clock: Clock, sink: EventSink,
+                 pin_factory: Any = None) -> None:
+        self._clock = clock
+        self._sink = sink
+        self._devices: list[Any] = []
+        button = self._claim(pins.button, "button", CoreTimedButton,
+                             pull_up=True, pin_factory=pin_factory)
+        seat = self._claim(pins.seat, "seat sensor", DigitalInputDevice,
+                           pull_up=pins.seat_active == "low", pin_factory=pin_factory)
+        button.when_pressed = lambda: self._emit(ButtonDown)
+        button.when_released = lambda: self._emit(ButtonUp)
+        seat.when_activated = lambda: self._emit(SeatOccupied)
+        seat.when_deactivated = lambda: self._emit(SeatVacated)
+        self._seat = seat
+
+    def _claim(self, pin: int, role: str, kind: Callable[..., Any], **kwargs: Any) -> Any:
+        try:
+            device = kind(pin, **kwargs)
+        except GPIOZeroError as exc:
+            self.close()
+            raise InputError(f"cannot use BCM {pin} for the {role}: {exc}; check [pins] in "
+                             f"the config and that no other program holds the pin") from exc
+        self._devices.append(device)
+        return device
+
+    def _emit(self, kind: type[Event]) -> None:
+        self._sink(kind(self._clock.monotonic(), self._clock.wall()))
+
+    def seat_occupied(self) -> bool:
+        """The seat sensor's level right now (read at start: no edge announces it)."""
+        return bool(self._seat.is_active)
+
+    def close(self) -> None:
+        """Release both pins; safe to call twice."""
+        while self._devices:
+            self._devices.pop().close()

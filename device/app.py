@@ -1,0 +1,89 @@
+"""Assembling the device: real or simulated parts, one ExitStack, one loop.
+
+Every adapter is opened here and registered for closing in reverse order, so however the
+loop ends (a signal, ``q`` in the simulator, an error) the panel is blanked, the audio
+device released, the pins freed and the log closed last, after the stop is recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import signal
+from contextlib import ExitStack
+from pathlib import Path
+from types import FrameType
+
+from device.adapters.audio import make_audio
+from device.adapters.display import Screen, open_luma_device
+from device.adapters.inputs import GpioInputs
+from device.clock import SystemClock
+from device.config import Config
+from device.render import Renderer
+from device.runtime import QueueItem, Runtime, Stop, Waiter
+from device.store.paths import default_db_path
+from device.store.sqlite import SqliteStore
+
+log = logging.getLogger(__name__)
+
+
+def store_path(config: Config, override: str | None = None) -> Path:
+    """``--db``, else ``[store] path``, else the default place for this user or service."""
+    chosen = override or config.store.path
+    return Path(chosen).expanduser() if chosen else default_db_path()
+
+
+def queue_waiter(events: queue.SimpleQueue) -> Waiter:
+    """The device's wait: block on the event queue until an input or the timeout."""
+
+    def wait(timeout: float | None) -> QueueItem | None:
+        try:
+            return events.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    return wait
+
+
+def stop_on_signals(events: queue.SimpleQueue) -> None:
+    """SIGTERM and SIGINT put a Stop on the queue; the loop ends cleanly on its own thread."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        events.put(Stop(signal.Signals(signum).name))
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, handler)
+
+
+def run_device(config: Config, *, simulate: bool, db: str | None = None) -> str:
+    """Run until stopped; returns why the loop ended."""
+    clock = SystemClock()
+    events: queue.SimpleQueue = queue.SimpleQueue()
+    with ExitStack() as stack:
+        store = SqliteStore.open(store_path(config, db), logger=log, clock=clock)
+        stack.callback(store.close)
+        if simulate:
+            from gpiozero.pins.mock import MockFactory
+
+            from device.simulator import SimulatedPins, open_front_end
+
+            factory = MockFactory()
+            front_end = open_front_end(config, SimulatedPins(config, factory), clock, events)
+            stack.callback(front_end.close)
+            panel, wait, pin_factory = front_end.device, front_end.wait, factory
+        else:
+            panel, wait, pin_factory = open_luma_device(config.display), queue_waiter(events), None
+        inputs = GpioInputs(config.pins, clock, events.put, pin_factory=pin_factory)
+        stack.callback(inputs.close)
+        screen = Screen(panel, Renderer(), persist=config.display.persist)
+        stack.callback(screen.close)
+        audio = make_audio(config.audio.backend, clock, config.audio.volume, log)
+        stack.callback(audio.close)
+        runtime = Runtime(config, clock, screen, audio, store, serviced=[audio, store])
+        stop_on_signals(events)
+        runtime.start(inputs.seat_occupied())
+        log.info("unslump running (%s)", "simulator" if simulate else "device")
+        reason = runtime.run_forever(wait)
+        log.info("stopping: %s", reason)
+        runtime.stop(reason)
+    return reason

@@ -1,0 +1,121 @@
+"""The ``unslump`` command: run the device, play scenarios, show the configuration.
+
+Errors the user can fix (a bad config key, a malformed scenario line) end the command
+with one line naming the file and the fix, and exit status 2; hardware that cannot be
+reached exits with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from device import __version__
+from device.config import Config, find_config, load_config, render_defaults
+from device.errors import ConfigError, ScenarioError, UnslumpError
+
+Handler = Callable[[argparse.Namespace], int]
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def _config_from(args: argparse.Namespace) -> Config:
+    return load_config(find_config(getattr(args, "config", None)))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from device.app import run_device
+
+    run_device(_config_from(args), simulate=args.simulate, db=args.db)
+    return 0
+
+
+def cmd_scenario(args: argparse.Namespace) -> int:
+    from device.scenario.runner import run_script
+    from device.scenario.script import read_script
+    from device.store.sqlite import SqliteStore
+
+    script = read_script(Path(args.file))
+    config = _config_from(args)
+    if args.frames:
+        Path(args.frames).mkdir(parents=True, exist_ok=True)
+    frames = Path(args.frames) if args.frames else None
+    with tempfile.TemporaryDirectory(prefix="unslump-scenario-") as scratch:
+        db = Path(args.db) if args.db else Path(scratch) / "scenario.db"
+        store = SqliteStore.open(db, logger=logging.getLogger("device.store"))
+        try:
+            run_script(script, config, store, sys.stdout, frames)
+        finally:
+            store.close()
+    return 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    if args.defaults:
+        sys.stdout.write(render_defaults())
+        return 0
+    path = find_config(args.config)
+    load_config(path)
+    print(f"{path}: valid" if path else "no config file found; using the built-in defaults")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full command line; every subcommand answers ``--help`` and ``--version``."""
+    version = argparse.ArgumentParser(add_help=False)
+    version.add_argument("--version", action="version", version=f"unslump {__version__}")
+    configured = argparse.ArgumentParser(add_help=False)
+    configured.add_argument("--config", metavar="PATH",
+                            help="config file (default: $UNSLUMP_CONFIG, "
+                                 "/etc/unslump/config.toml, ~/.config/unslump/config.toml)")
+
+    parser = argparse.ArgumentParser(
+        prog="unslump", parents=[version],
+        description="A desk companion that notices long sitting and guides a "
+                    "lower-back stretch.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", parents=[version, configured],
+                              help="run the device (real hardware, or --simulate)")
+    run.add_argument("--simulate", action="store_true",
+                     help="mock pins and the OLED in a window (or the terminal); "
+                          "keys: space = button, s = seat, q = quit")
+    run.add_argument("--db", metavar="PATH", help="break log file (default: see [store] path)")
+    run.set_defaults(handler=cmd_run)
+
+    scenario = commands.add_parser("scenario", parents=[version, configured],
+                                   help="play a scripted session in virtual time")
+    scenario.add_argument("file", metavar="FILE", help="scenario file")
+    scenario.add_argument("--db", metavar="PATH",
+                          help="break log to write (default: a temporary one)")
+    scenario.add_argument("--frames", metavar="DIR",
+                          help="save each distinct screen as a PNG scaled x4")
+    scenario.set_defaults(handler=cmd_scenario)
+
+    config = commands.add_parser("config", parents=[version, configured],
+                                 help="check the config file, or print the defaults")
+    config.add_argument("--defaults", action="store_true",
+                        help="print the full default config with a comment per key")
+    config.set_defaults(handler=cmd_config)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=os.environ.get("UNSLUMP_LOG_LEVEL", "INFO"),
+                        format="%(levelname)s %(name)s: %(message)s")
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except (ConfigError, ScenarioError) as exc:
+        print(f"unslump: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UnslumpError as exc:
+        print(f"unslump: {exc}", file=sys.stderr)
+        return EXIT_FAILED

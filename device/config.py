@@ -1,0 +1,311 @@
+"""One TOML file, validated at load into typed, frozen dataclasses.
+
+Every key has a default, a one-line description and its allowed values next to it, so
+the same declaration validates a file, documents it (``unslump config --defaults``) and
+gives the device its defaults. An unknown key or a bad value stops the load with one
+line naming the file, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from device.errors import ConfigError
+from device.pinmap import default_pins
+
+SYSTEM_CONFIG = Path("/etc/unslump/config.toml")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def key(default: Any, doc: str, *, low: float | None = None, high: float | None = None,
+        choices: tuple[Any, ...] | None = None) -> Any:
+    """Declare a config key: its default, what it means, and what it may be."""
+    meta = {"doc": doc, "low": low, "high": high, "choices": choices}
+    if isinstance(default, list | tuple):
+        return field(default_factory=lambda: tuple(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class PinsConfig:
+    """Where the button and the seat sensor are wired (BCM numbering)."""
+
+    button: int = key(default_pins().button_bcm, "BCM pin of the button (to ground)",
+                      low=0, high=27)
+    seat: int = key(default_pins().seat_bcm, "BCM pin of the seat sensor", low=0, high=27)
+    seat_active: str = key("low", "seat contact pulls the pin 'low' (switch to ground, "
+                           "internal pull-up) or drives it 'high' (pull-down)",
+                           choices=("low", "high"))
+
+
+@dataclass(frozen=True)
+class ButtonConfig:
+    """How the one button is read."""
+
+    hold_s: float = key(2.0, "seconds the button must stay down to count as a hold",
+                        low=0.5, high=10)
+
+
+@dataclass(frozen=True)
+class SeatConfig:
+    """How a raw seat edge becomes sitting or standing."""
+
+    sit_confirm_s: float = key(5.0, "continuous contact before someone counts as seated",
+                               low=0, high=120)
+    stand_confirm_s: float = key(20.0, "continuous absence before the seat counts as vacated",
+                                 low=0, high=600)
+    natural_break_min: float = key(3.0, "an absence this long ends the bout as a natural break",
+                                   low=0.5, high=120)
+
+
+@dataclass(frozen=True)
+class ReminderConfig:
+    """When and how often to remind."""
+
+    remind_after_min: float = key(45.0, "minutes of sitting in a bout before the reminder",
+                                  low=1, high=480)
+    repeat_every_min: float = key(5.0, "minutes between chimes while nobody responds",
+                                  low=1, high=60)
+    max_repeats: int = key(3, "chimes after the first before the reminder goes silent "
+                           "(the screen stays)", low=0, high=10)
+    snooze_min: float = key(10.0, "minutes a hold at the reminder snoozes it", low=1, high=120)
+    max_snoozes: int = key(2, "snoozes in a row before snoozing is used up", low=0, high=10)
+
+
+@dataclass(frozen=True)
+class QuietConfig:
+    """When the device stays silent and does not remind (sitting is still measured)."""
+
+    start: time = key(time(20, 0), "quiet from this local time of day (HH:MM)")
+    end: time = key(time(7, 0), "until this local time of day (HH:MM); equal to start "
+                    "means never quiet")
+    days: tuple[str, ...] = key((), "whole days that stay quiet", choices=WEEKDAYS)
+
+
+@dataclass(frozen=True)
+class ScreenConfig:
+    """Care for the OLED, whose pixels wear with use."""
+
+    off_after_min: float = key(2.0, "switch the panel off after the seat is empty this long",
+                               low=0.5, high=120)
+    dim_after_min: float = key(5.0, "lower the contrast after this long without interaction",
+                               low=0.5, high=120)
+    shift_every_min: float = key(10.0, "move the idle content by a few pixels this often",
+                                 low=1, high=120)
+
+
+@dataclass(frozen=True)
+class RoutineConfig:
+    """The guided seated (or standing) lower-back stretch."""
+
+    variant: str = key("auto", "'auto' picks seated when the seat is occupied, else standing",
+                       choices=("auto", "seated", "standing"))
+    repetitions: int = key(3, "repetitions of the stretch", low=1, high=10)
+    notice_s: float = key(8.0, "how long the safety notice shows before the first routine ever",
+                          low=3, high=30)
+    setup_s: float = key(8.0, "time to take the starting position", low=3, high=30)
+    inhale_s: float = key(4.0, "one in-breath", low=2, high=10)
+    exhale_s: float = key(6.0, "one out-breath (folding, or recommitting)", low=2, high=12)
+    hang_breaths: int = key(2, "slow breaths hanging folded", low=1, high=6)
+    uncurl_s: float = key(12.0, "rolling up from the pelvis, one vertebra at a time",
+                          low=5, high=40)
+    uncurl_ticks: int = key(12, "soft ticks through the uncurl, one per vertebra", low=4,
+                            high=24)
+    rest_s: float = key(5.0, "resting upright between repetitions", low=2, high=20)
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    """The OLED, in luma's own terms (see luma.core.cmdline)."""
+
+    type: str = key("ssd1306", "luma display driver", choices=("ssd1306", "sh1106",
+                                                                 "ssd1309", "ssd1305"))
+    interface: str = key("i2c", "bus the panel is on", choices=("i2c", "spi"))
+    i2c_port: int = key(1, "I2C bus number (/dev/i2c-N)", low=0, high=10)
+    i2c_address: str = key("0x3C", "I2C address of the panel", choices=("0x3C", "0x3D"))
+    width: int = key(128, "panel width in pixels", choices=(128,))
+    height: int = key(64, "panel height in pixels", choices=(64,))
+    rotate: int = key(0, "rotation in quarter turns clockwise", choices=(0, 1, 2, 3))
+    persist: bool = key(False, "leave the last frame lit when the device stops")
+
+
+@dataclass(frozen=True)
+class AudioConfig:
+    """The speaker."""
+
+    backend: str = key("pygame", "how tones are played: 'pygame' (any sound card) or 'none'",
+                       choices=("pygame", "none"))
+    volume: float = key(0.5, "loudness of every tone, 0 (silent) to 1", low=0, high=1)
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """The break log."""
+
+    path: str = key("", "SQLite file; empty means the state directory under systemd, "
+                    "else ~/.local/share/unslump/unslump.db")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration: one section per part of the device."""
+
+    pins: PinsConfig = field(default_factory=PinsConfig)
+    button: ButtonConfig = field(default_factory=ButtonConfig)
+    seat: SeatConfig = field(default_factory=SeatConfig)
+    reminder: ReminderConfig = field(default_factory=ReminderConfig)
+    quiet: QuietConfig = field(default_factory=QuietConfig)
+    screen: ScreenConfig = field(default_factory=ScreenConfig)
+    routine: RoutineConfig = field(default_factory=RoutineConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+
+
+def find_config(cli_path: str | None, env: Mapping[str, str] = os.environ,
+                home: Path | None = None) -> Path | None:
+    """The file to load: ``--config``, ``$UNSLUMP_CONFIG``, /etc, then ~/.config; or None.
+
+    An explicitly named file must exist; the two standard places are used only if present.
+    """
+    for named in (cli_path, env.get("UNSLUMP_CONFIG")):
+        if named:
+            path = Path(named).expanduser()
+            if not path.is_file():
+                raise ConfigError(f"{path}: config file not found; fix the path or remove it")
+            return path
+    user = (home or Path.home()) / ".config" / "unslump" / "config.toml"
+    for path in (SYSTEM_CONFIG, user):
+        if path.is_file():
+            return path
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate ``path``; no path means the built-in defaults."""
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    return parse_config(data, str(path))
+
+
+def parse_config(data: Mapping[str, Any], source: str) -> Config:
+    """Turn a parsed TOML table into a :class:`Config`, naming ``source`` in any error."""
+    sections = {f.name: f for f in fields(Config)}
+    values: dict[str, Any] = {}
+    for name, table in data.items():
+        if name not in sections:
+            raise ConfigError(f"{source}: unknown section [{name}]; allowed: "
+                              f"{', '.join(sections)}")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{source}: [{name}] must be a table of keys")
+        section_type = typing.get_type_hints(Config)[name]
+        values[name] = _parse_section(section_type, name, table, source)
+    return replace(Config(), **values)
+
+
+def _parse_section(section_type: type, name: str, table: Mapping[str, Any], source: str) -> Any:
+    hints = typing.get_type_hints(section_type)
+    declared = {f.name: f for f in fields(section_type)}
+    values = {}
+    for key_name, raw in table.items():
+        where = f"{source}: [{name}] {key_name}"
+        if key_name not in declared:
+            raise ConfigError(f"{where}: unknown key; allowed: {', '.join(declared)}")
+        values[key_name] = _check_value(raw, hints[key_name], declared[key_name].metadata, where)
+    return section_type(**values)
+
+
+def _check_value(raw: Any, expected: Any, meta: Mapping[str, Any], where: str) -> Any:
+    value = _coerce(raw, expected, where)
+    choices, low, high = meta.get("choices"), meta.get("low"), meta.get("high")
+    # Each item with what the file said, so the message quotes the user's own spelling.
+    pairs = zip(value, raw, strict=True) if isinstance(value, tuple) else [(value, raw)]
+    for item, written in pairs:
+        if choices is not None and item not in choices:
+            allowed = ", ".join(repr(c) for c in choices)
+            raise ConfigError(f"{where}: {written!r} is not allowed; allowed: {allowed}")
+        if (low is not None and item < low) or (high is not None and item > high):
+            raise ConfigError(f"{where}: {written!r} is out of range; allowed: {low} to {high}")
+    return value
+
+
+def _coerce(raw: Any, expected: Any, where: str) -> Any:
+    """Check the TOML type; ints are accepted where floats are expected, never bools."""
+    if typing.get_origin(expected) is tuple:
+        (item_type, _) = typing.get_args(expected)
+        if not isinstance(raw, list):
+            raise ConfigError(f"{where}: expected a list, got {raw!r}")
+        return tuple(_coerce(item, item_type, where) for item in raw)
+    if expected is time:
+        return _parse_clock_time(raw, where)
+    ok = isinstance(raw, expected) and not (expected is not bool and isinstance(raw, bool))
+    if expected is float and isinstance(raw, int) and not isinstance(raw, bool):
+        return float(raw)
+    if not ok:
+        raise ConfigError(f"{where}: expected {_type_word(expected)}, got {raw!r}")
+    return raw
+
+
+def _parse_clock_time(raw: Any, where: str) -> time:
+    try:
+        hours, minutes = (int(part) for part in str(raw).split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        raise ConfigError(f"{where}: expected a time of day like \"20:00\", got {raw!r}") from None
+
+
+def _type_word(expected: Any) -> str:
+    if isinstance(expected, types.UnionType):
+        return " or ".join(_type_word(arg) for arg in typing.get_args(expected))
+    return {int: "a whole number", float: "a number", bool: "true or false",
+            str: "a string"}.get(expected, getattr(expected, "__name__", str(expected)))
+
+
+def render_defaults() -> str:
+    """The full default configuration as TOML, with a comment per key."""
+    lines = ["# Unslump configuration. Every key is optional; shown here at its default.", ""]
+    defaults = Config()
+    for section in fields(Config):
+        section_value = getattr(defaults, section.name)
+        lines.append(f"# {type(section_value).__doc__}")
+        lines.append(f"[{section.name}]")
+        for item in fields(section_value):
+            lines.append(f"# {_describe(item.metadata)}")
+            lines.append(f"{item.name} = {_toml_value(getattr(section_value, item.name))}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _describe(meta: Mapping[str, Any]) -> str:
+    text = meta["doc"]
+    if meta.get("choices") is not None:
+        text += f" (one of: {', '.join(_toml_value(c) for c in meta['choices'])})"
+    elif meta.get("low") is not None:
+        text += f" ({_toml_value(meta['low'])} to {_toml_value(meta['high'])})"
+    return text
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, time):
+        return f'"{value:%H:%M}"'
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return repr(value)

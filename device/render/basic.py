@@ -1,0 +1,40 @@
+"""The resting screen (seated or away, bout minutes, progress to the reminder), and blank."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from PIL import Image
+
+from device.adapters.fonts import Fonts
+from device.core.views import BlankView, IdleView
+from device.render.canvas import WIDTH, bar, blank, text, text_width
+
+
+def draw_idle(view: IdleView, fonts: Fonts) -> Image.Image:
+    image, draw = blank()
+    dx, dy = view.shift
+    status = "SEATED" if view.seated else "AWAY"
+    text(draw, (1 + dx, 1 + dy), status, fonts.small)
+    breaks = f"{view.breaks_today} break" + ("" if view.breaks_today == 1 else "s")
+    text(draw, (WIDTH - 2 + dx, 1 + dy), breaks, fonts.small, align="right")
+
+    number = str(view.bout_min)
+    number_w = text_width(draw, number, fonts.large)
+    unit_w = text_width(draw, " min", fonts.body)
+    left = (WIDTH - number_w - unit_w) // 2 + dx
+    text(draw, (left, 18 + dy), number, fonts.large)
+    text(draw, (left + number_w, 22 + dy), " min", fonts.body)
+
+    fraction = view.bout_min / view.remind_after_min if view.remind_after_min else 0.0
+    bar(draw, (4 + dx, 44 + dy, 123 + dx, 50 + dy), fraction)
+    text(draw, (WIDTH // 2 + dx, 54 + dy), f"break at {view.remind_after_min} min", fonts.small,
+         align="center")
+    return image
+
+
+def draw_blank(view: BlankView, fonts: Fonts) -> Image.Image:
+    return blank()[0]
+
+
+DRAWERS = MappingProxyType({IdleView: draw_idle, BlankView: draw_blank})

@@ -1,0 +1,186 @@
+"""The loop: one thread owns the state, the screen, the sound and the log.
+
+It sleeps until the earliest deadline (the core's, or an adapter's: closing the idle audio
+device, retrying the log) or the next input, whichever comes first; there is no polling
+rate. The same loop runs in real time on the device and in virtual time for scenarios,
+where :meth:`Runtime.run_until` jumps a fake clock from deadline to deadline.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from device.clock import Clock, FakeClock
+from device.config import Config
+from device.core.effects import Effect, Log, Panel, Play, Show
+from device.core.events import DeadlineReached, Event
+from device.core.machine import DeviceState, History, Now, initial_state, next_deadline, step
+from device.core.records import DeviceRecord, Record
+from device.core.tones import Tone
+from device.core.views import View
+
+log = logging.getLogger(__name__)
+
+
+class ScreenPort(Protocol):
+    def show(self, view: View) -> bool: ...
+    def power(self, on: bool, contrast: int) -> None: ...
+
+
+class AudioPort(Protocol):
+    def play(self, tone: Tone) -> None: ...
+
+
+class StorePort(Protocol):
+    def append(self, record: Record) -> None: ...
+    def notice_seen(self) -> bool: ...
+    def breaks_on(self, day: object) -> int: ...
+
+
+class Serviced(Protocol):
+    """An adapter with housekeeping of its own that the loop must wake up for."""
+
+    def deadline(self) -> float | None: ...
+    def service(self, now: float) -> None: ...
+
+
+class Observer(Protocol):
+    """Sees every state change and effect (the scenario runner prints them)."""
+
+    def state(self, at: float, name: str) -> None: ...
+    def effect(self, at: float, effect: Effect) -> None: ...
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Put on the event queue to end :meth:`Runtime.run_forever` (signal handlers do)."""
+
+    reason: str = "stop"
+
+
+QueueItem = Event | Stop
+Waiter = Callable[[float | None], QueueItem | None]
+
+
+class CoreStuckError(RuntimeError):
+    """The core asked to be woken at a time already handled: a bug that would spin the CPU."""
+
+
+class Runtime:
+    """Feeds events to the core and carries out its effects through the adapters."""
+
+    def __init__(self, config: Config, clock: Clock, screen: ScreenPort, audio: AudioPort,
+                 store: StorePort, serviced: Iterable[Serviced] = (),
+                 observer: Observer | None = None) -> None:
+        self._config = config
+        self._clock = clock
+        self._screen = screen
+        self._audio = audio
+        self._store = store
+        self._serviced = list(serviced)
+        self._observer = observer
+        self._state: DeviceState | None = None
+
+    @property
+    def state(self) -> DeviceState:
+        if self._state is None:
+            raise RuntimeError("the runtime has not been started")
+        return self._state
+
+    def start(self, seat_occupied: bool) -> None:
+        """Build the first state from the seat as read now and the day so far in the log."""
+        now = self._now()
+        history = History(notice_seen=self._store.notice_seen(),
+                          breaks_today=self._store.breaks_on(now.wall.date()))
+        self._store.append(DeviceRecord(now.wall, "start"))
+        state, effects = initial_state(self._config, now, seat_occupied, history)
+        self._commit(state, effects, now.at)
+
+    def stop(self, reason: str = "stop") -> None:
+        """Record that the device stopped (the adapters are closed by their owner)."""
+        self._store.append(DeviceRecord(self._clock.wall(), "stop", reason))
+
+    def dispatch(self, event: Event) -> None:
+        """Apply one event and carry out what it causes."""
+        state, effects = step(self.state, event, self._config)
+        self._commit(state, effects, event.at)
+
+    def deadline(self) -> float | None:
+        """The earliest moment the loop must wake, inputs aside."""
+        times = [next_deadline(self.state, self._config)]
+        times += [adapter.deadline() for adapter in self._serviced]
+        present = [t for t in times if t is not None]
+        return min(present) if present else None
+
+    def wake(self) -> None:
+        """Handle whatever is due now: adapter housekeeping, then the core's deadline."""
+        now = self._now()
+        for adapter in self._serviced:
+            due = adapter.deadline()
+            if due is not None and due <= now.at:
+                adapter.service(now.at)
+        due = next_deadline(self.state, self._config)
+        if due is not None and due <= now.at:
+            self.dispatch(DeadlineReached(now.at, now.wall))
+            after = next_deadline(self.state, self._config)
+            if after is not None and after <= now.at:
+                raise CoreStuckError(f"core deadline {due:.6f} did not move after handling")
+
+    def run_forever(self, wait: Waiter) -> str:
+        """The real-time loop: sleep until the next deadline or input; returns why it ended."""
+        while True:
+            deadline = self.deadline()
+            timeout = None if deadline is None else max(0.0, deadline - self._clock.monotonic())
+            item = wait(timeout)
+            if isinstance(item, Stop):
+                return item.reason
+            if item is not None:
+                self.dispatch(item)
+            self.wake()
+
+    def run_until(self, until: float, clock: FakeClock, events: queue.SimpleQueue) -> None:
+        """Virtual time: handle queued inputs and every deadline up to ``until``, at once."""
+        self.drain(events)
+        while (deadline := self.deadline()) is not None and deadline <= until:
+            clock.advance_to(deadline)
+            self.wake()
+            self.drain(events)
+        clock.advance_to(until)
+
+    def drain(self, events: queue.SimpleQueue) -> None:
+        """Dispatch every event already queued (virtual time: callbacks ran synchronously)."""
+        while True:
+            try:
+                item = events.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(item, Event):
+                self.dispatch(item)
+
+    def _now(self) -> Now:
+        return Now(self._clock.monotonic(), self._clock.wall())
+
+    def _commit(self, state: DeviceState, effects: list[Effect], at: float) -> None:
+        before = self._state.name if self._state is not None else None
+        self._state = state
+        if self._observer is not None and state.name != before:
+            self._observer.state(at, state.name)
+        for effect in effects:
+            self._carry_out(effect)
+            if self._observer is not None:
+                self._observer.effect(at, effect)
+
+    def _carry_out(self, effect: Effect) -> None:
+        match effect:
+            case Show(view=view):
+                self._screen.show(view)
+            case Play(tone=tone):
+                self._audio.play(tone)
+            case Log(record=record):
+                self._store.append(record)
+            case Panel(on=on, contrast=contrast):
+                self._screen.power(on, contrast)

@@ -1,0 +1,1 @@
+"""Scripted sessions in virtual time: our harness for tests, bug reports and the demo."""

@@ -1,0 +1,99 @@
+"""What a scenario prints: one JSON object a line per state change and effect.
+
+Each line has ``t`` (seconds since the start) and ``kind``; ``--frames`` also saves each
+distinct screen as a PNG scaled x4, named by its time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any, TextIO
+
+from PIL import Image
+
+from device.core.effects import Effect, Log, Panel, Play, Show
+from device.core.records import BoutRecord, BreakRecord, ReminderRecord
+from device.core.tones import Tone
+from device.render import Renderer
+
+FRAME_SCALE = 4
+
+
+def plain(value: Any) -> Any:
+    """A record or view field as JSON-friendly data."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    return value
+
+
+def as_fields(value: Any) -> dict[str, Any]:
+    return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+
+
+def describe(effect: Effect) -> list[dict[str, Any]]:
+    """The output lines (without ``t``) for one effect."""
+    match effect:
+        case Show(view=view):
+            return [{"kind": "screen", "view": {"type": type(view).__name__, **as_fields(view)}}]
+        case Play(tone=tone):
+            lines: list[dict[str, Any]] = [{"kind": "tone", "name": tone.value}]
+            if tone is Tone.REMINDER:
+                lines.append({"kind": "reminder"})
+            return lines
+        case Log(record=BreakRecord() as record):
+            fields = as_fields(record)
+            return [{"kind": "break", "type": fields.pop("kind"), **fields}]
+        case Log(record=BoutRecord() as record):
+            return [{"kind": "bout", **as_fields(record)}]
+        case Log(record=ReminderRecord() as record):
+            return [{"kind": "reminder_end", **as_fields(record)}]
+        case Log(record=record):
+            return [{"kind": "log", "record": type(record).__name__, **as_fields(record)}]
+        case Panel(on=on, contrast=contrast):
+            return [{"kind": "panel", "on": on, "contrast": contrast}]
+    return []
+
+
+class JsonLines:
+    """An observer for :class:`device.runtime.Runtime` that prints JSON lines."""
+
+    def __init__(self, out: TextIO, origin: float, frames: Path | None = None,
+                 renderer: Renderer | None = None) -> None:
+        self._out = out
+        self._origin = origin
+        self._frames = frames
+        self._renderer = renderer
+        self.lines = 0
+
+    def state(self, at: float, name: str) -> None:
+        self._write(at, {"kind": "state", "state": name})
+
+    def effect(self, at: float, effect: Effect) -> None:
+        for line in describe(effect):
+            self._write(at, line)
+        if self._frames is not None and self._renderer is not None and isinstance(effect, Show):
+            self._save_frame(at, self._renderer(effect.view))
+
+    def _write(self, at: float, line: dict[str, Any]) -> None:
+        self._out.write(json.dumps({"t": round(at - self._origin, 3), **line}) + "\n")
+        self.lines += 1
+
+    def _save_frame(self, at: float, image: Image.Image) -> None:
+        assert self._frames is not None
+        seconds = at - self._origin
+        hours, rest = divmod(seconds, 3600)
+        minutes, secs = divmod(rest, 60)
+        name = f"{int(hours):02d}h{int(minutes):02d}m{secs:06.3f}s.png"
+        scaled = image.resize((image.width * FRAME_SCALE, image.height * FRAME_SCALE),
+                              Image.Resampling.NEAREST)
+        scaled.save(self._frames / name)

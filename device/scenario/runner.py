@@ -1,0 +1,48 @@
+"""Running a parsed scenario on the virtual device and printing what happens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from device.clock import FakeClock
+from device.config import Config
+from device.render import Renderer
+from device.runtime import StorePort
+from device.scenario.harness import VirtualDevice
+from device.scenario.output import JsonLines
+from device.scenario.script import Action, Script, Step
+
+
+def run_script(script: Script, config: Config, store: StorePort, out: TextIO,
+               frames: Path | None = None) -> VirtualDevice:
+    """Play ``script`` as fast as the CPU allows; returns the device, stopped and closed."""
+    clock = FakeClock(script.start or datetime.now().astimezone())
+    renderer = Renderer()
+    observer = JsonLines(out, clock.monotonic(), frames, renderer)
+    device = VirtualDevice.build(config, store, observer=observer, renderer=renderer,
+                                 clock=clock)
+    try:
+        for step in script.steps:
+            device.run_until(step.at)
+            _perform(device, step)
+        device.run_until(script.end)
+        device.runtime.stop("scenario end")
+    finally:
+        device.close()
+    return device
+
+
+def _perform(device: VirtualDevice, step: Step) -> None:
+    match step.action:
+        case Action.SIT:
+            device.sit()
+        case Action.STAND:
+            device.stand()
+        case Action.DOWN:
+            device.down()
+        case Action.UP:
+            device.up()
+        case Action.WALLJUMP:
+            device.walljump(step.seconds)

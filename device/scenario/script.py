@@ -1,0 +1,160 @@
+"""Reading a scenario file into timed actions, or one ``FILE:LINE: problem`` error.
+
+Format, one command a line, ``#`` starts a comment::
+
+    start 2026-11-24T09:00      # optional: local wall-clock time at t=0
+    0:00 sit                     # seat occupied
+    0:45:30 press                # button pressed, released 100 ms later
+    0:46 hold 3                  # button held for 3 seconds, then released
+    0:50 stand                   # seat vacated
+    1:00 walljump +5h            # the wall clock jumps; monotonic time goes on
+    8:00 end                     # run to this time, then stop
+
+``down`` and ``up`` drive the button one edge at a time, for the cases a press and a
+hold cannot express.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from device.errors import ScenarioError
+
+PRESS_S = 0.1  # how long a scripted press keeps the button down
+
+_TIME = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d)(\.\d{1,3})?)?$")
+_DURATION = re.compile(r"^([+-]?)(\d+(?:\.\d+)?)(s|m|h)?$")
+_UNIT_S = {"s": 1, "m": 60, "h": 3600, None: 1}
+
+
+class Action(StrEnum):
+    SIT = "sit"
+    STAND = "stand"
+    DOWN = "down"
+    UP = "up"
+    WALLJUMP = "walljump"
+    END = "end"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One edge or clock change at ``at`` seconds since the start."""
+
+    at: float
+    action: Action
+    seconds: float = 0.0  # the jump, for walljump
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    start: datetime | None
+    steps: tuple[Step, ...]  # sorted by time; presses and holds already split into edges
+    end: float
+
+
+def parse_script(text: str, source: str) -> Script:
+    """Parse a whole file; the first problem raises :class:`ScenarioError`."""
+    start: datetime | None = None
+    steps: list[Step] = []
+    last_at = 0.0
+    end: float | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        words = raw.split("#", 1)[0].split()
+        if not words:
+            continue
+        where = f"{source}:{number}"
+        if end is not None:
+            raise ScenarioError(f"{where}: nothing may follow 'end'")
+        if words[0] == "start":
+            start = _parse_start(words, where, bool(steps))
+            continue
+        at = _parse_time(words[0], where)
+        if at < last_at:
+            raise ScenarioError(f"{where}: time {words[0]} is earlier than the line before")
+        last_at = at
+        if len(words) < 2:
+            raise ScenarioError(f"{where}: a time needs a command after it "
+                                f"(sit, stand, press, hold, down, up, walljump, end)")
+        command, args = words[1], words[2:]
+        if command == "end":
+            _expect_args(args, 0, where, command)
+            end = at
+        else:
+            steps += _parse_command(command, args, at, where, number)
+    steps.sort(key=lambda s: s.at)
+    final = end if end is not None else max((s.at for s in steps), default=0.0)
+    return Script(start, tuple(steps), final)
+
+
+def read_script(path: Path) -> Script:
+    """Read and parse a scenario file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(f"{path}:0: cannot read the scenario file: {exc.strerror}") from exc
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}:0: not a text file") from None
+    return parse_script(text, str(path))
+
+
+def _parse_command(command: str, args: list[str], at: float, where: str,
+                   line: int) -> list[Step]:
+    simple = {"sit": Action.SIT, "stand": Action.STAND, "down": Action.DOWN, "up": Action.UP}
+    if command in simple:
+        _expect_args(args, 0, where, command)
+        return [Step(at, simple[command], line=line)]
+    if command == "press":
+        _expect_args(args, 0, where, command)
+        return [Step(at, Action.DOWN, line=line), Step(at + PRESS_S, Action.UP, line=line)]
+    if command == "hold":
+        _expect_args(args, 1, where, command)
+        seconds = _parse_duration(args[0], where, signed=False)
+        return [Step(at, Action.DOWN, line=line), Step(at + seconds, Action.UP, line=line)]
+    if command == "walljump":
+        _expect_args(args, 1, where, command)
+        return [Step(at, Action.WALLJUMP, _parse_duration(args[0], where, signed=True), line)]
+    raise ScenarioError(f"{where}: unknown command {command!r}; use sit, stand, press, hold, "
+                        f"down, up, walljump or end")
+
+
+def _expect_args(args: list[str], count: int, where: str, command: str) -> None:
+    if len(args) != count:
+        wanted = "no argument" if count == 0 else "one duration like 3s, 5m or 2h"
+        raise ScenarioError(f"{where}: '{command}' takes {wanted}, got {' '.join(args)!r}")
+
+
+def _parse_start(words: list[str], where: str, after_steps: bool) -> datetime:
+    if after_steps:
+        raise ScenarioError(f"{where}: 'start' must come before the first timed line")
+    if len(words) != 2:
+        raise ScenarioError(f"{where}: 'start' takes one ISO 8601 time like 2026-11-24T09:00")
+    try:
+        return datetime.fromisoformat(words[1])
+    except ValueError:
+        raise ScenarioError(f"{where}: {words[1]!r} is not an ISO 8601 time "
+                            f"like 2026-11-24T09:00") from None
+
+
+def _parse_time(word: str, where: str) -> float:
+    match = _TIME.match(word)
+    if match is None:
+        raise ScenarioError(f"{where}: {word!r} is not a time like H:MM, H:MM:SS "
+                            f"or H:MM:SS.fff")
+    hours, minutes, seconds, fraction = match.groups()
+    return (int(hours) * 3600 + int(minutes) * 60 + int(seconds or 0)
+            + float(fraction or 0))
+
+
+def _parse_duration(word: str, where: str, *, signed: bool) -> float:
+    match = _DURATION.match(word)
+    if match is None or (match.group(1) and not signed):
+        kind = "a signed duration like +5h or -90s" if signed else "a duration like 3, 90s or 5m"
+        raise ScenarioError(f"{where}: {word!r} is not {kind}")
+    sign, number, unit = match.groups()
+    value = float(number) * _UNIT_S[unit]
+    return -value if sign == "-" else value

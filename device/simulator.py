@@ -1,0 +1,201 @@
+"""The simulator: the real device on MockFactory pins, with the OLED in a window.
+
+Keys stand in for the hardware: space is the button (held down = held), ``s`` toggles
+the seat, ``q`` quits. The window is luma.emulator's pygame device in mode ``1``, scaled
+up; where no window can open (no display server), the OLED is drawn in the terminal with
+half-block characters and the same keys are read from the terminal.
+
+Everything here runs on the loop thread: SDL wants its window and its events on one
+thread, so the simulator provides the loop's *wait* instead of a thread of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import select
+import sys
+import termios
+import tty
+from typing import Any, TextIO
+
+from gpiozero.pins.mock import MockFactory
+from luma.core.device import dummy
+
+from device.clock import Clock
+from device.config import Config
+from device.runtime import QueueItem, Stop
+
+log = logging.getLogger(__name__)
+
+WINDOW_SCALE = 4
+# SDL's event wait gives Python no chance to run signal handlers; waking this often
+# keeps Ctrl-C and SIGTERM prompt. Only the simulator does this, never the device.
+EVENT_SLICE_S = 0.25
+# A terminal sends no key-up: a held key autorepeats instead. The button counts as
+# released once no repeat has arrived for this long (longer than the usual repeat delay).
+TERMINAL_RELEASE_S = 0.7
+
+
+class SimulatedPins:
+    """The mock pins the keys drive; the seat starts empty."""
+
+    def __init__(self, config: Config, factory: MockFactory) -> None:
+        self._config = config
+        self._factory = factory
+        self.seat_occupied = False
+
+    def button(self, down: bool) -> None:
+        pin = self._factory.pin(self._config.pins.button)
+        (pin.drive_low if down else pin.drive_high)()
+
+    def toggle_seat(self) -> None:
+        self.seat_occupied = not self.seat_occupied
+        pin = self._factory.pin(self._config.pins.seat)
+        contact_is_low = self._config.pins.seat_active == "low"
+        (pin.drive_low if self.seat_occupied == contact_is_low else pin.drive_high)()
+        log.info("seat %s", "occupied" if self.seat_occupied else "empty")
+
+
+def _from_queue(events: queue.SimpleQueue) -> QueueItem | None:
+    try:
+        return events.get_nowait()
+    except queue.Empty:
+        return None
+
+
+class WindowFrontEnd:
+    """The OLED in a pygame window; keys from the window's events."""
+
+    def __init__(self, config: Config, pins: SimulatedPins, clock: Clock,
+                 events: queue.SimpleQueue) -> None:
+        from luma.emulator.device import pygame as emulator
+
+        self.device = emulator(width=config.display.width, height=config.display.height,
+                               mode="1", transform="identity", scale=WINDOW_SCALE)
+        import pygame
+
+        self._pygame = pygame
+        pygame.display.set_caption("Unslump simulator: space = button, s = seat, q = quit")
+        self._pins, self._clock, self._events = pins, clock, events
+
+    def wait(self, timeout: float | None) -> QueueItem | None:
+        """The loop's wait: a queued event, a key turned into a pin edge, or a timeout."""
+        pygame = self._pygame
+        end = None if timeout is None else self._clock.monotonic() + timeout
+        while True:
+            if (item := _from_queue(self._events)) is not None:
+                return item
+            remaining = EVENT_SLICE_S if end is None else end - self._clock.monotonic()
+            if remaining <= 0:
+                return None
+            event = pygame.event.wait(max(1, int(min(remaining, EVENT_SLICE_S) * 1000)))
+            if event.type == pygame.QUIT:
+                return Stop("window closed")
+            if event.type in (pygame.KEYDOWN, pygame.KEYUP):
+                down = event.type == pygame.KEYDOWN
+                if event.key == pygame.K_q and down:
+                    return Stop("q pressed")
+                if event.key == pygame.K_SPACE:
+                    self._pins.button(down)
+                elif event.key == pygame.K_s and down:
+                    self._pins.toggle_seat()
+
+    def close(self) -> None:
+        self._pygame.quit()
+
+
+class TerminalPanel(dummy):
+    """A luma device that draws each frame in the terminal with half-block characters."""
+
+    def __init__(self, out: TextIO, **kwargs: Any) -> None:
+        super().__init__(mode="1", **kwargs)
+        self._out = out
+
+    def display(self, image: Any) -> None:
+        super().display(image)
+        self._out.write("\x1b[H" + panel_as_text(self.image) + "\r\n")
+        self._out.write("space = button (hold = hold)   s = seat   q = quit\x1b[K\r\n")
+        self._out.flush()
+
+
+def panel_as_text(image: Any) -> str:
+    """Two pixel rows per text line: upper half, lower half, both, or neither lit."""
+    glyphs = {(False, False): " ", (True, False): "\u2580", (False, True): "\u2584",
+              (True, True): "\u2588"}
+    pixels = image.convert("1").load()
+    width, height = image.size
+    lines = []
+    for y in range(0, height, 2):
+        row = (glyphs[(bool(pixels[x, y]), bool(pixels[x, y + 1]))] for x in range(width))
+        lines.append("".join(row))
+    return "\r\n".join(lines)
+
+
+class TerminalFrontEnd:
+    """The OLED as text in the terminal; keys read from the terminal in cbreak mode."""
+
+    def __init__(self, config: Config, pins: SimulatedPins, clock: Clock,
+                 events: queue.SimpleQueue, stdin: TextIO = sys.stdin,
+                 stdout: TextIO = sys.stdout) -> None:
+        self.device = TerminalPanel(stdout, width=config.display.width,
+                                    height=config.display.height)
+        self._pins, self._clock, self._events = pins, clock, events
+        self._stdin = stdin
+        self._keys = stdin.isatty()
+        self._saved = termios.tcgetattr(stdin) if self._keys else None
+        if self._keys:
+            tty.setcbreak(stdin.fileno())
+        self._released_at: float | None = None  # when the held button counts as released
+        stdout.write("\x1b[2J")
+
+    def wait(self, timeout: float | None) -> QueueItem | None:
+        end = None if timeout is None else self._clock.monotonic() + timeout
+        while True:
+            if (item := _from_queue(self._events)) is not None:
+                return item
+            now = self._clock.monotonic()
+            if self._released_at is not None and now >= self._released_at:
+                self._released_at = None
+                self._pins.button(False)
+                continue
+            if end is not None and now >= end:
+                return None
+            limits = [EVENT_SLICE_S]
+            limits += [] if end is None else [end - now]
+            limits += [] if self._released_at is None else [self._released_at - now]
+            streams = [self._stdin] if self._keys else []
+            if select.select(streams, [], [], max(0.0, min(limits)))[0]:
+                key = os.read(self._stdin.fileno(), 1).decode(errors="ignore")
+                if key == "q":
+                    return Stop("q pressed")
+                self._on_key(key)
+
+    def _on_key(self, key: str) -> None:
+        if key == " ":
+            if self._released_at is None:
+                self._pins.button(True)
+            self._released_at = self._clock.monotonic() + TERMINAL_RELEASE_S
+        elif key == "s":
+            self._pins.toggle_seat()
+
+    def close(self) -> None:
+        if self._saved is not None:
+            termios.tcsetattr(self._stdin, termios.TCSADRAIN, self._saved)
+            self._saved = None
+
+
+FrontEnd = WindowFrontEnd | TerminalFrontEnd
+
+
+def open_front_end(config: Config, pins: SimulatedPins, clock: Clock,
+                   events: queue.SimpleQueue) -> FrontEnd:
+    """A window if one can open, else the terminal."""
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
+    try:
+        return WindowFrontEnd(config, pins, clock, events)
+    except Exception as exc:  # pygame.error, or luma's RuntimeError without pygame
+        log.info("no window for the simulator (%s); drawing the OLED in the terminal", exc)
+        return TerminalFrontEnd(config, pins, clock, events)
+

@@ -1,0 +1,111 @@
+"""The command line, end to end: scenarios, config checks, help and version."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from device import __version__
+from device.cli import main
+
+SCENARIOS = Path(__file__).parent / "scenarios"
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "device", *args], capture_output=True,
+                          text=True, timeout=60, env=env)
+
+
+def lines_of(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines()]
+
+
+def test_cli_scenario_sit_press_stand_prints_matching_state_lines():
+    result = run_cli("scenario", str(SCENARIOS / "sit-press-stand.txt"))
+    assert result.returncode == 0, result.stderr
+    states = [(e["t"], e["state"]) for e in lines_of(result.stdout) if e["kind"] == "state"]
+    assert states[0] == (0.0, "away")
+    assert (5.0, "seated") in states  # sat at 0:00, confirmed 5 s later
+    assert states[-1] == (20 * 60 + 20, "away")  # stood at 0:20, confirmed after 20 s
+
+
+def test_cli_scenario_natural_break_is_printed_with_its_duration(tmp_path):
+    db = tmp_path / "log.db"
+    result = run_cli("scenario", str(SCENARIOS / "natural-break.txt"), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    [pause] = [e for e in lines_of(result.stdout) if e["kind"] == "break"]
+    assert (pause["type"], pause["completed"], pause["duration_s"]) == ("natural", True, 600.0)
+    assert db.exists()
+
+
+def test_cli_scenario_flicker_and_wall_jump_keep_sitting_time_honest():
+    result = run_cli("scenario", str(SCENARIOS / "flicker-and-clock-jump.txt"))
+    events = lines_of(result.stdout)
+    states = [e["state"] for e in events if e["kind"] == "state"]
+    assert states == ["away", "seated", "away"]  # the 8 s flicker changed nothing
+    [bout] = [e for e in events if e["kind"] == "bout"]
+    assert bout["seated_s"] == 30 * 60  # the +3 h wall jump added nothing
+    assert bout["start"].startswith("2026-11-24T06:00")
+
+
+def test_cli_scenario_frames_saves_each_distinct_screen_scaled(tmp_path):
+    result = run_cli("scenario", str(SCENARIOS / "natural-break.txt"), "--frames", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    frames = sorted(tmp_path.glob("*.png"))
+    screens = [e for e in lines_of(result.stdout) if e["kind"] == "screen"]
+    assert len(frames) == len(screens) > 20
+    from PIL import Image
+
+    assert Image.open(frames[0]).size == (512, 256)
+
+
+def test_cli_scenario_eight_hours_runs_in_virtual_time(capsys):
+    assert main(["scenario", str(SCENARIOS / "eight-hours.txt")]) == 0
+    events = lines_of(capsys.readouterr().out)
+    assert events[-1]["t"] <= 8 * 3600
+    assert sum(e["kind"] == "bout" for e in events) >= 2
+
+
+def test_cli_malformed_scenario_stops_before_running_with_file_and_line(tmp_path, capsys):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("0:00 sit\n0:05 jump\n")
+    assert main(["scenario", str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == f"unslump: {bad}:2: unknown command 'jump'; use sit, stand, " \
+        "press, hold, down, up, walljump or end"
+
+
+def test_cli_bad_config_exits_2_with_one_line(tmp_path, capsys):
+    config = tmp_path / "c.toml"
+    config.write_text("[seat]\nsit_confirm_s = -1\n")
+    code = main(["scenario", str(SCENARIOS / "natural-break.txt"), "--config", str(config)])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"unslump: {config}: [seat] sit_confirm_s: -1 is out of range; "
+                   "allowed: 0 to 120"]
+
+
+def test_cli_config_env_variable_is_used(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text("[routine]\nrepetitions = 0\n")
+    result = run_cli("config", env={"UNSLUMP_CONFIG": str(config), "PATH": ""})
+    assert result.returncode == 2
+    assert "[routine] repetitions: 0 is out of range" in result.stderr
+
+
+def test_cli_config_defaults_prints_every_section(capsys):
+    assert main(["config", "--defaults"]) == 0
+    out = capsys.readouterr().out
+    for section in ("[pins]", "[seat]", "[reminder]", "[display]", "[audio]", "[routine]"):
+        assert section in out
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["scenario"], ["config"]])
+def test_cli_every_command_has_help_and_version(command):
+    helped = run_cli(*command, "--help")
+    assert helped.returncode == 0 and "usage: unslump" in helped.stdout
+    versioned = run_cli(*command, "--version")
+    assert versioned.returncode == 0 and versioned.stdout.strip() == f"unslump {__version__}"

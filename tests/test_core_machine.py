@@ -1,0 +1,109 @@
+"""The machine driven by plain events and a plain clock value: no adapters at all."""
+
+from datetime import datetime, timedelta
+
+from device.config import Config
+from device.core.effects import Log, Show
+from device.core.events import ButtonDown, ButtonUp, DeadlineReached, SeatOccupied, SeatVacated
+from device.core.machine import History, Now, initial_state, next_deadline, step
+from device.core.records import BoutRecord, BreakKind, BreakRecord
+from device.core.views import IdleView
+
+WALL = datetime(2026, 11, 24, 9, 0).astimezone()
+CONFIG = Config()
+
+
+class Driver:
+    """Feeds events with a monotonic time and its matching wall time."""
+
+    def __init__(self, seat_occupied: bool = False, history: History | None = None):
+        self.state, self.effects = initial_state(CONFIG, Now(0.0, WALL), seat_occupied,
+                                                 history or History())
+
+    def send(self, kind, at: float):
+        self.state, effects = step(self.state, kind(at, WALL + timedelta(seconds=at)), CONFIG)
+        self.effects += effects
+        return effects
+
+    def run_to(self, until: float):
+        while (due := next_deadline(self.state, CONFIG)) is not None and due <= until:
+            self.send(DeadlineReached, due)
+
+    def logged(self, kind):
+        return [e.record for e in self.effects if isinstance(e, Log)
+                and isinstance(e.record, kind)]
+
+    def views(self):
+        return [e.view for e in self.effects if isinstance(e, Show)]
+
+
+def test_core_machine_starts_showing_idle_and_reads_the_seat_level():
+    driver = Driver(seat_occupied=True)
+    assert driver.views() == [IdleView(False, 0, 45, 0)]
+    driver.run_to(5.0)
+    assert driver.state.name == "seated"
+    assert driver.state.bout.start_at == 0.0
+
+
+def test_core_machine_idle_minutes_change_once_a_minute():
+    driver = Driver()
+    driver.send(SeatOccupied, 10.0)
+    driver.run_to(10 + 3 * 60 + 30)
+    minutes = [v.bout_min for v in driver.views() if v.seated]
+    assert minutes == [0, 1, 2, 3]
+
+
+def test_core_machine_short_absence_pauses_the_bout_without_counting_it():
+    driver = Driver()
+    driver.send(SeatOccupied, 0.0)
+    driver.run_to(600.0)
+    driver.send(SeatVacated, 600.0)
+    driver.run_to(700.0)
+    driver.send(SeatOccupied, 700.0)  # back after 100 s, under the 3 min natural break
+    driver.run_to(1000.0)
+    assert driver.state.bout.sitting_s(1000.0) == 900.0
+    assert driver.logged(BoutRecord) == []
+
+
+def test_core_machine_long_absence_ends_bout_and_logs_natural_break_on_return():
+    driver = Driver()
+    driver.send(SeatOccupied, 0.0)
+    driver.run_to(1200.0)
+    driver.send(SeatVacated, 1200.0)
+    driver.run_to(1200 + 180)
+    [bout] = driver.logged(BoutRecord)
+    assert bout.seated_s == 1200.0
+    assert bout.end == WALL + timedelta(seconds=1200)
+    assert driver.logged(BreakRecord) == []
+    driver.send(SeatOccupied, 1800.0)
+    driver.run_to(1805.0)
+    [pause] = driver.logged(BreakRecord)
+    assert pause.kind is BreakKind.NATURAL
+    assert pause.duration_s == 600.0
+    assert driver.state.bout.start_at == 1800.0
+    assert driver.views()[-1].breaks_today == 1
+
+
+def test_core_machine_button_press_and_hold_are_decided_from_timestamps():
+    driver = Driver()
+    driver.send(ButtonDown, 1.0)
+    assert next_deadline(driver.state, CONFIG) == 3.0
+    driver.send(ButtonUp, 1.2)
+    assert driver.state.button.down_at is None
+
+
+def test_core_machine_an_event_after_a_missed_wakeup_handles_the_deadline_first():
+    driver = Driver()
+    driver.send(SeatOccupied, 0.0)
+    driver.send(SeatVacated, 50.0)  # the 5 s confirmation fell due before this edge
+    assert driver.state.seat.occupied
+    assert driver.state.bout.start_at == 0.0
+
+
+def test_core_machine_deadline_always_moves_past_the_time_handled():
+    driver = Driver()
+    driver.send(SeatOccupied, 0.3)
+    for _ in range(500):
+        due = next_deadline(driver.state, CONFIG)
+        driver.send(DeadlineReached, due)
+        assert next_deadline(driver.state, CONFIG) > due

@@ -1,0 +1,48 @@
+from datetime import datetime
+
+from device.core.seat import Away, Bout, Left, Sat, SeatState, seat_due, seat_edge
+
+WALL = datetime(2026, 11, 24, 9, 0).astimezone()
+
+
+def test_core_seat_contact_confirms_after_the_hold_time_dated_from_first_edge():
+    state = seat_edge(SeatState(), True, 100.0)
+    assert state.confirm_deadline(5, 20) == 105.0
+    state, change = seat_due(state, 104.9, 5, 20)
+    assert change is None
+    state, change = seat_due(state, 105.0, 5, 20)
+    assert change == Sat(100.0)
+    assert state.occupied
+
+
+def test_core_seat_flicker_shorter_than_confirmation_changes_nothing():
+    state = SeatState(raw=True, raw_since=0.0, occupied=True)
+    state = seat_edge(state, False, 50.0)
+    state = seat_edge(state, True, 60.0)  # back after 10 s (< 20 s)
+    assert state.confirm_deadline(5, 20) is None
+    state, change = seat_due(state, 200.0, 5, 20)
+    assert change is None and state.occupied
+
+
+def test_core_seat_repeated_reading_keeps_the_first_edge_time():
+    state = seat_edge(SeatState(), True, 10.0)
+    assert seat_edge(state, True, 12.0).raw_since == 10.0
+
+
+def test_core_seat_absence_confirmation_gives_left_at_first_edge():
+    state = seat_edge(SeatState(raw=True, occupied=True), False, 300.0)
+    state, change = seat_due(state, 320.0, 5, 20)
+    assert change == Left(300.0)
+
+
+def test_core_bout_counts_only_seated_stretches():
+    bout = Bout(start_at=0.0, start_wall=WALL, seated_since=0.0)
+    bout = bout.pause(600.0).resume(700.0)
+    assert bout.sitting_s(1000.0) == 900.0
+    assert bout.pause(1000.0).pause(1100.0).sitting_s(2000.0) == 900.0
+
+
+def test_core_away_deadline_until_it_has_ended_the_bout():
+    away = Away(since=100.0, since_wall=WALL)
+    assert away.break_deadline(180.0) == 280.0
+    assert Away(100.0, WALL, ended_bout=True).break_deadline(180.0) is None

@@ -1,0 +1,45 @@
+import pytest
+
+from device.errors import ScenarioError
+from device.scenario.script import PRESS_S, Action, parse_script
+
+
+def test_scenario_script_parses_times_commands_and_comments():
+    script = parse_script(
+        "start 2026-11-24T09:00  # morning\n\n0:00 sit\n0:45:30 press\n0:46 hold 3\n"
+        "0:50 stand\n1:00 walljump +5h\n1:00:00.250 down\n1:00:01 up\n8:00 end\n", "s.txt")
+    assert script.start.isoformat() == "2026-11-24T09:00:00"
+    assert script.end == 8 * 3600
+    steps = [(s.at, s.action) for s in script.steps]
+    assert steps[:6] == [(0, Action.SIT), (2730, Action.DOWN), (2730 + PRESS_S, Action.UP),
+                         (2760, Action.DOWN), (2763, Action.UP), (3000, Action.STAND)]
+    jump = next(s for s in script.steps if s.action is Action.WALLJUMP)
+    assert jump.seconds == 5 * 3600
+    assert (3600.25, Action.DOWN) in steps
+
+
+def test_scenario_script_hours_may_exceed_a_day_and_durations_have_units():
+    script = parse_script("0:00 hold 90s\n30:00 walljump -2m\n", "s")
+    assert script.steps[1].at == 90
+    assert script.steps[-1].seconds == -120
+    assert script.end == 30 * 3600
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("0:00 sit\n0:00 dance\n", "s.txt:2: unknown command 'dance'"),
+    ("0:10 sit\n0:05 stand\n", "s.txt:2: time 0:05 is earlier than the line before"),
+    ("9 sit\n", "s.txt:1: '9' is not a time like H:MM"),
+    ("0:61 sit\n", "s.txt:1: '0:61' is not a time"),
+    ("0:00 hold\n", "s.txt:1: 'hold' takes one duration"),
+    ("0:00 hold -3s\n", "s.txt:1: '-3s' is not a duration"),
+    ("0:00 walljump soon\n", "s.txt:1: 'soon' is not a signed duration"),
+    ("0:00 sit now\n", "s.txt:1: 'sit' takes no argument"),
+    ("0:00 sit\nstart 2026-11-24T09:00\n", "s.txt:2: 'start' must come before"),
+    ("start tomorrow\n", "s.txt:1: 'tomorrow' is not an ISO 8601 time"),
+    ("1:00 end\n1:01 sit\n", "s.txt:2: nothing may follow 'end'"),
+    ("0:00\n", "s.txt:1: a time needs a command after it"),
+])
+def test_scenario_script_malformed_line_names_file_and_line(text, problem):
+    with pytest.raises(ScenarioError) as caught:
+        parse_script(text, "s.txt")
+    assert str(caught.value).startswith(problem)
