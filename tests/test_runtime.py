@@ -33,18 +33,21 @@ def test_runtime_run_forever_sleeps_until_the_next_deadline_and_stops_on_stop():
     runtime = make_runtime(clock, store)
     runtime.start(seat_occupied=False)
     waits = []
-    script = [SeatOccupied(clock.monotonic(), clock.wall()), None, Stop("test")]
+    script = [None, "sit", None, Stop("test")]
 
     def wait(timeout):
         waits.append(timeout)
         item = script.pop(0)
+        if item == "sit":
+            return SeatOccupied(clock.monotonic(), clock.wall())
         if item is None:
             clock.advance(timeout)  # nothing came: the timeout passed
         return item
 
     assert runtime.run_forever(wait) == "test"
-    assert waits[0] is None  # nothing to wait for: block until an input
-    assert waits[1] == pytest.approx(5.0)  # the seat confirmation deadline
+    assert waits[0] == pytest.approx(120.0)  # the empty seat's panel goes dark
+    assert waits[1] is None  # dark and empty: nothing to do until an input
+    assert waits[2] == pytest.approx(5.0)  # the seat confirmation deadline
     assert runtime.state.name == "seated"
 
 

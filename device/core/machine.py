@@ -1,11 +1,11 @@
 """The device's state machine: one event in, a new state and its effects out.
 
 Everything the device decides is decided here, from timestamps carried by the events: a
-hold, a confirmed seat change, the end of a bout, the next frame. Each decision that waits
-for time is a deadline; :func:`next_deadline` tells the loop how long it may sleep, and a
-:class:`DeadlineReached` event wakes the machine when the time has come. Before any event
-is applied, every deadline that fell due before it is handled in time order, so a late
-wake-up never reorders what happened.
+hold, a confirmed seat change, the end of a bout, a reminder, the next phase of the
+stretch. Each decision that waits for time is a deadline; :func:`next_deadline` tells the
+loop how long it may sleep, and a :class:`DeadlineReached` event wakes the machine when
+the time has come. Before any event is applied, every deadline that fell due before it
+is handled in time order, so a late wake-up never reorders what happened.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from device.config import Config
-from device.core.button import ButtonState, Gesture, button_down, button_due, button_up
-from device.core.effects import Effect, Log, Show
+from device.core.button import ButtonState, Gesture, Hold, Press, button_down, button_due, button_up
+from device.core.effects import Effect, Log, Panel, Play, Show
 from device.core.events import (
     ButtonDown,
     ButtonUp,
@@ -24,9 +24,33 @@ from device.core.events import (
     SeatOccupied,
     SeatVacated,
 )
-from device.core.records import BoutRecord, BreakKind, BreakRecord
+from device.core.panel import PanelState, shift_for, shift_slot
+from device.core.quiet import is_quiet, seconds_until_loud
+from device.core.records import (
+    BoutRecord,
+    BreakKind,
+    BreakRecord,
+    NoticeRecord,
+    ReminderOutcome,
+    ReminderRecord,
+    Variant,
+)
+from device.core.reminder import ReminderPlan, Reminding
+from device.core.routine import (
+    DONE_SHOW_S,
+    RoutineEnd,
+    RoutineState,
+    routine_deadline,
+    routine_due,
+    routine_name,
+    routine_press,
+    routine_stop,
+    routine_view,
+    start_routine,
+)
 from device.core.seat import Away, Bout, Left, Sat, SeatChange, SeatState, seat_due, seat_edge
-from device.core.views import IdleView, View
+from device.core.tones import Tone
+from device.core.views import BlankView, DoneView, IdleView, ReminderView, View
 
 # Sums of float seconds land a hair short of a whole minute; this keeps the minute on
 # which the loop was woken from being shown as the minute before (and waking again).
@@ -61,7 +85,23 @@ class Idle:
     """Nothing is going on but sitting (or not)."""
 
 
-Mode = Idle
+@dataclass(frozen=True, slots=True)
+class Guiding:
+    """The stretch is under way."""
+
+    routine: RoutineState
+    started_wall: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """The stretch just ended; its result shows until ``until``."""
+
+    until: float
+    view: DoneView
+
+
+Mode = Idle | Reminding | Guiding | Finished
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,16 +118,28 @@ class DeviceState:
 
     seat: SeatState
     tally: DayTally
+    plan: ReminderPlan
     mode: Mode = field(default_factory=Idle)
     button: ButtonState = field(default_factory=ButtonState)
+    waking_press: bool = False  # the button went down on a dark panel: it only wakes it
     bout: Bout | None = None
     away: Away | None = None
+    empty_since: float | None = None  # the seat has been confirmed empty since
+    panel: PanelState = field(default_factory=PanelState)
+    shift_slot: int = 0
     notice_seen: bool = False
     shown: View | None = None
 
     @property
     def name(self) -> str:
         """The state's one-word name, as printed by the scenario runner."""
+        match self.mode:
+            case Reminding():
+                return "reminder"
+            case Guiding(routine=routine):
+                return routine_name(routine)
+            case Finished():
+                return "done"
         return "seated" if self.seat.occupied else "away"
 
 
@@ -103,6 +155,9 @@ def initial_state(config: Config, now: Now, seat_occupied: bool, history: Histor
     state = DeviceState(
         seat=SeatState(raw=seat_occupied, raw_since=now.at, occupied=False),
         tally=DayTally(now.wall.date(), history.breaks_today),
+        plan=ReminderPlan.fresh(config.reminder),
+        empty_since=now.at,
+        panel=PanelState(touched_at=now.at),
         notice_seen=history.notice_seen,
     )
     return _settle(state, now, config, [])
@@ -115,10 +170,12 @@ def step(state: DeviceState, event: Event, config: Config) -> Outcome:
     state = _catch_up(state, now, config, effects)
     match event:
         case ButtonDown():
-            state = replace(state, button=button_down(state.button, now.at))
+            state = replace(state, button=button_down(state.button, now.at),
+                            waking_press=not state.panel.on, panel=state.panel.touched(now.at))
         case ButtonUp():
             button, gesture = button_up(state.button, now.at)
             state = _on_gesture(replace(state, button=button), gesture, now, config, effects)
+            state = replace(state, waking_press=False)
         case SeatOccupied():
             state = replace(state, seat=seat_edge(state.seat, True, now.at))
         case SeatVacated():
@@ -130,17 +187,30 @@ def step(state: DeviceState, event: Event, config: Config) -> Outcome:
 
 def next_deadline(state: DeviceState, config: Config) -> float | None:
     """The earliest monotonic time at which the machine needs to be woken."""
-    return _earliest(_state_deadline(state, config), _redraw_deadline(state))
+    return _earliest(_state_deadline(state, config), _redraw_deadline(state, config))
 
 
 def _settle(state: DeviceState, now: Now, config: Config, effects: list[Effect]) -> Outcome:
-    """Handle what fell due at ``now`` itself, then bring the screen up to date."""
+    """Handle what fell due at ``now`` itself, then bring panel and screen up to date."""
+    before = state.panel
     state = _catch_up(state, now, config, effects)
+    if state.panel != before and (state.panel.on, state.panel.contrast) != (before.on,
+                                                                             before.contrast):
+        effects.append(Panel(state.panel.on, state.panel.contrast))
+    state = replace(state, shift_slot=shift_slot(now.at, config.screen.shift_every_min * 60))
     view = view_of(state, now, config)
     if view != state.shown:
         effects.append(Show(view))
         state = replace(state, shown=view)
+    if is_quiet(now.wall, config.quiet):
+        effects[:] = [e for e in effects if not _unasked_sound(e)]
     return state, effects
+
+
+def _unasked_sound(effect: Effect) -> bool:
+    """Sounds the person did not ask for; quiet hours silence these (the stretch they
+    start themselves still speaks, since it is followed with the eyes closed)."""
+    return isinstance(effect, Play) and effect.tone is Tone.REMINDER
 
 
 def _catch_up(state: DeviceState, now: Now, config: Config, effects: list[Effect]) -> DeviceState:
@@ -153,19 +223,55 @@ def _catch_up(state: DeviceState, now: Now, config: Config, effects: list[Effect
 def _state_deadline(state: DeviceState, config: Config) -> float | None:
     """The earliest deadline whose handling changes the state (and clears that deadline)."""
     seat = config.seat
+    guiding = isinstance(state.mode, Guiding)
     return _earliest(
         state.button.hold_deadline(config.button.hold_s),
         state.seat.confirm_deadline(seat.sit_confirm_s, seat.stand_confirm_s),
-        state.away.break_deadline(seat.natural_break_min * 60) if state.away else None,
+        None if guiding or state.away is None
+        else state.away.break_deadline(seat.natural_break_min * 60),
+        _mode_deadline(state, config),
+        _panel_deadline(state, config),
     )
 
 
-def _redraw_deadline(state: DeviceState) -> float | None:
-    """When the shown minute count next goes up (the idle screen changes once a minute)."""
-    bout, shown = state.bout, state.shown
-    if bout is None or bout.seated_since is None or not isinstance(shown, IdleView):
+def _mode_deadline(state: DeviceState, config: Config) -> float | None:
+    match state.mode:
+        case Idle():
+            return state.plan.due_at(state.bout)
+        case Reminding() as reminding:
+            return reminding.next_chime(config.reminder)
+        case Guiding(routine=routine):
+            return routine_deadline(routine, config.routine)
+        case Finished(until=until):
+            return until
+    return None
+
+
+def _panel_deadline(state: DeviceState, config: Config) -> float | None:
+    """When the panel goes dark (empty seat) or dims (untouched); only while idle."""
+    panel = state.panel
+    if not panel.on or not isinstance(state.mode, Idle):
         return None
-    return bout.seated_since + (shown.bout_min + 1) * 60 - bout.seated_s
+    off = None
+    if not state.seat.occupied and state.empty_since is not None:
+        off = state.empty_since + config.screen.off_after_min * 60
+    dim = None if panel.dimmed else panel.touched_at + config.screen.dim_after_min * 60
+    return _earliest(off, dim)
+
+
+def _redraw_deadline(state: DeviceState, config: Config) -> float | None:
+    """When the idle screen changes by itself: the next minute of sitting, the next nudge."""
+    if not state.panel.on or not isinstance(state.mode, Idle | Reminding):
+        return None
+    bout, shown = state.bout, state.shown
+    minute = None
+    if bout is not None and bout.seated_since is not None and isinstance(shown, IdleView
+                                                                           | ReminderView):
+        minute = bout.seated_since + (shown.bout_min + 1) * 60 - bout.seated_s
+    nudge = None
+    if isinstance(state.mode, Idle):
+        nudge = (state.shift_slot + 1) * config.screen.shift_every_min * 60
+    return _earliest(minute, nudge)
 
 
 def _on_deadline(state: DeviceState, now: Now, config: Config,
@@ -174,48 +280,194 @@ def _on_deadline(state: DeviceState, now: Now, config: Config,
     state = _on_gesture(replace(state, button=button), gesture, now, config, effects)
     seat, change = seat_due(state.seat, now.at, config.seat.sit_confirm_s,
                             config.seat.stand_confirm_s)
-    state = _on_seat_change(replace(state, seat=seat), change, now, effects)
+    state = _on_seat_change(replace(state, seat=seat), change, now, config, effects)
     away = state.away
     due = away.break_deadline(config.seat.natural_break_min * 60) if away else None
-    if away is not None and due is not None and due <= now.at:
-        state = _end_bout_by_absence(state, away, now, effects)
+    if away is not None and due is not None and due <= now.at and not isinstance(state.mode,
+                                                                                  Guiding):
+        state = _end_bout_by_absence(state, away, now, config, effects)
+    state = _on_mode_deadline(state, now, config, effects)
+    return _on_panel_deadline(state, now, config)
+
+
+def _on_mode_deadline(state: DeviceState, now: Now, config: Config,
+                      effects: list[Effect]) -> DeviceState:
+    due = _mode_deadline(state, config)
+    if due is None or due > now.at:
+        return state
+    match state.mode:
+        case Idle():
+            return _remind(state, now, config, effects)
+        case Reminding() as reminding:
+            if is_quiet(now.wall, config.quiet):
+                return _end_reminder(state, ReminderOutcome.IGNORED, None, now, config, effects)
+            effects.append(Play(Tone.REMINDER))
+            return replace(state, mode=replace(reminding, chimes=reminding.chimes + 1))
+        case Guiding() as guiding:
+            routine, routine_effects, end = routine_due(guiding.routine, now.at, config.routine)
+            effects += routine_effects
+            state = replace(state, mode=replace(guiding, routine=routine))
+            return state if end is None else _end_routine(state, guiding, end, now, config,
+                                                          effects)
+        case Finished():
+            return replace(state, mode=Idle(), panel=state.panel.touched(now.at))
     return state
+
+
+def _on_panel_deadline(state: DeviceState, now: Now, config: Config) -> DeviceState:
+    due = _panel_deadline(state, config)
+    if due is None or due > now.at:
+        return state
+    panel = state.panel
+    empty_for = None if state.empty_since is None else now.at - state.empty_since
+    if not state.seat.occupied and empty_for is not None and (
+            empty_for >= config.screen.off_after_min * 60):
+        return replace(state, panel=replace(panel, on=False))
+    return replace(state, panel=replace(panel, dimmed=True))
+
+
+def _remind(state: DeviceState, now: Now, config: Config, effects: list[Effect]) -> DeviceState:
+    """The bout has reached its reminder time: chime, unless quiet hours hold it back."""
+    if is_quiet(now.wall, config.quiet):
+        wait = seconds_until_loud(now.wall, config.quiet)
+        return replace(state, plan=state.plan.held_back_until(now.at + wait))
+    effects.append(Play(Tone.REMINDER))
+    return replace(state, mode=Reminding(now.at, now.wall), panel=state.panel.touched(now.at))
+
+
+def _end_reminder(state: DeviceState, outcome: ReminderOutcome, response_s: float | None,
+                  now: Now, config: Config, effects: list[Effect]) -> DeviceState:
+    reminding = state.mode
+    assert isinstance(reminding, Reminding)
+    effects.append(Log(ReminderRecord(reminding.since_wall, outcome, response_s,
+                                      reminding.chimes)))
+    plan = state.plan
+    if outcome is ReminderOutcome.IGNORED:
+        plan = plan.held_back_until(now.at + seconds_until_loud(now.wall, config.quiet))
+    return replace(state, mode=Idle(), plan=plan)
 
 
 def _on_gesture(state: DeviceState, gesture: Gesture | None, now: Now, config: Config,
                 effects: list[Effect]) -> DeviceState:
-    """Act on a press or a hold according to the mode."""
+    """Act on a press or a hold according to the mode (a press that woke the panel only
+    woke it)."""
+    if gesture is None or state.waking_press:
+        return state
+    match state.mode, gesture:
+        case Idle() | Finished(), Press():
+            return _start_routine(replace(state, mode=Idle()), now, config, effects)
+        case Reminding() as reminding, Press():
+            state = _end_reminder(state, ReminderOutcome.ROUTINE, now.at - reminding.since,
+                                  now, config, effects)
+            return _start_routine(state, now, config, effects)
+        case Reminding() as reminding, Hold():
+            return _snooze(state, reminding, now, config, effects)
+        case Guiding() as guiding, Press():
+            routine, routine_effects = routine_press(guiding.routine, now.at, config.routine)
+            effects += routine_effects
+            return replace(state, mode=replace(guiding, routine=routine))
+        case Guiding() as guiding, Hold():
+            routine_effects, end = routine_stop(guiding.routine, now.at, config.routine)
+            effects += routine_effects
+            return _end_routine(state, guiding, end, now, config, effects)
     return state
 
 
-def _on_seat_change(state: DeviceState, change: SeatChange | None, now: Now,
+def _snooze(state: DeviceState, reminding: Reminding, now: Now, config: Config,
+            effects: list[Effect]) -> DeviceState:
+    if state.plan.snoozes >= config.reminder.max_snoozes:
+        return replace(state, mode=replace(reminding, snooze_refused=True))
+    effects.append(Play(Tone.ACK))
+    state = _end_reminder(state, ReminderOutcome.SNOOZED, None, now, config, effects)
+    return replace(state, plan=state.plan.snoozed(now.at, config.reminder))
+
+
+def _start_routine(state: DeviceState, now: Now, config: Config,
+                   effects: list[Effect]) -> DeviceState:
+    chosen = config.routine.variant
+    if chosen == "auto":
+        variant = Variant.SEATED if state.seat.raw else Variant.STANDING
+    else:
+        variant = Variant(chosen)
+    show_notice = not state.notice_seen
+    if show_notice:
+        effects.append(Log(NoticeRecord(now.wall)))
+    routine, routine_effects = start_routine(config.routine, now.at, variant, show_notice)
+    effects += routine_effects
+    bout = state.bout.pause(now.at) if state.bout else None
+    return replace(state, mode=Guiding(routine, now.wall), bout=bout, notice_seen=True,
+                   panel=state.panel.touched(now.at))
+
+
+def _end_routine(state: DeviceState, guiding: Guiding, end: RoutineEnd, now: Now,
+                 config: Config, effects: list[Effect]) -> DeviceState:
+    """Log the guided break; a completed one also ends the bout (a new one starts if the
+    person is still seated), a stopped one lets the bout go on."""
+    effects.append(Log(BreakRecord(
+        kind=BreakKind.GUIDED, start=guiding.started_wall, end=now.wall_at(end.ended_at),
+        duration_s=end.ended_at - end.started_at, completed=end.completed, variant=end.variant,
+        repetitions=end.repetitions_done, reached=None if end.completed else end.reached)))
+    finished = Finished(now.at + DONE_SHOW_S, DoneView(end.repetitions_done, end.completed))
+    state = replace(state, mode=finished, panel=state.panel.touched(now.at))
+    if not end.completed:
+        bout = state.bout
+        if bout is not None and state.seat.occupied:
+            bout = bout.resume(end.ended_at)
+        return replace(state, bout=bout)
+    bout = state.bout
+    if bout is not None:
+        effects.append(Log(BoutRecord(bout.start_wall, guiding.started_wall, bout.seated_s)))
+    new_bout = None
+    if state.seat.occupied:
+        new_bout = Bout(end.ended_at, now.wall_at(end.ended_at), seated_since=end.ended_at)
+    tally = replace(state.tally, breaks=state.tally.breaks + 1)
+    return replace(state, bout=new_bout, away=None, tally=tally,
+                   plan=ReminderPlan.fresh(config.reminder))
+
+
+def _on_seat_change(state: DeviceState, change: SeatChange | None, now: Now, config: Config,
                     effects: list[Effect]) -> DeviceState:
-    """Follow a confirmed seat change into the bout and the natural-break bookkeeping."""
+    """Follow a confirmed seat change into the bout, the reminder and the panel."""
     match change:
         case Sat(at=sat_at):
             away = state.away
+            tally = state.tally
             if away is not None and away.ended_bout:
                 effects.append(Log(_natural_break(away, sat_at, now)))
-                state = replace(state, tally=replace(state.tally,
-                                                     breaks=state.tally.breaks + 1))
+                tally = replace(tally, breaks=tally.breaks + 1)
+            state = replace(state, away=None, empty_since=None, tally=tally,
+                            panel=state.panel.touched(now.at))
+            if isinstance(state.mode, Guiding):
+                return state  # the stretch is the break: the bout waits for its end
             bout = state.bout
+            plan = state.plan
             if bout is None:
-                bout = Bout(start_at=sat_at, start_wall=now.wall_at(sat_at), seated_since=sat_at)
-            return replace(state, bout=bout.resume(sat_at), away=None)
+                bout = Bout(start_at=sat_at, start_wall=now.wall_at(sat_at))
+                plan = ReminderPlan.fresh(config.reminder)
+            return replace(state, bout=bout.resume(sat_at), plan=plan)
         case Left(at=left_at):
             bout = state.bout.pause(left_at) if state.bout else None
-            return replace(state, bout=bout, away=Away(left_at, now.wall_at(left_at)))
+            state = replace(state, bout=bout, away=Away(left_at, now.wall_at(left_at)),
+                            empty_since=left_at)
+            if isinstance(state.mode, Reminding) and bout is not None:
+                reminding = state.mode
+                state = _end_reminder(state, ReminderOutcome.STOOD_UP,
+                                      max(0.0, left_at - reminding.since), now, config, effects)
+                state = replace(state, plan=state.plan.after_standing(bout, left_at,
+                                                                      config.reminder))
+            return state
     return state
 
 
-def _end_bout_by_absence(state: DeviceState, away: Away, now: Now,
+def _end_bout_by_absence(state: DeviceState, away: Away, now: Now, config: Config,
                          effects: list[Effect]) -> DeviceState:
     """The absence is long enough: the bout ended when the person left."""
     if state.bout is not None:
         bout = state.bout
         record = BoutRecord(bout.start_wall, away.since_wall, bout.sitting_s(away.since))
         effects.append(Log(record))
-    return replace(state, bout=None, away=replace(away, ended_bout=True))
+    return replace(state, bout=None, away=replace(away, ended_bout=True),
+                   plan=ReminderPlan.fresh(config.reminder))
 
 
 def _natural_break(away: Away, back_at: float, now: Now) -> BreakRecord:
@@ -229,13 +481,25 @@ def _tally_for(tally: DayTally, today: date) -> DayTally:
 
 
 def view_of(state: DeviceState, now: Now, config: Config) -> View:
-    """The screen for the current state."""
+    """The screen for the current state (blank while the panel is dark)."""
+    if not state.panel.on:
+        return BlankView()
     sitting_s = state.bout.sitting_s(now.at) if state.bout else 0.0
+    bout_min = int((sitting_s + _ROUNDING_S) // 60)
+    match state.mode:
+        case Reminding() as reminding:
+            left = max(0, config.reminder.max_snoozes - state.plan.snoozes)
+            return ReminderView(bout_min, left, reminding.snooze_refused)
+        case Guiding(routine=routine):
+            return routine_view(routine, now.at, config.routine)
+        case Finished(view=done):
+            return done
     return IdleView(
         seated=state.seat.occupied,
-        bout_min=int((sitting_s + _ROUNDING_S) // 60),
+        bout_min=bout_min,
         remind_after_min=round(config.reminder.remind_after_min),
         breaks_today=state.tally.breaks,
+        shift=shift_for(state.shift_slot),
     )
 
 

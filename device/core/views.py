@@ -26,4 +26,116 @@ class BlankView:
     """Nothing lit (the panel is off or the device is shutting down)."""
 
 
-View = IdleView | BlankView
+
+# --- The guided stretch (drawn by device.render.routine; built by device.core.routine) ---
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeView:
+    """The safety notice before the first routine ever; it moves on by itself."""
+
+    seconds_left: int  # whole seconds until the routine goes on (rounded up)
+    progress: int  # pixels of the draining bar, 0..routine.PROGRESS_PX
+
+
+@dataclass(frozen=True, slots=True)
+class RoutineView:
+    """One phase of the stretch, quantised so it changes at most ~10 times a second."""
+
+    phase: str  # Phase value, e.g. "hang"
+    title: str  # the phase name shown in the large font, e.g. "HANG"
+    cue: str  # one short line (at most 21 characters of the 6x12 font)
+    progress: int  # pixels of the phase bar, 0..routine.PROGRESS_PX
+    rep: int  # repetition under way, 1-based; 0 during set-up
+    reps: int
+    breath: int | None  # breath indicator radius in px; None outside breathing phases
+    variant: str  # "seated" or "standing"
+    ticks: tuple[int, int] | None = None  # (vertebrae so far, of) during the uncurl
+    seconds_left: int | None = None  # countdown shown in set-up and rest
+
+
+@dataclass(frozen=True, slots=True)
+class PausedView:
+    """The stretch is paused: what it will go back to."""
+
+    title: str
+    rep: int  # 0 during set-up or the notice
+    reps: int
+
+
+@dataclass(frozen=True, slots=True)
+class DoneView:
+    """Shown for a few seconds after the stretch ends (completed or stopped)."""
+
+    repetitions: int  # repetitions finished
+    completed: bool
+
+
+RoutineScreen = NoticeView | RoutineView | PausedView | DoneView
+"""Every view of the guided stretch (to be joined into ``View``)."""
+
+
+# --- The reminder (built by device.core.machine; drawn by device.render.basic) ---
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderView:
+    """Time to stand up: how long seated, and what the button does now."""
+
+    bout_min: int
+    snoozes_left: int
+    snooze_refused: bool = False  # a hold came with no snoozes left
+
+
+View = (IdleView | BlankView | ReminderView | NoticeView | RoutineView | PausedView | DoneView)
+"""Every screen the core can ask for."""
+
+
+# --- The stats pages (drawn by device.render.stats; built by device.stats_pages) ---
+
+STATS_PAGES = 4
+
+
+@dataclass(frozen=True, slots=True)
+class StatsTodayView:
+    """Page 1: today's breaks by kind, minutes seated, and the longest bout."""
+
+    breaks_guided: int
+    breaks_natural: int
+    sitting_min: int  # whole minutes seated today
+    longest_min: int  # whole minutes of today's longest bout (its share of today)
+    page: int = 1
+    pages: int = STATS_PAGES
+
+
+@dataclass(frozen=True, slots=True)
+class StatsWeekView:
+    """Page 2: seven days ending today, oldest first, as bars with a mark per break."""
+
+    days: tuple[tuple[str, int, int], ...]  # (weekday letter, sitting tenths of hours, breaks)
+    page: int = 2
+    pages: int = STATS_PAGES
+
+
+@dataclass(frozen=True, slots=True)
+class StatsStreakView:
+    """Page 3: consecutive days meeting the daily goal, and the goal in words."""
+
+    days: int
+    goal: str  # at most 25 characters of the 5x8 font, e.g. "no bout over 60 min"
+    page: int = 3
+    pages: int = STATS_PAGES
+
+
+@dataclass(frozen=True, slots=True)
+class StatsResponseView:
+    """Page 4: median whole seconds from the reminder chime to standing up."""
+
+    today_s: int | None  # None when no reminder was answered today
+    week_s: int | None  # over every answered reminder of the last seven days
+    page: int = 4
+    pages: int = STATS_PAGES
+
+
+StatsScreen = StatsTodayView | StatsWeekView | StatsStreakView | StatsResponseView
+"""Every stats page (to be joined into ``View``)."""

@@ -7,7 +7,7 @@ from types import MappingProxyType
 from PIL import Image
 
 from device.adapters.fonts import Fonts
-from device.core.views import BlankView, IdleView
+from device.core.views import BlankView, IdleView, ReminderView
 from device.render.canvas import WIDTH, bar, blank, text, text_width
 
 
@@ -33,8 +33,25 @@ def draw_idle(view: IdleView, fonts: Fonts) -> Image.Image:
     return image
 
 
+def draw_reminder(view: ReminderView, fonts: Fonts) -> Image.Image:
+    image, draw = blank()
+    draw.rectangle((0, 0, WIDTH - 1, 17), fill=255)
+    draw.text((WIDTH // 2 - text_width(draw, "STAND UP", fonts.large) // 2, 1), "STAND UP",
+              font=fonts.large, fill=0)
+    text(draw, (WIDTH // 2, 21), f"seated {view.bout_min} min", fonts.body, align="center")
+    text(draw, (2, 40), "press: stretch now", fonts.small)
+    if view.snooze_refused:
+        text(draw, (2, 52), "no snoozes left", fonts.small)
+    elif view.snoozes_left:
+        text(draw, (2, 52), f"hold: snooze ({view.snoozes_left} left)", fonts.small)
+    else:
+        text(draw, (2, 52), "snoozes used up", fonts.small)
+    return image
+
+
 def draw_blank(view: BlankView, fonts: Fonts) -> Image.Image:
     return blank()[0]
 
 
-DRAWERS = MappingProxyType({IdleView: draw_idle, BlankView: draw_blank})
+DRAWERS = MappingProxyType({IdleView: draw_idle, ReminderView: draw_reminder,
+                            BlankView: draw_blank})

@@ -1,0 +1,389 @@
+"""The guided lower-back stretch, as pure data and functions.
+
+The stretch (a seated or standing low-back stretch recommended by a physical-therapy
+association) is planned once at start as a fixed timeline of phases and sound cues in
+*routine time*: seconds since the start, not counting pauses. A pause only moves
+``origin`` (the instant routine time 0 fell on) later by the time spent paused, so every
+remaining deadline shifts with it and nothing else has to be rescheduled.
+
+Sound carries the routine, because in the fold and the hang the head hangs down and the
+screen is out of sight: every phase starts with a tone (a breath glide or a phase blip),
+the hang is paced breath by breath, the uncurl ticks once per vertebra, and the end
+chimes. The screen repeats the same timeline, quantised so that it changes at most
+``1 / FRAME_S`` times a second.
+
+Nothing here reads a clock or does I/O: every instant is a monotonic float given by the
+caller, which handles everything due (:func:`routine_due`) before it applies a press.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from types import MappingProxyType
+
+from device.config import RoutineConfig
+from device.core.effects import Effect, Play
+from device.core.records import Variant
+from device.core.tones import Tone
+from device.core.views import NoticeView, PausedView, RoutineView
+
+DONE_SHOW_S = 4.0
+"""How long the machine shows the DoneView after the routine ends."""
+
+FRAME_S = 0.1
+"""Routine-time spacing of animation frames: at most 10 redraws a second."""
+
+PROGRESS_PX = 120
+"""Inner width of every progress bar in pixels; progress is counted in these steps."""
+
+BREATH_MIN_R = 2
+BREATH_MAX_R = 10
+"""Radius range of the breath indicator: smallest at empty lungs, largest at full."""
+
+# Routine time is recovered as ``at - origin``; this absorbs the rounding of that
+# subtraction so a view drawn exactly at a phase boundary shows the new phase.
+_EPS = 1e-6
+
+
+class Phase(StrEnum):
+    NOTICE = "notice"  # safety notice, first routine ever only
+    SETUP = "setup"  # take the starting position (depends on the variant)
+    INHALE = "inhale"  # breathe in, tall
+    FOLD = "fold"  # breathe out and fold the trunk over the thighs
+    HANG = "hang"  # hang loose for a few slow breaths
+    INHALE_AGAIN = "inhale_again"  # breathe in, still folded
+    RECOMMIT = "recommit"  # breathe out: hips soft again, abs in again
+    UNCURL = "uncurl"  # roll up from the pelvis, one vertebra at a time
+    REST = "rest"  # upright, before the next repetition
+
+
+TITLES = MappingProxyType({
+    Phase.NOTICE: "CAUTION",
+    Phase.SETUP: "SET UP",
+    Phase.INHALE: "INHALE",
+    Phase.FOLD: "FOLD",
+    Phase.HANG: "HANG",
+    Phase.INHALE_AGAIN: "INHALE",
+    Phase.RECOMMIT: "RECOMMIT",
+    Phase.UNCURL: "UNCURL",
+    Phase.REST: "REST",
+})
+"""The phase names as shown in the large font (at most 8 characters, 64 px)."""
+
+# The article's instructions in our own short words, one screen line each (<= 21 chars
+# of the 6x12 font). A phase with several cues shows them in turn, each for an equal
+# share of the phase. See the README table for which instruction lands where.
+_SHARED_CUES: MappingProxyType[Phase, tuple[str, ...]] = MappingProxyType({
+    Phase.NOTICE: ("",),
+    Phase.FOLD: ("out: fold over thighs", "back relaxed, long", "draw low abs in"),
+    Phase.HANG: ("head hangs, rag doll", "shoulders loose", "hip fronts soft",
+                 "slow, easy breaths"),
+    Phase.INHALE_AGAIN: ("breathe in, stay down",),
+    Phase.RECOMMIT: ("out: hip fronts soft", "abs in toward spine"),
+    Phase.UNCURL: ("roll up from pelvis", "vertebra by vertebra", "feel where it clumps"),
+})
+_SEATED_CUES = MappingProxyType({
+    Phase.SETUP: ("sit on front edge", "sit bones firm, even", "buttocks unclenched"),
+    Phase.INHALE: ("breathe in, sit tall",),
+    Phase.REST: ("rest, sitting tall",),
+})
+_STANDING_CUES = MappingProxyType({
+    Phase.SETUP: ("feet point forward", "feet soft, flat down"),
+    Phase.INHALE: ("breathe in, grow tall",),
+    Phase.REST: ("rest, standing tall",),
+})
+_VARIANT_CUES = MappingProxyType({Variant.SEATED: _SEATED_CUES,
+                                  Variant.STANDING: _STANDING_CUES})
+
+
+def cues_for(phase: Phase, variant: Variant) -> tuple[str, ...]:
+    """The screen cue lines of ``phase`` for ``variant``, in the order they are shown."""
+    return _VARIANT_CUES[variant].get(phase) or _SHARED_CUES[phase]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One phase of the plan, placed in routine time.
+
+    ``breathing`` is the (in, out) seconds of the breath pattern that repeats from the
+    step's start, or None when the phase is not paced by breath: (length, 0) is one long
+    in-breath, (0, length) one long out-breath, (inhale_s, exhale_s) the hang's cycles.
+    """
+
+    phase: Phase
+    rep: int  # 1-based; 0 for the notice and the set-up
+    start: float
+    length: float
+    breathing: tuple[float, float] | None = None
+    ticks: int = 0  # evenly paced vertebra ticks (uncurl only)
+
+    @property
+    def end(self) -> float:
+        return self.start + self.length
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A tone to play at routine time ``offset``."""
+
+    offset: float
+    tone: Tone
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The whole routine, fixed at start: its phases and its sounds, in order."""
+
+    steps: tuple[Step, ...]
+    cues: tuple[Cue, ...]
+    reps: int
+
+    @property
+    def total(self) -> float:
+        return self.steps[-1].end
+
+
+def plan_routine(cfg: RoutineConfig, variant: Variant, show_notice: bool) -> Plan:
+    """Lay out every phase and tone of the routine in routine time."""
+    breath_s = cfg.inhale_s + cfg.exhale_s
+    steps: list[Step] = []
+
+    def add(phase: Phase, rep: int, length: float,
+            breathing: tuple[float, float] | None = None, ticks: int = 0) -> None:
+        start = steps[-1].end if steps else 0.0
+        steps.append(Step(phase, rep, start, length, breathing, ticks))
+
+    if show_notice:
+        add(Phase.NOTICE, 0, cfg.notice_s)
+    add(Phase.SETUP, 0, cfg.setup_s)
+    for rep in range(1, cfg.repetitions + 1):
+        add(Phase.INHALE, rep, cfg.inhale_s, breathing=(cfg.inhale_s, 0.0))
+        add(Phase.FOLD, rep, cfg.exhale_s, breathing=(0.0, cfg.exhale_s))
+        add(Phase.HANG, rep, cfg.hang_breaths * breath_s,
+            breathing=(cfg.inhale_s, cfg.exhale_s))
+        add(Phase.INHALE_AGAIN, rep, cfg.inhale_s, breathing=(cfg.inhale_s, 0.0))
+        add(Phase.RECOMMIT, rep, cfg.exhale_s, breathing=(0.0, cfg.exhale_s))
+        add(Phase.UNCURL, rep, cfg.uncurl_s, ticks=cfg.uncurl_ticks)
+        add(Phase.REST, rep, cfg.rest_s)
+
+    cues: list[Cue] = []
+    for step in steps:
+        cues.extend(_step_cues(step, cfg))
+    cues.append(Cue(steps[-1].end, Tone.COMPLETE))
+    return Plan(tuple(steps), tuple(cues), cfg.repetitions)
+
+
+def _step_cues(step: Step, cfg: RoutineConfig) -> list[Cue]:
+    """The tones of one step: what makes its start, and its pacing, audible."""
+    start = step.start
+    match step.phase:
+        case Phase.INHALE | Phase.INHALE_AGAIN:
+            return [Cue(start, Tone.INHALE)]
+        case Phase.FOLD | Phase.RECOMMIT:
+            return [Cue(start, Tone.EXHALE)]
+        case Phase.HANG:
+            cues = [Cue(start, Tone.PHASE)]
+            breath_s = cfg.inhale_s + cfg.exhale_s
+            for breath in range(cfg.hang_breaths):
+                cues.append(Cue(start + breath * breath_s, Tone.INHALE))
+                cues.append(Cue(start + breath * breath_s + cfg.inhale_s, Tone.EXHALE))
+            return cues
+        case Phase.UNCURL:
+            # One tick in the middle of each vertebra's share: even pacing, and no tick
+            # lands on the phase blip at the start or on the rest's blip at the end.
+            spacing = step.length / step.ticks
+            return [Cue(start, Tone.PHASE)] + [
+                Cue(start + (i + 0.5) * spacing, Tone.TICK) for i in range(step.ticks)
+            ]
+        case _:  # NOTICE, SETUP, REST
+            return [Cue(start, Tone.PHASE)]
+
+
+@dataclass(frozen=True, slots=True)
+class RoutineState:
+    """A routine under way.
+
+    ``origin`` is the monotonic instant routine time 0 fell on; each pause moves it later
+    by the paused time, which shifts every remaining deadline at once. ``cursor`` indexes
+    the next cue of the plan still to play; ``frame`` the next animation frame on the
+    ``FRAME_S`` grid of routine time.
+    """
+
+    plan: Plan
+    variant: Variant
+    started_at: float
+    origin: float
+    paused_at: float | None = None
+    cursor: int = 0
+    frame: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.cursor >= len(self.plan.cues)
+
+
+@dataclass(frozen=True, slots=True)
+class RoutineEnd:
+    """How a routine ended, for the break log."""
+
+    completed: bool
+    started_at: float
+    ended_at: float
+    variant: Variant
+    repetitions_done: int
+    reached: str  # e.g. "rep 2/3 uncurl", "setup"
+
+
+def start_routine(cfg: RoutineConfig, at: float, variant: Variant,
+                  show_notice: bool) -> tuple[RoutineState, list[Effect]]:
+    """Begin at ``at``: the notice (only when asked, i.e. the first routine ever) or set-up."""
+    plan = plan_routine(cfg, variant, show_notice)
+    state = RoutineState(plan=plan, variant=variant, started_at=at, origin=at)
+    state, effects, _ = routine_due(state, at, cfg)
+    return state, effects
+
+
+def routine_deadline(state: RoutineState, cfg: RoutineConfig) -> float | None:
+    """The next cue or animation frame; None while paused (nothing moves) or when done."""
+    if state.paused_at is not None or state.finished:
+        return None
+    next_cue = state.origin + state.plan.cues[state.cursor].offset
+    next_frame = state.origin + state.frame * FRAME_S
+    return min(next_cue, next_frame)
+
+
+def routine_due(state: RoutineState, at: float, cfg: RoutineConfig
+                ) -> tuple[RoutineState, list[Effect], RoutineEnd | None]:
+    """Play every cue due at or before ``at``; end the routine when its last rest is over.
+
+    Afterwards :func:`routine_deadline` is strictly later than ``at`` (or None), so a loop
+    that sleeps until it never spins.
+    """
+    if state.paused_at is not None or state.finished:
+        return state, [], None
+    plan, origin = state.plan, state.origin
+    cursor = state.cursor
+    effects: list[Effect] = []
+    # Compared in absolute time, the same sum as the deadline: a loop woken exactly at
+    # the deadline always gets that cue.
+    while cursor < len(plan.cues) and origin + plan.cues[cursor].offset <= at:
+        effects.append(Play(plan.cues[cursor].tone))
+        cursor += 1
+    frame = max(state.frame, math.floor((at - origin) / FRAME_S))
+    while origin + frame * FRAME_S <= at:
+        frame += 1
+    state = replace(state, cursor=cursor, frame=frame)
+    if not state.finished:
+        return state, effects, None
+    end = RoutineEnd(completed=True, started_at=state.started_at, ended_at=origin + plan.total,
+                     variant=state.variant, repetitions_done=plan.reps,
+                     reached=_reached(plan, plan.steps[-1]))
+    return state, effects, end
+
+
+def routine_press(state: RoutineState, at: float, cfg: RoutineConfig
+                  ) -> tuple[RoutineState, list[Effect]]:
+    """A short press pauses, the next one resumes; the paused time shifts every deadline.
+
+    The caller must have handled everything due up to ``at`` first (:func:`routine_due`).
+    """
+    if state.paused_at is None:
+        return replace(state, paused_at=at), [Play(Tone.PAUSE)]
+    resumed = replace(state, origin=state.origin + (at - state.paused_at), paused_at=None)
+    return resumed, [Play(Tone.RESUME)]
+
+
+def routine_stop(state: RoutineState, at: float, cfg: RoutineConfig
+                 ) -> tuple[list[Effect], RoutineEnd]:
+    """A hold stops the routine where it is: a break that did not complete."""
+    elapsed = _elapsed(state, at)
+    plan = state.plan
+    done = sum(1 for step in plan.steps
+               if step.phase is Phase.UNCURL and step.end <= elapsed + _EPS)
+    end = RoutineEnd(completed=False, started_at=state.started_at, ended_at=at,
+                     variant=state.variant, repetitions_done=done,
+                     reached=_reached(plan, _step_at(plan, elapsed)))
+    return [Play(Tone.STOP)], end
+
+
+def routine_view(state: RoutineState, at: float, cfg: RoutineConfig
+                 ) -> NoticeView | RoutineView | PausedView:
+    """The screen for routine state ``state`` at ``at``."""
+    plan = state.plan
+    elapsed = _elapsed(state, at)
+    step = _step_at(plan, elapsed)
+    if state.paused_at is not None:
+        return PausedView(title=TITLES[step.phase], rep=step.rep, reps=plan.reps)
+    into = min(max(elapsed - step.start, 0.0), step.length)
+    fraction = into / step.length
+    progress = min(PROGRESS_PX, math.floor(fraction * PROGRESS_PX + _EPS))
+    seconds_left = math.ceil(step.length - into - _EPS)
+    if step.phase is Phase.NOTICE:
+        return NoticeView(seconds_left=seconds_left, progress=PROGRESS_PX - progress)
+    cues = cues_for(step.phase, state.variant)
+    cue = cues[min(len(cues) - 1, math.floor(fraction * len(cues) + _EPS))]
+    ticks = None
+    if step.ticks:
+        ticks = (min(step.ticks, math.floor(into / (step.length / step.ticks) + 0.5 + _EPS)),
+                 step.ticks)
+    return RoutineView(
+        phase=step.phase.value,
+        title=TITLES[step.phase],
+        cue=cue,
+        progress=progress,
+        rep=step.rep,
+        reps=plan.reps,
+        breath=_breath_radius(step, into),
+        variant=state.variant.value,
+        ticks=ticks,
+        seconds_left=seconds_left if step.phase in (Phase.SETUP, Phase.REST) else None,
+    )
+
+
+def routine_name(state: RoutineState) -> str:
+    """The scenario runner's name for the state: "routine", or "paused"."""
+    return "routine" if state.paused_at is None else "paused"
+
+
+def routine_total_s(cfg: RoutineConfig, show_notice: bool = False) -> float:
+    """How long the whole routine lasts without pauses (set-up included)."""
+    return plan_routine(cfg, Variant.SEATED, show_notice).total
+
+
+def _elapsed(state: RoutineState, at: float) -> float:
+    """Routine time at ``at`` (frozen while paused), clamped to the plan."""
+    now = state.paused_at if state.paused_at is not None else at
+    return min(max(now - state.origin, 0.0), state.plan.total)
+
+
+def _step_at(plan: Plan, elapsed: float) -> Step:
+    """The step under way at routine time ``elapsed`` (the last one once it is over)."""
+    current = plan.steps[0]
+    for step in plan.steps:
+        if step.start <= elapsed + _EPS:
+            current = step
+        else:
+            break
+    return current
+
+
+def _breath_radius(step: Step, into: float) -> int | None:
+    """Indicator radius: grows through an in-breath, shrinks through an out-breath."""
+    if step.breathing is None:
+        return None
+    in_s, out_s = step.breathing
+    cycle = in_s + out_s
+    # the very end of a step is the end of its last breath, not the start of a new one
+    t = cycle if into >= step.length - _EPS else math.fmod(into, cycle)
+    span = BREATH_MAX_R - BREATH_MIN_R
+    if in_s > 0 and t <= in_s:
+        return BREATH_MIN_R + math.floor(span * t / in_s + _EPS)
+    return BREATH_MAX_R - math.floor(span * (t - in_s) / out_s + _EPS)
+
+
+def _reached(plan: Plan, step: Step) -> str:
+    """How far the routine got, for the log: "notice", "setup" or "rep 2/3 uncurl"."""
+    name = step.phase.value.replace("_", " ")
+    return name if step.rep == 0 else f"rep {step.rep}/{plan.reps} {name}"

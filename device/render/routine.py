@@ -1,0 +1,103 @@
+"""The guided stretch's screens: notice, each phase, paused, done.
+
+A phase screen reads top to bottom in the order the eye needs it: the phase name in the
+large pixel font (with the repetition count, or the variant during set-up), one cue line,
+a middle band that animates what the phase is about (the breath indicator, the vertebrae
+of the uncurl, or a countdown), and the phase's progress bar at the bottom.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from PIL import Image, ImageDraw
+
+from device.adapters.fonts import Fonts
+from device.core.routine import BREATH_MAX_R, PROGRESS_PX
+from device.core.views import DoneView, NoticeView, PausedView, RoutineView
+from device.render.canvas import ON, WIDTH, bar, blank, text
+
+# The progress bar's outer box: its inner width is exactly PROGRESS_PX pixels, so the
+# view's progress maps one step to one pixel.
+BAR_BOX = (2, 56, 5 + PROGRESS_PX, 63)
+MIDDLE_Y = 42  # centre line of the band between the cue (ends at y 29) and the bar (y 56)
+NOTICE_LINES = ("Disc problem? Skip it", "Back injury? Ask your", "doctor first.")
+
+
+def draw_routine(view: RoutineView, fonts: Fonts) -> Image.Image:
+    image, draw = blank()
+    text(draw, (1, 0), view.title, fonts.large)
+    if view.rep:
+        text(draw, (WIDTH - 1, 0), f"{view.rep}/{view.reps}", fonts.large, align="right")
+    else:
+        text(draw, (WIDTH - 1, 4), view.variant.upper(), fonts.small, align="right")
+    text(draw, (WIDTH // 2, 17), view.cue, fonts.body, align="center")
+    if view.breath is not None:
+        _breath(draw, view.breath)
+    elif view.ticks is not None:
+        _vertebrae(draw, *view.ticks)
+    elif view.seconds_left is not None:
+        text(draw, (WIDTH // 2, MIDDLE_Y - 8), str(view.seconds_left), fonts.large,
+             align="center")
+    bar(draw, BAR_BOX, view.progress / PROGRESS_PX)
+    return image
+
+
+def _breath(draw: ImageDraw.ImageDraw, radius: int) -> None:
+    """A disc that fills the ring as the lungs fill, and empties with the out-breath."""
+    cx, cy = WIDTH // 2, MIDDLE_Y
+    ring = BREATH_MAX_R + 2  # one dark pixel between a full disc and its ring
+    draw.ellipse((cx - ring, cy - ring, cx + ring, cy + ring), outline=ON)
+    draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=ON)
+
+
+def _vertebrae(draw: ImageDraw.ImageDraw, done: int, of: int) -> None:
+    """A row of small blocks, one per vertebra, lit as each one's tick sounds."""
+    pitch = min(10, PROGRESS_PX // of)
+    size = pitch - 3
+    left = (WIDTH - (of * pitch - 3)) // 2
+    top = MIDDLE_Y - size // 2
+    for i in range(of):
+        x = left + i * pitch
+        box = (x, top, x + size - 1, top + size - 1)
+        draw.rectangle(box, outline=ON, fill=ON if i < done else 0)
+
+
+def draw_notice(view: NoticeView, fonts: Fonts) -> Image.Image:
+    image, draw = blank()
+    text(draw, (1, 0), "CAUTION", fonts.large)
+    text(draw, (WIDTH - 1, 0), str(view.seconds_left), fonts.large, align="right")
+    for row, line in enumerate(NOTICE_LINES):
+        text(draw, (1, 17 + row * 12), line, fonts.body)
+    bar(draw, BAR_BOX, view.progress / PROGRESS_PX)
+    return image
+
+
+def draw_paused(view: PausedView, fonts: Fonts) -> Image.Image:
+    image, draw = blank()
+    text(draw, (WIDTH // 2, 1), "PAUSED", fonts.large, align="center")
+    where = f"{view.title} {view.rep}/{view.reps}" if view.rep else view.title
+    text(draw, (WIDTH // 2, 20), where, fonts.body, align="center")
+    draw.line((16, 36, WIDTH - 17, 36), fill=ON)
+    text(draw, (WIDTH // 2, 39), "press to resume", fonts.body, align="center")
+    text(draw, (WIDTH // 2, 51), "hold to stop", fonts.body, align="center")
+    return image
+
+
+def draw_done(view: DoneView, fonts: Fonts) -> Image.Image:
+    image, draw = blank()
+    headline = "WELL DONE" if view.completed else "STOPPED"
+    text(draw, (WIDTH // 2, 6), headline, fonts.large, align="center")
+    plural = "" if view.repetitions == 1 else "s"
+    text(draw, (WIDTH // 2, 28), f"{view.repetitions} repetition{plural}", fonts.body,
+         align="center")
+    text(draw, (WIDTH // 2, 50), "break logged", fonts.small, align="center")
+    return image
+
+
+DRAWERS = MappingProxyType({
+    RoutineView: draw_routine,
+    NoticeView: draw_notice,
+    PausedView: draw_paused,
+    DoneView: draw_done,
+})

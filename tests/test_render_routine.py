@@ -1,0 +1,143 @@
+"""The stretch screens, pinned pixel for pixel by golden PNGs.
+
+Set ``UNSLUMP_REGEN_GOLDEN=1`` to (re)write the PNGs in tests/golden/routine/ after a
+deliberate change to a screen; look at each one scaled up before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+
+from device.adapters.fonts import Fonts
+from device.config import RoutineConfig
+from device.core.records import Variant
+from device.core.routine import (
+    PROGRESS_PX,
+    TITLES,
+    Phase,
+    cues_for,
+    plan_routine,
+    routine_due,
+    routine_press,
+    routine_view,
+    start_routine,
+)
+from device.core.views import DoneView, NoticeView, PausedView, RoutineView
+from device.render.canvas import HEIGHT, WIDTH, blank, text_width
+from device.render.routine import DRAWERS, NOTICE_LINES
+
+GOLDEN = Path(__file__).parent / "golden" / "routine"
+REGEN = os.environ.get("UNSLUMP_REGEN_GOLDEN") == "1"
+CFG = RoutineConfig()
+START = 50.0
+REP_PHASES = [p for p in Phase if p not in (Phase.NOTICE,)]
+
+
+@pytest.fixture(scope="module")
+def fonts() -> Fonts:
+    return Fonts.load()
+
+
+def phase_view(variant: Variant, phase: Phase, share: float = 0.45) -> RoutineView:
+    """The screen ``share`` of the way through ``phase`` (repetition 2 when it repeats)."""
+    plan = plan_routine(CFG, variant, False)
+    step = next(s for s in plan.steps if s.phase is phase and s.rep in (0, 2))
+    state, _ = start_routine(CFG, START, variant, False)
+    at = START + step.start + share * step.length
+    state, _, _ = routine_due(state, at, CFG)
+    view = routine_view(state, at, CFG)
+    assert isinstance(view, RoutineView)
+    assert view.phase == phase.value
+    return view
+
+
+def notice_view() -> NoticeView:
+    state, _ = start_routine(CFG, START, Variant.SEATED, True)
+    view = routine_view(state, START + 2.5, CFG)
+    assert isinstance(view, NoticeView)
+    return view
+
+
+def paused_view(phase: Phase) -> PausedView:
+    plan = plan_routine(CFG, Variant.SEATED, False)
+    step = next(s for s in plan.steps if s.phase is phase and s.rep in (0, 2))
+    state, _ = start_routine(CFG, START, Variant.SEATED, False)
+    at = START + step.start + 1.0
+    state, _, _ = routine_due(state, at, CFG)
+    state, _ = routine_press(state, at, CFG)
+    view = routine_view(state, at + 30, CFG)
+    assert isinstance(view, PausedView)
+    return view
+
+
+SCREENS = {
+    **{f"{variant}-{phase}": (lambda v=variant, p=phase: phase_view(v, p))
+       for variant in Variant for phase in REP_PHASES},
+    "notice": notice_view,
+    "paused-hang": lambda: paused_view(Phase.HANG),
+    "paused-setup": lambda: paused_view(Phase.SETUP),
+    "done-completed": lambda: DoneView(repetitions=3, completed=True),
+    "done-stopped": lambda: DoneView(repetitions=1, completed=False),
+}
+
+
+def render(view: object, fonts: Fonts) -> Image.Image:
+    return DRAWERS[type(view)](view, fonts)
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_render_routine_screen_matches_golden(name: str, fonts: Fonts) -> None:
+    image = render(SCREENS[name](), fonts)
+    assert (image.mode, image.size) == ("1", (WIDTH, HEIGHT))
+    path = GOLDEN / f"{name}.png"
+    if REGEN:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        image.save(path)
+    assert path.exists(), f"{path} is missing: run with UNSLUMP_REGEN_GOLDEN=1 and look at it"
+    golden = Image.open(path).convert("1")
+    diff = ImageChops.difference(image.convert("L"), golden.convert("L")).getbbox()
+    assert diff is None, f"{name} differs from {path.name} in box {diff}"
+
+
+def test_render_routine_every_cue_title_and_notice_line_fits(fonts: Fonts) -> None:
+    _, draw = blank()
+    for variant in Variant:
+        for phase in Phase:
+            for cue in cues_for(phase, variant):
+                assert text_width(draw, cue, fonts.body) <= WIDTH - 2, cue
+    for title in TITLES.values():
+        # the title shares the top line with the "10/10" count on the right
+        room = WIDTH - text_width(draw, "10/10", fonts.large) - 4
+        assert text_width(draw, title, fonts.large) <= room, title
+    for line in NOTICE_LINES:
+        assert text_width(draw, line, fonts.body) <= WIDTH - 2, line
+
+
+def test_render_routine_progress_bar_one_pixel_per_step(fonts: Fonts) -> None:
+    view = phase_view(Variant.SEATED, Phase.UNCURL)
+    lit_rows = []
+    for progress in (0, 1, 60, PROGRESS_PX):
+        image = render(RoutineView(**{**_fields(view), "progress": progress}), fonts)
+        row = [image.getpixel((x, 59)) for x in range(WIDTH)]
+        lit_rows.append(sum(1 for px in row if px))
+    # the outline's two sides are always lit; the fill adds exactly `progress` pixels
+    assert [lit - lit_rows[0] for lit in lit_rows] == [0, 1, 60, PROGRESS_PX]
+
+
+def test_render_routine_breath_indicator_follows_radius(fonts: Fonts) -> None:
+    view = phase_view(Variant.SEATED, Phase.HANG)
+    small = render(RoutineView(**{**_fields(view), "breath": 2}), fonts)
+    large = render(RoutineView(**{**_fields(view), "breath": 10}), fonts)
+    assert _lit(large) > _lit(small)
+
+
+def _fields(view: RoutineView) -> dict[str, object]:
+    return {name: getattr(view, name) for name in RoutineView.__slots__}
+
+
+def _lit(image: Image.Image) -> int:
+    return image.convert("L").histogram()[255]
