@@ -1,0 +1,35 @@
+#!/bin/sh
+# System packages the test suite needs beyond the Python venv, installed only if missing.
+#
+# tests/test_systemd_unit.py runs `systemd-analyze verify` and `systemd-analyze security
+# --offline=true` on systemd/unslump.service; on Debian/Ubuntu that tool ships in the
+# `systemd` package, which slim CI images leave out. Safe to run again: it does nothing
+# when everything is already there.
+set -eu
+
+missing=""
+command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    as_root=""
+elif command -v sudo >/dev/null 2>&1; then
+    as_root="sudo"
+else
+    echo "ci-deps: need root (or sudo) to install:$missing" >&2
+    exit 1
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "ci-deps: no apt-get; install these by hand:$missing" >&2
+    exit 1
+fi
+
+echo "ci-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+$as_root apt-get update -q
+# shellcheck disable=SC2086  # word splitting of the package list is intended
+$as_root apt-get install -y -q --no-install-recommends $missing
