@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ON_PI := $(shell grep -qs 'Raspberry Pi' /proc/device-tree/model && echo yes)
 
-.PHONY: run test demo bench lint clean
+.PHONY: run test demo bench clean install uninstall docs
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,6 +27,16 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	@echo "make bench: not yet (arrives with the performance issue)"
+
+# Not on $(STAMP): under sudo that would build .venv as root.
+install:
+	DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" sh scripts/install.sh
+
+uninstall:
+	DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" PURGE="$(PURGE)" sh scripts/uninstall.sh
+
+docs: $(STAMP)
+	$(PY) hardware/make_docs.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
