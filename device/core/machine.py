@@ -254,7 +254,7 @@ def _panel_deadline(state: DeviceState, config: Config) -> float | None:
         return None
     off = None
     if not state.seat.occupied and state.empty_since is not None:
-        off = state.empty_since + config.screen.off_after_min * 60
+        off = max(state.empty_since, panel.touched_at) + config.screen.off_after_min * 60
     dim = None if panel.dimmed else panel.touched_at + config.screen.dim_after_min * 60
     return _earliest(off, dim)
 
@@ -319,9 +319,9 @@ def _on_panel_deadline(state: DeviceState, now: Now, config: Config) -> DeviceSt
     if due is None or due > now.at:
         return state
     panel = state.panel
-    empty_for = None if state.empty_since is None else now.at - state.empty_since
-    if not state.seat.occupied and empty_for is not None and (
-            empty_for >= config.screen.off_after_min * 60):
+    dark_after = config.screen.off_after_min * 60
+    if not state.seat.occupied and state.empty_since is not None and (
+            now.at - max(state.empty_since, panel.touched_at) >= dark_after):
         return replace(state, panel=replace(panel, on=False))
     return replace(state, panel=replace(panel, dimmed=True))
 
