@@ -1,0 +1,146 @@
+"""The guided stretch through the whole virtual device: pins, core, screens, tones, log."""
+
+import pytest
+
+from device.config import Config, RoutineConfig
+from device.core.records import BreakKind, Variant
+from device.core.routine import routine_total_s
+from device.core.tones import Tone
+from device.core.views import DoneView, NoticeView, PausedView, RoutineView
+from device.store.memory import MemoryStore
+
+FULL_S = routine_total_s(RoutineConfig(), show_notice=True)
+
+
+def tones(device):
+    return [tone for _, tone in device.audio.played]
+
+
+def views(device, kind):
+    return [v for v in device.screens if isinstance(v, kind)]
+
+
+@pytest.fixture
+def screens(monkeypatch):
+    """Record every view the device shows."""
+    from device.adapters.display import Screen
+
+    shown = []
+    original = Screen.show
+
+    def show(self, view):
+        if original(self, view):
+            shown.append(view)
+            return True
+        return False
+
+    monkeypatch.setattr(Screen, "show", show)
+    return shown
+
+
+def seated_device(make_device, screens, **kwargs):
+    device = make_device(**kwargs)
+    device.screens = screens
+    device.sit()
+    device.run_until(10 * 60)
+    return device
+
+
+def test_guided_full_routine_seated_logs_a_completed_break_and_resets_the_bout(
+        make_device, memory_store, screens):
+    device = seated_device(make_device, screens)
+    device.press()
+    device.run_for(FULL_S + 1)
+    [stretch] = memory_store.breaks
+    assert stretch.kind is BreakKind.GUIDED and stretch.completed
+    assert (stretch.variant, stretch.repetitions) == (Variant.SEATED, 3)
+    assert 90 <= stretch.duration_s <= 300
+    played = tones(device)
+    assert played.count(Tone.TICK) == 3 * RoutineConfig().uncurl_ticks
+    assert played[-1] is Tone.COMPLETE
+    assert Tone.INHALE in played and Tone.EXHALE in played
+    assert views(device, NoticeView)  # the very first routine opens with the notice
+    assert {v.variant for v in views(device, RoutineView)} == {"seated"}
+    [bout] = memory_store.bouts
+    assert bout.seated_s == pytest.approx(10 * 60 + 0.1)
+    assert device.runtime.state.bout.sitting_s(device.clock.monotonic()) < 10
+    assert isinstance(device.runtime.state.shown, DoneView)
+    device.run_for(5)
+    assert device.runtime.state.name == "seated"
+
+
+def test_guided_standing_when_the_seat_is_empty(make_device, memory_store, screens):
+    device = make_device()
+    device.screens = screens
+    device.press()
+    device.run_for(FULL_S + 1)
+    [stretch] = memory_store.breaks
+    assert stretch.variant is Variant.STANDING and stretch.completed
+    assert {v.variant for v in views(device, RoutineView)} == {"standing"}
+
+
+def test_guided_config_can_force_the_variant(make_device, memory_store, screens):
+    config = Config(routine=RoutineConfig(variant="standing"))
+    device = seated_device(make_device, screens, config=config)
+    device.press()
+    device.run_for(FULL_S + 1)
+    assert memory_store.breaks[0].variant is Variant.STANDING
+
+
+def test_guided_notice_only_before_the_first_routine_ever(make_device, screens):
+    store = MemoryStore()
+    from device.scenario.harness import VirtualDevice
+
+    first = VirtualDevice.build(Config(), store)
+    first.screens = screens
+    first.press()
+    first.run_for(FULL_S + 5)
+    first.close()
+    assert len(views(first, NoticeView)) > 0
+    screens.clear()
+    second = VirtualDevice.build(Config(), store)  # a restart: the log remembers
+    second.screens = screens
+    second.press()
+    second.run_for(30)
+    second.close()
+    assert views(second, NoticeView) == []
+
+
+def test_guided_pause_freezes_timers_and_resume_continues(make_device, memory_store, screens):
+    device = seated_device(make_device, screens)
+    device.press()
+    device.run_for(30)
+    device.press()  # pause
+    assert device.runtime.state.name == "paused"
+    before = len(device.audio.played)
+    device.run_for(120)
+    assert isinstance(device.runtime.state.shown, PausedView)
+    assert len(device.audio.played) == before  # no tones while paused
+    device.press()  # resume
+    assert device.runtime.state.name == "routine"
+    device.run_for(FULL_S - 30 + 1)
+    [stretch] = memory_store.breaks
+    assert stretch.completed
+    assert stretch.duration_s == pytest.approx(FULL_S + 120 + 0.2, abs=0.5)
+    assert Tone.PAUSE in tones(device) and Tone.RESUME in tones(device)
+
+
+def test_guided_hold_stops_and_logs_how_far_it_got(make_device, memory_store, screens):
+    device = seated_device(make_device, screens)
+    device.press()
+    device.run_for(80)
+    device.hold()
+    [stretch] = memory_store.breaks
+    assert not stretch.completed
+    assert stretch.reached and stretch.repetitions is not None
+    assert Tone.STOP in tones(device)
+    assert memory_store.bouts == []  # a stopped stretch does not end the bout
+    assert device.runtime.state.bout.seated_since is not None
+
+
+def test_guided_animation_stays_at_or_under_ten_frames_a_second(make_device, screens):
+    device = seated_device(make_device, screens)
+    start_frames = device.screen.frames
+    device.press()
+    device.run_for(FULL_S)
+    assert (device.screen.frames - start_frames) / FULL_S <= 10.0
