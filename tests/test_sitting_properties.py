@@ -1,6 +1,7 @@
 """Properties of sitting over random seat edges, checked against a plain reference model."""
 
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -44,7 +45,7 @@ gaps = st.lists(st.tuples(st.floats(min_value=0.5, max_value=1800.0), st.boolean
 @settings(max_examples=150, deadline=None)
 @given(gaps)
 def test_sitting_properties_over_random_seat_edges(steps):
-    state, effects = initial_state(CONFIG, Now(0.0, WALL), False, History())
+    state, _ = initial_state(CONFIG, Now(0.0, WALL), False, History())
     edges, at = [], 0.0
     reminder_while_vacant = []
     log: list = []
@@ -76,9 +77,9 @@ def test_sitting_properties_over_random_seat_edges(steps):
     seated = sum(b.seated_s for b in bouts) + current
     expected = reference_seated_s(edges, end)
     assert abs(seated - expected) < 1e-6
-    assert 0.0 <= end - seated  # away time is what is left of the elapsed time
+    assert end - seated >= 0.0  # away time is what is left of the elapsed time
     assert reminder_while_vacant == []
-    for earlier, later in zip(bouts, bouts[1:], strict=False):  # never two bouts at once
+    for earlier, later in pairwise(bouts):  # never two bouts at once
         assert earlier.end <= later.start
     if state.bout is not None and bouts:
         assert bouts[-1].end <= state.bout.start_wall
