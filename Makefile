@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 demo: $(STAMP)
-	@echo "make demo: not yet (arrives with the guided stretch issue)"
+	$(VENV)/bin/unslump demo --out demo-out
 
 bench: $(STAMP)
 	@echo "make bench: not yet (arrives with the performance issue)"
@@ -39,4 +39,4 @@ docs: $(STAMP)
 	$(PY) hardware/make_docs.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info demo-out

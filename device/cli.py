@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from device import __version__
+from device.clock import Clock
 from device.config import Config, find_config, load_config, render_defaults
 from device.errors import ConfigError, ScenarioError, UnslumpError
+from device.logs import configure_logging
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -48,11 +49,25 @@ def cmd_scenario(args: argparse.Namespace) -> int:
     frames = Path(args.frames) if args.frames else None
     with tempfile.TemporaryDirectory(prefix="unslump-scenario-") as scratch:
         db = Path(args.db) if args.db else Path(scratch) / "scenario.db"
-        store = SqliteStore.open(db, logger=logging.getLogger("device.store"))
+        opened: list[SqliteStore] = []
+
+        def open_store(clock: Clock) -> SqliteStore:
+            opened.append(SqliteStore.open(db, logger=logging.getLogger("device.store"),
+                                           clock=clock))
+            return opened[-1]
+
         try:
-            run_script(script, config, store, sys.stdout, frames)
+            run_script(script, config, open_store, sys.stdout, frames)
         finally:
-            store.close()
+            for store in opened:
+                store.close()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from device.demo import run_demo
+
+    run_demo(Path(args.out), sys.stdout, _config_from(args))
     return 0
 
 
@@ -98,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
                           help="save each distinct screen as a PNG scaled x4")
     scenario.set_defaults(handler=cmd_scenario)
 
+    demo = commands.add_parser("demo", parents=[version, configured],
+                               help="play a scripted morning into demo.gif and demo.wav")
+    demo.add_argument("--out", metavar="DIR", default="demo-out",
+                      help="where to write demo.gif and demo.wav (default: ./demo-out)")
+    demo.set_defaults(handler=cmd_demo)
+
     config = commands.add_parser("config", parents=[version, configured],
                                  help="check the config file, or print the defaults")
     config.add_argument("--defaults", action="store_true",
@@ -108,8 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=os.environ.get("UNSLUMP_LOG_LEVEL", "INFO"),
-                        format="%(levelname)s %(name)s: %(message)s")
+    configure_logging()
     handler: Handler = args.handler
     try:
         return handler(args)

@@ -1,0 +1,74 @@
+"""The demo: a scripted morning written to a GIF and a WAV on one shortened timeline."""
+
+from __future__ import annotations
+
+import io
+import wave
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageSequence
+
+from device.core.records import BreakKind
+from device.core.tones import Tone
+from device.demo import IDLE_SHOWN_S, DemoSummary, TimeWarp, run_demo
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoSummary, str]:
+    """One run shared by the tests below (it takes a second or two)."""
+    out = io.StringIO()
+    summary = run_demo(tmp_path_factory.mktemp("demo"), out)
+    return summary, out.getvalue()
+
+
+def _gif_durations_ms(path: Path) -> list[int]:
+    with Image.open(path) as gif:
+        return [frame.info["duration"] for frame in ImageSequence.Iterator(gif)]
+
+
+def test_demo_gif_many_frames_under_five_minutes(demo: tuple[DemoSummary, str]) -> None:
+    summary, _ = demo
+    durations = _gif_durations_ms(summary.gif)
+    assert len(durations) > 50
+    assert len(durations) == summary.frames
+    assert sum(durations) < 5 * 60 * 1000
+    assert min(durations) >= 100  # at most 10 frames a second
+    with Image.open(summary.gif) as gif:
+        assert gif.size == (256, 128)
+        assert gif.info["loop"] == 0
+
+
+def test_demo_wav_mono_same_length_as_gif(demo: tuple[DemoSummary, str]) -> None:
+    summary, _ = demo
+    with wave.open(str(summary.wav), "rb") as wav:
+        assert wav.getnchannels() == 1
+        assert wav.getsampwidth() == 2
+        seconds = wav.getnframes() / wav.getframerate()
+    assert seconds == pytest.approx(sum(_gif_durations_ms(summary.gif)) / 1000, abs=1.0)
+    assert seconds == pytest.approx(summary.shown_s, abs=0.05)
+
+
+def test_demo_tones_cover_reminder_and_routine(demo: tuple[DemoSummary, str]) -> None:
+    summary, _ = demo
+    for tone in (Tone.REMINDER, Tone.INHALE, Tone.EXHALE, Tone.TICK, Tone.COMPLETE):
+        assert summary.tones.get(tone, 0) >= 1, tone
+
+
+def test_demo_summary_mentions_guided_and_natural_breaks(
+        demo: tuple[DemoSummary, str]) -> None:
+    summary, printed = demo
+    assert summary.breaks == {BreakKind.GUIDED: 1, BreakKind.NATURAL: 1}
+    assert "1 guided break" in printed
+    assert "1 natural break" in printed
+    assert "demo.gif" in printed
+    assert "demo.wav" in printed
+
+
+def test_demo_timewarp_shortens_idle_keeps_routine_pace() -> None:
+    warp = TimeWarp.build([5.0, 2700.0, 2760.0, 2770.0, 2950.0], 3000.0,
+                          keep=(2760.0, 2950.0))
+    assert warp(5.0) == pytest.approx(IDLE_SHOWN_S)  # 0..5 s shown as 1.5 s
+    assert warp(2760.0) == pytest.approx(3 * IDLE_SHOWN_S)
+    assert warp(2950.0) - warp(2760.0) == pytest.approx(190.0)  # the routine: real pace
+    assert warp.length == pytest.approx(3 * IDLE_SHOWN_S + 190.0 + IDLE_SHOWN_S)
