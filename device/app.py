@@ -21,8 +21,10 @@ from device.clock import SystemClock
 from device.config import Config
 from device.render import Renderer
 from device.runtime import QueueItem, Runtime, Stop, Waiter
+from device.sdnotify import Notifier
 from device.store.paths import default_db_path
 from device.store.sqlite import SqliteStore
+from device.watchdog import WatchdogPinger
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,7 @@ def run_device(config: Config, *, simulate: bool, db: str | None = None) -> str:
     clock = SystemClock()
     events: queue.SimpleQueue = queue.SimpleQueue()
     with ExitStack() as stack:
+        notifier = stack.enter_context(Notifier())
         store = SqliteStore.open(store_path(config, db), logger=log, clock=clock)
         stack.callback(store.close)
         if simulate:
@@ -79,11 +82,14 @@ def run_device(config: Config, *, simulate: bool, db: str | None = None) -> str:
         stack.callback(screen.close)
         audio = make_audio(config.audio.backend, clock, config.audio.volume, log)
         stack.callback(audio.close)
-        runtime = Runtime(config, clock, screen, audio, store, serviced=[audio, store])
+        serviced = [audio, store, WatchdogPinger(notifier, clock)]
+        runtime = Runtime(config, clock, screen, audio, store, serviced=serviced)
         stop_on_signals(events)
         runtime.start(inputs.seat_occupied())
+        notifier.ready()
         log.info("unslump running (%s)", "simulator" if simulate else "device")
         reason = runtime.run_forever(wait)
+        notifier.stopping()
         log.info("stopping: %s", reason)
         runtime.stop(reason)
     return reason
