@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from device.core.views import BlankView, IdleView
+from device.core.views import BlankView, IdleView, ReminderView
 from device.render import Renderer
 
 GOLDEN = Path(__file__).parent / "golden" / "basic"
@@ -15,6 +15,8 @@ CASES = {
     "idle-away": IdleView(False, 0, 45, 1),
     "idle-over": IdleView(True, 52, 45, 0, shift=(2, 1)),
     "blank": BlankView(),
+    "reminder": ReminderView(46, 2),
+    "reminder-used-up": ReminderView(67, 0, snooze_refused=True),
 }
 
 
