@@ -41,6 +41,8 @@ class PinsConfig:
     button: int = key(default_pins().button_bcm, "BCM pin of the button (to ground)",
                       low=0, high=27)
     seat: int = key(default_pins().seat_bcm, "BCM pin of the seat sensor", low=0, high=27)
+    buzzer: int = key(default_pins().buzzer_bcm, "BCM pin of a passive piezo, used when the "
+                      "audio backend is \"buzzer\"", low=0, high=27)
     seat_active: str = key("low", "seat contact pulls the pin 'low' (switch to ground, "
                            "internal pull-up) or drives it 'high' (pull-down)",
                            choices=("low", "high"))
@@ -141,8 +143,9 @@ class DisplayConfig:
 class AudioConfig:
     """The speaker."""
 
-    backend: str = key("pygame", "how tones are played: 'pygame' (any sound card) or 'none'",
-                       choices=("pygame", "none"))
+    backend: str = key("pygame", "how tones are played: 'pygame' (any sound card), "
+                       "'buzzer' (a passive piezo on [pins] buzzer) or 'none'",
+                       choices=("pygame", "buzzer", "none"))
     volume: float = key(0.5, "loudness of every tone, 0 (silent) to 1", low=0, high=1)
 
 
