@@ -73,16 +73,19 @@ def run_device(config: Config, *, simulate: bool, db: str | None = None) -> str:
             factory = MockFactory()
             front_end = open_front_end(config, SimulatedPins(config, factory), clock, events)
             stack.callback(front_end.close)
-            panel, wait, pin_factory = front_end.device, front_end.wait, factory
+            simulated = front_end.device
+            open_panel, wait, pin_factory = (lambda: simulated), front_end.wait, factory
         else:
-            panel, wait, pin_factory = open_luma_device(config.display), queue_waiter(events), None
+            open_panel, wait, pin_factory = (lambda: open_luma_device(config.display),
+                                             queue_waiter(events), None)
         inputs = GpioInputs(config.pins, clock, events.put, pin_factory=pin_factory)
         stack.callback(inputs.close)
-        screen = Screen(panel, Renderer(), persist=config.display.persist)
+        screen = Screen(open_panel, Renderer(), clock, persist=config.display.persist,
+                        logger=log)
         stack.callback(screen.close)
         audio = make_audio(config.audio.backend, clock, config.audio.volume, log)
         stack.callback(audio.close)
-        serviced = [audio, store, WatchdogPinger(notifier, clock)]
+        serviced = [audio, store, screen, WatchdogPinger(notifier, clock)]
         runtime = Runtime(config, clock, screen, audio, store, serviced=serviced)
         stop_on_signals(events)
         runtime.start(inputs.seat_occupied())

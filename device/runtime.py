@@ -19,16 +19,19 @@ from device.config import Config
 from device.core.effects import Effect, Log, Panel, Play, Show
 from device.core.events import DeadlineReached, Event
 from device.core.machine import DeviceState, History, Now, initial_state, next_deadline, step
-from device.core.records import DeviceRecord, Record
+from device.core.records import DeviceRecord, ErrorRecord, Record
 from device.core.tones import Tone
 from device.core.views import View
 
 log = logging.getLogger(__name__)
 
+STORE_WARNING = frozenset({"store"})
+
 
 class ScreenPort(Protocol):
     def show(self, view: View) -> bool: ...
     def power(self, on: bool, contrast: int) -> None: ...
+    def set_warnings(self, warnings: frozenset[str]) -> None: ...
 
 
 class AudioPort(Protocol):
@@ -36,6 +39,8 @@ class AudioPort(Protocol):
 
 
 class StorePort(Protocol):
+    @property
+    def healthy(self) -> bool: ...
     def append(self, record: Record) -> None: ...
     def notice_seen(self) -> bool: ...
     def breaks_on(self, day: object) -> int: ...
@@ -123,6 +128,7 @@ class Runtime:
             due = adapter.deadline()
             if due is not None and due <= now.at:
                 adapter.service(now.at)
+        self._show_warnings()
         due = next_deadline(self.state, self._config)
         if due is not None and due <= now.at:
             self.dispatch(DeadlineReached(now.at, now.wall))
@@ -173,6 +179,11 @@ class Runtime:
             self._carry_out(effect)
             if self._observer is not None:
                 self._observer.effect(at, effect)
+        self._show_warnings()
+
+    def _show_warnings(self) -> None:
+        """A log that cannot be written shows as a mark on the screen until it recovers."""
+        self._screen.set_warnings(frozenset() if self._store.healthy else STORE_WARNING)
 
     def _carry_out(self, effect: Effect) -> None:
         match effect:
@@ -181,6 +192,8 @@ class Runtime:
             case Play(tone=tone):
                 self._audio.play(tone)
             case Log(record=record):
+                if isinstance(record, ErrorRecord):
+                    log.warning("%s: %s", record.source, record.message)
                 self._store.append(record)
             case Panel(on=on, contrast=contrast):
                 self._screen.power(on, contrast)

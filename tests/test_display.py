@@ -1,13 +1,15 @@
 from luma.core.device import dummy
 
 from device.adapters.display import Screen, luma_arguments
+from device.clock import FakeClock
 from device.config import DisplayConfig
 from device.core.views import IdleView
 from device.render import Renderer
 
 
 def make_screen(persist=False):
-    return Screen(dummy(width=128, height=64, mode="1"), Renderer(), persist=persist)
+    panel = dummy(width=128, height=64, mode="1")
+    return Screen(lambda: panel, Renderer(), FakeClock(), persist=persist)
 
 
 def test_display_redraws_only_when_the_view_changes():

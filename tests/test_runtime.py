@@ -23,6 +23,9 @@ class FakeScreen:
     def power(self, on, contrast):
         pass
 
+    def set_warnings(self, warnings):
+        self.warnings = warnings
+
 
 def make_runtime(clock, store):
     return Runtime(Config(), clock, FakeScreen(), RecordingAudio(clock), store, serviced=[store])

@@ -8,16 +8,22 @@ laptop differ only by configuration.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from PIL import Image
+from luma.core.error import Error as LumaError
+from PIL import Image, ImageDraw
 
+from device.clock import Clock
 from device.config import DisplayConfig
 from device.core.views import BlankView, View
 from device.errors import DisplayError
 
 Renderer = Callable[[View], Image.Image]
+# What a panel raises when the bus fails mid-run (I2C write errors are OSError).
+PANEL_ERRORS: tuple[type[BaseException], ...] = (OSError, LumaError)
 
 
 def luma_arguments(config: DisplayConfig) -> list[str]:
@@ -44,39 +50,72 @@ def open_luma_device(config: DisplayConfig) -> Any:
     return device
 
 
-class Screen:
-    """A luma device plus a renderer; draws a view only when it differs from the last."""
+PanelOpener = Callable[[], Any]
+DISPLAY_RETRY_S = 60.0  # how often a missing or failed panel is tried again
+WARNING_MARK = 5  # side of the square drawn in the top-right corner for a warning
 
-    def __init__(self, device: Any, render: Renderer, persist: bool = False) -> None:
-        self._device = device
+
+class Screen:
+    """A luma device plus a renderer; draws a view only when it differs from the last.
+
+    The panel may be missing at start or fail later (a loose wire, a flaky I2C bus): the
+    device keeps running without it, says so once in the log, and tries to open it
+    again every ``retry_s``; when it answers again the current view is drawn at once.
+    Warnings (the log cannot be written) show as a small mark in the top-right corner.
+    """
+
+    def __init__(self, open_panel: PanelOpener, render: Renderer, clock: Clock, *,
+                 persist: bool = False, retry_s: float = DISPLAY_RETRY_S,
+                 logger: logging.Logger | None = None) -> None:
+        self._open_panel = open_panel
         self._render = render
+        self._clock = clock
         self._persist = persist
-        self._shown: View | None = None
-        self._on = True
+        self._retry_s = retry_s
+        self._log = logger or logging.getLogger(__name__)
+        self._device: Any = None
+        self._wanted: View | None = None
+        self._drawn: tuple[View, frozenset[str]] | None = None
+        self._warnings: frozenset[str] = frozenset()
+        self._power: tuple[bool, int] | None = None
+        self._next_retry: float | None = None
         self._closed = False
         self.frames = 0  # frames actually sent to the panel
+        self._try_open()
 
     @property
     def device(self) -> Any:
+        """The luma device, or None while the panel is missing."""
         return self._device
 
     def show(self, view: View) -> bool:
-        """Draw ``view`` if it is new; returns whether a frame was sent."""
-        if self._closed or view == self._shown:
-            return False
-        self._device.display(self._render(view))
-        self._shown = view
-        self.frames += 1
-        return True
+        """Draw ``view`` if it (or the warnings) changed; returns whether a frame was sent."""
+        self._wanted = view
+        return self._draw()
+
+    def set_warnings(self, warnings: frozenset[str]) -> None:
+        """Show (or clear) the warning mark; redraws only if that changes the picture."""
+        self._warnings = warnings
+        self._draw()
 
     def power(self, on: bool, contrast: int) -> None:
         """Switch the panel on or off and set its contrast."""
-        if self._closed:
+        before, self._power = self._power, (on, contrast)
+        if self._device is None or self._closed:
             return
-        if on != self._on:
-            (self._device.show if on else self._device.hide)()
-            self._on = on
-        self._device.contrast(contrast)
+        try:
+            if before is None or before[0] != on:
+                (self._device.show if on else self._device.hide)()
+            self._device.contrast(contrast)
+        except PANEL_ERRORS as exc:
+            self._lost(exc)
+
+    def deadline(self) -> float | None:
+        return self._next_retry
+
+    def service(self, now: float) -> None:
+        if self._next_retry is not None and now >= self._next_retry:
+            self._try_open()
 
     def close(self) -> None:
         """Blank the panel (unless it is meant to persist) and release it; idempotent."""
@@ -84,6 +123,51 @@ class Screen:
             return
         if not self._persist:
             self.show(BlankView())
-        self._device.persist = self._persist
-        self._device.cleanup()
         self._closed = True
+        if self._device is not None:
+            self._device.persist = self._persist
+            with contextlib.suppress(*PANEL_ERRORS):
+                self._device.cleanup()
+
+    def _draw(self) -> bool:
+        wanted = None if self._wanted is None else (self._wanted, self._warnings)
+        if self._closed or self._device is None or wanted is None or wanted == self._drawn:
+            return False
+        image = self._render(wanted[0])
+        if wanted[1] and not isinstance(wanted[0], BlankView):
+            draw = ImageDraw.Draw(image)
+            right = image.width - 1
+            draw.rectangle((right - WARNING_MARK + 1, 0, right, WARNING_MARK - 1), fill=0,
+                           outline=255)
+            draw.point((right - WARNING_MARK // 2, WARNING_MARK // 2), fill=255)
+        try:
+            self._device.display(image)
+        except PANEL_ERRORS as exc:
+            self._lost(exc)
+            return False
+        self._drawn = wanted
+        self.frames += 1
+        return True
+
+    def _try_open(self) -> None:
+        try:
+            self._device = self._open_panel()
+        except DisplayError as exc:
+            if self._next_retry is None:
+                self._log.warning("%s; running without it, trying again every %.0f s",
+                                  exc, self._retry_s)
+            self._next_retry = self._clock.monotonic() + self._retry_s
+            return
+        if self._next_retry is not None:
+            self._log.info("display answers again")
+        self._next_retry = None
+        self._drawn = None
+        if self._power is not None:
+            self.power(*self._power)
+        self._draw()
+
+    def _lost(self, exc: BaseException) -> None:
+        self._log.warning("display stopped answering (%s); running without it, trying again "
+                          "every %.0f s", exc, self._retry_s)
+        self._device = None
+        self._next_retry = self._clock.monotonic() + self._retry_s

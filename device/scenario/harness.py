@@ -50,9 +50,10 @@ class VirtualDevice:
         events: queue.SimpleQueue = queue.SimpleQueue()
         inputs = GpioInputs(config.pins, clock, events.put, pin_factory=factory)
         panel = dummy(width=config.display.width, height=config.display.height, mode="1")
-        screen = Screen(panel, renderer or Renderer(), persist=config.display.persist)
+        screen = Screen(lambda: panel, renderer or Renderer(), clock,
+                        persist=config.display.persist)
         audio = RecordingAudio(clock)
-        runtime = Runtime(config, clock, screen, audio, store, serviced=[store],
+        runtime = Runtime(config, clock, screen, audio, store, serviced=[store, screen],
                           observer=observer)
         device = cls(config, clock, factory, events, inputs, screen, audio, store, runtime,
                      clock.monotonic())
