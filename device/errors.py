@@ -34,5 +34,9 @@ class AudioError(HardwareError):
     """No audio device could be opened."""
 
 
+class StuckDeadlineError(UnslumpError, RuntimeError):
+    """A deadline was handled but did not move: a bug that would spin the CPU forever."""
+
+
 class StoreError(UnslumpError, OSError):
     """The break log could not be opened or written."""

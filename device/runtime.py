@@ -22,6 +22,7 @@ from device.core.machine import DeviceState, History, Now, initial_state, next_d
 from device.core.records import DeviceRecord, ErrorRecord, Record
 from device.core.tones import Tone
 from device.core.views import View
+from device.errors import StuckDeadlineError
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +70,6 @@ class Stop:
 
 QueueItem = Event | Stop
 Waiter = Callable[[float | None], QueueItem | None]
-
-
-class CoreStuckError(RuntimeError):
-    """The core asked to be woken at a time already handled: a bug that would spin the CPU."""
 
 
 class Runtime:
@@ -134,7 +131,7 @@ class Runtime:
             self.dispatch(DeadlineReached(now.at, now.wall))
             after = next_deadline(self.state, self._config)
             if after is not None and after <= now.at:
-                raise CoreStuckError(f"core deadline {due:.6f} did not move after handling")
+                raise StuckDeadlineError(f"core deadline {due:.6f} did not move after handling")
 
     def run_forever(self, wait: Waiter) -> str:
         """The real-time loop: sleep until the next deadline or input; returns why it ended."""

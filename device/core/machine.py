@@ -51,6 +51,7 @@ from device.core.routine import (
 from device.core.seat import Away, Bout, Left, Sat, SeatChange, SeatState, seat_due, seat_edge
 from device.core.tones import Tone
 from device.core.views import BlankView, DoneView, IdleView, ReminderView, View
+from device.errors import StuckDeadlineError
 
 # Sums of float seconds land a hair short of a whole minute; this keeps the minute on
 # which the loop was woken from being shown as the minute before (and waking again).
@@ -216,7 +217,10 @@ def _unasked_sound(effect: Effect) -> bool:
 def _catch_up(state: DeviceState, now: Now, config: Config, effects: list[Effect]) -> DeviceState:
     """Handle, in time order, every state deadline at or before ``now``."""
     while (due := _state_deadline(state, config)) is not None and due <= now.at:
+        before = state
         state = _on_deadline(state, now.moved_to(due), config, effects)
+        if state == before:
+            raise StuckDeadlineError(f"core deadline {due:.6f} was not cleared by handling it")
     return replace(state, tally=_tally_for(state.tally, now.wall.date()))
 
 
@@ -249,14 +253,19 @@ def _mode_deadline(state: DeviceState, config: Config) -> float | None:
 
 def _panel_deadline(state: DeviceState, config: Config) -> float | None:
     """When the panel goes dark (empty seat) or dims (untouched); only while idle."""
+    return _earliest(*_panel_deadlines(state, config))
+
+
+def _panel_deadlines(state: DeviceState, config: Config) -> tuple[float | None, float | None]:
+    """(dark, dim): the empty seat's dark timer counts from the last touch too."""
     panel = state.panel
     if not panel.on or not isinstance(state.mode, Idle):
-        return None
-    off = None
+        return None, None
+    dark = None
     if not state.seat.occupied and state.empty_since is not None:
-        off = max(state.empty_since, panel.touched_at) + config.screen.off_after_min * 60
+        dark = max(state.empty_since, panel.touched_at) + config.screen.off_after_min * 60
     dim = None if panel.dimmed else panel.touched_at + config.screen.dim_after_min * 60
-    return _earliest(off, dim)
+    return dark, dim
 
 
 def _redraw_deadline(state: DeviceState, config: Config) -> float | None:
@@ -315,15 +324,12 @@ def _on_mode_deadline(state: DeviceState, now: Now, config: Config,
 
 
 def _on_panel_deadline(state: DeviceState, now: Now, config: Config) -> DeviceState:
-    due = _panel_deadline(state, config)
-    if due is None or due > now.at:
-        return state
-    panel = state.panel
-    dark_after = config.screen.off_after_min * 60
-    if not state.seat.occupied and state.empty_since is not None and (
-            now.at - max(state.empty_since, panel.touched_at) >= dark_after):
-        return replace(state, panel=replace(panel, on=False))
-    return replace(state, panel=replace(panel, dimmed=True))
+    dark, dim = _panel_deadlines(state, config)
+    if dark is not None and dark <= now.at:
+        return replace(state, panel=replace(state.panel, on=False))
+    if dim is not None and dim <= now.at:
+        return replace(state, panel=replace(state.panel, dimmed=True))
+    return state
 
 
 def _remind(state: DeviceState, now: Now, config: Config, effects: list[Effect]) -> DeviceState:
