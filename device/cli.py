@@ -16,6 +16,8 @@ from pathlib import Path
 
 from device import __version__
 from device.clock import Clock
+from device.commands import blank, doctor
+from device.commands import stats as stats_command
 from device.config import Config, find_config, load_config, render_defaults
 from device.errors import ConfigError, ScenarioError, UnslumpError
 from device.logs import configure_logging
@@ -124,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("--defaults", action="store_true",
                         help="print the full default config with a comment per key")
     config.set_defaults(handler=cmd_config)
+    stats_command.register(commands, [version])
+    blank.register(commands, [version, configured])
+    doctor.register(commands, [version, configured])
     return parser
 
 

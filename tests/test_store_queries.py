@@ -158,3 +158,69 @@ def test_store_queries_day_follows_the_local_offset_of_each_moment(tmp_path):
         assert queries.day_summary(connection, DAY)["median_response_s"] == 12.0
         assert queries.day_summary(connection, NEXT)["reminders"] == 0
     connection.close()
+
+
+# -- streaks, the week's response times, export -------------------------------------------
+
+
+def a_day(bouts: int = 1, longest_min: float = 40, breaks: int = 2) -> queries.DaySummary:
+    return queries.DaySummary(
+        day=DAY, breaks_guided=breaks, breaks_natural=0, routines_stopped=0, reminders=0,
+        snoozes=0, sitting_s=longest_min * 60 * bouts, longest_sit_s=longest_min * 60,
+        bouts=bouts, median_response_s=None,
+    )
+
+
+def test_store_queries_goal_judges_bouts_breaks_and_rest_days():
+    goal = queries.DailyGoal(max_bout_s=3600, min_breaks=3)
+    assert goal.judge(a_day(longest_min=60, breaks=3)) is True
+    assert goal.judge(a_day(longest_min=61, breaks=3)) is False
+    assert goal.judge(a_day(longest_min=61, breaks=3), in_progress=True) is False  # for good
+    assert goal.judge(a_day(breaks=2)) is False
+    assert goal.judge(a_day(breaks=2), in_progress=True) is None  # the evening may reach 3
+    assert goal.judge(a_day(bouts=0, longest_min=0)) is None  # nobody sat: a rest day
+
+
+def test_store_queries_streak_counts_back_from_today_through_rest_days():
+    goal = queries.DailyGoal(max_bout_s=3600)
+    met, failed, rest = a_day(), a_day(longest_min=90), a_day(bouts=0, longest_min=0)
+    assert queries.streak_days([met, met, rest, rest, met, failed, met], goal) == 3
+    assert queries.streak_days([failed, met, met], goal) == 0
+    assert queries.streak_days([rest, met, met], goal) == 2
+    assert queries.streak_days([met, *[rest] * 7, met], goal) == 1  # a week away ends it
+    assert queries.streak_days([], goal) == 0
+
+
+def test_store_queries_streak_waits_for_todays_breaks_before_counting_it():
+    goal = queries.DailyGoal(min_breaks=3)
+    assert queries.streak_days([a_day(breaks=1), a_day(breaks=3)], goal) == 1
+    assert queries.streak_days([a_day(breaks=4), a_day(breaks=3)], goal) == 2
+    assert queries.streak_days([a_day(breaks=4), a_day(breaks=2), a_day(breaks=3)], goal) == 1
+
+
+def test_store_queries_response_times_are_every_answer_in_the_days(reader):
+    assert queries.response_times(reader, DAY, DAY) == [20.0, 50.0, 35.0]
+    assert queries.response_times(reader, NEXT, NEXT) == []
+    assert queries.median_or_none(queries.response_times(reader, DAY, NEXT)) == 35.0
+    assert queries.median_or_none([]) is None
+
+
+def test_store_queries_export_rows_are_local_times_and_plain_values(reader):
+    tables = queries.export_rows(reader)
+    assert list(tables) == list(queries.EXPORT_TABLES)
+    assert [len(rows) for rows in tables.values()] == [4, 5, 5, 0, 0]
+    assert tables["bouts"][3] == {
+        "id": 4, "start": "2026-11-24T23:30:00+01:00", "end": "2026-11-25T01:00:00+01:00",
+        "seated_s": 5400.0,
+    }
+    assert tables["breaks"][2]["completed"] is False
+    assert tables["reminders"][4]["response_s"] is None
+    assert all(list(row) == list(queries.EXPORT_TABLES[name])
+               for name, rows in tables.items() for row in rows)
+
+
+def test_store_queries_export_since_keeps_a_bout_that_ends_on_the_day(reader):
+    tables = queries.export_rows(reader, since=NEXT)
+    assert [row["id"] for row in tables["bouts"]] == [4]  # started the evening before
+    assert [row["kind"] for row in tables["breaks"]] == ["natural"]
+    assert tables["reminders"] == []

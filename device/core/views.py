@@ -87,9 +87,6 @@ class ReminderView:
     snooze_refused: bool = False  # a hold came with no snoozes left
 
 
-View = (IdleView | BlankView | ReminderView | NoticeView | RoutineView | PausedView | DoneView)
-"""Every screen the core can ask for."""
-
 
 # --- The stats pages (drawn by device.render.stats; built by device.stats_pages) ---
 
@@ -139,3 +136,7 @@ class StatsResponseView:
 
 StatsScreen = StatsTodayView | StatsWeekView | StatsStreakView | StatsResponseView
 """Every stats page (to be joined into ``View``)."""
+
+
+View = IdleView | BlankView | ReminderView | RoutineScreen | StatsScreen
+"""Every screen the core can ask for."""

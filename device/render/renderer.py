@@ -9,11 +9,11 @@ from PIL import Image
 
 from device.adapters.fonts import Fonts
 from device.core.views import View
-from device.render import basic, routine
+from device.render import basic, routine, stats
 
 Drawer = Callable[[Any, Fonts], Image.Image]
 # Each screen module maps its view types to their drawing functions.
-SCREEN_MODULES = (basic, routine)
+SCREEN_MODULES = (basic, routine, stats)
 
 
 class Renderer:

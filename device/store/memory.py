@@ -78,6 +78,9 @@ class MemoryStore:
     def breaks_on(self, day: date) -> int:
         return queries.count_breaks(day, self.breaks)
 
+    def response_times(self, first_day: date, last_day: date) -> list[float]:
+        return queries.response_times_in(first_day, last_day, queries.LogRows().add(self.records))
+
     def day_summary(self, day: date) -> queries.DaySummary:
         return queries.summarize_days([day], queries.LogRows().add(self.records))[0]
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import sqlite3
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from types import MappingProxyType
 from typing import TypedDict
 
 from device.core.records import (
@@ -29,7 +30,13 @@ from device.core.records import (
     ReminderOutcome,
     ReminderRecord,
 )
-from device.store.rows import bout_from_row, break_from_row, reminder_from_row, utc_window
+from device.store.rows import (
+    bout_from_row,
+    break_from_row,
+    from_columns,
+    reminder_from_row,
+    utc_window,
+)
 
 
 class DaySummary(TypedDict):
@@ -189,3 +196,153 @@ def _fetch(
     cursor = connection.cursor()
     cursor.row_factory = sqlite3.Row
     return cursor.execute(sql, parameters).fetchall()
+
+
+# -- The streak and the week's response time (the stats pages) ---------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DailyGoal:
+    """What a day must do to extend the streak; each form is off when None.
+
+    ``max_bout_s``: no sitting bout on the day longer than this (the product default is the
+    reminder time plus 15 minutes: a reminder answered within a quarter of an hour).
+    ``min_breaks``: at least this many breaks (completed guided plus natural).
+    A day must meet every form that is on.
+    """
+
+    max_bout_s: float | None = None
+    min_breaks: int | None = None
+
+    def judge(self, summary: DaySummary, *, in_progress: bool = False) -> bool | None:
+        """True if ``summary`` met the goal, False if it failed, None if it does not count.
+
+        A day without any sitting is a rest day (a weekend, a holiday): None, so it neither
+        extends nor breaks the streak. A day still ``in_progress`` that has not yet reached
+        ``min_breaks`` is None too, since the evening may still reach it; a bout that was
+        too long, on the other hand, fails the day at once because nothing can undo it.
+        """
+        if summary["bouts"] == 0:
+            return None
+        if self.max_bout_s is not None and summary["longest_sit_s"] > self.max_bout_s:
+            return False
+        breaks = summary["breaks_guided"] + summary["breaks_natural"]
+        if self.min_breaks is not None and breaks < self.min_breaks:
+            return None if in_progress else False
+        return True
+
+
+def streak_days(newest_first: Iterable[DaySummary], goal: DailyGoal, max_rest_days: int = 6) -> int:
+    """Consecutive days meeting ``goal``, counted back from the first summary (today).
+
+    Today adds to the streak once it meets the goal; until then the streak that ended
+    yesterday is shown, unless today has already failed it (then the streak is 0). Rest
+    days (no sitting at all) are skipped, but more than ``max_rest_days`` of them in a row
+    end the streak: a device left unused for a week starts again from zero.
+
+    The bout lengths are each day's share of a bout (see :func:`bout_share_s`): a bout
+    across midnight is judged by the part that fell on each day.
+    """
+    count = 0
+    rest_run = 0
+    for index, summary in enumerate(newest_first):
+        verdict = goal.judge(summary, in_progress=index == 0)
+        if verdict is False:
+            break
+        if verdict is None:
+            rest_run += 1
+            if rest_run > max_rest_days:
+                break
+            continue
+        rest_run = 0
+        count += 1
+    return count
+
+
+def response_times_in(first_day: date, last_day: date, rows: LogRows) -> list[float]:
+    """Seconds from chime to standing of every answered reminder on the local days, in order.
+
+    The median of a week is taken over these, not over the daily medians, so a day with
+    one reminder weighs no more than it should.
+    """
+    return [
+        item.response_s
+        for item in rows.reminders
+        if item.response_s is not None and first_day <= item.at.date() <= last_day
+    ]
+
+
+def response_times(connection: sqlite3.Connection, first_day: date, last_day: date) -> list[float]:
+    """:func:`response_times_in`, read from the database."""
+    return response_times_in(first_day, last_day, load_rows(connection, first_day, last_day))
+
+
+def median_or_none(values: list[float]) -> float | None:
+    """The median, or None for no values (a week without any answered reminder)."""
+    return statistics.median(values) if values else None
+
+
+# -- Every row, for `unslump export` ------------------------------------------------------
+
+EXPORT_TABLES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "bouts": ("id", "start", "end", "seated_s"),
+        "breaks": (
+            "id",
+            "kind",
+            "start",
+            "end",
+            "duration_s",
+            "completed",
+            "variant",
+            "repetitions",
+            "reached",
+        ),
+        "reminders": ("id", "at", "outcome", "response_s", "chimes"),
+        "device_events": ("id", "at", "what", "detail"),
+        "errors": ("id", "at", "source", "message"),
+    }
+)
+"""The tables a user may want in a spreadsheet, with their columns as exported.
+
+Times become local ISO 8601 text with the UTC offset of the moment (``2026-11-24T09:00:00
++01:00``), which a spreadsheet can parse and a person can read; ``meta`` is left out, as
+it holds only the device's own bookkeeping.
+"""
+
+
+def export_rows(
+    connection: sqlite3.Connection, since: date | None = None
+) -> dict[str, list[dict[str, object]]]:
+    """Every row of :data:`EXPORT_TABLES`, oldest first, as plain values for CSV or JSON.
+
+    With ``since``, only rows on or after that local day (a bout that ends on or after it
+    counts, so a bout across midnight into ``since`` is kept).
+    """
+    exported: dict[str, list[dict[str, object]]] = {}
+    for table in EXPORT_TABLES:
+        # The table name comes from EXPORT_TABLES, never from the user.
+        raws = _fetch(connection, f"SELECT * FROM {table} ORDER BY id", ())
+        rows = [_export_row(table, raw) for raw in raws]
+        exported[table] = [
+            row for row in rows if since is None or _last_local_day(table, row) >= since
+        ]
+    return exported
+
+
+def _export_row(table: str, raw: sqlite3.Row) -> dict[str, object]:
+    row: dict[str, object] = {}
+    for column in EXPORT_TABLES[table]:
+        if column in ("start", "end", "at"):
+            moment = from_columns(raw[f"{column}_utc"], raw[f"{column}_offset_min"])
+            row[column] = moment.isoformat()
+        elif column == "completed":
+            row[column] = bool(raw[column])
+        else:
+            row[column] = raw[column]
+    return row
+
+
+def _last_local_day(table: str, row: dict[str, object]) -> date:
+    moment = row["end"] if table == "bouts" else row.get("start", row.get("at"))
+    return datetime.fromisoformat(str(moment)).date()

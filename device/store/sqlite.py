@@ -173,6 +173,9 @@ class SqliteStore:
             day, waiting
         )
 
+    def response_times(self, first_day: date, last_day: date) -> list[float]:
+        return queries.response_times_in(first_day, last_day, self._rows(first_day, last_day))
+
     def day_summary(self, day: date) -> queries.DaySummary:
         """The stats of one local day (see :mod:`device.store.queries`)."""
         return queries.summarize_days([day], self._rows(day, day))[0]

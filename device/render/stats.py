@@ -1,0 +1,188 @@
+"""The four stats pages: today, this week, streak, response time.
+
+Each page is read at arm's length on a 0.96" panel, so every number that matters is in
+the large font (or the large font doubled), labels are short, and the small 5x8 font is
+kept for the page title, the weekday letters and one line of explanation. A row of dots in
+the top-right corner says which page this is, so a short press visibly turns the page.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from PIL import Image, ImageDraw, ImageFont
+
+from device.adapters.fonts import Fonts
+from device.core.views import StatsResponseView, StatsStreakView, StatsTodayView, StatsWeekView
+from device.render.canvas import ON, WIDTH, blank, text, text_width
+
+# The week chart: seven columns across the panel, each a bar with break marks above it.
+COLUMN_W = 18
+CHART_LEFT = (WIDTH - 7 * COLUMN_W) // 2
+BASELINE_Y = 46  # the bottom row of every bar
+BAR_MAX_PX = 26  # leaves room above the tallest bar for three rows of break marks
+BAR_W = 12
+MIN_SCALE_TENTHS = 40  # a short week is drawn against 4 h, not stretched to full height
+MARKS_PER_ROW = 4
+MAX_MARKS = 12  # three rows; more breaks than this still show twelve marks
+WEEKDAY_Y = 48
+HOURS_Y = 56
+
+
+def draw_today(view: StatsTodayView, fonts: Fonts) -> Image.Image:
+    image, draw = blank()
+    _header(draw, "TODAY", view.page, view.pages, fonts)
+    _count(draw, (2, 11), view.breaks_guided, "guided", fonts)
+    _count(draw, (66, 11), view.breaks_natural, "natural", fonts)
+    _labelled_value(draw, 30, "sitting", _minutes(view.sitting_min), fonts)
+    _labelled_value(draw, 47, "longest", _minutes(view.longest_min), fonts)
+    return image
+
+
+def draw_week(view: StatsWeekView, fonts: Fonts) -> Image.Image:
+    image, draw = blank()
+    _header(draw, "THIS WEEK", view.page, view.pages, fonts)
+    scale = max(MIN_SCALE_TENTHS, *(tenths for _, tenths, _ in view.days))
+    scale = -(-scale // 10) * 10  # up to whole hours
+    draw.line((CHART_LEFT, BASELINE_Y, CHART_LEFT + 7 * COLUMN_W - 1, BASELINE_Y), fill=ON)
+    for index, (letter, tenths, breaks) in enumerate(view.days):
+        left = CHART_LEFT + index * COLUMN_W
+        _week_column(draw, left, tenths, breaks, scale)
+        is_today = index == len(view.days) - 1
+        _weekday(draw, left, letter, is_today, fonts.small)
+        label = _hours(tenths)
+        text(draw, (left + COLUMN_W // 2, HOURS_Y), label, fonts.small, align="center")
+    return image
+
+
+def draw_streak(view: StatsStreakView, fonts: Fonts) -> Image.Image:
+    image, draw = blank()
+    _header(draw, "STREAK", view.page, view.pages, fonts)
+    number = _doubled(str(view.days), fonts.large)
+    unit = " day" if view.days == 1 else " days"
+    unit_w = text_width(draw, unit, fonts.body)
+    left = (WIDTH - number.width - unit_w) // 2
+    image.paste(number, (left, 12))
+    text(draw, (left + number.width, 30), unit, fonts.body)
+    text(draw, (WIDTH // 2, 55), view.goal, fonts.small, align="center")
+    return image
+
+
+def draw_response(view: StatsResponseView, fonts: Fonts) -> Image.Image:
+    image, draw = blank()
+    _header(draw, "RESPONSE", view.page, view.pages, fonts)
+    _labelled_value(draw, 11, "today", _seconds(view.today_s), fonts)
+    _labelled_value(draw, 29, "week", _seconds(view.week_s), fonts)
+    text(draw, (WIDTH // 2, 55), "chime to standing", fonts.small, align="center")
+    return image
+
+
+# -- pieces -------------------------------------------------------------------------------
+
+
+def _header(draw: ImageDraw.ImageDraw, title: str, page: int, pages: int, fonts: Fonts) -> None:
+    """The page title (small) and one dot per page, the current one large and filled."""
+    text(draw, (1, 0), title, fonts.small)
+    for index in range(pages):
+        x = WIDTH - 6 * (pages - index)
+        if index + 1 == page:
+            draw.rectangle((x, 1, x + 3, 4), fill=ON)
+        else:
+            draw.rectangle((x + 1, 2, x + 2, 3), fill=ON)
+
+
+def _count(draw: ImageDraw.ImageDraw, xy: tuple[int, int], count: int, label: str,
+           fonts: Fonts) -> None:
+    """A count in the large font with its label beside it, both on one baseline."""
+    x, y = xy
+    number = str(count)
+    text(draw, (x, y), number, fonts.large)
+    text(draw, (x + text_width(draw, number, fonts.large) + 3, y + 3), label, fonts.body)
+
+
+def _labelled_value(draw: ImageDraw.ImageDraw, y: int, label: str, value: str,
+                    fonts: Fonts) -> None:
+    """A label on the left and its value in the large font against the right edge."""
+    text(draw, (2, y + 3), label, fonts.body)
+    text(draw, (WIDTH - 2, y), value, fonts.large, align="right")
+
+
+def _week_column(draw: ImageDraw.ImageDraw, left: int, tenths: int, breaks: int,
+                 scale: int) -> None:
+    """One day's bar of sitting time, and a 2x2 mark per break stacked above it."""
+    bar_left = left + (COLUMN_W - BAR_W) // 2
+    height = round(BAR_MAX_PX * min(tenths, scale) / scale)
+    if tenths > 0:
+        height = max(height, 2)  # any sitting at all stands clear of the baseline
+    top = BASELINE_Y - height
+    if height > 0:
+        draw.rectangle((bar_left, top, bar_left + BAR_W - 1, BASELINE_Y), fill=ON)
+    for mark in range(min(breaks, MAX_MARKS)):
+        row, place = divmod(mark, MARKS_PER_ROW)
+        x = bar_left + place * 3 + 1
+        y = top - 4 - row * 3
+        draw.rectangle((x, y, x + 1, y + 1), fill=ON)
+
+
+def _weekday(draw: ImageDraw.ImageDraw, left: int, letter: str, is_today: bool,
+             font: ImageFont.ImageFont) -> None:
+    """The weekday letter under a bar; today's is drawn dark on a lit box."""
+    centre = left + COLUMN_W // 2
+    if is_today:
+        draw.rectangle((centre - 4, WEEKDAY_Y, centre + 4, WEEKDAY_Y + 7), fill=ON)
+        width = text_width(draw, letter, font)
+        draw.text((centre - width // 2, WEEKDAY_Y), letter, font=font, fill=0)
+    else:
+        text(draw, (centre, WEEKDAY_Y), letter, font, align="center")
+
+
+def _doubled(value: str, font: ImageFont.ImageFont) -> Image.Image:
+    """``value`` in ``font`` at twice its size, pixel for pixel (no smoothing on 1 bit)."""
+    probe = ImageDraw.Draw(Image.new("1", (1, 1)))
+    width = max(1, text_width(probe, value, font))
+    height = font.getbbox(value)[3] if value else 1
+    small = Image.new("1", (width, height), 0)
+    draw = ImageDraw.Draw(small)
+    draw.fontmode = "1"
+    draw.text((0, 0), value, font=font, fill=ON)
+    return small.resize((width * 2, height * 2), Image.Resampling.NEAREST)
+
+
+def _minutes(total: int) -> str:
+    """``45m`` under an hour, else ``3h02m``."""
+    hours, minutes = divmod(max(0, total), 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m"
+
+
+def _hours(tenths: int) -> str:
+    """A day's sitting in whole hours for its 18-pixel column: ``-``, ``<1``, ``6h`` or ``11``.
+
+    Tenths would need three characters per column and run into the next day's number;
+    the bar itself carries the finer detail.
+    """
+    if tenths <= 0:
+        return "-"
+    if tenths < 10:
+        return "<1"
+    hours = (tenths + 5) // 10  # half up, as a person rounds
+    return f"{hours}h" if hours < 10 else str(hours)
+
+
+def _seconds(value: int | None) -> str:
+    """``35s`` under 100 s, else ``2m05s``; ``--`` when there is nothing to show."""
+    if value is None:
+        return "--"
+    if value < 100:
+        return f"{value}s"
+    minutes, seconds = divmod(value, 60)
+    return f"{minutes}m{seconds:02d}s"
+
+
+DRAWERS = MappingProxyType(
+    {
+        StatsTodayView: draw_today,
+        StatsWeekView: draw_week,
+        StatsStreakView: draw_streak,
+        StatsResponseView: draw_response,
+    }
+)
