@@ -83,7 +83,8 @@ def run_device(config: Config, *, simulate: bool, db: str | None = None) -> str:
         screen = Screen(open_panel, Renderer(), clock, persist=config.display.persist,
                         logger=log)
         stack.callback(screen.close)
-        audio = make_audio(config.audio.backend, clock, config.audio.volume, log)
+        audio = make_audio(config.audio.backend, clock, config.audio.volume, log,
+                           buzzer_pin=config.pins.buzzer, pin_factory=pin_factory)
         stack.callback(audio.close)
         serviced = [audio, store, screen, WatchdogPinger(notifier, clock)]
         runtime = Runtime(config, clock, screen, audio, store, serviced=serviced)

@@ -221,8 +221,9 @@ def test_audio_make_audio_builds_each_backend() -> None:
 
 
 def test_audio_make_audio_unknown_backend_names_the_key() -> None:
-    with pytest.raises(ConfigError, match=r'audio\.backend = "buzzer".*"pygame" or "none"'):
-        make_audio("buzzer", FakeClock(), 0.5, None)
+    with pytest.raises(ConfigError,
+                       match=r'audio\.backend = "beeper".*"pygame" or "buzzer" or "none"'):
+        make_audio("beeper", FakeClock(), 0.5, None)
 
 
 def test_audio_resample_doubles_and_interpolates() -> None:

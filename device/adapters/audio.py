@@ -27,7 +27,7 @@ from device.clock import Clock
 from device.core.tones import Tone
 from device.errors import ConfigError
 
-BACKENDS = ("pygame", "none")
+BACKENDS = ("pygame", "buzzer", "none")
 """The names ``make_audio`` accepts (the config key ``audio.backend``)."""
 
 
@@ -273,11 +273,28 @@ class PygameAudio(_ClosesOnExit):
 
 
 def make_audio(
-    backend: str, clock: Clock, volume: float, logger: logging.Logger | None = None
+    backend: str,
+    clock: Clock,
+    volume: float,
+    logger: logging.Logger | None = None,
+    *,
+    buzzer_pin: int | None = None,
+    pin_factory: Any = None,
 ) -> Audio:
-    """The audio adapter named by the config key ``audio.backend``."""
+    """The audio adapter named by the config key ``audio.backend``.
+
+    ``buzzer_pin`` (BCM, the config key ``pins.buzzer``; the pin map's default when None)
+    and ``pin_factory`` (gpiozero's, None for its default) are used by ``buzzer`` only.
+    """
     if backend == "pygame":
         return PygameAudio(clock, volume, logger=logger)
+    if backend == "buzzer":
+        # Imported here: gpiozero is needed only by this backend.
+        from device.adapters.buzzer import BuzzerAudio
+        from device.pinmap import default_pins
+
+        pin = default_pins().buzzer_bcm if buzzer_pin is None else buzzer_pin
+        return BuzzerAudio(pin, clock, volume, pin_factory=pin_factory, logger=logger)
     if backend == "none":
         return NullAudio()
     choices = " or ".join(f'"{name}"' for name in BACKENDS)

@@ -1,0 +1,385 @@
+"""``unslump doctor``: check the setup, one line per check, each failure with its fix.
+
+The device degrades instead of dying (no display, no sound, a read-only disk: it keeps
+going), which is right for a device nobody watches but hides a wrong setup from the
+person who just built it. The doctor says plainly what works and what to do about what
+does not, in the order a build goes: config, I2C and the display, GPIO, audio, the log,
+the service.
+
+Each check is a small function returning a :class:`CheckResult`. What they look at
+(``/dev``, the environment, commands, the display and pin openers) comes in a
+:class:`Probe`, so tests point them at a temporary directory and fakes. While the
+service is running, the parts it holds (panel, speaker or buzzer pin) are not opened:
+opening the panel resets it, and the others would only report "busy".
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import subprocess
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple, TextIO
+
+from device.adapters import display as display_adapter
+from device.adapters.buzzer import pin_errors
+from device.clock import SystemClock
+from device.commands.blank import add_config_option
+from device.config import Config, DisplayConfig, find_config, load_config
+from device.errors import ConfigError, DisplayError, StoreError
+from device.store.paths import default_db_path
+from device.store.sqlite import SqliteStore
+
+SERVICE = "unslump"
+ACTIVE = f"{SERVICE} is active"
+COMMAND_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check: what was looked at, and the fix when it failed."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        """``ok    name: detail`` or ``FAIL  name: detail. Fix: fix``."""
+        text = f"{'ok' if self.ok else 'FAIL':<5} {self.name}: {self.detail}"
+        return f"{text}. Fix: {self.fix}" if not self.ok and self.fix else text
+
+
+class CommandOutput(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+RunCommand = Callable[[Sequence[str]], CommandOutput]
+
+
+def run_command(argv: Sequence[str]) -> CommandOutput:
+    """Run ``argv`` and capture its output; raises OSError when the program is missing."""
+    done = subprocess.run(list(argv), capture_output=True, text=True, check=False,
+                          timeout=COMMAND_TIMEOUT_S)
+    return CommandOutput(done.returncode, done.stdout.strip(), done.stderr.strip())
+
+
+def make_lgpio_factory() -> Any:
+    """gpiozero's lgpio pin factory, the one the device uses on Bookworm."""
+    from gpiozero.pins.lgpio import LGPIOFactory
+
+    return LGPIOFactory()
+
+
+@contextmanager
+def _sdl_environment(env: Mapping[str, str]) -> Iterator[None]:
+    """``SDL_AUDIODRIVER`` from ``env`` in the process environment, restored afterwards.
+
+    SDL reads only the real environment; the signal-handler variable is set as the device
+    sets it, so an open mixer cannot swallow Ctrl-C.
+    """
+    names = ("SDL_AUDIODRIVER", "SDL_NO_SIGNAL_HANDLERS", "PYGAME_HIDE_SUPPORT_PROMPT")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ["SDL_NO_SIGNAL_HANDLERS"] = "1"
+    os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
+    if env.get("SDL_AUDIODRIVER"):
+        os.environ["SDL_AUDIODRIVER"] = env["SDL_AUDIODRIVER"]
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def open_pygame_mixer(env: Mapping[str, str]) -> str:
+    """Open and close pygame's mixer in this process; the format it granted, as text."""
+    with _sdl_environment(env):
+        pygame = importlib.import_module("pygame")
+        pygame.mixer.init()
+        try:
+            granted = pygame.mixer.get_init()
+        finally:
+            pygame.mixer.quit()
+    if not granted:
+        raise RuntimeError("the mixer opened but reported no format")
+    frequency, size, channels = granted
+    driver = env.get("SDL_AUDIODRIVER") or "SDL's default driver"
+    return f"mixer opened ({driver}, {frequency} Hz, {abs(size)}-bit, {channels} ch)"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Where the checks look, and how they open things; every field replaceable in tests.
+
+    ``open_display`` None means :func:`device.adapters.display.open_luma_device`, looked
+    up at call time.
+    """
+
+    dev_dir: Path = Path("/dev")
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    run_command: RunCommand = run_command
+    open_display: Callable[[DisplayConfig], Any] | None = None
+    make_pin_factory: Callable[[], Any] = make_lgpio_factory
+    open_mixer: Callable[[Mapping[str, str]], str] = open_pygame_mixer
+
+
+# -- the checks ---------------------------------------------------------------------------
+
+
+def check_config(cli_path: str | None, env: Mapping[str, str]) -> tuple[CheckResult, Config]:
+    """The config file found and valid; the defaults stand in when it is not."""
+    try:
+        path = find_config(cli_path, env)
+        config = load_config(path)
+    except ConfigError as exc:
+        return CheckResult("config", False, str(exc),
+                           "correct that key or file (unslump config --defaults lists "
+                           "every key); the checks below use the defaults"), Config()
+    if path is None:
+        return CheckResult("config", True, "no config file; using the built-in defaults "
+                           "(unslump config --defaults prints them)"), config
+    return CheckResult("config", True, f"{path} is valid"), config
+
+
+def check_i2c(display: DisplayConfig, probe: Probe) -> CheckResult:
+    """The I2C bus of the display exists as a device node (I2C is enabled)."""
+    if display.interface != "i2c":
+        return CheckResult("i2c", True, f"not used (display on {display.interface})")
+    node = probe.dev_dir / f"i2c-{display.i2c_port}"
+    if node.exists():
+        return CheckResult("i2c", True, f"{node} present")
+    return CheckResult(
+        "i2c", False, f"{node} missing: I2C is not enabled",
+        "sudo raspi-config nonint do_i2c 0 (or dtparam=i2c_arm=on in "
+        "/boot/firmware/config.txt), then reboot")
+
+
+def check_display(display: DisplayConfig, probe: Probe, service_active: bool) -> CheckResult:
+    """The panel answers at its address (opened with luma, then let go without clearing)."""
+    where = f"{display.type} at {display.i2c_address} on I2C bus {display.i2c_port}"
+    if service_active:
+        return CheckResult("display", True, f"{where}: not opened, the running service "
+                           "holds it (stop the service to probe it)")
+    if display.interface == "i2c" and not (probe.dev_dir / f"i2c-{display.i2c_port}").exists():
+        return CheckResult("display", False, f"{where}: not tried, the I2C bus is missing",
+                           "enable I2C first (see the i2c line)")
+    opener = probe.open_display or display_adapter.open_luma_device
+    try:
+        device = opener(display)
+    except DisplayError as exc:
+        return CheckResult(
+            "display", False, f"{where}: no answer ({exc})",
+            f"check the wiring (hardware/README.md) and the address: i2cdetect -y "
+            f"{display.i2c_port} should show {display.i2c_address[2:].lower()}; set "
+            "[display] i2c_address and type to match")
+    device.persist = True  # let go without switching the panel off
+    device.cleanup()
+    return CheckResult("display", True, f"{where} answers")
+
+
+def check_gpio_chip(probe: Probe) -> CheckResult:
+    """A GPIO character device exists (its number moves between Pi models)."""
+    chips = sorted(probe.dev_dir.glob("gpiochip*"))
+    if chips:
+        return CheckResult("gpio chip", True, ", ".join(str(chip) for chip in chips))
+    return CheckResult(
+        "gpio chip", False, f"no {probe.dev_dir}/gpiochip* device",
+        "run on a Raspberry Pi with Raspberry Pi OS Bookworm (its kernel provides "
+        "/dev/gpiochip*)")
+
+
+def check_gpio_factory(probe: Probe) -> CheckResult:
+    """gpiozero's lgpio pin factory can be made (installed, and the chip is permitted)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # gpiozero's fallback warnings: we report here
+            factory = probe.make_pin_factory()
+        factory.close()
+    except (ImportError, *pin_errors()) as exc:
+        return CheckResult(
+            "gpio access", False, f"the lgpio pin factory failed ({type(exc).__name__}: "
+            f"{exc})",
+            "sudo apt install python3-lgpio (the venv needs --system-site-packages); "
+            "sudo usermod -aG gpio $USER and log in again; the working directory (or "
+            "$LG_WD) must be writable")
+    return CheckResult("gpio access", True, "lgpio pin factory ready")
+
+
+def check_audio(config: Config, probe: Probe, service_active: bool) -> CheckResult:
+    """The configured speaker opens: pygame's mixer, the buzzer's pin, or nothing."""
+    backend = config.audio.backend
+    if backend == "none":
+        return CheckResult("audio", True, "off by config")
+    if service_active:
+        return CheckResult("audio", True, f"{backend}: not opened, the running service "
+                           "holds it (stop the service to probe it)")
+    if backend == "buzzer":
+        return _check_buzzer(config.pins.buzzer, probe)
+    try:
+        detail = probe.open_mixer(probe.env)
+    except (ImportError, RuntimeError, OSError) as exc:  # pygame.error is a RuntimeError
+        return CheckResult(
+            "audio", False, f"pygame cannot open the sound device ({exc})",
+            "check the sound card with aplay -l and SDL_AUDIODRIVER (alsa on the Pi); "
+            'or set [audio] backend = "buzzer" or "none"')
+    return CheckResult("audio", True, f"pygame: {detail}")
+
+
+def _check_buzzer(pin: int, probe: Probe) -> CheckResult:
+    from gpiozero import TonalBuzzer
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            factory = probe.make_pin_factory()
+        try:
+            TonalBuzzer(pin, pin_factory=factory).close()
+        finally:
+            factory.close()
+    except (ImportError, *pin_errors()) as exc:
+        return CheckResult(
+            "audio", False, f"buzzer: cannot claim BCM {pin} ({type(exc).__name__}: {exc})",
+            "check [pins] buzzer, that no other program holds the pin, and the gpio "
+            "access line")
+    return CheckResult("audio", True, f"buzzer: BCM {pin} claimed and released")
+
+
+def store_path(config: Config, db: str | None, env: Mapping[str, str]) -> Path:
+    """``--db``, else ``[store] path``, else the default place (as the device picks it)."""
+    chosen = db or config.store.path
+    return Path(chosen).expanduser() if chosen else default_db_path(env)
+
+
+def check_store(path: Path) -> CheckResult:
+    """The break log opens healthy, or (not created yet) its directory is writable.
+
+    A log that does not exist yet is not created here: the doctor may run as another
+    user than the service, and a file it created would then belong to the wrong one.
+    """
+    fix = ("make the directory writable by the user the device runs as, or set "
+           "[store] path (or --db) to a writable place")
+    if not path.exists():
+        parent = path.parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        if parent.is_dir() and os.access(parent, os.W_OK | os.X_OK):
+            return CheckResult("store", True, f"{path} (not created yet; {parent} is "
+                               "writable)")
+        return CheckResult("store", False, f"{path} cannot be created ({parent} is not "
+                           "writable)", fix)
+    try:
+        store = SqliteStore.open(path, logger=logging.getLogger(__name__),
+                                 clock=SystemClock())
+    except (StoreError, OSError) as exc:
+        return CheckResult("store", False, str(exc), fix)
+    with store:
+        healthy = store.healthy
+    if healthy:
+        return CheckResult("store", True, f"{path} opens and is writable")
+    return CheckResult("store", False, f"{path} exists but cannot be written", fix)
+
+
+def check_service(probe: Probe) -> CheckResult:
+    """What systemd says about the unit, or that it is not installed as a service."""
+    try:
+        state = probe.run_command(["systemctl", "is-active", SERVICE])
+    except FileNotFoundError:
+        return CheckResult("service", True, "not installed as a service (no systemctl)")
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return CheckResult("service", False, f"systemctl did not answer ({exc})",
+                           "check systemd: systemctl status")
+    if state.stdout == "active":
+        return CheckResult("service", True, ACTIVE)
+    if not state.stdout:  # systemd is not running here (a container, a chroot)
+        reason = state.stderr.splitlines()[0] if state.stderr else "no answer"
+        return CheckResult("service", True, f"not installed as a service ({reason})")
+    if state.stdout != "failed" and not _unit_installed(probe):
+        return CheckResult("service", True, "not installed as a service (sudo make install "
+                           "sets it up)")
+    return CheckResult(
+        "service", False, f"{SERVICE} is {state.stdout}",
+        f"see why with journalctl -u {SERVICE} -e; then sudo systemctl restart {SERVICE}")
+
+
+def _unit_installed(probe: Probe) -> bool:
+    """True when systemd knows the unit file (enabled or not)."""
+    try:
+        enabled = probe.run_command(["systemctl", "is-enabled", SERVICE])
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return enabled.returncode == 0 or enabled.stdout in ("disabled", "static", "masked")
+
+
+def run_checks(cli_config: str | None, db: str | None, probe: Probe) -> list[CheckResult]:
+    """Every check, in the order a build goes."""
+    config_result, config = check_config(cli_config, probe.env)
+    service = check_service(probe)
+    active = service.detail == ACTIVE
+    return [
+        config_result,
+        check_i2c(config.display, probe),
+        check_display(config.display, probe, active),
+        check_gpio_chip(probe),
+        check_gpio_factory(probe),
+        check_audio(config, probe, active),
+        check_store(store_path(config, db, probe.env)),
+        service,
+    ]
+
+
+def doctor(cli_config: str | None, db: str | None, probe: Probe, out: TextIO) -> int:
+    """Print one line per check; exit status 0 when every check passed, else 1."""
+    results = run_checks(cli_config, db, probe)
+    for result in results:
+        print(result.line(), file=out)
+    return 0 if all(result.ok for result in results) else 1
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    return doctor(args.config, args.db, Probe(), sys.stdout)
+
+
+def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """Add ``doctor`` to the ``unslump`` subcommands (``commands`` from add_subparsers)."""
+    parser = commands.add_parser(
+        "doctor", parents=parents,
+        help="check the setup: config, I2C and display, GPIO, audio, store, service",
+        description="Check the setup, one line per check, each failure with its fix. "
+                    "Exits 0 when every check passes, 1 otherwise.")
+    add_config_option(parser)
+    parser.add_argument("--db", metavar="PATH",
+                        help="break log to check (default: [store] path, else "
+                             "$STATE_DIRECTORY/unslump.db, else "
+                             "$XDG_DATA_HOME/unslump/unslump.db)")
+    parser.set_defaults(handler=cmd_doctor)
+
+
+__all__ = [
+    "CheckResult",
+    "CommandOutput",
+    "Probe",
+    "check_audio",
+    "check_config",
+    "check_display",
+    "check_gpio_chip",
+    "check_gpio_factory",
+    "check_i2c",
+    "check_service",
+    "check_store",
+    "cmd_doctor",
+    "doctor",
+    "register",
+    "run_checks",
+]
