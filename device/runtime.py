@@ -16,13 +16,14 @@ from typing import Protocol
 
 from device.clock import Clock, FakeClock
 from device.config import Config
-from device.core.effects import Effect, Log, Panel, Play, Show
-from device.core.events import DeadlineReached, Event
+from device.core.effects import Effect, LoadStats, Log, Panel, Play, Show
+from device.core.events import DeadlineReached, Event, StatsLoaded
 from device.core.machine import DeviceState, History, Now, initial_state, next_deadline, step
 from device.core.records import DeviceRecord, ErrorRecord, Record
 from device.core.tones import Tone
 from device.core.views import View
 from device.errors import StuckDeadlineError
+from device.stats_pages import StatsSource, stats_pages
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class AudioPort(Protocol):
     def play(self, tone: Tone) -> None: ...
 
 
-class StorePort(Protocol):
+class StorePort(StatsSource, Protocol):
     @property
     def healthy(self) -> bool: ...
     def append(self, record: Record) -> None: ...
@@ -86,6 +87,7 @@ class Runtime:
         self._serviced = list(serviced)
         self._observer = observer
         self._state: DeviceState | None = None
+        self._answers: list[Event] = []  # what effects asked of the adapters, to feed back
 
     @property
     def state(self) -> DeviceState:
@@ -177,6 +179,8 @@ class Runtime:
             if self._observer is not None:
                 self._observer.effect(at, effect)
         self._show_warnings()
+        while self._answers:
+            self.dispatch(self._answers.pop(0))
 
     def _show_warnings(self) -> None:
         """A log that cannot be written shows as a mark on the screen until it recovers."""
@@ -194,3 +198,7 @@ class Runtime:
                 self._store.append(record)
             case Panel(on=on, contrast=contrast):
                 self._screen.power(on, contrast)
+            case LoadStats():
+                now = self._now()
+                pages = stats_pages(self._store, now.wall.date(), self._config)
+                self._answers.append(StatsLoaded(now.at, now.wall, pages))

@@ -38,4 +38,9 @@ class Panel:
     contrast: int = 0xCF
 
 
-Effect = Show | Play | Log | Panel
+@dataclass(frozen=True, slots=True)
+class LoadStats:
+    """Read the stats pages from the log; the answer comes back as :class:`StatsLoaded`."""
+
+
+Effect = Show | Play | Log | Panel | LoadStats

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,13 @@ class SeatVacated(Event):
 @dataclass(frozen=True, slots=True)
 class DeadlineReached(Event):
     """The earliest deadline the core asked for has come."""
+
+
+@dataclass(frozen=True, slots=True)
+class StatsLoaded(Event):
+    """The stats pages, read from the log in answer to a LoadStats effect."""
+
+    pages: tuple[Any, ...] = ()
 
 
 InputEvent = ButtonDown | ButtonUp | SeatOccupied | SeatVacated

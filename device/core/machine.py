@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from device.config import Config
 from device.core.button import ButtonState, Gesture, Hold, Press, button_down, button_due, button_up
-from device.core.effects import Effect, Log, Panel, Play, Show
+from device.core.effects import Effect, LoadStats, Log, Panel, Play, Show
 from device.core.events import (
     ButtonDown,
     ButtonUp,
@@ -23,6 +23,7 @@ from device.core.events import (
     Event,
     SeatOccupied,
     SeatVacated,
+    StatsLoaded,
 )
 from device.core.panel import PanelState, shift_for, shift_slot
 from device.core.quiet import is_quiet, seconds_until_loud
@@ -95,6 +96,15 @@ class Guiding:
 
 
 @dataclass(frozen=True, slots=True)
+class Browsing:
+    """The stats pages are open; they close by themselves at ``until``."""
+
+    until: float
+    pages: tuple[View, ...] = ()  # filled in when the log answers (StatsLoaded)
+    page: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Finished:
     """The stretch just ended; its result shows until ``until``."""
 
@@ -102,7 +112,9 @@ class Finished:
     view: DoneView
 
 
-Mode = Idle | Reminding | Guiding | Finished
+Mode = Idle | Reminding | Guiding | Browsing | Finished
+
+STATS_IDLE_S = 15.0  # the stats pages return to idle after this long untouched
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +153,8 @@ class DeviceState:
                 return routine_name(routine)
             case Finished():
                 return "done"
+            case Browsing():
+                return "stats"
         return "seated" if self.seat.occupied else "away"
 
 
@@ -181,7 +195,9 @@ def step(state: DeviceState, event: Event, config: Config) -> Outcome:
             state = replace(state, seat=seat_edge(state.seat, True, now.at))
         case SeatVacated():
             state = replace(state, seat=seat_edge(state.seat, False, now.at))
-        case DeadlineReached():
+        case StatsLoaded(pages=pages) if isinstance(state.mode, Browsing):
+            state = replace(state, mode=replace(state.mode, pages=pages))
+        case StatsLoaded() | DeadlineReached():
             pass
     return _settle(state, now, config, effects)
 
@@ -246,7 +262,7 @@ def _mode_deadline(state: DeviceState, config: Config) -> float | None:
             return reminding.next_chime(config.reminder)
         case Guiding(routine=routine):
             return routine_deadline(routine, config.routine)
-        case Finished(until=until):
+        case Finished(until=until) | Browsing(until=until):
             return until
     return None
 
@@ -318,7 +334,7 @@ def _on_mode_deadline(state: DeviceState, now: Now, config: Config,
             state = replace(state, mode=replace(guiding, routine=routine))
             return state if end is None else _end_routine(state, guiding, end, now, config,
                                                           effects)
-        case Finished():
+        case Finished() | Browsing():
             return replace(state, mode=Idle(), panel=state.panel.touched(now.at))
     return state
 
@@ -362,6 +378,15 @@ def _on_gesture(state: DeviceState, gesture: Gesture | None, now: Now, config: C
     match state.mode, gesture:
         case Idle() | Finished(), Press():
             return _start_routine(replace(state, mode=Idle()), now, config, effects)
+        case Idle() | Finished(), Hold():
+            effects.append(LoadStats())
+            return replace(state, mode=Browsing(now.at + STATS_IDLE_S))
+        case Browsing() as browsing, Press():
+            pages = max(1, len(browsing.pages))
+            return replace(state, mode=replace(browsing, page=(browsing.page + 1) % pages,
+                                               until=now.at + STATS_IDLE_S))
+        case Browsing(), Hold():
+            return replace(state, mode=Idle())
         case Reminding() as reminding, Press():
             state = _end_reminder(state, ReminderOutcome.ROUTINE, now.at - reminding.since,
                                   now, config, effects)
@@ -500,6 +525,8 @@ def view_of(state: DeviceState, now: Now, config: Config) -> View:
             return routine_view(routine, now.at, config.routine)
         case Finished(view=done):
             return done
+        case Browsing(pages=pages, page=page) if pages:
+            return pages[page]
     return IdleView(
         seated=state.seat.occupied,
         bout_min=bout_min,
