@@ -29,7 +29,7 @@ from device.config import Config
 from device.core.effects import Effect, Log, Panel, Play, Show
 from device.core.records import BreakKind, BreakRecord
 from device.core.tones import Tone
-from device.core.views import DoneView, NoticeView, PausedView, RoutineView, View
+from device.core.views import DoneView, NoticeView, PausedView, RoutineView, StatsScreen, View
 from device.render import Renderer
 from device.scenario.harness import VirtualDevice
 from device.scenario.runner import play_script
@@ -38,12 +38,16 @@ from device.store.memory import MemoryStore
 
 MORNING = """\
 # A morning at the desk: a long sit, the reminder, the guided stretch from the reminder,
-# a little more sitting, a natural break of ten minutes, and back to work.
+# a little more sitting, a natural break of ten minutes, back to work, then the stats.
 start 2026-11-24T09:00
 0:00 sit        # the reminder chimes at 0:45
 0:46 press      # the stretch, seated, with the safety notice (the first routine ever)
 1:00 stand      # a natural break ...
 1:10 sit        # ... logged when the person sits again
+1:14 hold 3     # the stats pages: today ...
+1:14:06 press   # ... this week ...
+1:14:10 press   # ... the streak ...
+1:14:14 press   # ... and the response to reminders
 1:15 end
 """
 
@@ -71,7 +75,7 @@ class Recording:
     origin: float
     views: list[tuple[float, View]] = field(default_factory=list)
     tones: list[tuple[float, Tone]] = field(default_factory=list)
-    moments: list[float] = field(default_factory=list)  # state changes, tones, panel
+    moments: list[float] = field(default_factory=list)  # state changes, tones, panel, stats
     breaks: list[BreakRecord] = field(default_factory=list)
 
     def state(self, at: float, name: str) -> None:
@@ -82,6 +86,8 @@ class Recording:
         match effect:
             case Show(view=view):
                 self.views.append((t, view))
+                if isinstance(view, StatsScreen):  # each stats page is worth its seconds
+                    self.moments.append(t)
             case Play(tone=tone):
                 self.tones.append((t, tone))
                 self.moments.append(t)
@@ -156,7 +162,6 @@ class DemoSummary:
             f"breaks logged: {breaks}",
             f"{self.gif}: {self.gif.stat().st_size / 1024:.0f} KiB",
             f"{self.wav}: {self.wav.stat().st_size / 1024:.0f} KiB",
-            "(the stats pages are not shown yet)",
         ]
 
 

@@ -285,3 +285,24 @@ def test_cli_stats_subcommands_inherit_the_version_option(capsys):
         run("export", "--version")
     assert exit_.value.code == 0
     assert capsys.readouterr().out == "unslump test\n"
+
+
+def test_cli_stats_through_the_unslump_command(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from device.core.records import BreakKind, BreakRecord
+    from device.store.sqlite import SqliteStore
+
+    db = tmp_path / "log.db"
+    start = datetime(2026, 11, 24, 10, 0).astimezone()
+    with SqliteStore.open(db) as store:
+        store.append(BreakRecord(BreakKind.NATURAL, start, start + timedelta(minutes=5), 300.0))
+    result = subprocess.run([sys.executable, "-m", "device", "stats", "--db", str(db),
+                             "--day", "2026-11-24", "--json"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    day = json.loads(result.stdout)
+    assert (day["day"], day["breaks_natural"], day["median_response_s"]) == (
+        "2026-11-24", 1, None)

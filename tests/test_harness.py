@@ -38,3 +38,17 @@ def test_harness_close_blanks_the_panel(make_device):
     device.run_until(60)
     device.close()
     assert device.panel.image.getbbox() is None
+
+
+def test_harness_unwritable_log_shows_a_warning_mark_until_it_recovers(make_device,
+                                                                        memory_store):
+    device = make_device()
+    device.sit()
+    device.run_until(60)
+    assert device.panel.image.getpixel((127, 0)) == 0
+    memory_store.healthy = False
+    device.run_until(120)  # the next minute's redraw carries the mark
+    assert device.panel.image.getpixel((127, 0)) == 255
+    memory_store.healthy = True
+    device.run_until(180)
+    assert device.panel.image.getpixel((127, 0)) == 0
