@@ -52,3 +52,18 @@ def test_harness_unwritable_log_shows_a_warning_mark_until_it_recovers(make_devi
     memory_store.healthy = True
     device.run_until(180)
     assert device.panel.image.getpixel((127, 0)) == 0
+
+
+def test_harness_stuck_button_logs_one_error_and_is_then_ignored(make_device, memory_store):
+    device = make_device()
+    device.sit()
+    device.run_until(60)
+    device.down()
+    device.run_until(600)
+    [error] = memory_store.errors
+    assert error.source == "button" and "stuck" in error.message
+    device.up()
+    device.run_until(700)
+    assert len(memory_store.errors) == 1
+    device.press()  # the button works again once released
+    assert device.runtime.state.name == "routine"

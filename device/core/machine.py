@@ -14,7 +14,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from device.config import Config
-from device.core.button import ButtonState, Gesture, Hold, Press, button_down, button_due, button_up
+from device.core.button import (
+    STUCK_S,
+    ButtonState,
+    Gesture,
+    Hold,
+    Press,
+    Stuck,
+    button_down,
+    button_due,
+    button_up,
+)
 from device.core.effects import Effect, LoadStats, Log, Panel, Play, Show
 from device.core.events import (
     ButtonDown,
@@ -31,6 +41,7 @@ from device.core.records import (
     BoutRecord,
     BreakKind,
     BreakRecord,
+    ErrorRecord,
     NoticeRecord,
     ReminderOutcome,
     ReminderRecord,
@@ -302,7 +313,12 @@ def _redraw_deadline(state: DeviceState, config: Config) -> float | None:
 def _on_deadline(state: DeviceState, now: Now, config: Config,
                  effects: list[Effect]) -> DeviceState:
     button, gesture = button_due(state.button, now.at, config.button.hold_s)
-    state = _on_gesture(replace(state, button=button), gesture, now, config, effects)
+    state = replace(state, button=button)
+    if isinstance(gesture, Stuck):
+        effects.append(Log(ErrorRecord(now.wall, "button", f"stuck down for over "
+                                       f"{STUCK_S:.0f} s; ignored until it is released")))
+    else:
+        state = _on_gesture(state, gesture, now, config, effects)
     seat, change = seat_due(state.seat, now.at, config.seat.sit_confirm_s,
                             config.seat.stand_confirm_s)
     state = _on_seat_change(replace(state, seat=seat), change, now, config, effects)
