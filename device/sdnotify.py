@@ -19,14 +19,15 @@ import logging
 import os
 import socket
 from collections.abc import Mapping
-from types import TracebackType
+
+from device.closing import ClosesOnExit
 
 log = logging.getLogger(__name__)
 
 SEND_TIMEOUT_S = 1.0  # a stuck PID 1 must not stall the main loop for long
 
 
-class Notifier:
+class Notifier(ClosesOnExit):
     """A handle on ``$NOTIFY_SOCKET``; every method is a no-op when it is unset.
 
     ``env`` and ``pid`` are injectable so tests need not touch ``os.environ``.
@@ -107,13 +108,6 @@ class Notifier:
         if self._sock is not None:
             self._sock.close()
             self._sock = None
-
-    def __enter__(self) -> Notifier:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
 
 
 def _socket_address(notify_socket: str) -> str | bytes | None:

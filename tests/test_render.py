@@ -1,13 +1,12 @@
 """Golden images of the basic screens; set UNSLUMP_REGEN_GOLDEN=1 to rewrite them."""
 
-import os
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops
 
 from device.core.views import BlankView, IdleView, ReminderView
 from device.render import Renderer
+from tests.golden import assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "basic"
 CASES = {
@@ -22,14 +21,7 @@ CASES = {
 
 @pytest.mark.parametrize("name", CASES)
 def test_render_basic_screens_match_golden(name):
-    image = Renderer()(CASES[name])
-    assert image.mode == "1" and image.size == (128, 64)
-    path = GOLDEN / f"{name}.png"
-    if os.environ.get("UNSLUMP_REGEN_GOLDEN"):
-        GOLDEN.mkdir(parents=True, exist_ok=True)
-        image.save(path)
-    golden = Image.open(path).convert("1")
-    assert ImageChops.difference(image, golden).getbbox() is None
+    assert_matches_golden(Renderer()(CASES[name]), GOLDEN / f"{name}.png")
 
 
 def test_render_unknown_view_is_a_clear_error():

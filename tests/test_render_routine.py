@@ -6,11 +6,10 @@ deliberate change to a screen; look at each one scaled up before committing it.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops
+from PIL import Image
 
 from device.adapters.fonts import Fonts
 from device.config import RoutineConfig
@@ -27,11 +26,11 @@ from device.core.routine import (
     start_routine,
 )
 from device.core.views import DoneView, NoticeView, PausedView, RoutineView
-from device.render.canvas import HEIGHT, WIDTH, blank, text_width
+from device.render.canvas import WIDTH, blank, text_width
 from device.render.routine import DRAWERS, NOTICE_LINES
+from tests.golden import assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "routine"
-REGEN = os.environ.get("UNSLUMP_REGEN_GOLDEN") == "1"
 CFG = RoutineConfig()
 START = 50.0
 REP_PHASES = [p for p in Phase if p not in (Phase.NOTICE,)]
@@ -91,16 +90,7 @@ def render(view: object, fonts: Fonts) -> Image.Image:
 
 @pytest.mark.parametrize("name", list(SCREENS))
 def test_render_routine_screen_matches_golden(name: str, fonts: Fonts) -> None:
-    image = render(SCREENS[name](), fonts)
-    assert (image.mode, image.size) == ("1", (WIDTH, HEIGHT))
-    path = GOLDEN / f"{name}.png"
-    if REGEN:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        image.save(path)
-    assert path.exists(), f"{path} is missing: run with UNSLUMP_REGEN_GOLDEN=1 and look at it"
-    golden = Image.open(path).convert("1")
-    diff = ImageChops.difference(image.convert("L"), golden.convert("L")).getbbox()
-    assert diff is None, f"{name} differs from {path.name} in box {diff}"
+    assert_matches_golden(render(SCREENS[name](), fonts), GOLDEN / f"{name}.png")
 
 
 def test_render_routine_every_cue_title_and_notice_line_fits(fonts: Fonts) -> None:

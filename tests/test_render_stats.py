@@ -4,15 +4,14 @@ The data is a plausible week of desk work, plus the edge cases a page must survi
 day with nothing yet, a long week that hits the break-mark cap, no answered reminder.
 """
 
-import os
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops
 
 from device.adapters.fonts import Fonts
 from device.core.views import StatsResponseView, StatsStreakView, StatsTodayView, StatsWeekView
 from device.render import stats
+from tests.golden import assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "stats"
 A_WEEK = (("T", 52, 3), ("F", 61, 5), ("S", 0, 0), ("S", 9, 1), ("M", 67, 4), ("T", 74, 6),
@@ -43,14 +42,7 @@ def fonts() -> Fonts:
 @pytest.mark.parametrize("name", CASES)
 def test_render_stats_pages_match_golden(name, fonts):
     view = CASES[name]
-    image = stats.DRAWERS[type(view)](view, fonts)
-    assert image.mode == "1" and image.size == (128, 64)
-    path = GOLDEN / f"{name}.png"
-    if os.environ.get("UNSLUMP_REGEN_GOLDEN"):
-        GOLDEN.mkdir(parents=True, exist_ok=True)
-        image.save(path)
-    golden = Image.open(path).convert("1")
-    assert ImageChops.difference(image, golden).getbbox() is None
+    assert_matches_golden(stats.DRAWERS[type(view)](view, fonts), GOLDEN / f"{name}.png")
 
 
 def test_render_stats_page_dots_mark_the_current_page(fonts):

@@ -19,11 +19,12 @@ import importlib
 import logging
 import os
 from array import array
-from types import ModuleType, TracebackType
+from types import ModuleType
 from typing import Any, Protocol
 
 from device.adapters.synth import DEFAULT_RATE, ToneSynth, tone_duration
 from device.clock import Clock
+from device.closing import ClosesOnExit
 from device.core.tones import Tone
 from device.errors import ConfigError
 
@@ -47,25 +48,7 @@ class Audio(Protocol):
         """Release the device; calling it again does nothing."""
 
 
-class _ClosesOnExit:
-    """Makes an adapter a context manager that closes on leaving the ``with`` block."""
-
-    def close(self) -> None:  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
-
-    def __enter__(self) -> _ClosesOnExit:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class NullAudio(_ClosesOnExit):
+class NullAudio(ClosesOnExit):
     """The ``none`` backend: a device without a speaker."""
 
     def play(self, tone: Tone) -> None:
@@ -81,7 +64,7 @@ class NullAudio(_ClosesOnExit):
         pass
 
 
-class RecordingAudio(_ClosesOnExit):
+class RecordingAudio(ClosesOnExit):
     """Remembers every tone with the monotonic time it was asked for, for tests and scenarios.
 
     ``played`` is a list of ``(monotonic seconds, tone)``; tones asked for after
@@ -165,7 +148,7 @@ def to_mixer_format(samples: array, rate: int, mixer: tuple[int, int, int]) -> b
     return converted.tobytes()
 
 
-class PygameAudio(_ClosesOnExit):
+class PygameAudio(ClosesOnExit):
     """Plays tones through ``pygame.mixer``, opening it on demand and closing it when idle.
 
     ``volume`` (0..1) is baked into the synthesised samples; ``rate`` is the rate asked of

@@ -28,6 +28,7 @@ from gpiozero.tones import Tone as GpioTone
 
 from device.adapters.synth import DESIGNS, Note, ToneDesign
 from device.clock import Clock
+from device.closing import ClosesOnExit
 from device.core.tones import Tone
 
 GLIDE_STEPS = 8
@@ -125,7 +126,7 @@ def pin_errors() -> tuple[type[BaseException], ...]:
     return (*errors, lgpio.error)
 
 
-class BuzzerAudio:
+class BuzzerAudio(ClosesOnExit):
     """Plays tones on a passive piezo at BCM ``pin``; the ``buzzer`` audio backend.
 
     ``volume`` 0 keeps the buzzer silent and leaves the pin unclaimed; any other volume
@@ -202,12 +203,6 @@ class BuzzerAudio:
         self._closed = True
         if self._buzzer is not None:
             self._buzzer.close()
-
-    def __enter__(self) -> BuzzerAudio:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def _sound(self, index: int) -> None:
         """Sound step ``index`` of the score: its pitch, a rest, or quiet past the end."""

@@ -8,8 +8,8 @@ to False to see how the rest of the device reacts to a failing disk.
 from __future__ import annotations
 
 from datetime import date
-from types import TracebackType
 
+from device.closing import ClosesOnExit
 from device.core.records import (
     BoutRecord,
     BreakRecord,
@@ -23,7 +23,7 @@ from device.errors import StoreError
 from device.store import queries
 
 
-class MemoryStore:
+class MemoryStore(ClosesOnExit):
     """Keeps every appended record, in order, in :attr:`records` and per-kind lists."""
 
     def __init__(self) -> None:
@@ -90,14 +90,3 @@ class MemoryStore:
 
     def close(self) -> None:
         self.closed = True
-
-    def __enter__(self) -> MemoryStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

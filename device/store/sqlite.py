@@ -22,10 +22,10 @@ import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from types import TracebackType
 from typing import TypeVar
 
 from device.clock import Clock, SystemClock
+from device.closing import ClosesOnExit
 from device.core.records import BreakRecord, NoticeRecord, Record
 from device.errors import StoreError
 from device.store import queries
@@ -48,7 +48,7 @@ def connect_file(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
 
 
-class SqliteStore:
+class SqliteStore(ClosesOnExit):
     """The break log on disk. Make one with :meth:`open`; close it with :meth:`close`."""
 
     def __init__(
@@ -200,16 +200,6 @@ class SqliteStore:
         self._closed = True
         self._drop_connection()
 
-    def __enter__(self) -> SqliteStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # -- opening ----------------------------------------------------------------------
 
