@@ -70,3 +70,16 @@ def test_inputs_close_is_idempotent_and_frees_the_pins(factory):
     inputs.close()
     again = GpioInputs(Config().pins, FakeClock(), lambda e: None, pin_factory=factory)
     again.close()
+
+
+def test_inputs_missing_gpio_library_says_what_to_install(monkeypatch):
+    from gpiozero import BadPinFactory
+
+    import device.adapters.inputs as inputs_module
+
+    def no_library(*args, **kwargs):
+        raise BadPinFactory("Unable to load any default pin factory!")
+
+    monkeypatch.setattr(inputs_module, "CoreTimedButton", no_library)
+    with pytest.raises(InputError, match=r"install python3-lgpio.*--simulate"):
+        GpioInputs(Config().pins, FakeClock(), lambda e: None)

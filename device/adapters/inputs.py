@@ -8,10 +8,11 @@ fires no callback for the level a pin already has.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
-from gpiozero import Button, DigitalInputDevice, GPIOZeroError
+from gpiozero import BadPinFactory, Button, DigitalInputDevice, GPIOZeroError, PinFactoryFallback
 
 from device.clock import Clock
 from device.config import PinsConfig
@@ -54,7 +55,15 @@ class GpioInputs:
 
     def _claim(self, pin: int, role: str, kind: Callable[..., Any], **kwargs: Any) -> Any:
         try:
-            device = kind(pin, **kwargs)
+            with warnings.catch_warnings():
+                # gpiozero warns once per library it fails to load; the error says it all.
+                warnings.simplefilter("ignore", PinFactoryFallback)
+                device = kind(pin, **kwargs)
+        except BadPinFactory as exc:
+            self.close()
+            raise InputError("no GPIO library could be loaded (gpiozero needs lgpio on a Pi): "
+                             "install python3-lgpio, or run `unslump run --simulate` off the "
+                             "Pi") from exc
         except GPIOZeroError as exc:
             self.close()
             raise InputError(f"cannot use BCM {pin} for the {role}: {exc}; check [pins] in "
