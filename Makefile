@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ON_PI := $(shell grep -qs 'Raspberry Pi' /proc/device-tree/model && echo yes)
 
-.PHONY: run test demo bench clean install uninstall docs
+.PHONY: run test demo bench bench-peers clean install uninstall docs
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -26,7 +26,11 @@ demo: $(STAMP)
 	$(VENV)/bin/unslump demo --out demo-out
 
 bench: $(STAMP)
-	@echo "make bench: not yet (arrives with the performance issue)"
+	$(PY) bench/run.py
+
+# Installs Workrave and Safe Eyes from Debian when missing; about 90 s.
+bench-peers: $(STAMP)
+	$(PY) -m bench.peers
 
 # Not on $(STAMP): under sudo that would build .venv as root.
 install:

@@ -137,6 +137,8 @@ class DisplayConfig:
     height: int = key(64, "panel height in pixels", choices=(64,))
     rotate: int = key(0, "rotation in quarter turns clockwise", choices=(0, 1, 2, 3))
     persist: bool = key(False, "leave the last frame lit when the device stops")
+    partial: bool = key(True, "send only the changed part of each frame (ssd1306 and sh1106; "
+                        "other panels always get whole frames)")
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,12 @@ def open_luma_device(config: DisplayConfig) -> Any:
     args = parser.parse_args(luma_arguments(config))
     where = f"{config.type} on /dev/i2c-{config.i2c_port} at {config.i2c_address}"
     try:
-        device = cmdline.create_device(args)
+        if config.partial and config.type in ("ssd1306", "sh1106"):
+            from device.adapters.partial import create_partial_device  # imports luma.oled
+
+            device = create_partial_device(args)
+        else:
+            device = cmdline.create_device(args)
     except (error.Error, OSError) as exc:
         raise DisplayError(f"cannot open the display ({where}): {exc}; check the wiring, "
                            f"that I2C is enabled, and [display] in the config") from exc

@@ -1,0 +1,127 @@
+"""Target 1: the seated service idle for a minute, watched from /proc.
+
+The service (``bench.service``) runs in a subprocess with the real pygame audio path on
+SDL's dummy driver and the watchdog on, as under systemd (``WatchdogSec=30``, so a ping
+every 10 s). After READY=1 it plays one tone; the warm-up lets the mixer close two
+seconds after the tone ends, then the counters are read across one minute.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import proc
+from bench.notify import NotifySocket, python, stop
+from bench.results import Figure
+
+ROOT = Path(__file__).resolve().parent.parent
+WATCHDOG_USEC = "30000000"  # systemd/unslump.service: WatchdogSec=30
+WARM_UP_S = 6.0  # the tone (under 1 s) plus the 2 s the mixer stays open, plus slack
+
+
+def service_env(notify: NotifySocket) -> dict[str, str]:
+    return dict(os.environ, NOTIFY_SOCKET=str(notify.path), WATCHDOG_USEC=WATCHDOG_USEC,
+                SDL_AUDIODRIVER="dummy", SDL_VIDEODRIVER="dummy")
+
+
+@dataclass
+class Service:
+    """A running ``bench.service`` and the socket it reports to."""
+
+    process: subprocess.Popen
+    notify: NotifySocket
+    panel: str
+
+    @classmethod
+    def start(cls, panel: str = "dummy", tone: bool = True) -> Service:
+        notify = NotifySocket()
+        command = [python(), "-m", "bench.service", "--db", str(notify.directory / "log.db"),
+                   "--panel", panel] + ([] if tone else ["--no-tone"])
+        process = subprocess.Popen(command, cwd=ROOT, env=service_env(notify),
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE)
+        service = cls(process, notify, panel)
+        try:
+            notify.receive_until(b"READY=1", limit_s=20)
+        except Exception:
+            service.close()
+            raise
+        return service
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def close(self) -> str:
+        """Stop it; returns its stderr (empty when all went well)."""
+        stop(self.process)
+        self.notify.close()
+        return self.process.stderr.read().decode() if self.process.stderr else ""
+
+
+@dataclass(frozen=True)
+class Minute:
+    """Counters across the measured span, scaled to one minute."""
+
+    switches_per_min: float
+    cpu_s_per_min: float
+    run_s_per_min: float
+    rss_mib: float
+    threads: int
+    wakers: dict[str, int]
+
+
+def measure(pid: int, before: proc.Sample, after: proc.Sample, seconds: float,
+            names_before: dict[str, int], names_after: dict[str, int]) -> Minute:
+    scale = 60.0 / seconds
+    delta = after - before
+    wakers = {name: count - names_before.get(name, 0) for name, count in names_after.items()}
+    return Minute(delta.voluntary_switches * scale, delta.cpu_s * scale,
+                  delta.run_ns / 1e9 * scale, after.rss_kib / 1024, after.threads, wakers)
+
+
+def idle_minute(services: list[Service], seconds: float = 60.0) -> list[Minute]:
+    """Warm up, then measure every service across the same ``seconds``."""
+    services[0].notify.listen_for(WARM_UP_S)
+    befores = [(proc.sample(s.pid), proc.thread_names(s.pid)) for s in services]
+    from device.clock import SystemClock
+
+    clock = SystemClock()
+    start = clock.monotonic()
+    services[0].notify.listen_for(seconds)
+    for service in services[1:]:
+        service.notify.listen_for(0.001)
+    elapsed = clock.monotonic() - start
+    afters = [(proc.sample(s.pid), proc.thread_names(s.pid)) for s in services]
+    return [measure(s.pid, b[0], a[0], elapsed, b[1], a[1])
+            for s, b, a in zip(services, befores, afters, strict=True)]
+
+
+def run(seconds: float = 60.0) -> tuple[list[Figure], dict[str, object]]:
+    """The idle minute for the service on the dummy panel and on the partial SSD1306."""
+    services = [Service.start("dummy"), Service.start("partial")]
+    try:
+        dummy, partial = idle_minute(services, seconds)
+    finally:
+        errors = [s.close() for s in services]
+    figures = [
+        Figure("idle_switches", "Idle: voluntary context switches", round(dummy.switches_per_min),
+               "/min", 60, "max"),
+        Figure("idle_cpu", "Idle: CPU time (utime+stime)", round(dummy.cpu_s_per_min, 4),
+               "s/min", 0.02, "max", "10 ms ticks"),
+        Figure("idle_cpu_schedstat", "Idle: CPU time (schedstat)",
+               round(dummy.run_s_per_min, 5), "s/min", 0.02, "max"),
+        Figure("idle_rss", "Idle: resident memory after the tone", round(dummy.rss_mib, 1),
+               "MiB", note="pygame imported"),
+        Figure("idle_switches_partial", "Idle, partial SSD1306 panel: context switches",
+               round(partial.switches_per_min), "/min", 60, "max"),
+        Figure("idle_cpu_partial", "Idle, partial SSD1306 panel: CPU time (schedstat)",
+               round(partial.run_s_per_min, 5), "s/min", 0.02, "max"),
+    ]
+    details = {"idle": {"seconds": seconds, "dummy": dummy.__dict__,
+                        "partial": partial.__dict__,
+                        "stderr": [e for e in errors if e.strip()]}}
+    return figures, details

@@ -1,0 +1,75 @@
+"""``make bench``: every target of the performance issue, measured here, in one table.
+
+Prints a Markdown table (paste it into the README) and writes ``bench/results.json``,
+each figure as ``{value, unit, target, met}`` under a header naming the machine and date.
+``--only idle,bus`` runs some parts; ``--quick`` shortens the idle minute and the press
+count for a smoke run (its figures are not the targets' and say so in the header).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):  # run as ``python bench/run.py``
+    sys.path.insert(0, str(ROOT))
+
+from bench import bus, idle, latency, memory, startup, virtual_time  # noqa: E402
+from bench.results import Figure, machine, table, write  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results.json"
+PARTS = ("idle", "memory", "startup", "latency", "bus", "virtual_time")
+
+
+def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
+    if part == "idle":
+        return idle.run(seconds=10.0 if quick else 60.0)
+    if part == "memory":
+        return memory.run()
+    if part == "startup":
+        return startup.run(repeat=3 if quick else 10)
+    if part == "latency":
+        return latency.run(count=50 if quick else 1000)
+    if part == "bus":
+        return bus.run()
+    return virtual_time.run(repeat=1 if quick else 3)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", default=",".join(PARTS),
+                        help=f"comma-separated parts: {', '.join(PARTS)}")
+    parser.add_argument("--quick", action="store_true", help="a short smoke run")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    chosen = [p.strip() for p in args.only.split(",") if p.strip()]
+    unknown = sorted(set(chosen) - set(PARTS))
+    if unknown:
+        parser.error(f"unknown part {', '.join(unknown)}: choose from {', '.join(PARTS)}")
+    figures: list[Figure] = []
+    details: dict[str, object] = {}
+    for part in chosen:
+        print(f"measuring {part} ...", file=sys.stderr, flush=True)
+        got, more = measure(part, args.quick)
+        figures += got
+        details.update(more)
+    header = machine()
+    if args.quick:
+        header["mode"] = "quick smoke run: shortened, not the targets' conditions"
+    print(f"Measured {header['date']} on {header['cpu']} ({header['cpus']} CPUs), "
+          f"Linux {header['kernel']}, Python {header['python']}\n")
+    print(table(figures))
+    write(args.out, figures, header, details)
+    missed = [f.key for f in figures if f.met is False]
+    if missed:
+        print(f"\nmissed: {', '.join(missed)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

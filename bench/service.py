@@ -1,0 +1,46 @@
+"""The seated, idle service in real time: ``python -m bench.service --db PATH``.
+
+The process the idle, start-up and peer benchmarks watch from outside: it sends READY=1
+on ``$NOTIFY_SOCKET`` once seated and started, plays one tone (so the audio device opens
+and, two seconds after the tone, closes again), then sleeps in the loop until SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import ExitStack
+from pathlib import Path
+
+from bench.assembly import PANELS, assemble, open_panel
+from device.app import queue_waiter, stop_on_signals
+from device.clock import SystemClock
+from device.config import Config
+from device.core.tones import Tone
+from device.sdnotify import Notifier
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, required=True, help="SQLite break log to use")
+    parser.add_argument("--panel", choices=PANELS, default="dummy")
+    parser.add_argument("--no-tone", action="store_true", help="skip the tone at start")
+    args = parser.parse_args(argv)
+    config = Config()
+    clock = SystemClock()
+    with ExitStack() as stack:
+        notifier = stack.enter_context(Notifier())
+        parts = assemble(stack, config, clock, args.db, notifier,
+                         open_panel(args.panel, config))
+        stop_on_signals(parts.events)
+        parts.start_seated()
+        notifier.ready()
+        if not args.no_tone:
+            parts.audio.play(Tone.REMINDER)
+        reason = parts.runtime.run_forever(queue_waiter(parts.events))
+        notifier.stopping()
+        parts.runtime.stop(reason)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
