@@ -2,14 +2,13 @@
 
 ``unslump run --simulate`` adds a front end (a window or a terminal) whose own wake-ups
 would be measured along with the device's; the benchmarks want the device alone. So this
-builds exactly the device's adapters from their public classes: gpiozero inputs on
-MockFactory pins, a panel (luma's ``dummy``, or the partial SSD1306 on a null bus), the
-real pygame audio path, the SQLite log, the systemd notifier and the watchdog pinger.
+uses the device's own assembly (``device.app.assemble``) with MockFactory pins and a panel
+of its choice (luma's ``dummy``, or the partial SSD1306 on a null bus); the audio path,
+the SQLite log, the notifier and the watchdog pinger are the real ones.
 """
 
 from __future__ import annotations
 
-import logging
 import queue
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -18,18 +17,12 @@ from typing import Any
 
 from gpiozero.pins.mock import MockFactory
 
-from device.adapters.audio import PygameAudio
-from device.adapters.display import Screen
-from device.adapters.inputs import GpioInputs
+from device.app import Parts
+from device.app import assemble as assemble_device
 from device.clock import Clock
 from device.config import Config
-from device.render import Renderer
 from device.runtime import Runtime
 from device.sdnotify import Notifier
-from device.store.sqlite import SqliteStore
-from device.watchdog import WatchdogPinger
-
-log = logging.getLogger("bench")
 
 PANELS = ("dummy", "partial")
 
@@ -66,16 +59,23 @@ def open_panel(kind: str, config: Config) -> Any:
 
 @dataclass
 class Assembly:
-    """Handles on the parts, for driving pins and inspecting the panel and audio."""
+    """The device's own parts (``device.app.assemble``) plus the mock pins that drive them."""
 
     config: Config
     factory: MockFactory
-    events: queue.SimpleQueue
-    inputs: GpioInputs
-    screen: Screen
-    audio: PygameAudio
-    store: SqliteStore
-    runtime: Runtime
+    parts: Parts
+
+    @property
+    def events(self) -> queue.SimpleQueue:
+        return self.parts.events
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.parts.runtime
+
+    @property
+    def audio(self) -> Any:
+        return self.parts.audio
 
     def drive_seat(self, occupied: bool) -> None:
         pin = self.factory.pin(self.config.pins.seat)
@@ -87,23 +87,13 @@ class Assembly:
         self.drive_seat(True)
         while not self.events.empty():
             self.events.get_nowait()
-        self.runtime.start(self.inputs.seat_occupied())
+        self.runtime.start(self.parts.inputs.seat_occupied())
 
 
 def assemble(stack: ExitStack, config: Config, clock: Clock, db: Path, notifier: Notifier,
              panel: Any) -> Assembly:
-    """Open every part in ``stack`` (closed in reverse, as in ``run_device``)."""
-    events: queue.SimpleQueue = queue.SimpleQueue()
-    store = SqliteStore.open(db, logger=log, clock=clock)
-    stack.callback(store.close)
+    """The device as ``unslump run`` assembles it, on mock pins and the given panel."""
     factory = MockFactory()
-    inputs = GpioInputs(config.pins, clock, events.put, pin_factory=factory)
-    stack.callback(inputs.close)
-    screen = Screen(lambda: panel, Renderer(), clock, persist=config.display.persist,
-                    logger=log)
-    stack.callback(screen.close)
-    audio = PygameAudio(clock, config.audio.volume, logger=log)
-    stack.callback(audio.close)
-    serviced = [audio, store, screen, WatchdogPinger(notifier, clock)]
-    runtime = Runtime(config, clock, screen, audio, store, serviced=serviced)
-    return Assembly(config, factory, events, inputs, screen, audio, store, runtime)
+    parts = assemble_device(stack, config, clock, db, open_panel=lambda: panel,
+                            pin_factory=factory, notifier=notifier)
+    return Assembly(config, factory, parts)

@@ -11,13 +11,15 @@ import logging
 import queue
 import signal
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
-from device.adapters.audio import make_audio
-from device.adapters.display import Screen, open_luma_device
+from device.adapters.audio import Audio, make_audio
+from device.adapters.display import PanelOpener, Screen, open_luma_device
 from device.adapters.inputs import GpioInputs
-from device.clock import SystemClock
+from device.clock import Clock, SystemClock
 from device.config import Config
 from device.render import Renderer
 from device.runtime import QueueItem, Runtime, Stop, Waiter
@@ -57,14 +59,46 @@ def stop_on_signals(events: queue.SimpleQueue) -> None:
         signal.signal(signum, handler)
 
 
+@dataclass
+class Parts:
+    """The assembled device: the loop and the adapters it drives."""
+
+    events: queue.SimpleQueue
+    inputs: GpioInputs
+    screen: Screen
+    audio: Audio
+    store: SqliteStore
+    runtime: Runtime
+
+
+def assemble(stack: ExitStack, config: Config, clock: Clock, db: Path, *,
+             open_panel: PanelOpener, pin_factory: Any, notifier: Notifier,
+             events: queue.SimpleQueue | None = None) -> Parts:
+    """Open every adapter in ``stack`` (closed in reverse: the log last) and wire the loop.
+
+    The device, the simulator and the benchmarks differ only in the panel and the pins.
+    """
+    events = queue.SimpleQueue() if events is None else events
+    store = SqliteStore.open(db, logger=log, clock=clock)
+    stack.callback(store.close)
+    inputs = GpioInputs(config.pins, clock, events.put, pin_factory=pin_factory)
+    stack.callback(inputs.close)
+    screen = Screen(open_panel, Renderer(), clock, persist=config.display.persist, logger=log)
+    stack.callback(screen.close)
+    audio = make_audio(config.audio.backend, clock, config.audio.volume, log,
+                       buzzer_pin=config.pins.buzzer, pin_factory=pin_factory)
+    stack.callback(audio.close)
+    serviced = [audio, store, screen, WatchdogPinger(notifier, clock)]
+    runtime = Runtime(config, clock, screen, audio, store, serviced=serviced)
+    return Parts(events, inputs, screen, audio, store, runtime)
+
+
 def run_device(config: Config, *, simulate: bool, db: str | None = None) -> str:
     """Run until stopped; returns why the loop ended."""
     clock = SystemClock()
-    events: queue.SimpleQueue = queue.SimpleQueue()
     with ExitStack() as stack:
         notifier = stack.enter_context(Notifier())
-        store = SqliteStore.open(store_path(config, db), logger=log, clock=clock)
-        stack.callback(store.close)
+        events: queue.SimpleQueue = queue.SimpleQueue()
         if simulate:
             from gpiozero.pins.mock import MockFactory
 
@@ -78,18 +112,11 @@ def run_device(config: Config, *, simulate: bool, db: str | None = None) -> str:
         else:
             open_panel, wait, pin_factory = (lambda: open_luma_device(config.display),
                                              queue_waiter(events), None)
-        inputs = GpioInputs(config.pins, clock, events.put, pin_factory=pin_factory)
-        stack.callback(inputs.close)
-        screen = Screen(open_panel, Renderer(), clock, persist=config.display.persist,
-                        logger=log)
-        stack.callback(screen.close)
-        audio = make_audio(config.audio.backend, clock, config.audio.volume, log,
-                           buzzer_pin=config.pins.buzzer, pin_factory=pin_factory)
-        stack.callback(audio.close)
-        serviced = [audio, store, screen, WatchdogPinger(notifier, clock)]
-        runtime = Runtime(config, clock, screen, audio, store, serviced=serviced)
+        parts = assemble(stack, config, clock, store_path(config, db), open_panel=open_panel,
+                         pin_factory=pin_factory, notifier=notifier, events=events)
+        runtime = parts.runtime
         stop_on_signals(events)
-        runtime.start(inputs.seat_occupied())
+        runtime.start(parts.inputs.seat_occupied())
         notifier.ready()
         log.info("unslump running (%s)", "simulator" if simulate else "device")
         reason = runtime.run_forever(wait)
