@@ -21,6 +21,7 @@ from device.app import Parts
 from device.app import assemble as assemble_device
 from device.clock import Clock
 from device.config import Config
+from device.heap import trim_heap
 from device.runtime import Runtime
 from device.sdnotify import Notifier
 
@@ -88,6 +89,7 @@ class Assembly:
         while not self.events.empty():
             self.events.get_nowait()
         self.runtime.start(self.parts.inputs.seat_occupied())
+        trim_heap()  # as run_device does once started
 
 
 def assemble(stack: ExitStack, config: Config, clock: Clock, db: Path, notifier: Notifier,

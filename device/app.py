@@ -21,6 +21,7 @@ from device.adapters.display import PanelOpener, Screen, open_luma_device
 from device.adapters.inputs import GpioInputs
 from device.clock import Clock, SystemClock
 from device.config import Config
+from device.heap import trim_heap
 from device.render import Renderer
 from device.runtime import QueueItem, Runtime, Stop, Waiter
 from device.sdnotify import Notifier
@@ -117,6 +118,7 @@ def run_device(config: Config, *, simulate: bool, db: str | None = None) -> str:
         runtime = parts.runtime
         stop_on_signals(events)
         runtime.start(parts.inputs.seat_occupied())
+        trim_heap()
         notifier.ready()
         log.info("unslump running (%s)", "simulator" if simulate else "device")
         reason = runtime.run_forever(wait)

@@ -114,6 +114,7 @@ def test_store_sqlite_pragmas_set_on_every_open(db_path, clock):
         assert live.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         assert live.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert live.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+        assert live.execute("PRAGMA cache_size").fetchone()[0] == -256  # KiB, not 2 MiB
         store.close()
     assert len(opened) == 2
 

@@ -314,12 +314,18 @@ class SqliteStore(ClosesOnExit):
         return (rows or queries.LogRows()).add(self._pending)
 
 
+CACHE_KIB = 256
+
+
 def _configure(connection: sqlite3.Connection) -> None:
     """Per-connection settings: none of them is stored in the file, so set them every open."""
     connection.execute("PRAGMA journal_mode = WAL").fetchone()
     connection.execute("PRAGMA synchronous = FULL")
     connection.execute("PRAGMA foreign_keys = ON")
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # SQLite's default page cache grows to 2 MiB; a log of a few rows a day, read a week at
+    # a time, needs a fraction of that, and the Pi Zero has 512 MB for months.
+    connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
 def _has_foreign_header(path: Path) -> bool:
