@@ -100,7 +100,9 @@ class ScreenConfig:
                                low=0.5, high=120)
     dim_after_min: float = key(5.0, "lower the contrast after this long without interaction",
                                low=0.5, high=120)
-    shift_every_min: float = key(10.0, "move the idle content by a few pixels this often",
+    # Every nudge rewrites most of the panel (about 660 bytes on the bus against some 30
+    # for a minute's update); twenty minutes spreads wear without dominating the traffic.
+    shift_every_min: float = key(20.0, "move the idle content by a pixel this often",
                                  low=1, high=120)
 
 

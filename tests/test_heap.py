@@ -1,0 +1,7 @@
+import sys
+
+from device.heap import trim_heap
+
+
+def test_heap_trim_asks_glibc_on_linux():
+    assert trim_heap() is sys.platform.startswith("linux")
