@@ -132,7 +132,7 @@ def expected_spans(cfg: RoutineConfig, show_notice: bool) -> list[tuple[str, flo
 def expected_tones(cfg: RoutineConfig, show_notice: bool) -> list[Tone]:
     one_rep = [Tone.INHALE, Tone.EXHALE, Tone.PHASE,
                *[Tone.INHALE, Tone.EXHALE] * cfg.hang_breaths,
-               Tone.INHALE, Tone.EXHALE, Tone.PHASE, *[Tone.TICK] * cfg.uncurl_ticks,
+               Tone.PHASE, Tone.INHALE, Tone.EXHALE, Tone.PHASE, *[Tone.TICK] * cfg.uncurl_ticks,
                Tone.PHASE]
     head = [Tone.PHASE] if show_notice else []
     return [*head, Tone.PHASE, *one_rep * cfg.repetitions, Tone.COMPLETE]

@@ -179,8 +179,12 @@ def _step_cues(step: Step, cfg: RoutineConfig) -> list[Cue]:
     """The tones of one step: what makes its start, and its pacing, audible."""
     start = step.start
     match step.phase:
-        case Phase.INHALE | Phase.INHALE_AGAIN:
+        case Phase.INHALE:
             return [Cue(start, Tone.INHALE)]
+        case Phase.INHALE_AGAIN:
+            # Eyes closed, this in-breath would sound like one more breath of the hang:
+            # the phase blip says the hang is over and the return begins.
+            return [Cue(start, Tone.PHASE), Cue(start, Tone.INHALE)]
         case Phase.FOLD | Phase.RECOMMIT:
             return [Cue(start, Tone.EXHALE)]
         case Phase.HANG:
