@@ -25,17 +25,11 @@ from device.heap import trim_heap
 from device.render import Renderer
 from device.runtime import QueueItem, Runtime, Stop, Waiter
 from device.sdnotify import Notifier
-from device.store.paths import default_db_path
+from device.store.paths import chosen_db_path
 from device.store.sqlite import SqliteStore
 from device.watchdog import WatchdogPinger
 
 log = logging.getLogger(__name__)
-
-
-def store_path(config: Config, override: str | None = None) -> Path:
-    """``--db``, else ``[store] path``, else the default place for this user or service."""
-    chosen = override or config.store.path
-    return Path(chosen).expanduser() if chosen else default_db_path()
 
 
 def queue_waiter(events: queue.SimpleQueue) -> Waiter:
@@ -113,7 +107,8 @@ def run_device(config: Config, *, simulate: bool, db: str | None = None) -> str:
         else:
             open_panel, wait, pin_factory = (lambda: open_luma_device(config.display),
                                              queue_waiter(events), None)
-        parts = assemble(stack, config, clock, store_path(config, db), open_panel=open_panel,
+        parts = assemble(stack, config, clock, chosen_db_path(db, config.store.path),
+                         open_panel=open_panel,
                          pin_factory=pin_factory, notifier=notifier, events=events)
         runtime = parts.runtime
         stop_on_signals(events)

@@ -19,6 +19,7 @@ from device.commands import doctor
 from device.commands.doctor import CheckResult, CommandOutput, Probe
 from device.config import Config, DisplayConfig
 from device.errors import DisplayError
+from device.store.paths import chosen_db_path
 
 INACTIVE_NOT_FOUND = {
     ("systemctl", "is-active", "unslump"): CommandOutput(3, "inactive", ""),
@@ -273,10 +274,10 @@ def test_doctor_store_not_created_yet_creates_nothing(probe: Probe, tmp_path: Pa
 
 def test_doctor_store_uses_state_directory(probe: Probe, tmp_path: Path) -> None:
     env = {**probe.env, "STATE_DIRECTORY": str(tmp_path / "state")}
-    assert doctor.store_path(Config(), None, env) == tmp_path / "state" / "unslump.db"
+    assert chosen_db_path(None, Config().store.path, env) == tmp_path / "state" / "unslump.db"
     configured = replace(Config(), store=replace(Config().store, path=str(tmp_path / "c.db")))
-    assert doctor.store_path(configured, None, env) == tmp_path / "c.db"
-    assert doctor.store_path(configured, "x.db", env) == Path("x.db")
+    assert chosen_db_path(None, configured.store.path, env) == tmp_path / "c.db"
+    assert chosen_db_path("x.db", configured.store.path, env) == Path("x.db")
 
 
 def test_doctor_service_active_is_ok_and_leaves_held_parts_alone(

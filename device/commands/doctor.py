@@ -34,7 +34,7 @@ from device.clock import SystemClock
 from device.commands.blank import add_config_option
 from device.config import Config, DisplayConfig, find_config, load_config
 from device.errors import ConfigError, DisplayError, StoreError
-from device.store.paths import default_db_path
+from device.store.paths import chosen_db_path
 from device.store.sqlite import SqliteStore
 
 SERVICE = "unslump"
@@ -256,12 +256,6 @@ def _check_buzzer(pin: int, probe: Probe) -> CheckResult:
     return CheckResult("audio", True, f"buzzer: BCM {pin} claimed and released")
 
 
-def store_path(config: Config, db: str | None, env: Mapping[str, str]) -> Path:
-    """``--db``, else ``[store] path``, else the default place (as the device picks it)."""
-    chosen = db or config.store.path
-    return Path(chosen).expanduser() if chosen else default_db_path(env)
-
-
 def check_store(path: Path) -> CheckResult:
     """The break log opens healthy, or (not created yet) its directory is writable.
 
@@ -334,7 +328,7 @@ def run_checks(cli_config: str | None, db: str | None, probe: Probe) -> list[Che
         check_gpio_chip(probe),
         check_gpio_factory(probe),
         check_audio(config, probe, active),
-        check_store(store_path(config, db, probe.env)),
+        check_store(chosen_db_path(db, config.store.path, probe.env)),
         service,
     ]
 

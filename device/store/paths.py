@@ -32,3 +32,11 @@ def default_db_path(env: Mapping[str, str] | None = None) -> Path:
         return Path(data_home) / APP_DIR / DB_NAME
     home = Path(env["HOME"]) if env.get("HOME") else Path.home()
     return home / ".local" / "share" / APP_DIR / DB_NAME
+
+
+def chosen_db_path(override: str | None, configured: str,
+                   env: Mapping[str, str] | None = None) -> Path:
+    """``--db``, else ``[store] path``, else :func:`default_db_path`: how every command
+    (the device, the doctor) picks the log."""
+    chosen = override or configured
+    return Path(chosen).expanduser() if chosen else default_db_path(env)
