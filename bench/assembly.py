@@ -17,6 +17,7 @@ from typing import Any
 
 from gpiozero.pins.mock import MockFactory
 
+from device.adapters.inputs import drive_mock_seat
 from device.app import Parts
 from device.app import assemble as assemble_device
 from device.clock import Clock
@@ -79,9 +80,7 @@ class Assembly:
         return self.parts.audio
 
     def drive_seat(self, occupied: bool) -> None:
-        pin = self.factory.pin(self.config.pins.seat)
-        contact_is_low = self.config.pins.seat_active == "low"
-        (pin.drive_low if occupied == contact_is_low else pin.drive_high)()
+        drive_mock_seat(self.factory, self.config.pins, occupied)
 
     def start_seated(self) -> None:
         """Drive the seat pin to 'occupied' and start from that level (no edge replayed)."""

@@ -23,6 +23,7 @@ from typing import Any, TextIO
 from gpiozero.pins.mock import MockFactory
 from luma.core.device import dummy
 
+from device.adapters.inputs import drive_mock_seat
 from device.clock import Clock
 from device.config import Config
 from device.runtime import QueueItem, Stop
@@ -52,9 +53,7 @@ class SimulatedPins:
 
     def toggle_seat(self) -> None:
         self.seat_occupied = not self.seat_occupied
-        pin = self._factory.pin(self._config.pins.seat)
-        contact_is_low = self._config.pins.seat_active == "low"
-        (pin.drive_low if self.seat_occupied == contact_is_low else pin.drive_high)()
+        drive_mock_seat(self._factory, self._config.pins, self.seat_occupied)
         log.info("seat %s", "occupied" if self.seat_occupied else "empty")
 
 

@@ -22,6 +22,17 @@ from device.errors import InputError
 EventSink = Callable[[Event], None]
 
 
+def drive_mock_seat(factory: Any, pins: PinsConfig, occupied: bool) -> None:
+    """Put a MockFactory seat pin at the level a closed (or open) seat switch gives.
+
+    The simulator, the virtual device and the benchmarks all stand in for the switch;
+    which level means "occupied" follows ``[pins] seat_active``, as the real input does.
+    """
+    pin = factory.pin(pins.seat)
+    contact_is_low = pins.seat_active == "low"
+    (pin.drive_low if occupied == contact_is_low else pin.drive_high)()
+
+
 class CoreTimedButton(Button):
     """A gpiozero Button whose hold thread is stopped at once.
 

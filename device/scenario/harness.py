@@ -18,7 +18,7 @@ from luma.core.device import dummy
 
 from device.adapters.audio import RecordingAudio
 from device.adapters.display import Screen
-from device.adapters.inputs import GpioInputs
+from device.adapters.inputs import GpioInputs, drive_mock_seat
 from device.clock import FakeClock
 from device.config import Config
 from device.render import Renderer
@@ -107,9 +107,7 @@ class VirtualDevice:
         self.clock.jump_wall(seconds)
 
     def _drive_seat(self, occupied: bool) -> None:
-        pin = self.factory.pin(self.config.pins.seat)
-        contact_is_low = self.config.pins.seat_active == "low"
-        (pin.drive_low if occupied == contact_is_low else pin.drive_high)()
+        drive_mock_seat(self.factory, self.config.pins, occupied)
 
     def _discard_queued(self) -> None:
         while not self.events.empty():
