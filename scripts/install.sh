@@ -24,40 +24,17 @@
 set -eu
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-DESTDIR=${DESTDIR:-}
-PREFIX=${PREFIX:-/opt/unslump}
-DRYRUN=${UNSLUMP_INSTALL_DRYRUN:-0}
-[ -n "$DESTDIR" ] && DRYRUN=1
+SCRIPT_NAME=install
+ROOT_HINT="sudo make install (or set DESTDIR to stage the files)"
+. "$SRC/scripts/common.sh"
 
-UNIT_NAME=unslump.service
 UNIT_DIR=$DESTDIR/etc/systemd/system
 CONFIG_DIR=$DESTDIR/etc/unslump
-BIN_LINK=$DESTDIR/usr/local/bin/unslump
 VENV=$PREFIX/venv
 DEFAULTS_CMD=${UNSLUMP_DEFAULTS_CMD:-"$DESTDIR$VENV/bin/unslump config --defaults"}
 APT_PACKAGES="python3-venv python3-pip python3-lgpio i2c-tools alsa-utils \
 libsdl2-2.0-0 libsdl2-mixer-2.0-0 libsdl2-image-2.0-0 libsdl2-ttf-2.0-0 libportmidi0 \
 libfreetype6 libjpeg62-turbo libopenjp2-7 libtiff6"
-
-say() { printf '%s\n' "unslump install: $*"; }
-die() { printf '%s\n' "unslump install: error: $*" >&2; exit 1; }
-
-# Run a command that changes the live system, or only show it in a dry run.
-system() {
-    if [ "$DRYRUN" = 1 ]; then
-        printf '%s\n' "dry-run: $*"
-    else
-        "$@"
-    fi
-}
-
-case $PREFIX in
-    /*) ;;
-    *) die "PREFIX must be an absolute path, not '$PREFIX'" ;;
-esac
-if [ "$DRYRUN" != 1 ] && [ "$(id -u)" -ne 0 ]; then
-    die "run as root: sudo make install (or set DESTDIR to stage the files)"
-fi
 
 say "1/5 system packages"
 system apt-get update -q

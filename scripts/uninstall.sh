@@ -10,34 +10,13 @@
 # Environment: DESTDIR, PREFIX and UNSLUMP_INSTALL_DRYRUN as for install.sh.
 set -eu
 
-DESTDIR=${DESTDIR:-}
-PREFIX=${PREFIX:-/opt/unslump}
-DRYRUN=${UNSLUMP_INSTALL_DRYRUN:-0}
 PURGE=${PURGE:-0}
-[ -n "$DESTDIR" ] && DRYRUN=1
+SCRIPT_NAME=uninstall
+ROOT_HINT="sudo sh scripts/uninstall.sh"
+. "$(cd "$(dirname "$0")" && pwd)/common.sh"
 
-UNIT_NAME=unslump.service
 UNIT_FILE=$DESTDIR/etc/systemd/system/$UNIT_NAME
-BIN_LINK=$DESTDIR/usr/local/bin/unslump
 VENV=$DESTDIR$PREFIX/venv
-
-say() { printf '%s\n' "unslump uninstall: $*"; }
-die() { printf '%s\n' "unslump uninstall: error: $*" >&2; exit 1; }
-system() {
-    if [ "$DRYRUN" = 1 ]; then
-        printf '%s\n' "dry-run: $*"
-    else
-        "$@"
-    fi
-}
-
-case $PREFIX in
-    /*) ;;
-    *) die "PREFIX must be an absolute path, not '$PREFIX'" ;;
-esac
-if [ "$DRYRUN" != 1 ] && [ "$(id -u)" -ne 0 ]; then
-    die "run as root: sudo sh scripts/uninstall.sh"
-fi
 
 # `|| true`: uninstalling twice, or after a failed install, must not stop here.
 system systemctl disable --now "$UNIT_NAME" || true
