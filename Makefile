@@ -18,7 +18,10 @@ else
 	$(VENV)/bin/unslump run --simulate
 endif
 
+# The system packages the tests need (systemd-analyze, ...) come from scripts/ci-deps.sh,
+# which installs only what is missing.
 test: $(STAMP)
+	sh scripts/ci-deps.sh
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
