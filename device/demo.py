@@ -93,8 +93,8 @@ class Recording:
                 self.moments.append(t)
             case Panel():
                 self.moments.append(t)
-            case Log(record=BreakRecord() as record):
-                self.breaks.append(record)
+            case Log(record=BreakRecord(ended_by=ended_by) as record) if ended_by is not None:
+                self.breaks.append(record)  # closed breaks only, not their checkpoints
             case _:
                 pass
 

@@ -12,14 +12,23 @@ import logging
 import queue
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Protocol
 
 from device.clock import Clock, FakeClock
 from device.config import Config
 from device.core.effects import Effect, LoadStats, Log, Panel, Play, Show
 from device.core.events import DeadlineReached, Event, StatsLoaded
-from device.core.machine import DeviceState, History, Now, initial_state, next_deadline, step
-from device.core.records import DeviceRecord, ErrorRecord, Record
+from device.core.machine import (
+    DeviceState,
+    History,
+    Now,
+    initial_state,
+    next_deadline,
+    shutdown,
+    step,
+)
+from device.core.records import DeviceRecord, EndedBy, ErrorRecord, Record
 from device.core.tones import Tone
 from device.core.views import View
 from device.errors import StuckDeadlineError
@@ -46,6 +55,7 @@ class StorePort(StatsSource, Protocol):
     def append(self, record: Record) -> None: ...
     def notice_seen(self) -> bool: ...
     def breaks_on(self, day: object) -> int: ...
+    def close_open(self, ended_by: EndedBy) -> int: ...
 
 
 class Serviced(Protocol):
@@ -73,6 +83,15 @@ QueueItem = Event | Stop
 Waiter = Callable[[float | None], QueueItem | None]
 
 
+def boot_name(now: Now) -> str:
+    """A name for this start of the device, unique in its log: the UTC instant it started.
+
+    It prefixes the key of every row this start writes. Two starts in the same
+    microsecond of wall time would share it; on one device that cannot happen.
+    """
+    return now.wall.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
 class Runtime:
     """Feeds events to the core and carries out its effects through the adapters."""
 
@@ -96,17 +115,27 @@ class Runtime:
         return self._state
 
     def start(self, seat_occupied: bool) -> None:
-        """Build the first state from the seat as read now and the day so far in the log."""
+        """Build the first state from the seat as read now and the day so far in the log.
+
+        Rows still open in the log were open when the power went (a clean stop closes its
+        own): they are closed first, at their last checkpoint.
+        """
         now = self._now()
+        self._store.close_open(EndedBy.POWER_LOSS)
         history = History(notice_seen=self._store.notice_seen(),
-                          breaks_today=self._store.breaks_on(now.wall.date()))
+                          breaks_today=self._store.breaks_on(now.wall.date()),
+                          boot=boot_name(now))
         self._store.append(DeviceRecord(now.wall, "start"))
         state, effects = initial_state(self._config, now, seat_occupied, history)
         self._commit(state, effects, now.at)
 
     def stop(self, reason: str = "stop") -> None:
-        """Record that the device stopped (the adapters are closed by their owner)."""
-        self._store.append(DeviceRecord(self._clock.wall(), "stop", reason))
+        """Close what is open (the bout, a routine, a reminder, a break) at this instant,
+        then record that the device stopped (the adapters are closed by their owner)."""
+        now = self._now()
+        self.dispatch(DeadlineReached(now.at, now.wall))
+        self._commit(self.state, shutdown(self.state, now), now.at)
+        self._store.append(DeviceRecord(now.wall, "stop", reason))
 
     def dispatch(self, event: Event) -> None:
         """Apply one event and carry out what it causes."""

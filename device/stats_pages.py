@@ -115,6 +115,7 @@ _MET_DAY = DaySummary(
     longest_sit_s=0.0,
     bouts=1,
     median_response_s=None,
+    bout_open=False,
 )
 
 

@@ -47,7 +47,10 @@ def test_cli_scenario_flicker_and_wall_jump_keep_sitting_time_honest():
     assert states == ["away", "seated", "away"]  # the 8 s flicker changed nothing
     [bout] = [e for e in events if e["kind"] == "bout"]
     assert bout["seated_s"] == 30 * 60  # the +3 h wall jump added nothing
-    assert bout["start"].startswith("2026-11-24T06:00")
+    # The corrected clock is taken as right: the bout is re-dated from monotonic time,
+    # so it starts 30 min before it ended by the new clock (09:00), not at the stale 06:00.
+    assert bout["start"].startswith("2026-11-24T09:00")
+    assert bout["end"].startswith("2026-11-24T09:30")
 
 
 def test_cli_scenario_frames_saves_each_distinct_screen_scaled(tmp_path):
@@ -75,7 +78,7 @@ def test_cli_malformed_scenario_stops_before_running_with_file_and_line(tmp_path
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.strip() == f"unslump: {bad}:2: unknown command 'jump'; use sit, stand, " \
-        "press, hold, down, up, walljump or end"
+        "press, hold, down, up, walljump, power-cut, boot or end"
 
 
 def test_cli_bad_config_exits_2_with_one_line(tmp_path, capsys):

@@ -106,6 +106,7 @@ def test_cli_stats_day_json_has_every_key_and_its_value(db, capsys):
         "longest_sit_s": 70 * 60.0,
         "bouts": 3,
         "median_response_s": 24.0,
+        "bout_open": False,
     }
 
 
@@ -227,7 +228,8 @@ def test_cli_export_json_has_every_table_and_local_times(db, capsys):
     assert list(tables) == ["bouts", "breaks", "reminders", "device_events", "errors"]
     assert [len(rows) for rows in tables.values()] == [4, 5, 4, 2, 1]
     assert tables["bouts"][0] == {"id": 1, "start": "2026-11-23T09:00:00+01:00",
-                                  "end": "2026-11-23T09:48:00+01:00", "seated_s": 2880.0}
+                                  "end": "2026-11-23T09:48:00+01:00", "seated_s": 2880.0,
+                                  "ended_by": "ended", "key": None}
     stopped = tables["breaks"][2]
     assert (stopped["kind"], stopped["completed"], stopped["reached"]) == ("guided", False, "fold")
     assert tables["device_events"][1] == {"id": 2, "at": "2026-11-25T08:00:00+01:00",

@@ -30,8 +30,14 @@ class Driver:
             self.send(DeadlineReached, due)
 
     def logged(self, kind):
+        """The rows of ``kind`` the core closed (open rows and checkpoints left out)."""
         return [e.record for e in self.effects if isinstance(e, Log)
-                and isinstance(e.record, kind)]
+                and isinstance(e.record, kind) and getattr(e.record, "ended_by", True)]
+
+    def checkpoints(self, kind):
+        """The versions of open rows of ``kind`` the core wrote, in order."""
+        return [e.record for e in self.effects if isinstance(e, Log)
+                and isinstance(e.record, kind) and e.record.ended_by is None]
 
     def views(self):
         return [e.view for e in self.effects if isinstance(e, Show)]

@@ -3,7 +3,7 @@
 import pytest
 
 from device.config import Config, RoutineConfig
-from device.core.records import BreakKind, Variant
+from device.core.records import BreakKind, EndedBy, Variant
 from device.core.routine import routine_total_s
 from device.core.tones import Tone
 from device.core.views import DoneView, NoticeView, PausedView, RoutineView
@@ -61,8 +61,9 @@ def test_guided_full_routine_seated_logs_a_completed_break_and_resets_the_bout(
     assert Tone.INHALE in played and Tone.EXHALE in played
     assert views(device, NoticeView)  # the very first routine opens with the notice
     assert {v.variant for v in views(device, RoutineView)} == {"seated"}
-    [bout] = memory_store.bouts
+    bout, after = memory_store.bouts  # the completed stretch ended it; a new one is open
     assert bout.seated_s == pytest.approx(10 * 60 + 0.1)
+    assert bout.ended_by is EndedBy.ENDED and after.ended_by is None
     assert device.runtime.state.bout.sitting_s(device.clock.monotonic()) < 10
     assert isinstance(device.runtime.state.shown, DoneView)
     device.run_for(5)
@@ -134,7 +135,8 @@ def test_guided_hold_stops_and_logs_how_far_it_got(make_device, memory_store, sc
     assert not stretch.completed
     assert stretch.reached and stretch.repetitions is not None
     assert Tone.STOP in tones(device)
-    assert memory_store.bouts == []  # a stopped stretch does not end the bout
+    [bout] = memory_store.bouts  # a stopped stretch does not end the bout
+    assert bout.ended_by is None
     assert device.runtime.state.bout.seated_since is not None
 
 

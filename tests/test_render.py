@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from device.core.views import BlankView, IdleView, ReminderView
+from device.core.views import BlankView, IdleView, ReminderView, SnoozedView
 from device.render import Renderer
 from tests.golden import assert_matches_golden
 
@@ -16,6 +16,8 @@ CASES = {
     "blank": BlankView(),
     "reminder": ReminderView(46, 2),
     "reminder-used-up": ReminderView(67, 0, snooze_refused=True),
+    "snoozed": SnoozedView(10, 1),
+    "snoozed-last": SnoozedView(10, 0),
 }
 
 

@@ -80,7 +80,8 @@ SCREENS = {
     "paused-hang": lambda: paused_view(Phase.HANG),
     "paused-setup": lambda: paused_view(Phase.SETUP),
     "done-completed": lambda: DoneView(repetitions=3, completed=True),
-    "done-stopped": lambda: DoneView(repetitions=1, completed=False),
+    "done-stopped": lambda: DoneView(repetitions=1, completed=False, reps=3),
+    "done-stopped-early": lambda: DoneView(repetitions=0, completed=False, reps=3),
 }
 
 

@@ -5,9 +5,10 @@ from datetime import datetime
 import pytest
 
 from device.config import Config, QuietConfig
+from device.core.machine import SNOOZED_SHOW_S
 from device.core.records import BreakKind, ReminderOutcome
 from device.core.tones import Tone
-from device.core.views import BlankView, IdleView, ReminderView
+from device.core.views import BlankView, IdleView, ReminderView, SnoozedView
 
 MIN = 60.0
 
@@ -26,7 +27,9 @@ def test_sitting_flicker_changes_nothing(make_device, memory_store):
     device.run_until(20 * MIN)
     assert device.runtime.state.name == "seated"
     assert device.runtime.state.bout.sitting_s(device.clock.monotonic()) == 20 * MIN
-    assert memory_store.bouts == [] and memory_store.breaks == []
+    [bout] = memory_store.bouts  # one bout, still open, brought forward each minute
+    assert bout.ended_by is None and bout.seated_s == pytest.approx(20 * MIN, abs=60)
+    assert memory_store.breaks == []
 
 
 def test_sitting_short_absence_keeps_the_bout_but_not_the_time_away(make_device, memory_store):
@@ -86,6 +89,9 @@ def test_sitting_snooze_then_snoozing_used_up(make_device, memory_store):
     device.sit()
     device.run_until(45 * MIN + 1)
     device.hold()
+    assert device.runtime.state.name == "snoozed"
+    assert device.runtime.state.shown == SnoozedView(minutes=10, snoozes_left=1)
+    device.run_for(SNOOZED_SHOW_S)
     assert device.runtime.state.name == "seated"
     device.run_until(56 * MIN)
     assert chimes(device) == [45 * MIN, 55 * MIN + 3]  # 10 min from the hold at 45:03
@@ -96,7 +102,8 @@ def test_sitting_snooze_then_snoozing_used_up(make_device, memory_store):
     assert device.runtime.state.name == "reminder"
     assert device.runtime.state.shown.snooze_refused
     outcomes = [r.outcome for r in memory_store.reminders]
-    assert outcomes == [ReminderOutcome.SNOOZED, ReminderOutcome.SNOOZED]
+    # the third is showing: on disk since its first chime, with no outcome yet
+    assert outcomes == [ReminderOutcome.SNOOZED, ReminderOutcome.SNOOZED, None]
 
 
 def test_sitting_press_at_reminder_starts_the_routine(make_device, memory_store):

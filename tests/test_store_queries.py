@@ -87,6 +87,7 @@ def test_store_queries_day_summary_of_a_working_day(reader):
         "longest_sit_s": 70 * 60.0,
         "bouts": 4,
         "median_response_s": 35.0,
+        "bout_open": False,
     }
 
 
@@ -167,7 +168,7 @@ def a_day(bouts: int = 1, longest_min: float = 40, breaks: int = 2) -> queries.D
     return queries.DaySummary(
         day=DAY, breaks_guided=breaks, breaks_natural=0, routines_stopped=0, reminders=0,
         snoozes=0, sitting_s=longest_min * 60 * bouts, longest_sit_s=longest_min * 60,
-        bouts=bouts, median_response_s=None,
+        bouts=bouts, median_response_s=None, bout_open=False,
     )
 
 
@@ -211,7 +212,7 @@ def test_store_queries_export_rows_are_local_times_and_plain_values(reader):
     assert [len(rows) for rows in tables.values()] == [4, 5, 5, 0, 0]
     assert tables["bouts"][3] == {
         "id": 4, "start": "2026-11-24T23:30:00+01:00", "end": "2026-11-25T01:00:00+01:00",
-        "seated_s": 5400.0,
+        "seated_s": 5400.0, "ended_by": "ended", "key": None,
     }
     assert tables["breaks"][2]["completed"] is False
     assert tables["reminders"][4]["response_s"] is None

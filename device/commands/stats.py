@@ -202,6 +202,7 @@ def summary_as_json(summary: queries.DaySummary) -> dict[str, object]:
     for key, _ in DAY_ROWS:
         value = values[key]
         plain[key] = round(value, 1) if isinstance(value, float) else value
+    plain["bout_open"] = summary["bout_open"]
     return plain
 
 
@@ -254,6 +255,7 @@ def _totals(
         longest_sit_s=max(s["longest_sit_s"] for s in summaries),
         bouts=sum(s["bouts"] for s in summaries),
         median_response_s=week_median_s,
+        bout_open=any(s["bout_open"] for s in summaries),
     )
 
 

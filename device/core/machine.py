@@ -41,8 +41,10 @@ from device.core.records import (
     BoutRecord,
     BreakKind,
     BreakRecord,
+    EndedBy,
     ErrorRecord,
     NoticeRecord,
+    Record,
     ReminderOutcome,
     ReminderRecord,
     Variant,
@@ -52,22 +54,34 @@ from device.core.routine import (
     DONE_SHOW_S,
     RoutineEnd,
     RoutineState,
+    routine_cut,
     routine_deadline,
     routine_due,
     routine_name,
     routine_press,
+    routine_step_index,
     routine_stop,
     routine_view,
     start_routine,
 )
 from device.core.seat import Away, Bout, Left, Sat, SeatChange, SeatState, seat_due, seat_edge
 from device.core.tones import Tone
-from device.core.views import BlankView, DoneView, IdleView, ReminderView, View
+from device.core.views import BlankView, DoneView, IdleView, ReminderView, SnoozedView, View
 from device.errors import StuckDeadlineError
 
 # Sums of float seconds land a hair short of a whole minute; this keeps the minute on
 # which the loop was woken from being shown as the minute before (and waking again).
 _ROUNDING_S = 1e-6
+
+CHECKPOINT_S = 60.0
+"""Open rows (the bout, a routine, a natural break) are brought forward this often, so a
+power cut loses at most this much; each checkpoint is one small write."""
+
+WALL_JUMP_S = 2.0
+"""A change of wall time against monotonic time larger than this is a clock correction."""
+
+SNOOZED_SHOW_S = 4.0
+"""How long the snooze confirmation shows before the idle screen returns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +105,7 @@ class History:
 
     notice_seen: bool = False
     breaks_today: int = 0
+    boot: str = "0"  # unique to this start of the device: prefixes the keys of its rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +115,12 @@ class Idle:
 
 @dataclass(frozen=True, slots=True)
 class Guiding:
-    """The stretch is under way."""
+    """The stretch is under way; its row is brought forward at each phase change."""
 
     routine: RoutineState
     started_wall: datetime
+    key: str = ""
+    step: int = 0  # the plan step last written to the log
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +134,10 @@ class Browsing:
 
 @dataclass(frozen=True, slots=True)
 class Finished:
-    """The stretch just ended; its result shows until ``until``."""
+    """The stretch just ended, or a snooze was taken; the result shows until ``until``."""
 
     until: float
-    view: DoneView
+    view: DoneView | SnoozedView
 
 
 Mode = Idle | Reminding | Guiding | Browsing | Finished
@@ -153,6 +170,10 @@ class DeviceState:
     shift_slot: int = 0
     notice_seen: bool = False
     shown: View | None = None
+    boot: str = "0"
+    next_key: int = 0  # rows this start has opened so far (their keys count up)
+    checkpoint_at: float | None = None  # when the open rows are next brought forward
+    wall_offset: float = 0.0  # wall minus monotonic seconds, to notice a clock jump
 
     @property
     def name(self) -> str:
@@ -162,6 +183,8 @@ class DeviceState:
                 return "reminder"
             case Guiding(routine=routine):
                 return routine_name(routine)
+            case Finished(view=SnoozedView()):
+                return "snoozed"
             case Finished():
                 return "done"
             case Browsing():
@@ -185,14 +208,26 @@ def initial_state(config: Config, now: Now, seat_occupied: bool, history: Histor
         empty_since=now.at,
         panel=PanelState(touched_at=now.at),
         notice_seen=history.notice_seen,
+        boot=history.boot,
+        wall_offset=_wall_offset(now),
     )
     return _settle(state, now, config, [])
+
+
+def shutdown(state: DeviceState, now: Now) -> list[Effect]:
+    """The rows still open, closed at ``now`` because the device is stopping.
+
+    The caller handles every deadline due up to ``now`` first (a :class:`DeadlineReached`
+    step), so the rows are exactly as far as the device got.
+    """
+    return [Log(record) for record in _open_records(state, now, EndedBy.STOP)]
 
 
 def step(state: DeviceState, event: Event, config: Config) -> Outcome:
     """Apply one event: first every deadline due before it, then the event itself."""
     now = Now(event.at, event.wall)
     effects: list[Effect] = []
+    state = _follow_wall_jump(state, now, effects)
     state = _catch_up(state, now, config, effects)
     match event:
         case ButtonDown():
@@ -248,7 +283,108 @@ def _catch_up(state: DeviceState, now: Now, config: Config, effects: list[Effect
         state = _on_deadline(state, now.moved_to(due), config, effects)
         if state == before:
             raise StuckDeadlineError(f"core deadline {due:.6f} was not cleared by handling it")
+    state = _with_checkpoint(state, now)
     return replace(state, tally=_tally_for(state.tally, now.wall.date()))
+
+
+def _follow_wall_jump(state: DeviceState, now: Now, effects: list[Effect]) -> DeviceState:
+    """Re-date what is open when the wall clock jumped (network time after a stale boot).
+
+    The newest wall clock is taken as right: the open bout, absence, reminder and routine
+    keep their monotonic start and get the wall time that goes with it, so a bout lands
+    on the day it really happened instead of spreading over the jump. The rows are
+    written again at once.
+    """
+    offset = _wall_offset(now)
+    jump = offset - state.wall_offset
+    if abs(jump) <= WALL_JUMP_S:
+        return state
+    shift = timedelta(seconds=jump)
+    bout = state.bout and replace(state.bout, start_wall=state.bout.start_wall + shift)
+    away = state.away and replace(state.away, since_wall=state.away.since_wall + shift)
+    mode = state.mode
+    match mode:
+        case Reminding():
+            mode = replace(mode, since_wall=mode.since_wall + shift)
+        case Guiding():
+            mode = replace(mode, started_wall=mode.started_wall + shift)
+    state = replace(state, bout=bout, away=away, mode=mode, wall_offset=offset)
+    effects.extend(Log(record) for record in _open_records(state, now, None))
+    if isinstance(mode, Reminding):
+        effects.append(Log(_reminder_record(mode, None, None, None)))
+    return state
+
+
+def _wall_offset(now: Now) -> float:
+    return now.wall.timestamp() - now.at
+
+
+def _next_key(state: DeviceState) -> tuple[DeviceState, str]:
+    """A key for a new row: unique across starts (the boot) and within one (a count)."""
+    return replace(state, next_key=state.next_key + 1), f"{state.boot}-{state.next_key}"
+
+
+def _has_open_rows(state: DeviceState) -> bool:
+    away = state.away
+    return (state.bout is not None or isinstance(state.mode, Guiding)
+            or (away is not None and away.ended_bout))
+
+
+def _with_checkpoint(state: DeviceState, now: Now) -> DeviceState:
+    """Keep a checkpoint due while rows are open, and none while nothing is."""
+    if not _has_open_rows(state):
+        return state if state.checkpoint_at is None else replace(state, checkpoint_at=None)
+    if state.checkpoint_at is None:
+        return replace(state, checkpoint_at=now.at + CHECKPOINT_S)
+    return state
+
+
+def _checkpoint(state: DeviceState, now: Now, effects: list[Effect]) -> DeviceState:
+    """Bring every open row forward to ``now``; the next checkpoint is a minute later."""
+    effects.extend(Log(record) for record in _open_records(state, now, None))
+    return replace(state, checkpoint_at=now.at + CHECKPOINT_S)
+
+
+def _open_records(state: DeviceState, now: Now, ended_by: EndedBy | None) -> list[Record]:
+    """The rows that are still open, as they stand at ``now``.
+
+    With ``ended_by`` None they stay open (a checkpoint); otherwise they are closed by it.
+    A reminder's row changes only when it chimes or ends, so a checkpoint leaves it out.
+    """
+    records: list[Record] = []
+    bout = state.bout
+    if bout is not None:
+        records.append(_bout_record(bout, now.wall, bout.sitting_s(now.at), ended_by))
+    mode = state.mode
+    if isinstance(mode, Guiding):
+        records.append(_guided_record(mode, routine_cut(mode.routine, now.at), now.wall,
+                                      ended_by))
+    away = state.away
+    if away is not None and away.ended_bout:
+        records.append(_natural_break(away, now.wall, now.at - away.since, ended_by))
+    if isinstance(mode, Reminding) and ended_by is not None:
+        records.append(_reminder_record(mode, ReminderOutcome.CUT_SHORT, None, ended_by))
+    return records
+
+
+def _bout_record(bout: Bout, end: datetime, seated_s: float,
+                 ended_by: EndedBy | None) -> BoutRecord:
+    return BoutRecord(bout.start_wall, end, seated_s, key=bout.key, ended_by=ended_by)
+
+
+def _reminder_record(reminding: Reminding, outcome: ReminderOutcome | None,
+                     response_s: float | None, ended_by: EndedBy | None) -> ReminderRecord:
+    return ReminderRecord(reminding.since_wall, outcome, response_s, reminding.chimes,
+                          key=reminding.key, ended_by=ended_by)
+
+
+def _guided_record(guiding: Guiding, end: RoutineEnd, end_wall: datetime,
+                   ended_by: EndedBy | None) -> BreakRecord:
+    return BreakRecord(
+        kind=BreakKind.GUIDED, start=guiding.started_wall, end=end_wall,
+        duration_s=end.ended_at - end.started_at, completed=end.completed,
+        variant=end.variant, repetitions=end.repetitions_done,
+        reached=None if end.completed else end.reached, key=guiding.key, ended_by=ended_by)
 
 
 def _state_deadline(state: DeviceState, config: Config) -> float | None:
@@ -262,6 +398,7 @@ def _state_deadline(state: DeviceState, config: Config) -> float | None:
         else state.away.break_deadline(seat.natural_break_min * 60),
         _mode_deadline(state, config),
         _panel_deadline(state, config),
+        state.checkpoint_at,
     )
 
 
@@ -328,7 +465,10 @@ def _on_deadline(state: DeviceState, now: Now, config: Config,
                                                                                   Guiding):
         state = _end_bout_by_absence(state, away, now, config, effects)
     state = _on_mode_deadline(state, now, config, effects)
-    return _on_panel_deadline(state, now, config)
+    state = _on_panel_deadline(state, now, config)
+    if state.checkpoint_at is not None and state.checkpoint_at <= now.at:
+        state = _checkpoint(state, now, effects)
+    return _with_checkpoint(state, now)
 
 
 def _on_mode_deadline(state: DeviceState, now: Now, config: Config,
@@ -342,14 +482,23 @@ def _on_mode_deadline(state: DeviceState, now: Now, config: Config,
         case Reminding() as reminding:
             if is_quiet(now.wall, config.quiet):
                 return _end_reminder(state, ReminderOutcome.IGNORED, None, now, config, effects)
+            reminding = replace(reminding, chimes=reminding.chimes + 1)
             effects.append(Play(Tone.REMINDER))
-            return replace(state, mode=replace(reminding, chimes=reminding.chimes + 1))
+            effects.append(Log(_reminder_record(reminding, None, None, None)))
+            return replace(state, mode=reminding)
         case Guiding() as guiding:
             routine, routine_effects, end = routine_due(guiding.routine, now.at, config.routine)
             effects += routine_effects
-            state = replace(state, mode=replace(guiding, routine=routine))
-            return state if end is None else _end_routine(state, guiding, end, now, config,
-                                                          effects)
+            if end is not None:
+                return _end_routine(replace(state, mode=replace(guiding, routine=routine)),
+                                    guiding, end, now, config, effects)
+            guiding = replace(guiding, routine=routine)
+            index = routine_step_index(routine, now.at)
+            if index != guiding.step:  # a phase change: how far it got is on disk
+                guiding = replace(guiding, step=index)
+                effects.append(Log(_guided_record(guiding, routine_cut(routine, now.at),
+                                                  now.wall, None)))
+            return replace(state, mode=guiding)
         case Finished() | Browsing():
             return replace(state, mode=Idle(), panel=state.panel.touched(now.at))
     return state
@@ -370,15 +519,17 @@ def _remind(state: DeviceState, now: Now, config: Config, effects: list[Effect])
         wait = seconds_until_loud(now.wall, config.quiet)
         return replace(state, plan=state.plan.held_back_until(now.at + wait))
     effects.append(Play(Tone.REMINDER))
-    return replace(state, mode=Reminding(now.at, now.wall), panel=state.panel.touched(now.at))
+    state, key = _next_key(state)
+    reminding = Reminding(now.at, now.wall, key=key)
+    effects.append(Log(_reminder_record(reminding, None, None, None)))
+    return replace(state, mode=reminding, panel=state.panel.touched(now.at))
 
 
 def _end_reminder(state: DeviceState, outcome: ReminderOutcome, response_s: float | None,
                   now: Now, config: Config, effects: list[Effect]) -> DeviceState:
     reminding = state.mode
     assert isinstance(reminding, Reminding)
-    effects.append(Log(ReminderRecord(reminding.since_wall, outcome, response_s,
-                                      reminding.chimes)))
+    effects.append(Log(_reminder_record(reminding, outcome, response_s, EndedBy.ENDED)))
     plan = state.plan
     if outcome is ReminderOutcome.IGNORED:
         plan = plan.held_back_until(now.at + seconds_until_loud(now.wall, config.quiet))
@@ -395,6 +546,8 @@ def _on_gesture(state: DeviceState, gesture: Gesture | None, now: Now, config: C
         case Idle() | Finished(), Press():
             return _start_routine(replace(state, mode=Idle()), now, config, effects)
         case Idle() | Finished(), Hold():
+            # The pages count the bout under way: bring its row up to now before reading.
+            state = _checkpoint(state, now, effects)
             effects.append(LoadStats())
             return replace(state, mode=Browsing(now.at + STATS_IDLE_S))
         case Browsing() as browsing, Press():
@@ -426,7 +579,10 @@ def _snooze(state: DeviceState, reminding: Reminding, now: Now, config: Config,
         return replace(state, mode=replace(reminding, snooze_refused=True))
     effects.append(Play(Tone.ACK))
     state = _end_reminder(state, ReminderOutcome.SNOOZED, None, now, config, effects)
-    return replace(state, plan=state.plan.snoozed(now.at, config.reminder))
+    plan = state.plan.snoozed(now.at, config.reminder)
+    shown = SnoozedView(round(config.reminder.snooze_min),
+                        max(0, config.reminder.max_snoozes - plan.snoozes))
+    return replace(state, plan=plan, mode=Finished(now.at + SNOOZED_SHOW_S, shown))
 
 
 def _start_routine(state: DeviceState, now: Now, config: Config,
@@ -441,8 +597,11 @@ def _start_routine(state: DeviceState, now: Now, config: Config,
         effects.append(Log(NoticeRecord(now.wall)))
     routine, routine_effects = start_routine(config.routine, now.at, variant, show_notice)
     effects += routine_effects
+    state, key = _next_key(state)
+    guiding = Guiding(routine, now.wall, key=key, step=routine_step_index(routine, now.at))
+    effects.append(Log(_guided_record(guiding, routine_cut(routine, now.at), now.wall, None)))
     bout = state.bout.pause(now.at) if state.bout else None
-    return replace(state, mode=Guiding(routine, now.wall), bout=bout, notice_seen=True,
+    return replace(state, mode=guiding, bout=bout, notice_seen=True,
                    panel=state.panel.touched(now.at))
 
 
@@ -450,26 +609,27 @@ def _end_routine(state: DeviceState, guiding: Guiding, end: RoutineEnd, now: Now
                  config: Config, effects: list[Effect]) -> DeviceState:
     """Log the guided break; a completed one also ends the bout (a new one starts if the
     person is still seated), a stopped one lets the bout go on."""
-    effects.append(Log(BreakRecord(
-        kind=BreakKind.GUIDED, start=guiding.started_wall, end=now.wall_at(end.ended_at),
-        duration_s=end.ended_at - end.started_at, completed=end.completed, variant=end.variant,
-        repetitions=end.repetitions_done, reached=None if end.completed else end.reached)))
-    finished = Finished(now.at + DONE_SHOW_S, DoneView(end.repetitions_done, end.completed))
-    state = replace(state, mode=finished, panel=state.panel.touched(now.at))
-    if not end.completed:
-        bout = state.bout
-        if bout is not None and state.seat.occupied:
-            bout = bout.resume(end.ended_at)
-        return replace(state, bout=bout)
+    effects.append(Log(_guided_record(guiding, end, now.wall_at(end.ended_at), EndedBy.ENDED)))
+    done = DoneView(end.repetitions_done, end.completed, guiding.routine.plan.reps)
+    state = replace(state, mode=Finished(now.at + DONE_SHOW_S, done),
+                    panel=state.panel.touched(now.at))
     bout = state.bout
-    if bout is not None:
-        effects.append(Log(BoutRecord(bout.start_wall, guiding.started_wall, bout.seated_s)))
-    new_bout = None
-    if state.seat.occupied:
-        new_bout = Bout(end.ended_at, now.wall_at(end.ended_at), seated_since=end.ended_at)
-    tally = replace(state.tally, breaks=state.tally.breaks + 1)
-    return replace(state, bout=new_bout, away=None, tally=tally,
-                   plan=ReminderPlan.fresh(config.reminder))
+    if not end.completed and bout is not None:
+        return replace(state, bout=bout.resume(end.ended_at) if state.seat.occupied else bout)
+    if end.completed:
+        if bout is not None:
+            effects.append(Log(_bout_record(bout, guiding.started_wall, bout.seated_s,
+                                            EndedBy.ENDED)))
+        tally = replace(state.tally, breaks=state.tally.breaks + 1)
+        state = replace(state, bout=None, away=None, tally=tally,
+                        plan=ReminderPlan.fresh(config.reminder))
+    if not state.seat.occupied:
+        return state
+    # Seated at the end and no bout under way: the sitting from here on is a new bout.
+    state, key = _next_key(state)
+    new_bout = Bout(end.ended_at, now.wall_at(end.ended_at), seated_since=end.ended_at, key=key)
+    effects.append(Log(_bout_record(new_bout, now.wall, new_bout.sitting_s(now.at), None)))
+    return replace(state, bout=new_bout, plan=ReminderPlan.fresh(config.reminder))
 
 
 def _on_seat_change(state: DeviceState, change: SeatChange | None, now: Now, config: Config,
@@ -480,18 +640,19 @@ def _on_seat_change(state: DeviceState, change: SeatChange | None, now: Now, con
             away = state.away
             tally = state.tally
             if away is not None and away.ended_bout:
-                effects.append(Log(_natural_break(away, sat_at, now)))
+                effects.append(Log(_natural_break(away, now.wall_at(sat_at), sat_at - away.since,
+                                                  EndedBy.ENDED)))
                 tally = replace(tally, breaks=tally.breaks + 1)
             state = replace(state, away=None, empty_since=None, tally=tally,
                             panel=state.panel.touched(now.at))
             if isinstance(state.mode, Guiding):
                 return state  # the stretch is the break: the bout waits for its end
-            bout = state.bout
-            plan = state.plan
-            if bout is None:
-                bout = Bout(start_at=sat_at, start_wall=now.wall_at(sat_at))
-                plan = ReminderPlan.fresh(config.reminder)
-            return replace(state, bout=bout.resume(sat_at), plan=plan)
+            if state.bout is not None:
+                return replace(state, bout=state.bout.resume(sat_at))
+            state, key = _next_key(state)
+            bout = Bout(start_at=sat_at, start_wall=now.wall_at(sat_at), key=key).resume(sat_at)
+            effects.append(Log(_bout_record(bout, now.wall, bout.sitting_s(now.at), None)))
+            return replace(state, bout=bout, plan=ReminderPlan.fresh(config.reminder))
         case Left(at=left_at):
             bout = state.bout.pause(left_at) if state.bout else None
             state = replace(state, bout=bout, away=Away(left_at, now.wall_at(left_at)),
@@ -511,15 +672,19 @@ def _end_bout_by_absence(state: DeviceState, away: Away, now: Now, config: Confi
     """The absence is long enough: the bout ended when the person left."""
     if state.bout is not None:
         bout = state.bout
-        record = BoutRecord(bout.start_wall, away.since_wall, bout.sitting_s(away.since))
-        effects.append(Log(record))
-    return replace(state, bout=None, away=replace(away, ended_bout=True),
-                   plan=ReminderPlan.fresh(config.reminder))
+        effects.append(Log(_bout_record(bout, away.since_wall, bout.sitting_s(away.since),
+                                        EndedBy.ENDED)))
+    # The absence is a natural break from now on: its row is open until the person is back.
+    state, key = _next_key(state)
+    away = replace(away, ended_bout=True, key=key)
+    effects.append(Log(_natural_break(away, now.wall, now.at - away.since, None)))
+    return replace(state, bout=None, away=away, plan=ReminderPlan.fresh(config.reminder))
 
 
-def _natural_break(away: Away, back_at: float, now: Now) -> BreakRecord:
-    return BreakRecord(kind=BreakKind.NATURAL, start=away.since_wall, end=now.wall_at(back_at),
-                       duration_s=back_at - away.since)
+def _natural_break(away: Away, end: datetime, duration_s: float,
+                   ended_by: EndedBy | None) -> BreakRecord:
+    return BreakRecord(kind=BreakKind.NATURAL, start=away.since_wall, end=end,
+                       duration_s=duration_s, key=away.key, ended_by=ended_by)
 
 
 def _tally_for(tally: DayTally, today: date) -> DayTally:

@@ -27,15 +27,34 @@ class ReminderOutcome(StrEnum):
     ROUTINE = "routine"
     SNOOZED = "snoozed"
     IGNORED = "ignored"
+    CUT_SHORT = "cut_short"  # the device stopped (or lost power) while it was showing
+
+
+class EndedBy(StrEnum):
+    """How a row that spans time was closed; a row still open has none (``None``).
+
+    Rows that span time (a bout, a break, a reminder) are written when they begin and
+    brought forward at checkpoints, so a power cut loses at most one checkpoint interval.
+    """
+
+    ENDED = "ended"  # the way the core ends it: a break, the routine's end, an answer
+    STOP = "stop"  # the device was stopped cleanly while the row was open
+    POWER_LOSS = "power_loss"  # found open at start: closed at its last checkpoint
 
 
 @dataclass(frozen=True, slots=True)
 class BoutRecord:
-    """One sitting bout: from sitting down to the break that ended it."""
+    """One sitting bout: from sitting down to the break that ended it.
+
+    While the bout is open ``ended_by`` is None and ``end`` is its latest checkpoint; every
+    version of one bout carries the same ``key``, so the store keeps the newest.
+    """
 
     start: datetime
     end: datetime
     seated_s: float
+    key: str = ""
+    ended_by: EndedBy | None = EndedBy.ENDED
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +69,35 @@ class BreakRecord:
     variant: Variant | None = None
     repetitions: int | None = None  # repetitions finished (guided only)
     reached: str | None = None  # the phase a stopped routine got to
+    key: str = ""  # the same for every version of one break (open, checkpoints, closed)
+    ended_by: EndedBy | None = EndedBy.ENDED  # None while under way
 
 
 @dataclass(frozen=True, slots=True)
 class ReminderRecord:
-    """A reminder and how it ended."""
+    """A reminder and how it ended; written at its first chime with no outcome yet."""
 
     at: datetime
-    outcome: ReminderOutcome
+    outcome: ReminderOutcome | None  # None while the reminder is showing
     response_s: float | None = None  # chime to confirmed standing, when stood up
     chimes: int = 1
+    key: str = ""
+    ended_by: EndedBy | None = EndedBy.ENDED
+
+
+Spanning = BoutRecord | BreakRecord | ReminderRecord
+"""The records that are written open and updated until they end (by their ``key``)."""
+
+
+def identity(record: Record) -> tuple[type, str] | None:
+    """What makes two versions of a record the same row: its kind and key (None: unkeyed).
+
+    A newer version replaces an older one wherever rows are kept: on disk, in the retry
+    buffer, in memory.
+    """
+    if isinstance(record, BoutRecord | BreakRecord | ReminderRecord) and record.key:
+        return type(record), record.key
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,7 @@ class Reminding:
     since: float
     since_wall: datetime
     chimes: int = 1
+    key: str = ""  # the reminder's row in the log, written at the first chime
     snooze_refused: bool = False  # a hold came after the snoozes were used up
 
     def next_chime(self, config: ReminderConfig) -> float | None:

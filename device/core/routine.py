@@ -302,14 +302,27 @@ def routine_press(state: RoutineState, at: float, cfg: RoutineConfig
 def routine_stop(state: RoutineState, at: float, cfg: RoutineConfig
                  ) -> tuple[list[Effect], RoutineEnd]:
     """A hold stops the routine where it is: a break that did not complete."""
+    return [Play(Tone.STOP)], routine_cut(state, at)
+
+
+def routine_cut(state: RoutineState, at: float) -> RoutineEnd:
+    """The routine as a break that did not complete, had it ended at ``at``.
+
+    A hold ends it this way; a checkpoint writes it this way while it is under way, so a
+    power cut leaves a stopped routine in the log that says how far it got.
+    """
     elapsed = _elapsed(state, at)
     plan = state.plan
     done = sum(1 for step in plan.steps
                if step.phase is Phase.UNCURL and step.end <= elapsed + _EPS)
-    end = RoutineEnd(completed=False, started_at=state.started_at, ended_at=at,
-                     variant=state.variant, repetitions_done=done,
-                     reached=_reached(plan, _step_at(plan, elapsed)))
-    return [Play(Tone.STOP)], end
+    return RoutineEnd(completed=False, started_at=state.started_at, ended_at=at,
+                      variant=state.variant, repetitions_done=done,
+                      reached=_reached(plan, _step_at(plan, elapsed)))
+
+
+def routine_step_index(state: RoutineState, at: float) -> int:
+    """Which step of the plan is under way at ``at``: it changes at each phase change."""
+    return state.plan.steps.index(_step_at(state.plan, _elapsed(state, at)))
 
 
 def routine_view(state: RoutineState, at: float, cfg: RoutineConfig

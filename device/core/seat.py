@@ -73,6 +73,7 @@ class Bout:
     start_wall: datetime
     seated_s: float = 0.0  # seated seconds in the stretches already finished
     seated_since: float | None = None  # start of the current seated stretch, None while away
+    key: str = ""  # names the bout's row in the log, from its first checkpoint to its end
 
     def sitting_s(self, now: float) -> float:
         """Seated seconds so far, counting the current stretch up to ``now``."""
@@ -99,6 +100,7 @@ class Away:
     since: float
     since_wall: datetime
     ended_bout: bool = False
+    key: str = ""  # the natural break's row, once the absence counts as one
 
     def break_deadline(self, natural_break_s: float) -> float | None:
         """When this absence becomes long enough to end the bout."""

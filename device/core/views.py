@@ -69,6 +69,15 @@ class DoneView:
 
     repetitions: int  # repetitions finished
     completed: bool
+    reps: int = 0  # repetitions planned, for "stopped after rep 1 of 3"
+
+
+@dataclass(frozen=True, slots=True)
+class SnoozedView:
+    """Shown for a few seconds after a snooze: for how long, and how many are left."""
+
+    minutes: int
+    snoozes_left: int
 
 
 RoutineScreen = NoticeView | RoutineView | PausedView | DoneView
@@ -138,5 +147,5 @@ StatsScreen = StatsTodayView | StatsWeekView | StatsStreakView | StatsResponseVi
 """Every stats page (to be joined into ``View``)."""
 
 
-View = IdleView | BlankView | ReminderView | RoutineScreen | StatsScreen
+View = IdleView | BlankView | ReminderView | SnoozedView | RoutineScreen | StatsScreen
 """Every screen the core can ask for."""

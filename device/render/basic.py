@@ -7,7 +7,7 @@ from types import MappingProxyType
 from PIL import Image
 
 from device.adapters.fonts import Fonts
-from device.core.views import BlankView, IdleView, ReminderView
+from device.core.views import BlankView, IdleView, ReminderView, SnoozedView
 from device.render.canvas import WIDTH, bar, blank, text, text_width
 
 
@@ -49,9 +49,23 @@ def draw_reminder(view: ReminderView, fonts: Fonts) -> Image.Image:
     return image
 
 
+def draw_snoozed(view: SnoozedView, fonts: Fonts) -> Image.Image:
+    """The hold was taken as a snooze: for how long, and how many are left."""
+    image, draw = blank()
+    text(draw, (WIDTH // 2, 4), "SNOOZED", fonts.large, align="center")
+    text(draw, (WIDTH // 2, 26), f"{view.minutes} min", fonts.body, align="center")
+    if view.snoozes_left:
+        plural = "" if view.snoozes_left == 1 else "s"
+        left = f"{view.snoozes_left} snooze{plural} left"
+    else:
+        left = "no snoozes left"
+    text(draw, (WIDTH // 2, 50), left, fonts.small, align="center")
+    return image
+
+
 def draw_blank(view: BlankView, fonts: Fonts) -> Image.Image:
     return blank()[0]
 
 
 DRAWERS = MappingProxyType({IdleView: draw_idle, ReminderView: draw_reminder,
-                            BlankView: draw_blank})
+                            SnoozedView: draw_snoozed, BlankView: draw_blank})

@@ -85,13 +85,20 @@ def draw_paused(view: PausedView, fonts: Fonts) -> Image.Image:
 
 
 def draw_done(view: DoneView, fonts: Fonts) -> Image.Image:
+    """A completed stretch is a break; a stopped one says how far it got and that the
+    stats count it as stopped, not as a break (the screen says what the log will say)."""
     image, draw = blank()
-    headline = "WELL DONE" if view.completed else "STOPPED"
+    if view.completed:
+        plural = "" if view.repetitions == 1 else "s"
+        headline, detail, note = "WELL DONE", f"{view.repetitions} repetition{plural}", \
+            "break logged"
+    else:
+        detail = (f"after rep {view.repetitions} of {view.reps}" if view.repetitions
+                  else "no rep finished")
+        headline, note = "STOPPED", "logged as stopped"
     text(draw, (WIDTH // 2, 6), headline, fonts.large, align="center")
-    plural = "" if view.repetitions == 1 else "s"
-    text(draw, (WIDTH // 2, 28), f"{view.repetitions} repetition{plural}", fonts.body,
-         align="center")
-    text(draw, (WIDTH // 2, 50), "break logged", fonts.small, align="center")
+    text(draw, (WIDTH // 2, 28), detail, fonts.body, align="center")
+    text(draw, (WIDTH // 2, 50), note, fonts.small, align="center")
     return image
 
 

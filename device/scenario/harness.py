@@ -9,9 +9,10 @@ exercise is the real input path, the real core and the real loop.
 from __future__ import annotations
 
 import queue
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from gpiozero.pins.mock import MockFactory
 from luma.core.device import dummy
@@ -23,6 +24,8 @@ from device.clock import FakeClock
 from device.config import Config
 from device.render import Renderer
 from device.runtime import Observer, Runtime, StorePort
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -46,7 +49,52 @@ class VirtualDevice:
               renderer: Renderer | None = None,
               clock: FakeClock | None = None) -> VirtualDevice:
         clock = clock or FakeClock(wall_start)
-        factory = MockFactory()
+        device = cls._assemble(config, store, clock, MockFactory(), observer, renderer,
+                               clock.monotonic())
+        device._drive_seat(seat_occupied)
+        device._discard_queued()  # the level at start is read, not replayed as an edge
+        device.runtime.start(device.inputs.seat_occupied())
+        return device
+
+    def boot_again(self, store: StorePort, observer: Observer | None = None,
+                   renderer: Renderer | None = None) -> VirtualDevice:
+        """A fresh device on the same pins, clock and t=0, after :meth:`cut_power`.
+
+        The pins keep whatever level they were driven to while the power was off, and the
+        new device reads them at start, as a Pi does when it boots.
+        """
+        device = self._keeping_levels(lambda: self._assemble(
+            self.config, store, self.clock, self.factory, observer, renderer, self.origin))
+        device._discard_queued()
+        device.runtime.start(device.inputs.seat_occupied())
+        return device
+
+    def cut_power(self) -> None:
+        """Die at this instant, as a pulled plug or SIGKILL does: no stop, no final write.
+
+        The log is left exactly as it is (its handle abandoned, not closed); only the pins
+        are let go, so that the next boot can claim them.
+        """
+        self._keeping_levels(self.inputs.close)
+
+    def _keeping_levels(self, change: Callable[[], T]) -> T:
+        """Run ``change`` and put the button and seat pins back at their levels after it.
+
+        MockPin resets a pin to its pull whenever a device opens or closes it; a real
+        switch held closed keeps the pin low whatever the Pi does.
+        """
+        pins = [self.factory.pin(self.config.pins.button),
+                self.factory.pin(self.config.pins.seat)]
+        levels = [pin.state for pin in pins]
+        result = change()
+        for pin, level in zip(pins, levels, strict=True):
+            (pin.drive_high if level else pin.drive_low)()
+        return result
+
+    @classmethod
+    def _assemble(cls, config: Config, store: StorePort, clock: FakeClock,
+                  factory: MockFactory, observer: Observer | None, renderer: Renderer | None,
+                  origin: float) -> VirtualDevice:
         events: queue.SimpleQueue = queue.SimpleQueue()
         inputs = GpioInputs(config.pins, clock, events.put, pin_factory=factory)
         panel = dummy(width=config.display.width, height=config.display.height, mode="1")
@@ -55,12 +103,8 @@ class VirtualDevice:
         audio = RecordingAudio(clock)
         runtime = Runtime(config, clock, screen, audio, store, serviced=[store, screen],
                           observer=observer)
-        device = cls(config, clock, factory, events, inputs, screen, audio, store, runtime,
-                     clock.monotonic())
-        device._drive_seat(seat_occupied)
-        device._discard_queued()  # the level at start is read, not replayed as an edge
-        runtime.start(inputs.seat_occupied())
-        return device
+        return cls(config, clock, factory, events, inputs, screen, audio, store, runtime,
+                   origin)
 
     @property
     def now(self) -> float:

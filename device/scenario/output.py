@@ -21,6 +21,7 @@ from device.core.tones import Tone
 from device.render import Renderer
 
 FRAME_SCALE = 4
+_ROW_NAMES = {BoutRecord: "bout", BreakRecord: "break", ReminderRecord: "reminder"}
 
 
 def plain(value: Any) -> Any:
@@ -50,6 +51,10 @@ def describe(effect: Effect) -> list[dict[str, Any]]:
             if tone is Tone.REMINDER:
                 lines.append({"kind": "reminder"})
             return lines
+        case Log(record=BoutRecord(ended_by=None) | BreakRecord(ended_by=None)
+                 | ReminderRecord(ended_by=None) as record):
+            # An open row written or brought forward: it is closed by a later line.
+            return [{"kind": "checkpoint", "of": _ROW_NAMES[type(record)], **as_fields(record)}]
         case Log(record=BreakRecord() as record):
             fields = as_fields(record)
             return [{"kind": "break", "type": fields.pop("kind"), **fields}]
@@ -74,6 +79,10 @@ class JsonLines:
         self._frames = frames
         self._renderer = renderer
         self.lines = 0
+
+    def note(self, at: float, kind: str, **fields: Any) -> None:
+        """A line about the run itself (a power cut, a boot), not about the device."""
+        self._write(at, {"kind": kind, **fields})
 
     def state(self, at: float, name: str) -> None:
         self._write(at, {"kind": "state", "state": name})

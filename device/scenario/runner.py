@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from device.adapters.inputs import drive_mock_seat
 from device.clock import Clock, FakeClock
 from device.config import Config
 from device.render import Renderer
@@ -15,33 +16,73 @@ from device.scenario.harness import VirtualDevice
 from device.scenario.output import JsonLines
 from device.scenario.script import Action, Script, Step
 
+Boot = Callable[[VirtualDevice], VirtualDevice]
+"""Starts a fresh device after a power cut, from the one that died (its pins and clock)."""
+
 
 def run_script(script: Script, config: Config, open_store: Callable[[Clock], StorePort],
                out: TextIO, frames: Path | None = None) -> VirtualDevice:
-    """Play ``script`` as fast as the CPU allows; returns the device, stopped and closed.
+    """Play ``script`` as fast as the CPU allows; returns the last device, stopped and closed.
 
-    The store is opened on the scenario's own clock, so its retries run in virtual time.
+    The store is opened on the scenario's own clock, so its retries run in virtual time;
+    each ``boot`` opens it again, on the same file, as a restarted device does.
     """
     clock = FakeClock(script.start or datetime.now().astimezone())
-    store = open_store(clock)
     renderer = Renderer()
     observer = JsonLines(out, clock.monotonic(), frames, renderer)
-    device = VirtualDevice.build(config, store, observer=observer, renderer=renderer,
-                                 clock=clock)
-    play_script(script, device)
+    device = VirtualDevice.build(config, open_store(clock), observer=observer,
+                                 renderer=renderer, clock=clock)
+
+    def boot(dead: VirtualDevice) -> VirtualDevice:
+        observer.note(clock.monotonic(), "power", what="boot")
+        return dead.boot_again(open_store(clock), observer=observer, renderer=renderer)
+
+    def cut(at: float) -> None:
+        observer.note(at, "power", what="cut")
+
+    return play_script(script, device, boot=boot, on_cut=cut)
+
+
+def play_script(script: Script, device: VirtualDevice, reason: str = "scenario end", *,
+                boot: Boot | None = None,
+                on_cut: Callable[[float], None] | None = None) -> VirtualDevice:
+    """Drive ``device`` through every step of ``script``, then stop and close it.
+
+    A ``power-cut`` abandons the device where it stands; until the next ``boot`` time runs
+    on and the steps only move the pins. Returns the device running at the end.
+    """
+    powered = True
+    try:
+        for step in script.steps:
+            _run_to(device, step.at, powered)
+            if step.action is Action.POWER_CUT:
+                device.cut_power()
+                powered = False
+                if on_cut is not None:
+                    on_cut(device.clock.monotonic())
+            elif step.action is Action.BOOT:
+                if boot is None:
+                    raise ValueError("this scenario boots the device again, but no way to "
+                                     "start one was given")
+                device, powered = boot(device), True
+            elif powered:
+                _perform(device, step)
+            else:
+                _move_pins(device, step)
+        _run_to(device, script.end, powered)
+        if powered:
+            device.runtime.stop(reason)
+    finally:
+        if powered:
+            device.close()
     return device
 
 
-def play_script(script: Script, device: VirtualDevice, reason: str = "scenario end") -> None:
-    """Drive ``device`` through every step of ``script``, then stop and close it."""
-    try:
-        for step in script.steps:
-            device.run_until(step.at)
-            _perform(device, step)
-        device.run_until(script.end)
-        device.runtime.stop(reason)
-    finally:
-        device.close()
+def _run_to(device: VirtualDevice, at: float, powered: bool) -> None:
+    if powered:
+        device.run_until(at)
+    else:
+        device.clock.advance_to(device.origin + at)
 
 
 def _perform(device: VirtualDevice, step: Step) -> None:
@@ -54,5 +95,19 @@ def _perform(device: VirtualDevice, step: Step) -> None:
             device.down()
         case Action.UP:
             device.up()
+        case Action.WALLJUMP:
+            device.walljump(step.seconds)
+
+
+def _move_pins(device: VirtualDevice, step: Step) -> None:
+    """What a step does while the device is off: the pins and the wall clock still move."""
+    button = device.factory.pin(device.config.pins.button)
+    match step.action:
+        case Action.SIT | Action.STAND:
+            drive_mock_seat(device.factory, device.config.pins, step.action is Action.SIT)
+        case Action.DOWN:
+            button.drive_low()
+        case Action.UP:
+            button.drive_high()
         case Action.WALLJUMP:
             device.walljump(step.seconds)

@@ -8,10 +8,13 @@ Format, one command a line, ``#`` starts a comment::
     0:46 hold 3                  # button held for 3 seconds, then released
     0:50 stand                   # seat vacated
     1:00 walljump +5h            # the wall clock jumps; monotonic time goes on
+    2:00 power-cut               # the device dies here: no stop, no final write
+    2:05 boot                    # a fresh device starts on the same log and pins
     8:00 end                     # run to this time, then stop
 
 ``down`` and ``up`` drive the button one edge at a time, for the cases a press and a
-hold cannot express.
+hold cannot express. While the power is off, ``sit``, ``stand`` and the button still
+move the pins (the person does not stop), and the next ``boot`` reads them.
 """
 
 from __future__ import annotations
@@ -37,7 +40,8 @@ class Action(StrEnum):
     DOWN = "down"
     UP = "up"
     WALLJUMP = "walljump"
-    END = "end"
+    POWER_CUT = "power-cut"
+    BOOT = "boot"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,7 @@ def parse_script(text: str, source: str) -> Script:
     steps: list[Step] = []
     last_at = 0.0
     end: float | None = None
+    powered = True
     for number, raw in enumerate(text.splitlines(), start=1):
         words = raw.split("#", 1)[0].split()
         if not words:
@@ -78,12 +83,20 @@ def parse_script(text: str, source: str) -> Script:
             raise ScenarioError(f"{where}: time {words[0]} is earlier than the line before")
         last_at = at
         if len(words) < 2:
-            raise ScenarioError(f"{where}: a time needs a command after it "
-                                f"(sit, stand, press, hold, down, up, walljump, end)")
+            raise ScenarioError(f"{where}: a time needs a command after it (sit, stand, press, "
+                                f"hold, down, up, walljump, power-cut, boot, end)")
         command, args = words[1], words[2:]
         if command == "end":
             _expect_args(args, 0, where, command)
             end = at
+        elif command in (Action.POWER_CUT, Action.BOOT):
+            _expect_args(args, 0, where, command)
+            if powered != (command == Action.POWER_CUT):
+                state = "on" if powered else "off"
+                raise ScenarioError(f"{where}: '{command}' while the power is already {state}; "
+                                    "power-cut and boot take turns")
+            powered = command == Action.BOOT
+            steps.append(Step(at, Action(command), line=number))
         else:
             steps += _parse_command(command, args, at, where, number)
     steps.sort(key=lambda s: s.at)
@@ -119,7 +132,7 @@ def _parse_command(command: str, args: list[str], at: float, where: str,
         _expect_args(args, 1, where, command)
         return [Step(at, Action.WALLJUMP, _parse_duration(args[0], where, signed=True), line)]
     raise ScenarioError(f"{where}: unknown command {command!r}; use sit, stand, press, hold, "
-                        f"down, up, walljump or end")
+                        f"down, up, walljump, power-cut, boot or end")
 
 
 def _expect_args(args: list[str], count: int, where: str, command: str) -> None:

@@ -7,6 +7,7 @@ to False to see how the rest of the device reacts to a failing disk.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from device.closing import ClosesOnExit
@@ -14,10 +15,13 @@ from device.core.records import (
     BoutRecord,
     BreakRecord,
     DeviceRecord,
+    EndedBy,
     ErrorRecord,
     NoticeRecord,
     Record,
+    ReminderOutcome,
     ReminderRecord,
+    identity,
 )
 from device.errors import StoreError
 from device.store import queries
@@ -39,7 +43,28 @@ class MemoryStore(ClosesOnExit):
     def append(self, record: Record) -> None:
         if self.closed:
             raise StoreError("memory break log: closed; make a new MemoryStore to append")
+        same = identity(record)
+        for index, kept in enumerate(self.records):
+            if same is not None and identity(kept) == same:
+                self.records[index] = record
+                return
         self.records.append(record)
+
+    def close_open(self, ended_by: EndedBy) -> int:
+        """Close every row left open (by a power cut) at its last checkpoint."""
+        closed = 0
+        for index, record in enumerate(self.records):
+            match record:
+                case ReminderRecord(ended_by=None):
+                    record = replace(record, outcome=ReminderOutcome.CUT_SHORT,
+                                     ended_by=ended_by)
+                case BoutRecord(ended_by=None) | BreakRecord(ended_by=None):
+                    record = replace(record, ended_by=ended_by)
+                case _:
+                    continue
+            self.records[index] = record
+            closed += 1
+        return closed
 
     @property
     def bouts(self) -> list[BoutRecord]:

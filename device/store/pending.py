@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
-from device.core.records import Record
+from device.core.records import Record, identity
 
 
 class PendingRows:
@@ -46,7 +46,17 @@ class PendingRows:
         return self._due
 
     def push(self, record: Record) -> None:
-        """Queue ``record`` behind the others, dropping the oldest when full."""
+        """Queue ``record`` behind the others, dropping the oldest when full.
+
+        A newer version of a row already waiting (a checkpoint of the open bout) takes the
+        older one's place, so a day of checkpoints costs one place, not one a minute.
+        """
+        same = identity(record)
+        if same is not None:
+            for index, waiting in enumerate(self._rows):
+                if identity(waiting) == same:
+                    self._rows[index] = record
+                    return
         if len(self._rows) >= self._capacity:
             self._rows.popleft()
             self.dropped += 1

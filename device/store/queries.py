@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from device.core.records import (
     BoutRecord,
@@ -29,6 +29,7 @@ from device.core.records import (
     Record,
     ReminderOutcome,
     ReminderRecord,
+    identity,
 )
 from device.store.rows import (
     bout_from_row,
@@ -52,6 +53,7 @@ class DaySummary(TypedDict):
     longest_sit_s: float
     bouts: int
     median_response_s: float | None  # None when no reminder had a response time
+    bout_open: bool  # a bout on this day is still under way (counted to its last checkpoint)
 
 
 @dataclass(slots=True)
@@ -63,16 +65,30 @@ class LogRows:
     reminders: list[ReminderRecord] = field(default_factory=list)
 
     def add(self, records: Iterable[Record]) -> LogRows:
-        """Sort ``records`` in by kind (other kinds are not part of the stats)."""
+        """Sort ``records`` in by kind (other kinds are not part of the stats).
+
+        A newer version of a row already here (the same key: a checkpoint still waiting
+        for the disk) replaces it, so no bout is counted twice.
+        """
         for record in records:
             match record:
                 case BoutRecord():
-                    self.bouts.append(record)
+                    _put(self.bouts, record)
                 case BreakRecord():
-                    self.breaks.append(record)
+                    _put(self.breaks, record)
                 case ReminderRecord():
-                    self.reminders.append(record)
+                    _put(self.reminders, record)
         return self
+
+
+def _put(rows: list[Any], record: Record) -> None:
+    same = identity(record)
+    if same is not None:
+        for index, kept in enumerate(rows):
+            if identity(kept) == same:
+                rows[index] = record
+                return
+    rows.append(record)
 
 
 def load_rows(connection: sqlite3.Connection, first_day: date, last_day: date) -> LogRows:
@@ -87,8 +103,11 @@ def load_rows(connection: sqlite3.Connection, first_day: date, last_day: date) -
             bout_from_row(row)
             for row in _fetch(
                 connection,
-                "SELECT * FROM bouts WHERE start_utc < ? AND end_utc >= ? ORDER BY id",
-                (high, low),
+                # A bout whose end is before its start (the wall clock was set back
+                # during it) belongs to its start day: keep it by its start too.
+                "SELECT * FROM bouts WHERE start_utc < ? AND (end_utc >= ? OR start_utc >= ?)"
+                " ORDER BY id",
+                (high, low, low),
             )
         ],
         breaks=[
@@ -175,17 +194,22 @@ def _summarize_day(day: date, rows: LogRows) -> DaySummary:
         share for share in (bout_share_s(bout, day) for bout in rows.bouts) if share is not None
     ]
     responses = [item.response_s for item in reminders if item.response_s is not None]
+    open_today = any(bout.ended_by is None and bout_share_s(bout, day) is not None
+                     for bout in rows.bouts)
     return DaySummary(
         day=day,
         breaks_guided=sum(1 for b in breaks if b.kind == BreakKind.GUIDED and b.completed),
         breaks_natural=sum(1 for b in breaks if b.kind == BreakKind.NATURAL and b.completed),
-        routines_stopped=sum(1 for b in breaks if b.kind == BreakKind.GUIDED and not b.completed),
+        # A routine still under way is not (yet) a stopped one.
+        routines_stopped=sum(1 for b in breaks if b.kind == BreakKind.GUIDED
+                             and not b.completed and b.ended_by is not None),
         reminders=len(reminders),
         snoozes=sum(1 for r in reminders if r.outcome == ReminderOutcome.SNOOZED),
         sitting_s=sum(shares, 0.0),
         longest_sit_s=max(shares, default=0.0),
         bouts=len(shares),
         median_response_s=statistics.median(responses) if responses else None,
+        bout_open=open_today,
     )
 
 
@@ -286,7 +310,7 @@ def median_or_none(values: list[float]) -> float | None:
 
 EXPORT_TABLES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "bouts": ("id", "start", "end", "seated_s"),
+        "bouts": ("id", "start", "end", "seated_s", "ended_by", "key"),
         "breaks": (
             "id",
             "kind",
@@ -297,8 +321,10 @@ EXPORT_TABLES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "variant",
             "repetitions",
             "reached",
+            "ended_by",
+            "key",
         ),
-        "reminders": ("id", "at", "outcome", "response_s", "chimes"),
+        "reminders": ("id", "at", "outcome", "response_s", "chimes", "ended_by", "key"),
         "device_events": ("id", "at", "what", "detail"),
         "errors": ("id", "at", "source", "message"),
     }

@@ -15,6 +15,7 @@ from device.core.records import (
     BreakKind,
     BreakRecord,
     DeviceRecord,
+    EndedBy,
     ErrorRecord,
     NoticeRecord,
     Record,
@@ -57,20 +58,31 @@ def utc_window(first_day: date, last_day: date) -> tuple[str, str]:
     return utc_text(start), utc_text(end)
 
 
+CLOSE_OPEN_STATEMENTS: tuple[str, ...] = (
+    "UPDATE bouts SET ended_by = :ended_by WHERE ended_by IS NULL",
+    "UPDATE breaks SET ended_by = :ended_by WHERE ended_by IS NULL",
+    "UPDATE reminders SET ended_by = :ended_by, outcome = 'cut_short' WHERE ended_by IS NULL",
+)
+"""Close every row left open, at its last checkpoint (its ``end`` stays as written)."""
+
+
 def insert_statement(record: Record) -> tuple[str, tuple[Any, ...]]:
-    """The one SQL statement (and its parameters) that stores ``record``."""
+    """The one SQL statement (and its parameters) that stores ``record``.
+
+    A keyed row is an upsert: its first version inserts it, every later one (a
+    checkpoint, the close) replaces the columns of the same row, which keeps its id.
+    """
     match record:
         case BoutRecord(start=start, end=end, seated_s=seated_s):
-            return (
-                "INSERT INTO bouts (start_utc, start_offset_min, end_utc, end_offset_min,"
-                " seated_s) VALUES (?, ?, ?, ?, ?)",
-                (*_when(start), *_when(end), seated_s),
-            )
+            return _upsert(
+                "bouts", ("start_utc", "start_offset_min", "end_utc", "end_offset_min",
+                          "seated_s"),
+                (*_when(start), *_when(end), seated_s), record.key, record.ended_by)
         case BreakRecord():
-            return (
-                "INSERT INTO breaks (kind, start_utc, start_offset_min, end_utc,"
-                " end_offset_min, duration_s, completed, variant, repetitions, reached)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            return _upsert(
+                "breaks", ("kind", "start_utc", "start_offset_min", "end_utc",
+                           "end_offset_min", "duration_s", "completed", "variant",
+                           "repetitions", "reached"),
                 (
                     str(record.kind),
                     *_when(record.start),
@@ -81,13 +93,12 @@ def insert_statement(record: Record) -> tuple[str, tuple[Any, ...]]:
                     record.repetitions,
                     record.reached,
                 ),
-            )
+                record.key, record.ended_by)
         case ReminderRecord(at=at, outcome=outcome, response_s=response_s, chimes=chimes):
-            return (
-                "INSERT INTO reminders (at_utc, at_offset_min, outcome, response_s, chimes)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (*_when(at), str(outcome), response_s, chimes),
-            )
+            return _upsert(
+                "reminders", ("at_utc", "at_offset_min", "outcome", "response_s", "chimes"),
+                (*_when(at), None if outcome is None else str(outcome), response_s, chimes),
+                record.key, record.ended_by)
         case NoticeRecord(at=at):
             # Only the first showing matters: later ones keep the original date.
             return (
@@ -108,11 +119,29 @@ def insert_statement(record: Record) -> tuple[str, tuple[Any, ...]]:
     raise TypeError(f"the break log has no table for {type(record).__name__}")
 
 
+def _upsert(table: str, columns: tuple[str, ...], values: tuple[Any, ...], key: str,
+            ended_by: EndedBy | None) -> tuple[str, tuple[Any, ...]]:
+    # Table and column names are our own literals, never input.
+    names = (*columns, "key", "ended_by")
+    sql = (f"INSERT INTO {table} ({', '.join(names)})"
+           f" VALUES ({', '.join('?' for _ in names)})")
+    if key:
+        updates = ", ".join(f"{name} = excluded.{name}" for name in (*columns, "ended_by"))
+        sql += f" ON CONFLICT (key) DO UPDATE SET {updates}"
+    return sql, (*values, key or None, None if ended_by is None else str(ended_by))
+
+
+def _key_and_end(row: sqlite3.Row) -> dict[str, Any]:
+    ended_by = row["ended_by"]
+    return {"key": row["key"] or "", "ended_by": None if ended_by is None else EndedBy(ended_by)}
+
+
 def bout_from_row(row: sqlite3.Row) -> BoutRecord:
     return BoutRecord(
         start=from_columns(row["start_utc"], row["start_offset_min"]),
         end=from_columns(row["end_utc"], row["end_offset_min"]),
         seated_s=row["seated_s"],
+        **_key_and_end(row),
     )
 
 
@@ -126,15 +155,17 @@ def break_from_row(row: sqlite3.Row) -> BreakRecord:
         variant=None if row["variant"] is None else Variant(row["variant"]),
         repetitions=row["repetitions"],
         reached=row["reached"],
+        **_key_and_end(row),
     )
 
 
 def reminder_from_row(row: sqlite3.Row) -> ReminderRecord:
     return ReminderRecord(
         at=from_columns(row["at_utc"], row["at_offset_min"]),
-        outcome=ReminderOutcome(row["outcome"]),
+        outcome=None if row["outcome"] is None else ReminderOutcome(row["outcome"]),
         response_s=row["response_s"],
         chimes=row["chimes"],
+        **_key_and_end(row),
     )
 
 

@@ -94,6 +94,43 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX reminders_by_at ON reminders (at_utc)",
         ),
     ),
+    Migration(
+        version=3,
+        purpose="rows written when they begin: a key per row, and how it was closed",
+        statements=(
+            # NULL ended_by: still open (the bout, break or reminder under way).
+            "ALTER TABLE bouts ADD COLUMN key TEXT",
+            "ALTER TABLE bouts ADD COLUMN ended_by TEXT"
+            " CHECK (ended_by IN ('ended', 'stop', 'power_loss'))",
+            "UPDATE bouts SET ended_by = 'ended'",
+            "CREATE UNIQUE INDEX bouts_by_key ON bouts (key)",
+            "ALTER TABLE breaks ADD COLUMN key TEXT",
+            "ALTER TABLE breaks ADD COLUMN ended_by TEXT"
+            " CHECK (ended_by IN ('ended', 'stop', 'power_loss'))",
+            "UPDATE breaks SET ended_by = 'ended'",
+            "CREATE UNIQUE INDEX breaks_by_key ON breaks (key)",
+            # A CHECK cannot be altered: the reminders table is rebuilt so that a reminder
+            # can be written at its first chime (no outcome yet) and be cut short.
+            """CREATE TABLE reminders_v3 (
+                id INTEGER PRIMARY KEY,
+                at_utc TEXT NOT NULL,
+                at_offset_min INTEGER NOT NULL,
+                outcome TEXT CHECK (outcome IN
+                    ('stood_up', 'routine', 'snoozed', 'ignored', 'cut_short')),
+                response_s REAL,
+                chimes INTEGER NOT NULL DEFAULT 1,
+                key TEXT,
+                ended_by TEXT CHECK (ended_by IN ('ended', 'stop', 'power_loss'))
+            )""",
+            "INSERT INTO reminders_v3 (id, at_utc, at_offset_min, outcome, response_s, chimes,"
+            " ended_by) SELECT id, at_utc, at_offset_min, outcome, response_s, chimes, 'ended'"
+            " FROM reminders",
+            "DROP TABLE reminders",
+            "ALTER TABLE reminders_v3 RENAME TO reminders",
+            "CREATE INDEX reminders_by_at ON reminders (at_utc)",
+            "CREATE UNIQUE INDEX reminders_by_key ON reminders (key)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

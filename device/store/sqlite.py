@@ -26,11 +26,11 @@ from typing import TypeVar
 
 from device.clock import Clock, SystemClock
 from device.closing import ClosesOnExit
-from device.core.records import BreakRecord, NoticeRecord, Record
+from device.core.records import BreakRecord, EndedBy, NoticeRecord, Record
 from device.errors import StoreError
 from device.store import queries
 from device.store.pending import PendingRows
-from device.store.rows import NOTICE_SEEN_KEY, insert_statement
+from device.store.rows import CLOSE_OPEN_STATEMENTS, NOTICE_SEEN_KEY, insert_statement
 from device.store.schema import migrate
 
 Connect = Callable[[Path], sqlite3.Connection]
@@ -142,6 +142,35 @@ class SqliteStore(ClosesOnExit):
                 raise
             self._pending.push(record)
             self._fail(error, self._clock.monotonic())
+
+    def close_open(self, ended_by: EndedBy) -> int:
+        """Close every row a power cut left open, at its last checkpoint; return how many.
+
+        Called once at start, before the device writes anything: a clean stop closes its
+        own rows, so whatever is open now was open when the power went. On a disk that
+        refuses the update the rows stay open (and still count) until the next start.
+        """
+        if self._connection is None or self._failing:
+            return 0
+        connection = self._connection
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            closed = sum(connection.execute(sql, {"ended_by": str(ended_by)}).rowcount
+                         for sql in CLOSE_OPEN_STATEMENTS)
+            connection.execute("COMMIT")
+        except (sqlite3.DatabaseError, OSError) as error:
+            if connection.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    connection.execute("ROLLBACK")
+            if not _is_disk_failure(error):
+                raise
+            self._log.warning("break log %s: could not close the rows left open (%s); "
+                              "they stay open until the next start", self._path, error)
+            return 0
+        if closed:
+            self._log.info("break log %s: closed %d rows left open by a power cut or crash, "
+                           "at their last checkpoint", self._path, closed)
+        return closed
 
     def deadline(self) -> float | None:
         """The monotonic time the next retry is due, or None while healthy."""
