@@ -173,6 +173,7 @@ class DeviceState:
     boot: str = "0"
     next_key: int = 0  # rows this start has opened so far (their keys count up)
     checkpoint_at: float | None = None  # when the open rows are next brought forward
+    last_routine: tuple[float, float] | None = None  # (start, end) of the latest routine
     wall_offset: float = 0.0  # wall minus monotonic seconds, to notice a clock jump
 
     @property
@@ -612,7 +613,8 @@ def _end_routine(state: DeviceState, guiding: Guiding, end: RoutineEnd, now: Now
     effects.append(Log(_guided_record(guiding, end, now.wall_at(end.ended_at), EndedBy.ENDED)))
     done = DoneView(end.repetitions_done, end.completed, guiding.routine.plan.reps)
     state = replace(state, mode=Finished(now.at + DONE_SHOW_S, done),
-                    panel=state.panel.touched(now.at))
+                    panel=state.panel.touched(now.at),
+                    last_routine=(end.started_at, end.ended_at))
     bout = state.bout
     if not end.completed and bout is not None:
         return replace(state, bout=bout.resume(end.ended_at) if state.seat.occupied else bout)
@@ -645,14 +647,7 @@ def _on_seat_change(state: DeviceState, change: SeatChange | None, now: Now, con
                 tally = replace(tally, breaks=tally.breaks + 1)
             state = replace(state, away=None, empty_since=None, tally=tally,
                             panel=state.panel.touched(now.at))
-            if isinstance(state.mode, Guiding):
-                return state  # the stretch is the break: the bout waits for its end
-            if state.bout is not None:
-                return replace(state, bout=state.bout.resume(sat_at))
-            state, key = _next_key(state)
-            bout = Bout(start_at=sat_at, start_wall=now.wall_at(sat_at), key=key).resume(sat_at)
-            effects.append(Log(_bout_record(bout, now.wall, bout.sitting_s(now.at), None)))
-            return replace(state, bout=bout, plan=ReminderPlan.fresh(config.reminder))
+            return _sit_down(state, sat_at, now, config, effects)
         case Left(at=left_at):
             bout = state.bout.pause(left_at) if state.bout else None
             state = replace(state, bout=bout, away=Away(left_at, now.wall_at(left_at)),
@@ -664,6 +659,35 @@ def _on_seat_change(state: DeviceState, change: SeatChange | None, now: Now, con
                 state = replace(state, plan=state.plan.after_standing(bout, left_at,
                                                                       config.reminder))
             return state
+    return state
+
+
+def _sit_down(state: DeviceState, sat_at: float, now: Now, config: Config,
+              effects: list[Effect]) -> DeviceState:
+    """Sitting is confirmed, dated from its first edge at ``sat_at``; a routine is never
+    sitting, even when the edge came just before it began or before it ended."""
+    match state.mode:
+        case Guiding(routine=routine):
+            span: tuple[float, float] | None = (routine.started_at, now.at)
+        case _:
+            span = state.last_routine
+    bout = state.bout
+    fresh = bout is None
+    if bout is None:
+        state, key = _next_key(state)
+        bout = Bout(start_at=sat_at, start_wall=now.wall_at(sat_at), key=key)
+    if span is not None and sat_at < span[1]:
+        bout = bout.resume(sat_at).pause(max(sat_at, span[0]))  # the part before it began
+        if not isinstance(state.mode, Guiding):
+            bout = bout.resume(span[1])
+    elif not isinstance(state.mode, Guiding):
+        bout = bout.resume(sat_at)
+    elif fresh:
+        return state  # sat down during the stretch: the bout waits for its end
+    state = replace(state, bout=bout)
+    if fresh:
+        effects.append(Log(_bout_record(bout, now.wall, bout.sitting_s(now.at), None)))
+        state = replace(state, plan=ReminderPlan.fresh(config.reminder))
     return state
 
 

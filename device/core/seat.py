@@ -74,6 +74,8 @@ class Bout:
     seated_s: float = 0.0  # seated seconds in the stretches already finished
     seated_since: float | None = None  # start of the current seated stretch, None while away
     key: str = ""  # names the bout's row in the log, from its first checkpoint to its end
+    paused_at: float | None = None  # when the last seated stretch stopped counting
+    stretch_from: float | None = None  # when that stretch began
 
     def sitting_s(self, now: float) -> float:
         """Seated seconds so far, counting the current stretch up to ``now``."""
@@ -81,10 +83,20 @@ class Bout:
         return self.seated_s + current
 
     def pause(self, at: float) -> Bout:
-        """Stop counting (the person left, or a routine began) at ``at``."""
-        if self.seated_since is None:
+        """Stop counting (the person left, or a routine began) at ``at``.
+
+        A leave is dated from its first edge, so it can be confirmed after the bout was
+        already paused later (a routine started within the confirmation time): the
+        stretch then ends at the earlier moment, and the seconds between are given back.
+        """
+        if self.seated_since is not None:
+            at = max(at, self.seated_since)
+            return replace(self, seated_s=self.sitting_s(at), seated_since=None, paused_at=at,
+                           stretch_from=self.seated_since)
+        if self.paused_at is None or self.stretch_from is None or at >= self.paused_at:
             return self
-        return replace(self, seated_s=self.sitting_s(at), seated_since=None)
+        back = max(at, self.stretch_from)
+        return replace(self, seated_s=self.seated_s - (self.paused_at - back), paused_at=back)
 
     def resume(self, at: float) -> Bout:
         """Count again from ``at`` (the person is back within the bout)."""
