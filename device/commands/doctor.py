@@ -342,6 +342,10 @@ def doctor(cli_config: str | None, db: str | None, probe: Probe, out: TextIO) ->
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    if args.live:
+        from device.commands.doctor_live import LiveProbe, run_live
+
+        return run_live(args.config, LiveProbe(), sys.stdout)
     return doctor(args.config, args.db, Probe(), sys.stdout)
 
 
@@ -357,6 +361,9 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
                         help="break log to check (default: [store] path, else "
                              "$STATE_DIRECTORY/unslump.db, else "
                              "$XDG_DATA_HOME/unslump/unslump.db)")
+    parser.add_argument("--live", action="store_true",
+                        help="test each part with you: a test pattern, the I2C scan, a "
+                             "tone, the button and the seat (stop the service first)")
     parser.set_defaults(handler=cmd_doctor)
 
 
