@@ -134,7 +134,8 @@ def make_live(tmp_path: Path, clock: FakeClock, factory: MockFactory, builder: B
 
     probe = Probe(dev_dir=tmp_path, env={"HOME": str(tmp_path)},
                   run_command=lambda argv: (answers or INACTIVE)[tuple(argv)],
-                  open_display=open_display, make_pin_factory=lambda: factory)
+                  open_display=open_display, make_pin_factory=lambda: factory,
+                  open_mixer=lambda env: f"mixer opened ({env.get('SDL_AUDIODRIVER')})")
     return LiveProbe(probe=probe, clock=clock, ask=builder.ask,
                      scan_i2c=lambda port, addresses: [a for a in addresses if a in found],
                      open_audio=open_audio, make_waiter=builder.waiter, step_timeout_s=60)
@@ -357,6 +358,33 @@ def test_doctor_live_pattern_is_a_closed_box_with_the_driver_name(tmp_path):
     assert panel_pattern(128, 64, "ssd1306").tobytes() != image.tobytes()
 
 
+def test_doctor_live_mixer_that_cannot_open_fails_before_asking(tmp_path, clock, factory,
+                                                                panels):
+    builder = Builder(clock, factory, ["y", ""], [])
+    live = make_live(tmp_path, clock, factory, builder, panels)
+
+    def no_card(env):
+        raise RuntimeError("ALSA: Couldn't open audio device: No such file or directory")
+
+    live = replace(live, probe=replace(live.probe, open_mixer=no_card))
+    status, lines = run(live)
+    assert status == 1
+    assert result(lines, "live audio").startswith(
+        "FAIL  live audio: pygame cannot open the sound device as the service would (ALSA: ")
+    assert not any("chime?" in prompt for prompt in builder.prompts)
+
+
+def test_doctor_live_without_a_terminal_exits_2(monkeypatch, capsys):
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="unslump")
+    doctor.register(parser.add_subparsers(dest="command"), [])
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    args = parser.parse_args(["doctor", "--live"])
+    assert args.handler(args) == 2
+    assert "run it in a terminal" in capsys.readouterr().err
+
+
 def test_doctor_live_is_wired_into_the_doctor_command(monkeypatch):
     import argparse
 
@@ -369,6 +397,7 @@ def test_doctor_live_is_wired_into_the_doctor_command(monkeypatch):
         return 0
 
     monkeypatch.setattr("device.commands.doctor_live.run_live", fake_run_live)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     args = parser.parse_args(["doctor", "--live", "--config", "x.toml"])
     assert args.handler(args) == 0
     assert called == {"config": "x.toml"}

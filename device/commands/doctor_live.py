@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import queue
 import shlex
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -220,6 +221,15 @@ class LiveSession:
         where = (f"pygame ({'SDL_AUDIODRIVER=' + driver if driver else 'SDL default'}, as "
                  "the service)" if backend == "pygame"
                  else f"the buzzer on BCM {self.config.pins.buzzer}")
+        if backend == "pygame":
+            try:
+                self.live.probe.open_mixer(service_env)
+            except (ImportError, RuntimeError, OSError) as exc:  # pygame.error: RuntimeError
+                self.record(CheckResult(
+                    "live audio", False, f"pygame cannot open the sound device as the "
+                    f"service would ({exc})", "aplay -l should list your card; add the "
+                    "config.txt lines for your speaker (hardware/README.md) and reboot"))
+                return
         self.say(f"Playing the reminder chime on {where}...")
         factory = self.pin_factory() if backend == "buzzer" else None
         try:
@@ -474,9 +484,19 @@ def run_live(cli_config: str | None, live: LiveProbe, out: TextIO) -> int:
     return 1 if failed else 0
 
 
+def cmd_live(args: Any) -> int:
+    """``unslump doctor --live``: needs a person at a terminal to answer."""
+    if not sys.stdin.isatty():
+        print("unslump doctor --live asks you to look, listen, press and sit: run it in a "
+              "terminal (over SSH is fine), not from a script", file=sys.stderr)
+        return 2
+    return run_live(args.config, LiveProbe(), sys.stdout)
+
+
 __all__ = [
     "LiveProbe",
     "LiveSession",
+    "cmd_live",
     "panel_pattern",
     "run_live",
     "scan_i2c",
