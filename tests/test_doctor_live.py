@@ -385,6 +385,21 @@ def test_doctor_live_without_a_terminal_exits_2(monkeypatch, capsys):
     assert "run it in a terminal" in capsys.readouterr().err
 
 
+def test_doctor_live_real_scan_of_a_missing_bus_fails_with_the_fix(tmp_path, clock, factory,
+                                                                  panels):
+    from device.commands.doctor_live import scan_i2c
+
+    config = tmp_path / "config.toml"
+    config.write_text("[display]\ni2c_port = 9\n", encoding="utf-8")
+    builder = Builder(clock, factory, ["y", ""], [])
+    live = replace(make_live(tmp_path, clock, factory, builder, panels), scan_i2c=scan_i2c)
+    status, lines = run(live, str(config))
+    assert status == 1
+    assert result(lines, "live i2c").startswith("FAIL  live i2c: cannot scan /dev/i2c-9 (")
+    assert "sudo usermod -aG i2c $USER" in result(lines, "live i2c")
+    assert panels == []
+
+
 def test_doctor_live_is_wired_into_the_doctor_command(monkeypatch):
     import argparse
 

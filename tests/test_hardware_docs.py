@@ -173,7 +173,7 @@ def test_hardware_docs_bom_total_follows_a_changed_price(make_docs):
 
 def test_hardware_docs_bom_build_naming_a_missing_row_is_an_error(make_docs, tmp_path):
     bom = tmp_path / "bom.toml"
-    bom.write_text('[[section]]\ntitle = "x"\npick = "all"\n[[section.row]]\nid = "a"\n'
+    bom.write_text('[[section]]\ntitle = "x"\n[[section.row]]\nid = "a"\n'
                    'part = "A"\nqty = 1\nprice = [1, 2]\n[[build]]\nname = "B"\n'
                    'rows = ["a", "zz"]\n', encoding="utf-8")
     with pytest.raises(ValueError, match="build 'B' names unknown rows zz"):
