@@ -44,6 +44,7 @@ from device.commands.doctor import (
     check_service,
 )
 from device.config import Config, DisplayConfig
+from device.core.button import ButtonState, Hold, button_down, button_due, button_up
 from device.core.events import ButtonDown, ButtonUp, Event, SeatOccupied, SeatVacated
 from device.core.seat import Sat, SeatState, seat_due, seat_edge
 from device.core.tones import Tone
@@ -300,8 +301,12 @@ class LiveSession:
         while not self.events.empty():
             self.events.get_nowait()
 
-    def button_gesture(self, inputs: GpioInputs, prompt: str) -> float | None:
-        """Ask for a gesture; how long the button stayed down, None if nothing came."""
+    def button_gesture(self, inputs: GpioInputs, prompt: str) -> tuple[float, str] | None:
+        """Ask for a gesture: how long the button stayed down and what the core made of it.
+
+        The edges go through the core's own button rule (a hold is decided when the hold
+        time is reached, a press at release), so the verdict is the device's.
+        """
         pin = self.config.pins.button
         self.drain()
         self.say(f">> {prompt} (waiting up to {self.live.step_timeout_s:.0f} s)")
@@ -316,7 +321,11 @@ class LiveSession:
         held = up.at - down.at
         self.say(f"   button BCM {pin}: level {inputs.levels()[0]} (high): up after "
                  f"{held:.1f} s")
-        return held
+        state, hold = button_due(button_down(ButtonState(), down.at), up.at,
+                                 self.config.button.hold_s)
+        _, press = button_up(state, up.at)
+        gesture = hold or press
+        return held, "a hold" if isinstance(gesture, Hold) else "a press"
 
     def check_button(self, inputs: GpioInputs) -> None:
         pin, hold_s = self.config.pins.button, self.config.button.hold_s
@@ -339,10 +348,9 @@ class LiveSession:
         if hold is None:
             self.record(CheckResult("live button", False, "the hold never came", fix))
             return
-        seen = ["a press" if press < hold_s else "a hold",
-                "a hold" if hold >= hold_s else "a press"]
-        detail = (f"the device saw {seen[0]} ({press:.1f} s), then {seen[1]} ({hold:.1f} s; "
-                  f"a hold is {hold_s:.1f} s or longer)")
+        seen = [press[1], hold[1]]
+        detail = (f"the device saw {seen[0]} ({press[0]:.1f} s), then {seen[1]} ({hold[0]:.1f} "
+                  f"s; a hold is {hold_s:.1f} s or longer)")
         self.record(CheckResult("live button", seen == ["a press", "a hold"], detail,
                                 "press briefly, hold longer; [button] hold_s sets the time"))
 
