@@ -23,16 +23,21 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 def make_docs() -> Iterator[ModuleType]:
     """hardware/make_docs.py is a script, not a package module: load it by path.
 
-    It is registered in sys.modules while loaded because dataclasses look their module up.
+    It is registered in sys.modules while loaded because dataclasses look their module up;
+    hardware/ is on sys.path meanwhile, as it is when the script runs.
     """
     spec = importlib.util.spec_from_file_location("make_docs", HARDWARE / "make_docs.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
+    sys.path.insert(0, str(HARDWARE))  # its docs_* modules, as when run as a script
     try:
         spec.loader.exec_module(module)
         yield module
     finally:
+        sys.path.remove(str(HARDWARE))
+        for name in [name for name in sys.modules if name.startswith("docs_")]:
+            del sys.modules[name]
         del sys.modules[spec.name]
 
 
