@@ -237,6 +237,19 @@ def test_doctor_live_no_panel_answering_skips_the_pattern(tmp_path, clock, facto
     assert status == 1
 
 
+def test_doctor_live_spi_panel_gets_the_pattern_without_a_scan(tmp_path, clock, factory,
+                                                               panels):
+    config = tmp_path / "config.toml"
+    config.write_text('[display]\ninterface = "spi"\ntype = "ssd1309"\n', encoding="utf-8")
+    builder = Builder(clock, factory, ["y", "y", ""], [])
+    builder.acts = press_hold_sit_stand(builder)
+    status, lines = run(make_live(tmp_path, clock, factory, builder, panels, found=()),
+                        str(config))
+    assert status == 0, lines
+    assert result(lines, "live i2c") == "ok    live i2c: not used (display on spi)"
+    assert [kind for kind, _ in panels] == ["ssd1309"]  # no look-alike to try
+
+
 def test_doctor_live_normally_closed_seat_with_the_default_level_says_flip_it(
     tmp_path, clock, factory, panels
 ):

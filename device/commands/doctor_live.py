@@ -482,7 +482,9 @@ def run_live(cli_config: str | None, live: LiveProbe, out: TextIO) -> int:
     session = LiveSession(config, live, out)
     session.record(config_result)
     address = session.check_bus()
-    if address is not None:
+    if config.display.interface != "i2c":  # an SPI panel has no address to scan for
+        session.check_panel(int(config.display.i2c_address, 16))
+    elif address is not None:
         session.check_panel(address)
     session.check_sound(service_environment(live.probe))
     session.check_inputs()
