@@ -118,6 +118,14 @@ def test_doctor_services_private_log_is_skipped_with_sudo_hint(probe):
                              "doctor checks it)")
 
 
+def test_doctor_services_log_before_the_first_start_is_left_to_systemd(probe):
+    result = check_service_store(None, Config(), service_unit(probe), probe)
+    assert result.line() == (f"ok    store: {probe.state_root / 'unslump' / 'unslump.db'} (not "
+                             f"created yet: systemd makes {probe.state_root / 'unslump'} for "
+                             "unslump when the service starts)")
+    assert not (probe.state_root / "unslump").exists()
+
+
 def test_doctor_two_sound_cards_warn_naming_card_0(probe):
     result = check_sound_cards(Config(), probe)
     assert result.line() == (

@@ -273,3 +273,14 @@ def test_hardware_docs_guide_sample_live_output_matches_the_live_doctor():
         if line.startswith("   "):
             assert line.strip().split(": level")[0] in tests
     assert sample[-1] == "6 of 7 live checks passed: fix the FAIL lines above and run it again"
+
+
+def test_hardware_docs_guide_in_page_links_name_real_headings():
+    """GitHub's heading slugs: lower case, punctuation dropped, spaces to hyphens."""
+    text = guide()
+    slugs = {re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+             for heading in re.findall(r"^#+ (.+)$", text, flags=re.MULTILINE)}
+    anchors = re.findall(r"\]\(#([^)]+)\)", text)
+    assert anchors
+    for anchor in anchors:
+        assert anchor in slugs, anchor

@@ -101,6 +101,9 @@ def check_service_store(db: str | None, config: Config, unit: ServiceUnit | None
     if db or config.store.path or unit is None:
         return check_store(chosen_db_path(db, config.store.path, probe.env))
     folder = unit.db.parent
+    if not folder.exists():
+        return CheckResult("store", True, f"{unit.db} (not created yet: systemd makes {folder} "
+                           f"for {unit.user} when the service starts)")
     if folder.is_dir() and not probe.access(folder, os.R_OK | os.X_OK):
         return CheckResult("store", True, f"{unit.db}: not tested, private to the service "
                            f"user {unit.user} (sudo unslump doctor checks it)", mark="SKIP")
