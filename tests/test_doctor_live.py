@@ -353,6 +353,40 @@ def test_doctor_live_buzzer_plays_the_whole_score_on_the_pin(tmp_path, clock, fa
     assert clock.monotonic() - start >= opened[0].score(Tone.REMINDER)[0].duration
 
 
+def test_doctor_live_buzzer_without_a_pin_factory_fails_in_one_line(tmp_path, clock, factory,
+                                                                   panels):
+    config = tmp_path / "config.toml"
+    config.write_text('[audio]\nbackend = "buzzer"\n', encoding="utf-8")
+    builder = Builder(clock, factory, ["y", ""], [])
+    live = make_live(tmp_path, clock, factory, builder, panels)
+
+    def no_lgpio():
+        raise ModuleNotFoundError("No module named 'lgpio'")
+
+    live = replace(live, probe=replace(live.probe, make_pin_factory=no_lgpio))
+    status, lines = run(live, str(config))
+    assert status == 1
+    assert result(lines, "live audio") == ("FAIL  live audio: buzzer: no pin factory (No module "
+                                           "named 'lgpio'). Fix: see the gpio access line of "
+                                           "plain unslump doctor")
+    assert result(lines, "live inputs").startswith("FAIL  live inputs: no pin factory")
+
+
+def test_doctor_live_panel_failing_mid_frame_is_a_fail_line(tmp_path, clock, factory, panels):
+    builder = Builder(clock, factory, ["y", ""], [])
+    live = make_live(tmp_path, clock, factory, builder, panels)
+
+    class BrokenBus(dummy):
+        def display(self, image):
+            raise OSError(121, "Remote I/O error")
+
+    live = replace(live, probe=replace(live.probe, open_display=lambda cfg: BrokenBus(mode="1")))
+    status, lines = run(live)
+    assert status == 1
+    assert result(lines, "live display").startswith("FAIL  live display: ssd1306: [Errno 121] "
+                                                    "Remote I/O error")
+
+
 def test_doctor_live_service_environment_puts_the_units_lines_on_top(tmp_path):
     probe = Probe(env={"HOME": "/home/pi", "SDL_AUDIODRIVER": "pulse"},
                   run_command=lambda argv: INACTIVE[tuple(argv)])
@@ -411,6 +445,35 @@ def test_doctor_live_real_scan_of_a_missing_bus_fails_with_the_fix(tmp_path, clo
     assert result(lines, "live i2c").startswith("FAIL  live i2c: cannot scan /dev/i2c-9 (")
     assert "sudo usermod -aG i2c $USER" in result(lines, "live i2c")
     assert panels == []
+
+
+def test_doctor_live_ctrl_c_stops_with_one_line_and_frees_the_pins(monkeypatch, capsys,
+                                                                  tmp_path, clock, factory,
+                                                                  panels):
+    import argparse
+
+    from device.commands import doctor_live
+
+    builder = Builder(clock, factory, ["y", "y"], [])
+
+    def interrupted(prompt: str) -> str:
+        if "Stand up" in prompt:
+            raise KeyboardInterrupt
+        return builder.ask(prompt)
+
+    live = replace(make_live(tmp_path, clock, factory, builder, panels), ask=interrupted)
+    monkeypatch.setattr(doctor_live, "LiveProbe", lambda: live)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    parser = argparse.ArgumentParser(prog="unslump")
+    doctor.register(parser.add_subparsers(dest="command"), [])
+    args = parser.parse_args(["doctor", "--live"])
+    assert args.handler(args) == 130
+    assert capsys.readouterr().err == "\nunslump doctor --live: stopped\n"
+    factory.pin(17).drive_low()  # free again: a new claim of both pins works
+    from device.adapters.inputs import GpioInputs
+    from device.config import Config
+
+    GpioInputs(Config().pins, clock, lambda event: None, pin_factory=factory).close()
 
 
 def test_doctor_live_is_wired_into_the_doctor_command(monkeypatch):

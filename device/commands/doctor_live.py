@@ -177,7 +177,7 @@ class LiveSession:
         for kind in tries:
             try:
                 shown = self.show_pattern(replace(display, type=kind))
-            except DisplayError as exc:
+            except (DisplayError, OSError) as exc:  # OSError: the bus failed mid-frame
                 self.record(CheckResult("live display", False, f"{kind}: {exc}",
                                         "check the wiring and [display] in the config"))
                 return
@@ -231,8 +231,13 @@ class LiveSession:
                     f"service would ({exc})", "aplay -l should list your card; add the "
                     "config.txt lines for your speaker (hardware/README.md) and reboot"))
                 return
+        try:
+            factory = self.pin_factory() if backend == "buzzer" else None
+        except (ImportError, *pin_errors()) as exc:
+            self.record(CheckResult("live audio", False, f"buzzer: no pin factory ({exc})",
+                                    "see the gpio access line of plain unslump doctor"))
+            return
         self.say(f"Playing the reminder chime on {where}...")
-        factory = self.pin_factory() if backend == "buzzer" else None
         try:
             with _sdl_environment(service_env):
                 self.play_through(self.live.open_audio(self.config, self.live.clock, factory))
@@ -242,8 +247,9 @@ class LiveSession:
         if self.ask("Did you hear a two-note chime?"):
             self.record(CheckResult("live audio", True, f"{backend}: the chime was heard"))
             return
-        fix = ("check the piezo's wires (pin 32 GPIO12 and pin 34 GND) and that it is a "
-               "passive piezo disc, not an active or magnetic buzzer"
+        buzzer = self.config.pins.buzzer
+        fix = (f"check the piezo's wires (pin {header_pin(buzzer)} GPIO{buzzer} and a GND "
+               "pin) and that it is a passive piezo disc, not an active or magnetic buzzer"
                if backend == "buzzer" else
                "aplay -l should list exactly one card; speaker-test -c 1 -t sine -f 440 -l 1 "
                "must sound; see the config.txt lines for your speaker in hardware/README.md")
@@ -500,7 +506,11 @@ def cmd_live(args: Any) -> int:
         print("unslump doctor --live asks you to look, listen, press and sit: run it in a "
               "terminal (over SSH is fine), not from a script", file=sys.stderr)
         return 2
-    return run_live(args.config, LiveProbe(), sys.stdout)
+    try:
+        return run_live(args.config, LiveProbe(), sys.stdout)
+    except KeyboardInterrupt:  # every part was released on the way out (finally blocks)
+        print("\nunslump doctor --live: stopped", file=sys.stderr)
+        return 130
 
 
 __all__ = [
