@@ -43,9 +43,23 @@ class PinsConfig:
     seat: int = key(default_pins().seat_bcm, "BCM pin of the seat sensor", low=0, high=27)
     buzzer: int = key(default_pins().buzzer_bcm, "BCM pin of a passive piezo, used when the "
                       "audio backend is \"buzzer\"", low=0, high=27)
-    seat_active: str = key("low", "seat contact pulls the pin 'low' (switch to ground, "
-                           "internal pull-up) or drives it 'high' (pull-down)",
-                           choices=("low", "high"))
+    seat_active: str = key("low", "the level that means seated: 'low' (a normally-open "
+                           "switch to ground closes) or 'high' (a normally-closed switch "
+                           "opens, or a module's output goes high)", choices=("low", "high"))
+    seat_pull: str = key("auto", "the seat pin's internal resistor: 'up', 'down', 'off' (a "
+                         "module that drives its output), or 'auto' (up for seat_active "
+                         "'low', down for 'high')", choices=("auto", "up", "down", "off"))
+
+    @property
+    def seat_pull_resolved(self) -> str:
+        """``seat_pull`` with ``auto`` decided: the pull a plain normally-open switch needs.
+
+        Pull and active level are separate because a normally-closed switch to ground
+        needs the pull-up of an open one but reads high, not low, when someone sits.
+        """
+        if self.seat_pull != "auto":
+            return self.seat_pull
+        return "up" if self.seat_active == "low" else "down"
 
 
 @dataclass(frozen=True)
@@ -221,7 +235,9 @@ def parse_config(data: Mapping[str, Any], source: str) -> Config:
             raise ConfigError(f"{source}: [{name}] must be a table of keys")
         section_type = typing.get_type_hints(Config)[name]
         values[name] = _parse_section(section_type, name, table, source)
-    return replace(Config(), **values)
+    config = replace(Config(), **values)
+    check_pins(config, source)
+    return config
 
 
 def _parse_section(section_type: type, name: str, table: Mapping[str, Any], source: str) -> Any:
@@ -280,6 +296,49 @@ def _type_word(expected: Any) -> str:
         return " or ".join(_type_word(arg) for arg in typing.get_args(expected))
     return {int: "a whole number", float: "a number", bool: "true or false",
             str: "a string"}.get(expected, getattr(expected, "__name__", str(expected)))
+
+
+# BCM pins [pins] may not use, and why: the ID EEPROM bus always, the display's bus when
+# it is on it (I2C-1 on the header; SPI0 with luma's default DC and RST pins).
+ID_EEPROM_PINS = {0: "ID_SD", 1: "ID_SC"}
+I2C1_PINS = {2: "I2C-1 SDA", 3: "I2C-1 SCL"}
+SPI_DISPLAY_PINS = {8: "SPI0 CE0", 9: "SPI0 MISO", 10: "SPI0 MOSI", 11: "SPI0 SCLK",
+                    24: "the SPI display's DC", 25: "the SPI display's RST"}
+SPARE_PINS = (22, 23, 24, 25, 5, 6, 16, 26)
+
+
+def check_pins(config: Config, source: str) -> None:
+    """Refuse a [pins] choice the hardware cannot honour, naming the key and a free pin.
+
+    gpiozero would claim GPIO 2 on top of the I2C driver without a word, and the panel
+    and the input would then fail in turn; the ID EEPROM pins are read by the firmware
+    at boot and reserved for HAT identification. One pin given two jobs can only work
+    for one of them.
+    """
+    pins = config.pins
+    used = {"button": pins.button, "seat": pins.seat}
+    if config.audio.backend == "buzzer":
+        used["buzzer"] = pins.buzzer
+    reserved = dict(ID_EEPROM_PINS)
+    if config.display.interface == "i2c" and config.display.i2c_port == 1:
+        reserved |= {pin: f"{name}, the display's bus" for pin, name in I2C1_PINS.items()}
+    if config.display.interface == "spi":
+        reserved |= {pin: f"{name}, the display's bus" for pin, name in SPI_DISPLAY_PINS.items()}
+    free = ", ".join(str(pin) for pin in SPARE_PINS
+                     if pin not in reserved and pin not in used.values())
+    seen: dict[int, str] = {}
+    for name, pin in used.items():
+        if pin in ID_EEPROM_PINS:
+            why = f"{ID_EEPROM_PINS[pin]}, the HAT ID EEPROM bus the firmware reads at boot"
+        elif pin in reserved:
+            why = reserved[pin]
+        elif pin in seen:
+            why = f"already [pins] {seen[pin]}"
+        else:
+            seen[pin] = name
+            continue
+        raise ConfigError(f"{source}: [pins] {name} = {pin}: BCM {pin} is {why}; use a free "
+                          f"pin ({free}) and move the wire (hardware/pins.md)")
 
 
 def render_defaults() -> str:

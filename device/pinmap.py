@@ -6,6 +6,11 @@ guide's pin table and wiring diagram are generated from it (``hardware/make_docs
 A wiring mistake in that file would be copied faithfully into both, so the loader checks
 what can be checked: every header pin exists, each BCM number matches the header pin it
 is given with, and no BCM number or header pin is used twice.
+
+Some parts come in variants (the seat sensor: a microswitch, an FSR mat with a
+comparator, a radar module). Variants share a ``role``: a build has one of them, so they
+may share header pins with each other, never with another part, and they must all use
+the same GPIO, because the config has one default pin for the role.
 """
 
 from __future__ import annotations
@@ -40,14 +45,18 @@ class HeaderPin:
 
 @dataclass(frozen=True)
 class Wire:
-    """One wire from a part's terminal to a header pin."""
+    """One wire from a part's terminal to a header pin; no header: leave it unconnected."""
 
     part: str
     signal: str
-    header: int
+    header: int | None
     bcm: int | None
     colour: str
     note: str
+
+    @property
+    def connected(self) -> bool:
+        return self.header is not None
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,20 @@ class Part:
     name: str
     when: str
     wires: tuple[Wire, ...]
+    role: str = ""  # parts sharing a role are alternatives; empty means the id
+
+    @property
+    def kind(self) -> str:
+        """The role this part fills (its id when it has no alternatives)."""
+        return self.role or self.id
+
+    @property
+    def gpio(self) -> Wire:
+        """The part's one GPIO wire (the signal wire of a sensor)."""
+        for wire in self.wires:
+            if wire.bcm is not None:
+                return wire
+        raise KeyError(f"part {self.id!r} has no GPIO wire")
 
     def wire(self, signal: str) -> Wire:
         """The wire for ``signal`` (``"SIG"``, ``"GND"``...); KeyError if the part has none."""
@@ -93,13 +116,33 @@ class PinMap:
         """Every wire of every part, in file order."""
         return tuple(wire for part in self.parts for wire in part.wires)
 
+    def variants(self, role: str) -> tuple[Part, ...]:
+        """The parts that fill ``role``, the first one the reference build's."""
+        return tuple(part for part in self.parts if part.kind == role)
+
+    def build(self, *chosen: str) -> PinMap:
+        """The map of one build: ``chosen`` part ids replace the others of their role.
+
+        A role nobody chose keeps its first variant (the reference one).
+        """
+        picked = {self.part(part_id).kind: part_id for part_id in chosen}
+        keep = []
+        for part in self.parts:
+            wanted = picked.get(part.kind, self.variants(part.kind)[0].id)
+            if part.id == wanted:
+                keep.append(part)
+        return PinMap(self.header, tuple(keep))
+
     @property
     def button_bcm(self) -> int:
         return self.bcm("button")
 
     @property
     def seat_bcm(self) -> int:
-        return self.bcm("seat")
+        """The seat's GPIO, the same for every seat variant (the loader checks it)."""
+        bcm = self.variants("seat")[0].gpio.bcm
+        assert bcm is not None  # gpio is the wire that has one
+        return bcm
 
     @property
     def buzzer_bcm(self) -> int:
@@ -166,8 +209,14 @@ def _parse_part(raw: Any, index: int, source: str) -> Part:
     if not isinstance(raw_wires, list) or not raw_wires:
         raise ConfigError(f"{where} has no [[part.wire]] entries")
     wires = tuple(_parse_wire(wire, part_id, where) for wire in raw_wires)
+    unknown = set(raw) - {"id", "role", "name", "when", "wire"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    role = raw.get("role", "")
+    if not isinstance(role, str):
+        raise ConfigError(f"{where}: 'role' must be a string")
     return Part(id=part_id, name=_text(raw, "name", where), when=_text(raw, "when", where),
-                wires=wires)
+                wires=wires, role=role)
 
 
 def _parse_wire(raw: Any, part_id: str, where: str) -> Wire:
@@ -176,11 +225,17 @@ def _parse_wire(raw: Any, part_id: str, where: str) -> Wire:
     signal = _text(raw, "signal", where)
     where = f"{where}, wire {signal!r}"
     header = raw.get("header")
-    if not isinstance(header, int) or isinstance(header, bool) or not 1 <= header <= HEADER_PINS:
+    if header is None and raw.get("colour") != "none":
+        raise ConfigError(f"{where}: no header pin; give one, or colour = \"none\" for a "
+                          "terminal left unconnected")
+    if header is not None and (not isinstance(header, int) or isinstance(header, bool)
+                               or not 1 <= header <= HEADER_PINS):
         raise ConfigError(f"{where}: header = {header!r}; a header pin is 1-{HEADER_PINS}")
     bcm = raw.get("bcm")
     if bcm is not None and (not isinstance(bcm, int) or isinstance(bcm, bool)):
         raise ConfigError(f"{where}: bcm = {bcm!r}; a BCM number is an integer")
+    if bcm is not None and header is None:
+        raise ConfigError(f"{where}: bcm = {bcm} without a header pin")
     unknown = set(raw) - {"signal", "header", "bcm", "colour", "note"}
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
@@ -201,10 +256,19 @@ def _check(pinmap: PinMap, source: str) -> None:
     for part_id in part_ids:
         if part_ids.count(part_id) > 1:
             raise ConfigError(f"{source}: part {part_id!r} is defined twice")
+    kind = {part.id: part.kind for part in pinmap.parts}
+    for part in pinmap.parts:
+        first = pinmap.variants(part.kind)[0]
+        if part is not first and _gpio_bcm(part) != _gpio_bcm(first):
+            raise ConfigError(f"{source}: {part.id} puts its {part.kind} signal on BCM "
+                              f"{_gpio_bcm(part)}, {first.id} on BCM {_gpio_bcm(first)}; "
+                              f"variants of one role share the pin the config defaults to")
     bcm_owner: dict[int, Wire] = {}
     header_owner: dict[int, Wire] = {}
     for wire in pinmap.wires:
         name = f"{wire.part}.{wire.signal}"
+        if wire.header is None:
+            continue
         pin = pinmap.header[wire.header - 1]
         if wire.bcm is not None and pin.bcm != wire.bcm:
             raise ConfigError(f"{source}: {name} says BCM {wire.bcm} on header pin "
@@ -215,12 +279,18 @@ def _check(pinmap: PinMap, source: str) -> None:
                               f"({pin.label}) without a bcm; add bcm = {pin.bcm}")
         if wire.bcm is not None and wire.bcm in bcm_owner:
             other = bcm_owner[wire.bcm]
-            raise ConfigError(f"{source}: BCM {wire.bcm} is used twice "
-                              f"({other.part}.{other.signal} and {name}); move one")
-        if wire.header in header_owner:
+            if kind[other.part] != kind[wire.part]:
+                raise ConfigError(f"{source}: BCM {wire.bcm} is used twice "
+                                  f"({other.part}.{other.signal} and {name}); move one")
+        if wire.header in header_owner and (
+                kind[header_owner[wire.header].part] != kind[wire.part]):
             other = header_owner[wire.header]
             raise ConfigError(f"{source}: header pin {wire.header} is used twice "
                               f"({other.part}.{other.signal} and {name}); move one")
         if wire.bcm is not None:
-            bcm_owner[wire.bcm] = wire
-        header_owner[wire.header] = wire
+            bcm_owner.setdefault(wire.bcm, wire)
+        header_owner.setdefault(wire.header, wire)
+
+
+def _gpio_bcm(part: Part) -> int | None:
+    return next((wire.bcm for wire in part.wires if wire.bcm is not None), None)

@@ -31,7 +31,7 @@ INACTIVE_NOT_FOUND = {
 def fake_systemctl(answers: dict[tuple[str, ...], CommandOutput]
                    ) -> Callable[[Sequence[str]], CommandOutput]:
     def run(argv: Sequence[str]) -> CommandOutput:
-        return answers[tuple(argv)]
+        return answers.get(tuple(argv), CommandOutput(1, "", "Unit unslump.service not found."))
 
     return run
 
@@ -47,6 +47,9 @@ def dev_dir(tmp_path: Path) -> Path:
     dev.mkdir()
     (dev / "i2c-1").touch()
     (dev / "gpiochip0").touch()
+    (tmp_path / "proc" / "asound").mkdir(parents=True)
+    (tmp_path / "proc" / "asound" / "cards").write_text(
+        " 0 [MAX98357A      ]: simple-card - MAX98357A\n                      MAX98357A\n")
     return dev
 
 
@@ -82,6 +85,8 @@ def probe(dev_dir: Path, tmp_path: Path, factories: list[MockFactory], panel: du
         run_command=fake_systemctl(INACTIVE_NOT_FOUND),
         make_pin_factory=make_factory,
         open_mixer=lambda env: "mixer opened (dummy)",
+        proc_dir=tmp_path / "proc",
+        boot_config=tmp_path / "config.txt",
     )
 
 
@@ -110,8 +115,8 @@ def test_doctor_all_ok_prints_one_line_per_check_and_exits_0(
     status, lines = lines_of(probe, config)
     assert status == 0
     names = [line.split(maxsplit=1)[1].split(":")[0] for line in lines]
-    assert names == ["config", "i2c", "display", "gpio chip", "gpio access", "audio",
-                     "store", "service"]
+    assert names == ["config", "i2c", "display", "gpio chip", "gpio access", "i2s pins",
+                     "sound cards", "audio", "store", "service user", "service"]
     assert all(line.startswith("ok ") for line in lines), lines
     assert line_for(lines, "config") == f"ok    config: {config} is valid"
     assert "not installed as a service" in line_for(lines, "service")
@@ -243,7 +248,7 @@ def test_doctor_invalid_config_fails_naming_the_file_and_key(
     assert status == 1
     shown = line_for(lines, "config")
     assert shown.startswith(f"FAIL  config: {config}: [display] brightness: unknown key")
-    assert len(lines) == 8  # the other checks still run, on the defaults
+    assert len(lines) == 11  # the other checks still run, on the defaults
 
 
 def test_doctor_store_existing_log_opens_healthy(probe: Probe, tmp_path: Path) -> None:
@@ -293,8 +298,10 @@ def test_doctor_service_active_is_ok_and_leaves_held_parts_alone(
     status, lines = lines_of(running)
     assert status == 0
     assert line_for(lines, "service") == "ok    service: unslump is active"
-    assert "the running service holds it" in line_for(lines, "display")
-    assert "the running service holds it" in line_for(lines, "audio")
+    assert line_for(lines, "display").startswith("SKIP  display: ssd1306 at 0x3C on I2C bus 1: "
+                                                 "not tested, held by the service")
+    assert line_for(lines, "audio").startswith("SKIP  audio: pygame: not tested, held by the "
+                                               "service (unslump doctor --live")
 
 
 def test_doctor_service_failed_fails_with_journalctl(probe: Probe) -> None:
@@ -333,7 +340,7 @@ def test_doctor_runs_on_this_machine_without_fakes(
     args = parser.parse_args(["doctor", "--config", config, "--db", str(tmp_path / "x.db")])
     status = args.handler(args)
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 8
+    assert len(lines) == 11
     assert status == (0 if all(line.startswith("ok ") for line in lines) else 1)
     i2c = line_for(lines, "i2c")
     if Path("/dev/i2c-1").exists():

@@ -42,7 +42,7 @@ def test_pinmap_default_pins_is_the_same_frozen_object():
 def test_pinmap_header_pins_of_the_known_parts():
     pins = load_pinmap()
     assert pins.part("button").wire("SIG").header == 11
-    assert pins.part("seat").wire("SIG").header == 13
+    assert pins.part("seat").gpio.header == 13
     oled = pins.part("oled")
     assert (oled.wire("SDA").bcm, oled.wire("SDA").header) == (2, 3)
     assert (oled.wire("SCL").bcm, oled.wire("SCL").header) == (3, 5)
@@ -52,8 +52,56 @@ def test_pinmap_header_pins_of_the_known_parts():
 def test_pinmap_every_part_has_a_ground_on_a_ground_pin():
     pins = load_pinmap()
     for part in pins.parts:
-        ground = part.wire("GND")
+        ground = next(w for w in part.wires if w.signal in ("GND", "COM"))
         assert pins.header[ground.header - 1].rail == "GND", part.id
+
+
+def test_pinmap_microswitch_has_no_power_wire_only_com_no_and_a_pull_up():
+    """3V3 and GND on a three-terminal switch's NO and COM would short the rail on sitting."""
+    pins = load_pinmap()
+    switch = pins.part("seat")
+    assert {w.signal for w in switch.wires} == {"NO", "COM", "NC", "PULL-UP"}
+    assert pins.header[switch.wire("COM").header - 1].rail == "GND"
+    assert (switch.wire("NO").bcm, switch.wire("NO").header) == (27, 13)
+    assert not switch.wire("NC").connected
+    assert "2.2 kOhm" in switch.wire("PULL-UP").note
+    assert pins.header[pins.part("seat-fsr").wire("VCC").header - 1].rail == "3V3"
+    assert pins.header[pins.part("seat-radar").wire("VCC").header - 1].rail == "5V"
+
+
+def test_pinmap_seat_variants_share_the_one_seat_pin():
+    pins = load_pinmap()
+    variants = pins.variants("seat")
+    assert [part.id for part in variants] == ["seat", "seat-fsr", "seat-radar"]
+    assert {part.gpio.bcm for part in variants} == {pins.seat_bcm} == {27}
+
+
+def test_pinmap_build_keeps_one_variant_per_role():
+    pins = load_pinmap()
+    radar = pins.build("seat-radar")
+    assert [part.id for part in radar.parts] == ["button", "seat-radar", "oled", "amp", "buzzer"]
+    assert [part.id for part in pins.build().parts] == ["button", "seat", "oled", "amp",
+                                                        "buzzer"]
+
+
+def test_pinmap_variants_on_different_gpios_is_an_error(raw):
+    wire(raw, "seat-fsr", "DO").update(bcm=22, header=15)
+    with pytest.raises(ConfigError, match=r"seat-fsr puts its seat signal on BCM 22, seat on "
+                                          r"BCM 27"):
+        parse_pinmap(raw, "pinmap.toml")
+
+
+def test_pinmap_a_variant_may_not_share_a_pin_with_another_part(raw):
+    wire(raw, "seat-radar", "VCC")["header"] = 4  # the amplifier's 5 V pin
+    with pytest.raises(ConfigError, match=r"header pin 4 is used twice \(seat-radar\.VCC and "
+                                          r"amp\.VIN\)"):
+        parse_pinmap(raw, "pinmap.toml")
+
+
+def test_pinmap_wire_without_header_must_say_it_is_unconnected(raw):
+    del wire(raw, "button", "GND")["header"]
+    with pytest.raises(ConfigError, match=r"no header pin; give one, or colour = \"none\""):
+        parse_pinmap(raw, "pinmap.toml")
 
 
 def test_pinmap_header_layout_is_the_standard_pi_header():
@@ -96,8 +144,8 @@ def test_pinmap_header_out_of_range_is_an_error(raw, header):
 
 
 def test_pinmap_bcm_that_disagrees_with_the_header_is_an_error(raw):
-    wire(raw, "seat", "SIG")["header"] = 15  # GPIO22, but the wire still says BCM 27
-    with pytest.raises(ConfigError, match=r"seat\.SIG says BCM 27 on header pin 15.*GPIO22"):
+    wire(raw, "seat", "NO")["header"] = 15  # GPIO22, but the wire still says BCM 27
+    with pytest.raises(ConfigError, match=r"seat\.NO says BCM 27 on header pin 15.*GPIO22"):
         parse_pinmap(raw, "pinmap.toml")
 
 

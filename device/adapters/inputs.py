@@ -33,6 +33,28 @@ def drive_mock_seat(factory: Any, pins: PinsConfig, occupied: bool) -> None:
     (pin.drive_low if occupied == contact_is_low else pin.drive_high)()
 
 
+def seat_pull_arguments(pins: PinsConfig) -> dict[str, Any]:
+    """gpiozero's ``pull_up``/``active_state`` for the seat pin's configured pull.
+
+    With no pull (a module that drives its output), gpiozero needs the active level
+    itself; with a pull, it derives the level from the pull and :func:`seat_inverted`
+    says whether that is the opposite of ``seat_active``.
+    """
+    pull = pins.seat_pull_resolved
+    if pull == "off":
+        return {"pull_up": None, "active_state": pins.seat_active == "high"}
+    return {"pull_up": pull == "up"}
+
+
+def seat_inverted(pins: PinsConfig) -> bool:
+    """True when gpiozero's "active" (set by the pull) means the seat is empty."""
+    pull = pins.seat_pull_resolved
+    if pull == "off":
+        return False
+    active_level = "low" if pull == "up" else "high"
+    return active_level != pins.seat_active
+
+
 class CoreTimedButton(Button):
     """A gpiozero Button whose hold thread is stopped at once.
 
@@ -57,11 +79,17 @@ class GpioInputs:
         button = self._claim(pins.button, "button", CoreTimedButton,
                              pull_up=True, pin_factory=pin_factory)
         seat = self._claim(pins.seat, "seat sensor", DigitalInputDevice,
-                           pull_up=pins.seat_active == "low", pin_factory=pin_factory)
+                           pin_factory=pin_factory, **seat_pull_arguments(pins))
         button.when_pressed = lambda: self._emit(ButtonDown)
         button.when_released = lambda: self._emit(ButtonUp)
-        seat.when_activated = lambda: self._emit(SeatOccupied)
-        seat.when_deactivated = lambda: self._emit(SeatVacated)
+        # gpiozero ties "active" to the pull (a pull-up means active low); a normally-closed
+        # switch pulled up is seated when the pin goes high, so the edges are swapped.
+        self._seat_inverted = seat_inverted(pins)
+        sat, left = (SeatVacated, SeatOccupied) if self._seat_inverted else (SeatOccupied,
+                                                                              SeatVacated)
+        seat.when_activated = lambda: self._emit(sat)
+        seat.when_deactivated = lambda: self._emit(left)
+        self._button = button
         self._seat = seat
 
     def _claim(self, pin: int, role: str, kind: Callable[..., Any], **kwargs: Any) -> Any:
@@ -87,7 +115,11 @@ class GpioInputs:
 
     def seat_occupied(self) -> bool:
         """The seat sensor's level right now (read at start: no edge announces it)."""
-        return bool(self._seat.is_active)
+        return bool(self._seat.is_active) != self._seat_inverted
+
+    def levels(self) -> tuple[int, int]:
+        """The raw (button, seat) pin levels, 1 high and 0 low, for ``doctor --live``."""
+        return int(self._button.pin.state), int(self._seat.pin.state)
 
     def close(self) -> None:
         """Release both pins; safe to call twice."""

@@ -34,10 +34,11 @@ from device.clock import SystemClock
 from device.commands.blank import add_config_option
 from device.config import Config, DisplayConfig, find_config, load_config
 from device.errors import ConfigError, DisplayError, StoreError
-from device.store.paths import chosen_db_path
 from device.store.sqlite import SqliteStore
 
 SERVICE = "unslump"
+I2C_GROUP_FIX = ("sudo usermod -aG i2c $USER, then log out and back in (the service's own "
+                 "user is in the group already)")
 ACTIVE = f"{SERVICE} is active"
 COMMAND_TIMEOUT_S = 10.0
 
@@ -50,11 +51,13 @@ class CheckResult:
     ok: bool
     detail: str
     fix: str = ""
+    mark: str = ""  # "SKIP" (not tested) or "WARN" (works, but will bite): in place of ok
 
     def line(self) -> str:
-        """``ok    name: detail`` or ``FAIL  name: detail. Fix: fix``."""
-        text = f"{'ok' if self.ok else 'FAIL':<5} {self.name}: {self.detail}"
-        return f"{text}. Fix: {self.fix}" if not self.ok and self.fix else text
+        """``ok    name: detail``, or ``FAIL``/``WARN`` with ``. Fix: fix``, or ``SKIP``."""
+        text = f"{self.mark or ('ok' if self.ok else 'FAIL'):<5} {self.name}: {self.detail}"
+        shows_fix = not self.ok or self.mark == "WARN"
+        return f"{text}. Fix: {self.fix}" if shows_fix and self.fix else text
 
 
 class CommandOutput(NamedTuple):
@@ -133,6 +136,10 @@ class Probe:
     open_display: Callable[[DisplayConfig], Any] | None = None
     make_pin_factory: Callable[[], Any] = make_lgpio_factory
     open_mixer: Callable[[Mapping[str, str]], str] = open_pygame_mixer
+    proc_dir: Path = Path("/proc")
+    boot_config: Path = Path("/boot/firmware/config.txt")
+    state_root: Path = Path("/var/lib")  # where systemd puts a unit's StateDirectory
+    access: Callable[[Path, int], bool] = os.access
 
 
 # -- the checks ---------------------------------------------------------------------------
@@ -158,6 +165,9 @@ def check_i2c(display: DisplayConfig, probe: Probe) -> CheckResult:
     if display.interface != "i2c":
         return CheckResult("i2c", True, f"not used (display on {display.interface})")
     node = probe.dev_dir / f"i2c-{display.i2c_port}"
+    if node.exists() and not probe.access(node, os.R_OK | os.W_OK):
+        return CheckResult("i2c", False, f"{node} present, but permission denied",
+                           I2C_GROUP_FIX)
     if node.exists():
         return CheckResult("i2c", True, f"{node} present")
     return CheckResult(
@@ -170,8 +180,9 @@ def check_display(display: DisplayConfig, probe: Probe, service_active: bool) ->
     """The panel answers at its address (opened with luma, then let go without clearing)."""
     where = f"{display.type} at {display.i2c_address} on I2C bus {display.i2c_port}"
     if service_active:
-        return CheckResult("display", True, f"{where}: not opened, the running service "
-                           "holds it (stop the service to probe it)")
+        return CheckResult("display", True, f"{where}: not tested, held by the service "
+                           "(unslump doctor --live tests it once the service is stopped)",
+                           mark="SKIP")
     if display.interface == "i2c" and not (probe.dev_dir / f"i2c-{display.i2c_port}").exists():
         return CheckResult("display", False, f"{where}: not tried, the I2C bus is missing",
                            "enable I2C first (see the i2c line)")
@@ -179,6 +190,8 @@ def check_display(display: DisplayConfig, probe: Probe, service_active: bool) ->
     try:
         device = opener(display)
     except DisplayError as exc:
+        if "ermission denied" in str(exc):
+            return CheckResult("display", False, f"{where}: permission denied", I2C_GROUP_FIX)
         return CheckResult(
             "display", False, f"{where}: no answer ({exc})",
             f"check the wiring (hardware/README.md) and the address: i2cdetect -y "
@@ -223,8 +236,9 @@ def check_audio(config: Config, probe: Probe, service_active: bool) -> CheckResu
     if backend == "none":
         return CheckResult("audio", True, "off by config")
     if service_active:
-        return CheckResult("audio", True, f"{backend}: not opened, the running service "
-                           "holds it (stop the service to probe it)")
+        return CheckResult("audio", True, f"{backend}: not tested, held by the service "
+                           "(unslump doctor --live plays a tone once the service is "
+                           "stopped)", mark="SKIP")
     if backend == "buzzer":
         return _check_buzzer(config.pins.buzzer, probe)
     try:
@@ -318,17 +332,23 @@ def _unit_installed(probe: Probe) -> bool:
 
 def run_checks(cli_config: str | None, db: str | None, probe: Probe) -> list[CheckResult]:
     """Every check, in the order a build goes."""
+    from device.commands import doctor_checks as more  # imports this module
+
     config_result, config = check_config(cli_config, probe.env)
     service = check_service(probe)
     active = service.detail == ACTIVE
+    unit = more.service_unit(probe)
     return [
         config_result,
         check_i2c(config.display, probe),
         check_display(config.display, probe, active),
         check_gpio_chip(probe),
         check_gpio_factory(probe),
+        more.check_i2s_pins(config, probe),
+        more.check_sound_cards(config, probe),
         check_audio(config, probe, active),
-        check_store(chosen_db_path(db, config.store.path, probe.env)),
+        more.check_service_store(db, config, unit, probe),
+        more.check_service_user(unit, probe),
         service,
     ]
 
@@ -342,6 +362,10 @@ def doctor(cli_config: str | None, db: str | None, probe: Probe, out: TextIO) ->
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    if args.live:
+        from device.commands.doctor_live import cmd_live
+
+        return cmd_live(args)
     return doctor(args.config, args.db, Probe(), sys.stdout)
 
 
@@ -357,6 +381,9 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
                         help="break log to check (default: [store] path, else "
                              "$STATE_DIRECTORY/unslump.db, else "
                              "$XDG_DATA_HOME/unslump/unslump.db)")
+    parser.add_argument("--live", action="store_true",
+                        help="test each part with you: a test pattern, the I2C scan, a "
+                             "tone, the button and the seat (stop the service first)")
     parser.set_defaults(handler=cmd_doctor)
 
 

@@ -1,0 +1,217 @@
+"""The two schematic drawings: the seat input's Pi-end network, and where pin 1 is.
+
+Both take their pin numbers and labels from the pin map; hardware/make_docs.py writes
+them as seat-input.svg and header.svg.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from docs_common import GENERATED_NOTE, GPIO_HEX, RAIL_HEX
+
+from device.pinmap import PinMap
+
+
+def render_seat_input_svg(pinmap: PinMap) -> str:
+    """The seat input's Pi-end network for the reference microswitch, as a schematic.
+
+    A 2-3 m cable from an office chair picks up static and mains hum: the 1 kOhm in
+    series limits what reaches the pin, the 100 nF shorts fast spikes to ground, and the
+    2.2 kOhm pull-up sits on the cable side of the series resistor, so a closed switch
+    still reads a clean 0 V at the pin. The pin numbers come from the pin map.
+    """
+    seat = pinmap.part("seat")
+    signal, ground, pull = seat.gpio, seat.wire("COM"), seat.wire("PULL-UP")
+    label = {wire.signal: f"pin {wire.header} {pinmap.header[wire.header - 1].label}"
+             for wire in (signal, ground, pull) if wire.header is not None}
+    rail, sig_y, gnd_y = 90, 190, 300
+    node_a, node_b = 330, 170
+    out = [
+        '<svg xmlns="http://www.w3.org/2000/svg" width="900" height="410" viewBox="0 0 900 '
+        '410" font-family="DejaVu Sans, Arial, sans-serif">',
+        f"<!-- {GENERATED_NOTE} -->",
+        '<rect x="0" y="0" width="900" height="410" fill="#ffffff"/>',
+        '<text x="450" y="30" font-size="18" font-weight="bold" text-anchor="middle">Seat '
+        "input: the microswitch, its cable and the parts at the Pi end</text>",
+        '<rect x="120" y="52" width="300" height="290" rx="8" fill="#f4f8f4" '
+        'stroke="#3c8c3c" stroke-dasharray="6 4"/>',
+        '<text x="130" y="334" font-size="11" fill="#3c8c3c">at the Pi end (stripboard or '
+        "heat-shrink)</text>",
+    ]
+    # header pins on the left
+    for y, text, colour in ((rail, label["PULL-UP"], RAIL_HEX["3V3"]),
+                            (sig_y, label[signal.signal], GPIO_HEX),
+                            (gnd_y, label["COM"], RAIL_HEX["GND"])):
+        out.append(f'<circle cx="40" cy="{y}" r="7" fill="{colour}"/>')
+        out.append(f'<text x="52" y="{y - 12}" font-size="12" font-weight="bold">'
+                   f"{escape(text)}</text>")
+    line = 'stroke="#202020" stroke-width="2" fill="none"'
+    out += [
+        f'<polyline points="47,{rail} {node_a},{rail} {node_a},{rail + 22}" {line}/>',
+        _resistor_v(node_a, rail + 22, "2.2 k\u03a9", "pull-up"),
+        f'<polyline points="{node_a},{rail + 70} {node_a},{sig_y}" {line}/>',
+        f'<polyline points="47,{sig_y} {node_b + 40},{sig_y}" {line}/>',
+        _resistor_h(node_b + 40, sig_y, "1 k\u03a9", "series"),
+        f'<polyline points="{node_b + 100},{sig_y} 520,{sig_y}" {line}/>',
+        f'<circle cx="{node_a}" cy="{sig_y}" r="4" fill="#202020"/>',
+        f'<circle cx="{node_b}" cy="{sig_y}" r="4" fill="#202020"/>',
+        f'<polyline points="{node_b},{sig_y} {node_b},{sig_y + 40}" {line}/>',
+        _capacitor(node_b, sig_y + 40, "100 nF"),
+        f'<polyline points="{node_b},{sig_y + 60} {node_b},{gnd_y}" {line}/>',
+        f'<circle cx="{node_b}" cy="{gnd_y}" r="4" fill="#202020"/>',
+        f'<polyline points="47,{gnd_y} 520,{gnd_y}" {line}/>',
+        # the connector
+        f'<rect x="520" y="{sig_y - 30}" width="36" height="{gnd_y - sig_y + 60}" rx="4" '
+        'fill="#dddddd" stroke="#333333"/>',
+        f'<text x="538" y="{gnd_y + 48}" font-size="11" text-anchor="middle">connector'
+        "</text>",
+        f'<text x="538" y="{gnd_y + 62}" font-size="10" text-anchor="middle" '
+        'fill="#555555">(3.5 mm jack or GX12)</text>',
+        # the cable
+        f'<path d="M556,{sig_y} C600,{sig_y - 20} 660,{sig_y + 20} 720,{sig_y}" {line}/>',
+        f'<path d="M556,{gnd_y} C600,{gnd_y + 20} 660,{gnd_y - 20} 720,{gnd_y}" {line}/>',
+        f'<text x="638" y="{(sig_y + gnd_y) // 2 - 8}" font-size="11" text-anchor="middle">'
+        "2-3 m twisted pair</text>",
+        f'<text x="638" y="{(sig_y + gnd_y) // 2 + 8}" font-size="10" text-anchor="middle" '
+        'fill="#555555">down the gas-lift column</text>',
+        # the switch
+        f'<rect x="720" y="{sig_y - 40}" width="160" height="{gnd_y - sig_y + 80}" rx="6" '
+        'fill="#e8f0fb" stroke="#333333" stroke-width="1.5"/>',
+        f'<text x="800" y="{sig_y - 22}" font-size="12" font-weight="bold" '
+        'text-anchor="middle">microswitch</text>',
+        f'<text x="800" y="{sig_y - 8}" font-size="10" text-anchor="middle" '
+        'fill="#555555">gold contacts, NO/COM</text>',
+        f'<circle cx="732" cy="{sig_y}" r="4" fill="#333333"/>',
+        f'<text x="742" y="{sig_y + 18}" font-size="11">NO</text>',
+        f'<circle cx="732" cy="{gnd_y}" r="4" fill="#333333"/>',
+        f'<text x="742" y="{gnd_y - 8}" font-size="11">COM</text>',
+        f'<circle cx="800" cy="{(sig_y + gnd_y) // 2 + 20}" r="4" fill="#ffffff" '
+        'stroke="#333333" stroke-width="1.5"/>',
+        f'<text x="810" y="{(sig_y + gnd_y) // 2 + 24}" font-size="11" font-style="italic">'
+        "NC: open</text>",
+        f'<polyline points="732,{gnd_y} 732,{gnd_y - 40} 760,{sig_y + 22}" '
+        'stroke="#333333" stroke-width="2" fill="none"/>',
+        f'<text x="450" y="{gnd_y + 92}" font-size="11" text-anchor="middle">Sitting closes '
+        f"NO to COM: the pin reads 0 V (seat_active = \"low\"). Open: the pull-up gives "
+        "3.3 V. Nothing else needs power.</text>",
+        "</svg>",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def _resistor_v(x: float, y: float, value: str, role: str) -> str:
+    return (f'<rect x="{x - 8:.0f}" y="{y:.0f}" width="16" height="48" fill="#ffffff" '
+            f'stroke="#202020" stroke-width="2"/><text x="{x + 14:.0f}" y="{y + 22:.0f}" '
+            f'font-size="12">{escape(value)}</text><text x="{x + 14:.0f}" y="{y + 36:.0f}" '
+            f'font-size="10" fill="#555555">{escape(role)}</text>')
+
+
+def _resistor_h(x: float, y: float, value: str, role: str) -> str:
+    return (f'<rect x="{x:.0f}" y="{y - 8:.0f}" width="60" height="16" fill="#ffffff" '
+            f'stroke="#202020" stroke-width="2"/><text x="{x + 30:.0f}" y="{y - 14:.0f}" '
+            f'font-size="12" text-anchor="middle">{escape(value)}</text><text '
+            f'x="{x + 30:.0f}" y="{y + 24:.0f}" font-size="10" text-anchor="middle" '
+            f'fill="#555555">{escape(role)}</text>')
+
+
+def _capacitor(x: float, y: float, value: str) -> str:
+    return (f'<line x1="{x - 14:.0f}" y1="{y:.0f}" x2="{x + 14:.0f}" y2="{y:.0f}" '
+            f'stroke="#202020" stroke-width="3"/><line x1="{x - 14:.0f}" y1="{y + 20:.0f}" '
+            f'x2="{x + 14:.0f}" y2="{y + 20:.0f}" stroke="#202020" stroke-width="3"/>'
+            f'<text x="{x + 20:.0f}" y="{y + 14:.0f}" font-size="12">{escape(value)}</text>')
+
+
+# ---------------------------------------------------------------- header.svg
+
+
+def render_header_svg(pinmap: PinMap) -> str:
+    """Where pin 1 is: a Zero 2 W and a Pi 3/4/5 seen from above, header at the top.
+
+    On every 40-pin Pi, pin 1 (3V3) is at the SD-card end of the header, in the row nearer
+    the middle of the board; pin 2 (5V) is beside it at the board's edge. Getting this
+    backwards puts 5 V on a 3.3 V pin, so the drawing shows both boards.
+    """
+    out = [
+        '<svg xmlns="http://www.w3.org/2000/svg" width="900" height="480" viewBox="0 0 900 '
+        '480" font-family="DejaVu Sans, Arial, sans-serif">',
+        f"<!-- {GENERATED_NOTE} -->",
+        '<rect x="0" y="0" width="900" height="480" fill="#ffffff"/>',
+        '<text x="450" y="30" font-size="18" font-weight="bold" text-anchor="middle">Finding '
+        "pin 1: the boards seen from above (components up)</text>",
+    ]
+    out += _board(pinmap, 30, 110, 5.0, 65, 30, "Pi Zero 2 W",
+                  bottom=[(12.4, "mini HDMI"), (41.4, "USB"), (54, "PWR IN")], right=[],
+                  sd="microSD (slot at this end)")
+    out += _board(pinmap, 470, 110, 4.5, 85, 56, "Pi 3, 4 and 5",
+                  bottom=[(11, "power"), (30, "HDMI"), (54, "audio (3, 4)")],
+                  right=[(28, "USB, Ethernet")], sd="microSD (underside, this end)")
+    out.append('<text x="450" y="462" font-size="12" text-anchor="middle">Odd pins (1, 3, '
+               "... 39) are the inner row, even pins (2, 4, ... 40) the row at the edge. "
+               "Pin 1 has a square pad.</text>")
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _board(pinmap: PinMap, x0: float, y0: float, mm: float, width_mm: float,
+           height_mm: float, title: str, bottom: list[tuple[float, str]],
+           right: list[tuple[float, str]], sd: str) -> list[str]:
+    w, h = width_mm * mm, height_mm * mm
+    header_x = x0 + (32.5 - 25.4) * mm  # 50.8 mm long, centred between the holes
+    pitch = 2.54 * mm
+    out = [f'<rect x="{x0:.0f}" y="{y0:.0f}" width="{w:.0f}" height="{h:.0f}" rx="14" '
+           'fill="#1f6b3a" stroke="#0d2614" stroke-width="2"/>',
+           f'<text x="{x0 + 40 * mm:.0f}" y="{y0 + h - 7 * mm:.0f}" font-size="16" '
+           f'fill="#ffffff" text-anchor="middle" font-weight="bold">{escape(title)}</text>',
+           f'<text x="{x0 + w / 2:.0f}" y="{y0 - 40:.0f}" font-size="11" '
+           'text-anchor="middle">board edge</text>']
+    for cx, cy in ((3.5, 3.5), (61.5, 3.5), (3.5, height_mm - 3.5),
+                   (61.5, height_mm - 3.5)):  # the same holes on every 40-pin board
+        out.append(f'<circle cx="{x0 + cx * mm:.0f}" cy="{y0 + cy * mm:.0f}" r="{1.4 * mm:.0f}" '
+                   'fill="#ffffff" stroke="#c8a040" stroke-width="2"/>')
+    for number in range(1, len(pinmap.header) + 1):
+        column = (number - 1) // 2
+        outer = number % 2 == 0
+        cx = header_x + pitch / 2 + column * pitch
+        cy = y0 + (1.2 * mm if outer else 1.2 * mm + pitch) + pitch / 2
+        rail = pinmap.header[number - 1].rail
+        fill = RAIL_HEX.get(rail or "", GPIO_HEX)
+        if number == 1:
+            out.append(f'<rect x="{cx - 5:.0f}" y="{cy - 5:.0f}" width="10" height="10" '
+                       f'fill="{fill}" stroke="#ffffff" stroke-width="2"/>')
+        else:
+            out.append(f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="4.5" fill="{fill}" '
+                       'stroke="#0d2614"/>')
+    first_x = header_x + pitch / 2
+    last_x = header_x + pitch / 2 + 19 * pitch
+    inner_y = y0 + 1.2 * mm + pitch * 1.5
+    outer_y = y0 + 1.2 * mm + pitch / 2
+    out += [
+        f'<polyline points="{first_x:.0f},{inner_y + 8:.0f} {first_x:.0f},{inner_y + 40:.0f}"'
+        ' stroke="#ffd700" stroke-width="2"/>',
+        f'<text x="{first_x + 4:.0f}" y="{inner_y + 54:.0f}" font-size="12" '
+        'fill="#ffd700" font-weight="bold">pin 1 (3V3)</text>',
+        f'<polyline points="{first_x:.0f},{outer_y - 8:.0f} {first_x:.0f},{y0 - 22:.0f}" '
+        'stroke="#d03030" stroke-width="2"/>',
+        f'<text x="{first_x + 4:.0f}" y="{y0 - 26:.0f}" font-size="12" fill="#d03030" '
+        'font-weight="bold">pin 2 (5V)</text>',
+        f'<text x="{last_x:.0f}" y="{y0 - 26:.0f}" font-size="11" text-anchor="middle">pin 40'
+        "</text>",
+        f'<text x="{last_x:.0f}" y="{inner_y + 24:.0f}" font-size="11" text-anchor="middle" '
+        'fill="#ffffff">pin 39</text>',
+        f'<rect x="{x0 - 12:.0f}" y="{y0 + h / 2 - 28:.0f}" width="16" height="56" rx="2" '
+        'fill="#c0c0c0" stroke="#555555" stroke-dasharray="4 2"/>',
+        f'<text x="{x0 + 10:.0f}" y="{y0 + h + 40:.0f}" font-size="11">{escape(sd)} \u2190'
+        "</text>",
+    ]
+    for at_mm, name in bottom:
+        out.append(f'<rect x="{x0 + at_mm * mm - 16:.0f}" y="{y0 + h - 8:.0f}" width="32" '
+                   'height="14" fill="#b0b0b0" stroke="#555555"/>')
+        out.append(f'<text x="{x0 + at_mm * mm:.0f}" y="{y0 + h + 22:.0f}" font-size="10" '
+                   f'text-anchor="middle">{escape(name)}</text>')
+    for at_mm, name in right:
+        out.append(f'<rect x="{x0 + w - 10:.0f}" y="{y0 + at_mm * mm - 80:.0f}" width="18" '
+                   'height="160" fill="#b0b0b0" stroke="#555555"/>')
+        out.append(f'<text x="{x0 + w - 14:.0f}" y="{y0 + at_mm * mm + 4:.0f}" '
+                   f'font-size="11" text-anchor="end" fill="#ffffff">{escape(name)}</text>')
+    return out
