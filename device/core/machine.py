@@ -650,6 +650,8 @@ def _on_seat_change(state: DeviceState, change: SeatChange | None, now: Now, con
             return _sit_down(state, sat_at, now, config, effects)
         case Left(at=left_at):
             bout = state.bout.pause(left_at) if state.bout else None
+            if bout is not None:  # the leave is dated back: the last checkpoint may be ahead
+                effects.append(Log(_bout_record(bout, now.wall, bout.sitting_s(now.at), None)))
             state = replace(state, bout=bout, away=Away(left_at, now.wall_at(left_at)),
                             empty_since=left_at)
             if isinstance(state.mode, Reminding) and bout is not None:
