@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("--defaults", action="store_true",
                         help="print the full default config with a comment per key")
     config.set_defaults(handler=cmd_config)
-    stats_command.register(commands, [version])
+    stats_command.register(commands, [version, configured])
     blank.register(commands, [version, configured])
     doctor.register(commands, [version, configured])
     return parser

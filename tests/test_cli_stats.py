@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from device.cli import main
 from device.clock import FakeClock
 from device.commands.stats import register
 from device.core.records import (
@@ -308,3 +309,20 @@ def test_cli_stats_through_the_unslump_command(tmp_path):
     day = json.loads(result.stdout)
     assert (day["day"], day["breaks_natural"], day["median_response_s"]) == (
         "2026-11-24", 1, None)
+
+
+def test_cli_stats_and_export_follow_the_config_store_path(db, tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    config.write_text(f'[store]\npath = "{db}"\n')
+    assert main(["stats", "--config", str(config), "--day", "2026-11-24", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["breaks_guided"] == 1
+    assert main(["export", "--config", str(config), "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["bouts"]) == 4
+
+
+def test_cli_stats_bad_config_is_one_line_and_exit_2(tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    config.write_text("[store]\npath = 3\n")
+    assert main(["stats", "--config", str(config)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("unslump: ") and "\n" not in err and "path" in err

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from device.store.paths import default_db_path
+from device.store.paths import default_db_path, reader_db_path
 
 
 def test_store_paths_systemd_state_directory_wins():
@@ -31,3 +31,18 @@ def test_store_paths_home_fallback_and_relative_xdg_ignored():
 def test_store_paths_defaults_to_the_process_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path))
     assert default_db_path() == tmp_path / "unslump.db"
+
+
+def test_store_paths_readers_take_the_service_log_when_the_service_is_installed(tmp_path):
+    unit = tmp_path / "unslump.service"
+    unit.write_text("[Unit]\n")
+    service_db = tmp_path / "var" / "unslump.db"
+    env = {"HOME": "/home/pi"}
+    assert reader_db_path(None, "", env, (unit,), service_db) == service_db
+    assert reader_db_path(None, "/data/log.db", env, (unit,), service_db) == Path(
+        "/data/log.db")  # the config's [store] path wins
+    assert reader_db_path("/tmp/x.db", "/data/log.db", env, (unit,), service_db) == Path(
+        "/tmp/x.db")  # --db wins over both
+    unit.unlink()
+    assert reader_db_path(None, "", env, (unit,), service_db) == Path(
+        "/home/pi/.local/share/unslump/unslump.db")  # not installed: the caller's own

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from device.clock import SystemClock
+from device.config import find_config, load_config
 from device.errors import StoreError
 from device.store import queries
-from device.store.paths import default_db_path
+from device.store.paths import reader_db_path
 from device.store.schema import LATEST_VERSION, migrate, schema_version
 
 EXIT_BAD_INPUT = 2
@@ -176,7 +177,8 @@ def _migrated_copy(connection: sqlite3.Connection, path: Path) -> sqlite3.Connec
 
 
 def _db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db) if args.db else default_db_path()
+    config = load_config(find_config(getattr(args, "config", None)))
+    return reader_db_path(args.db, config.store.path)
 
 
 def _parse_day(option: str, value: str) -> date:
@@ -188,7 +190,8 @@ def _parse_day(option: str, value: str) -> date:
 
 def _add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="PATH",
-                        help="break log file (default: $STATE_DIRECTORY/unslump.db, else "
+                        help="break log file (default: [store] path, else the service's "
+                             "/var/lib/unslump/unslump.db when it is installed, else "
                              "$XDG_DATA_HOME/unslump/unslump.db)")
 
 

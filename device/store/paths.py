@@ -14,6 +14,14 @@ from pathlib import Path
 DB_NAME = "unslump.db"
 APP_DIR = "unslump"
 
+SERVICE_UNITS = (Path("/etc/systemd/system/unslump.service"),
+                 Path("/usr/lib/systemd/system/unslump.service"),
+                 Path("/lib/systemd/system/unslump.service"))
+"""Where ``make install`` (or a package) puts the unit: its presence means a service log."""
+
+SERVICE_DB = Path("/var/lib") / APP_DIR / DB_NAME
+"""The installed service's log: ``StateDirectory=unslump`` under systemd's /var/lib."""
+
 
 def default_db_path(env: Mapping[str, str] | None = None) -> Path:
     """``$STATE_DIRECTORY/unslump.db``, else ``$XDG_DATA_HOME/unslump/unslump.db``, else
@@ -40,3 +48,18 @@ def chosen_db_path(override: str | None, configured: str,
     (the device, the doctor) picks the log."""
     chosen = override or configured
     return Path(chosen).expanduser() if chosen else default_db_path(env)
+
+
+def reader_db_path(override: str | None, configured: str,
+                   env: Mapping[str, str] | None = None,
+                   units: tuple[Path, ...] = SERVICE_UNITS,
+                   service_db: Path = SERVICE_DB) -> Path:
+    """The log that ``stats`` and ``export`` read: ``--db``, else ``[store] path``, else
+    the service's log when the service is installed, else :func:`default_db_path`.
+
+    Run by hand on an installed device (``sudo unslump stats``, or as a member of the
+    ``unslump`` group), the caller's own default would be a log nobody writes.
+    """
+    if override or configured or not any(unit.exists() for unit in units):
+        return chosen_db_path(override, configured, env)
+    return service_db
