@@ -28,8 +28,9 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/unslump demo --out demo-out
 
+# Results go to out/bench/ (ignored); RECORD=1 updates the tracked bench/results.json.
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(RECORD),--record)
 
 # Installs Workrave and Safe Eyes from Debian when missing; about 90 s.
 bench-peers: $(STAMP)

@@ -1,7 +1,9 @@
 """``make bench``: every target of the performance issue, measured here, in one table.
 
-Prints a Markdown table (paste it into the README) and writes ``bench/results.json``,
-each figure as ``{value, unit, target, met}`` under a header naming the machine and date.
+Prints a Markdown table (paste it into the README) and writes ``out/bench/results.json``
+(ignored by git; ``--record``, or ``make bench RECORD=1``, updates the tracked
+``bench/results.json`` on purpose), each figure as ``{value, unit, target, met}`` under a
+header naming the machine and date.
 ``--only idle,bus`` runs some parts; ``--quick`` shortens the idle minute and the press
 count for a smoke run (its figures are not the targets' and say so in the header).
 """
@@ -17,11 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # run as ``python bench/run.py``
     sys.path.insert(0, str(ROOT))
 
-from bench import bus, idle, latency, memory, startup, virtual_time  # noqa: E402
+from bench import bus, idle, latency, memory, startup, virtual_time, wear  # noqa: E402
 from bench.results import Figure, machine, table, write  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results.json"
-PARTS = ("idle", "memory", "startup", "latency", "bus", "virtual_time")
+RESULTS = ROOT / "out" / "bench" / "results.json"  # ignored; RECORD=1 writes the tracked one
+RECORD = ROOT / "bench" / "results.json"
+PARTS = ("idle", "memory", "startup", "latency", "bus", "virtual_time", "wear")
 
 
 def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
@@ -35,6 +38,8 @@ def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
         return latency.run(count=50 if quick else 1000)
     if part == "bus":
         return bus.run()
+    if part == "wear":
+        return wear.run(hours=2.0 if quick else 8.0)
     return virtual_time.run(repeat=1 if quick else 3)
 
 
@@ -44,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"comma-separated parts: {', '.join(PARTS)}")
     parser.add_argument("--quick", action="store_true", help="a short smoke run")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--record", action="store_true",
+                        help=f"write the tracked record {RECORD.relative_to(ROOT)} instead")
     args = parser.parse_args(argv)
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -64,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Measured {header['date']} on {header['cpu']} ({header['cpus']} CPUs), "
           f"Linux {header['kernel']}, Python {header['python']}\n")
     print(table(figures))
-    write(args.out, figures, header, details)
+    out = RECORD if args.record else args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write(out, figures, header, details)
     missed = [f.key for f in figures if f.met is False]
     if missed:
         print(f"\nmissed: {', '.join(missed)}", file=sys.stderr)

@@ -47,3 +47,14 @@ def test_bench_assembly_partial_panel_counts_bytes_on_a_null_bus():
     bus = panel._serial_interface
     assert isinstance(bus, NullBus)
     assert bus.bytes > 1024  # the init sequence and the first (whole) clear
+
+
+def test_bench_run_writes_an_ignored_file_unless_asked_to_record():
+    import subprocess
+
+    from bench.run import RECORD, RESULTS
+
+    assert RESULTS != RECORD
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(RESULTS)], cwd=RECORD.parent,
+                             check=False)
+    assert ignored.returncode == 0, f"{RESULTS} would be tracked: make bench must not dirty git"
