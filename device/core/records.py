@@ -7,9 +7,11 @@ so a wall-clock jump never stretches or shrinks them.
 
 from __future__ import annotations
 
+from collections.abc import MutableSequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class BreakKind(StrEnum):
@@ -87,6 +89,21 @@ class ReminderRecord:
 
 Spanning = BoutRecord | BreakRecord | ReminderRecord
 """The records that are written open and updated until they end (by their ``key``)."""
+
+
+def replace_version(rows: MutableSequence[Any], record: Record) -> bool:
+    """Put ``record`` in the place of an older version of the same row; False if none.
+
+    Linear, which is right for what it serves: the few rows of a day, the retry buffer.
+    """
+    same = identity(record)
+    if same is None:
+        return False
+    for index, kept in enumerate(rows):
+        if identity(kept) == same:
+            rows[index] = record
+            return True
+    return False
 
 
 def identity(record: Record) -> tuple[type, str] | None:

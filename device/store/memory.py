@@ -21,7 +21,7 @@ from device.core.records import (
     Record,
     ReminderOutcome,
     ReminderRecord,
-    identity,
+    replace_version,
 )
 from device.errors import StoreError
 from device.store import queries
@@ -43,12 +43,8 @@ class MemoryStore(ClosesOnExit):
     def append(self, record: Record) -> None:
         if self.closed:
             raise StoreError("memory break log: closed; make a new MemoryStore to append")
-        same = identity(record)
-        for index, kept in enumerate(self.records):
-            if same is not None and identity(kept) == same:
-                self.records[index] = record
-                return
-        self.records.append(record)
+        if not replace_version(self.records, record):
+            self.records.append(record)
 
     def close_open(self, ended_by: EndedBy) -> int:
         """Close every row left open (by a power cut) at its last checkpoint."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
-from device.core.records import Record, identity
+from device.core.records import Record, replace_version
 
 
 class PendingRows:
@@ -51,12 +51,8 @@ class PendingRows:
         A newer version of a row already waiting (a checkpoint of the open bout) takes the
         older one's place, so a day of checkpoints costs one place, not one a minute.
         """
-        same = identity(record)
-        if same is not None:
-            for index, waiting in enumerate(self._rows):
-                if identity(waiting) == same:
-                    self._rows[index] = record
-                    return
+        if replace_version(self._rows, record):
+            return
         if len(self._rows) >= self._capacity:
             self._rows.popleft()
             self.dropped += 1

@@ -29,7 +29,7 @@ from device.core.records import (
     Record,
     ReminderOutcome,
     ReminderRecord,
-    identity,
+    replace_version,
 )
 from device.store.rows import (
     bout_from_row,
@@ -82,13 +82,8 @@ class LogRows:
 
 
 def _put(rows: list[Any], record: Record) -> None:
-    same = identity(record)
-    if same is not None:
-        for index, kept in enumerate(rows):
-            if identity(kept) == same:
-                rows[index] = record
-                return
-    rows.append(record)
+    if not replace_version(rows, record):
+        rows.append(record)
 
 
 def load_rows(connection: sqlite3.Connection, first_day: date, last_day: date) -> LogRows:
