@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from device.core.records import DeviceRecord
+from device.core.records import BoutRecord, DeviceRecord
 from device.store.pending import PendingRows
 
 
@@ -47,3 +47,16 @@ def test_store_pending_backs_off_then_resets_on_recovery():
 def test_store_pending_needs_room_for_a_row():
     with pytest.raises(ValueError, match="at least one row"):
         PendingRows(capacity=0)
+
+
+def test_store_pending_a_checkpoint_takes_the_place_of_the_older_version():
+    start = datetime(2026, 11, 24, 9, tzinfo=UTC)
+    pending = PendingRows(capacity=3)
+    pending.push(row(0))
+    for minute in range(1, 300):  # five hours of checkpoints of one open bout
+        pending.push(BoutRecord(start, start + timedelta(minutes=minute), minute * 60.0,
+                                key="b-0", ended_by=None))
+    pending.push(row(1))
+    assert len(pending) == 3 and pending.dropped == 0
+    bout = list(pending)[1]
+    assert isinstance(bout, BoutRecord) and bout.seated_s == 299 * 60.0
