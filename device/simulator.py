@@ -2,8 +2,10 @@
 
 Keys stand in for the hardware: space is the button (held down = held), ``s`` toggles
 the seat, ``q`` quits. The window is luma.emulator's pygame device in mode ``1``, scaled
-up; where no window can open (no display server), the OLED is drawn in the terminal with
-half-block characters and the same keys are read from the terminal.
+up; where no window can open (no display server), the OLED is drawn in the terminal and
+the same keys are read from the terminal. The choice is made before pygame is asked:
+with no display server SDL would pick its ``offscreen`` driver and open a window that
+nobody sees.
 
 Everything here runs on the loop thread: SDL wants its window and its events on one
 thread, so the simulator provides the loop's *wait* instead of a thread of its own.
@@ -15,9 +17,11 @@ import logging
 import os
 import queue
 import select
+import shutil
 import sys
 import termios
 import tty
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 from gpiozero.pins.mock import MockFactory
@@ -105,18 +109,55 @@ class WindowFrontEnd:
         self._pygame.quit()
 
 
-class TerminalPanel(dummy):
-    """A luma device that draws each frame in the terminal with half-block characters."""
+KEYS_LINE = "space = button (hold = hold)   s = seat   q = quit"
+# Braille cells are 2 pixels wide and 4 high; each dot's bit, by (column, row) in the cell.
+_BRAILLE_BITS = ((0, 0, 0x01), (0, 1, 0x02), (0, 2, 0x04), (1, 0, 0x08), (1, 1, 0x10),
+                 (1, 2, 0x20), (0, 3, 0x40), (1, 3, 0x80))
 
-    def __init__(self, out: TextIO, **kwargs: Any) -> None:
+
+class TerminalPanel(dummy):
+    """A luma device that draws each frame in the terminal, as large as the terminal allows.
+
+    Half blocks (one column and two pixel rows a character: 128x32 for the panel) when the
+    terminal is big enough, else braille (2x4 pixels a character: 64x16, which fits the
+    classic 80x24); smaller than that, it says the size it needs instead of a torn picture.
+    """
+
+    def __init__(self, out: TextIO, size: Any = shutil.get_terminal_size, **kwargs: Any
+                 ) -> None:
         super().__init__(mode="1", **kwargs)
         self._out = out
+        self._size = size
+        self.status = ""  # the newest log line, shown under the keys
 
     def display(self, image: Any) -> None:
         super().display(image)
-        self._out.write("\x1b[H" + panel_as_text(self.image) + "\r\n")
-        self._out.write("space = button (hold = hold)   s = seat   q = quit\x1b[K\r\n")
+        columns, lines = self._size()
+        width, height = self.image.size
+        if columns >= width and lines >= height // 2 + 2:
+            picture = panel_as_text(self.image)
+        elif columns >= width // 2 and lines >= height // 4 + 2:
+            picture = panel_as_braille(self.image)
+        else:
+            picture = (f"the terminal is {columns}x{lines}; the simulator needs at least "
+                       f"{width // 2}x{height // 4 + 2}\x1b[K")
+        self._out.write("\x1b[H" + picture + "\x1b[J\r\n" + KEYS_LINE + "\x1b[K\r\n"
+                        + self.status[:columns] + "\x1b[K")
         self._out.flush()
+
+
+class StatusLine(logging.Handler):
+    """Log lines go under the panel while it is drawn in the terminal: on stderr they
+    would scroll the picture away."""
+
+    def __init__(self, panel: TerminalPanel) -> None:
+        super().__init__()
+        self._panel = panel
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._panel.status = self.format(record)
+        self._panel.display(self._panel.image)
 
 
 def panel_as_text(image: Any) -> str:
@@ -132,6 +173,21 @@ def panel_as_text(image: Any) -> str:
     return "\r\n".join(lines)
 
 
+def panel_as_braille(image: Any) -> str:
+    """Eight pixels per character, as braille dots: every pixel kept at a quarter the width."""
+    pixels = image.convert("1").load()
+    width, height = image.size
+    lines = []
+    for y in range(0, height, 4):
+        cells = []
+        for x in range(0, width, 2):
+            bits = sum(bit for dx, dy, bit in _BRAILLE_BITS
+                       if x + dx < width and y + dy < height and pixels[x + dx, y + dy])
+            cells.append(chr(0x2800 + bits))
+        lines.append("".join(cells))
+    return "\r\n".join(lines)
+
+
 class TerminalFrontEnd:
     """The OLED as text in the terminal; keys read from the terminal in cbreak mode."""
 
@@ -140,6 +196,9 @@ class TerminalFrontEnd:
                  stdout: TextIO = sys.stdout) -> None:
         self.device = TerminalPanel(stdout, width=config.display.width,
                                     height=config.display.height)
+        root = logging.getLogger()
+        self._handlers = root.handlers[:]
+        root.handlers[:] = [StatusLine(self.device)]
         self._pins, self._clock, self._events = pins, clock, events
         self._stdin = stdin
         self._keys = stdin.isatty()
@@ -147,7 +206,8 @@ class TerminalFrontEnd:
         if self._keys:
             tty.setcbreak(stdin.fileno())
         self._released_at: float | None = None  # when the held button counts as released
-        stdout.write("\x1b[2J")
+        self._stdout: TextIO | None = stdout
+        stdout.write("\x1b[?25l\x1b[2J")  # no cursor blinking over the panel
 
     def wait(self, timeout: float | None) -> QueueItem | None:
         end = None if timeout is None else self._clock.monotonic() + timeout
@@ -180,21 +240,41 @@ class TerminalFrontEnd:
             self._pins.toggle_seat()
 
     def close(self) -> None:
+        """Give the terminal back as it was: its modes, the cursor, a clean line. Idempotent;
+        the ExitStack runs it on every way out (q, a signal, an error)."""
+        if self._stdout is None:
+            return
+        logging.getLogger().handlers[:] = self._handlers
         if self._saved is not None:
             termios.tcsetattr(self._stdin, termios.TCSADRAIN, self._saved)
             self._saved = None
+        self._stdout.write("\x1b[?25h\x1b[2J\x1b[H")
+        self._stdout.flush()
+        self._stdout = None
 
 
 FrontEnd = WindowFrontEnd | TerminalFrontEnd
 
+_NO_WINDOW_DRIVERS = frozenset({"dummy", "offscreen"})
+
+
+def window_possible(env: Mapping[str, str] = os.environ) -> bool:
+    """True when a window can really be seen: a display server, and SDL not told otherwise."""
+    if env.get("SDL_VIDEODRIVER", "").lower() in _NO_WINDOW_DRIVERS:
+        return False
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
 
 def open_front_end(config: Config, pins: SimulatedPins, clock: Clock,
                    events: queue.SimpleQueue) -> FrontEnd:
-    """A window if one can open, else the terminal."""
+    """A window where one can be seen, else the terminal."""
     os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
-    try:
-        return WindowFrontEnd(config, pins, clock, events)
-    except Exception as exc:  # pygame.error, or luma's RuntimeError without pygame
-        log.info("no window for the simulator (%s); drawing the OLED in the terminal", exc)
-        return TerminalFrontEnd(config, pins, clock, events)
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no banner on our stderr
+    if window_possible():
+        try:
+            return WindowFrontEnd(config, pins, clock, events)
+        except Exception as exc:  # pygame.error, or luma's RuntimeError without pygame
+            log.info("no window for the simulator (%s); drawing the OLED in the terminal",
+                     exc)
+    return TerminalFrontEnd(config, pins, clock, events)
 

@@ -9,6 +9,7 @@ set -eu
 
 missing=""
 command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
+command -v tmux >/dev/null 2>&1 || missing="$missing tmux"  # the terminal simulator test
 
 if [ -z "$missing" ]; then
     exit 0
