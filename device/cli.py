@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -138,6 +139,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
+    except BrokenPipeError:
+        # The reader stopped early (`unslump scenario FILE | head`): no traceback, and no
+        # second error when Python flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print("unslump: the output was closed before the end (broken pipe)", file=sys.stderr)
+        return EXIT_FAILED
     except (ConfigError, ScenarioError) as exc:
         print(f"unslump: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -133,7 +133,7 @@ def test_blank_bad_config_blanks_with_the_defaults(
 ) -> None:
     bad = tmp_path / "config.toml"
     bad.write_text("[display]\nbrightness = 3\n", encoding="utf-8")
-    assert run(["blank", "--config", str(bad)]) == 0
+    assert run(["blank", "--config", str(bad)]) == 2  # blanked, but the mistake is reported
     assert panel.image.getbbox() is None
     captured = capsys.readouterr()
     assert "brightness" in captured.err

@@ -112,3 +112,23 @@ def test_cli_every_command_has_help_and_version(command):
     assert helped.returncode == 0 and "usage: unslump" in helped.stdout
     versioned = run_cli(*command, "--version")
     assert versioned.returncode == 0 and versioned.stdout.strip() == f"unslump {__version__}"
+
+
+def test_cli_scenario_into_a_pipe_closed_early_ends_in_one_line(tmp_path):
+    """`unslump scenario FILE | head -1`: no traceback, one line, a failure status."""
+    running = subprocess.Popen([sys.executable, "-m", "device", "scenario",
+                                str(SCENARIOS / "eight-hours.txt")], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert running.stdout is not None and running.stderr is not None
+    running.stdout.readline()
+    running.stdout.close()  # what head does once it has its line
+    err = running.stderr.read()
+    assert running.wait(timeout=60) == 1
+    assert err == "unslump: the output was closed before the end (broken pipe)\n"
+
+
+def test_cli_scenario_missing_file_names_the_file_not_a_line(tmp_path):
+    result = run_cli("scenario", str(tmp_path / "missing.scn"))
+    assert result.returncode == 2
+    assert result.stderr == (f"unslump: {tmp_path / 'missing.scn'}: cannot read the scenario "
+                             "file: No such file or directory\n")

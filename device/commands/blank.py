@@ -68,13 +68,19 @@ def blank(
     return 0
 
 
+EXIT_BAD_INPUT = 2
+
+
 def cmd_blank(args: argparse.Namespace) -> int:
+    """Blank the panel; a bad config still blanks (where the defaults say the panel is),
+    then exits 2 so the mistake is not mistaken for success."""
     try:
         config = load_config(find_config(args.config)).display
     except ConfigError as exc:
         # The panel may still hold a stale frame: blank it where the defaults say it is.
-        print(f"unslump blank: {exc}; using the default [display]", file=sys.stderr)
-        config = DisplayConfig()
+        print(f"unslump blank: {exc}; blanked the default [display]", file=sys.stderr)
+        blank(DisplayConfig(), os.environ, sys.stdout)
+        return EXIT_BAD_INPUT
     return blank(config, os.environ, sys.stdout)
 
 

@@ -109,9 +109,9 @@ def read_script(path: Path) -> Script:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ScenarioError(f"{path}:0: cannot read the scenario file: {exc.strerror}") from exc
+        raise ScenarioError(f"{path}: cannot read the scenario file: {exc.strerror}") from exc
     except UnicodeDecodeError:
-        raise ScenarioError(f"{path}:0: not a text file") from None
+        raise ScenarioError(f"{path}: not a text file; a scenario is UTF-8 text") from None
     return parse_script(text, str(path))
 
 
