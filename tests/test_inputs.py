@@ -67,9 +67,12 @@ def test_inputs_pin_in_use_names_the_pin_and_the_fix(factory):
 def test_inputs_close_is_idempotent_and_frees_the_pins(factory):
     inputs = GpioInputs(Config().pins, FakeClock(), lambda e: None, pin_factory=factory)
     inputs.close()
-    inputs.close()
-    again = GpioInputs(Config().pins, FakeClock(), lambda e: None, pin_factory=factory)
+    inputs.close()  # a second close is harmless
+    heard: list[object] = []
+    again = GpioInputs(Config().pins, FakeClock(), heard.append, pin_factory=factory)
+    factory.pin(Config().pins.button).drive_low()  # the freed pin works for the new owner
     again.close()
+    assert [type(event).__name__ for event in heard] == ["ButtonDown"]
 
 
 def test_inputs_missing_gpio_library_says_what_to_install(monkeypatch):

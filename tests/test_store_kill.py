@@ -50,7 +50,8 @@ def breaks_on_disk(connection: sqlite3.Connection) -> set[int]:
 
 def test_store_kill_every_reported_row_survives_sigkill(tmp_path):
     path = tmp_path / "unslump.db"
-    chance = random.Random(int.from_bytes(os.urandom(4)))
+    seed = int.from_bytes(os.urandom(4))
+    chance = random.Random(seed)  # named in every failure, so a failing run can be replayed
     reported: set[int] = set()
     mid_write_kills = 0
 
@@ -64,16 +65,17 @@ def test_store_kill_every_reported_row_survives_sigkill(tmp_path):
             mid_write_kills += 1
         wait_then_kill(writer, chance.uniform(0.002, 0.1))
         out, _ = writer.communicate()
-        assert writer.returncode == -signal.SIGKILL
+        assert writer.returncode == -signal.SIGKILL, f"seed {seed}"
         # Only whole lines count: a number without its newline was not reported yet.
         reported.update(int(line) for line in out.split("\n")[:-1])
 
         with sqlite3.connect(path) as connection:
-            assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",), seed
             on_disk = breaks_on_disk(connection)
         connection.close()
         missing = reported - on_disk
-        assert not missing, f"after kill {kill}: {len(missing)} reported rows are missing"
+        assert not missing, (f"seed {seed}, after kill {kill}: {len(missing)} reported rows "
+                             "are missing")
 
     assert mid_write_kills == KILLS - KILLS // 5
     assert len(reported) > KILLS  # the writer really wrote between the kills

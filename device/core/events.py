@@ -50,5 +50,3 @@ class StatsLoaded(Event):
 
     pages: tuple[Any, ...] = ()
 
-
-InputEvent = ButtonDown | ButtonUp | SeatOccupied | SeatVacated
