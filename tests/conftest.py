@@ -18,6 +18,26 @@ from device.store.memory import MemoryStore
 
 MORNING = datetime(2026, 11, 24, 9, 0).astimezone()
 
+# The tiers, by test module; every module not named here is a unit test (one part, a fake
+# clock, milliseconds). `make test` runs them all; `pytest -m unit` the fast core of it.
+TIERS = {
+    "scenario": {"test_sitting", "test_guided", "test_never_lose", "test_cli",
+                 "test_cli_stats", "test_demo", "test_harness", "test_stats_navigation",
+                 "test_runtime"},
+    "slow": {"test_sitting_properties", "test_never_lose_properties", "test_store_kill",
+             "test_never_lose_kill"},
+    "service": {"test_service", "test_systemd_unit", "test_install",
+                "test_simulator_terminal"},
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its tier (see ``TIERS``)."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        tier = next((name for name, modules in TIERS.items() if module in modules), "unit")
+        item.add_marker(getattr(pytest.mark, tier))
+
 
 @pytest.fixture
 def config() -> Config:
