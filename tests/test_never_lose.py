@@ -234,3 +234,16 @@ def test_never_lose_natural_break_counts_once_in_memory(memory_store, make_devic
 def test_never_lose_power_directives_take_turns(text, problem):
     with pytest.raises(ScenarioError, match=problem):
         parse_script(text, "story.scn")
+
+
+def test_never_lose_sitting_down_during_a_stretch_starts_no_bout_of_its_own(memory_store,
+                                                                             make_device):
+    """A standing stretch, then a seat: the only bout starts when the stretch ends."""
+    device = make_device()
+    device.press()  # nobody seated: the standing variant
+    device.run_for(30)
+    device.sit()
+    device.run_for(600)  # the stretch completes while seated
+    [bout] = memory_store.bouts
+    assert bout.ended_by is None and bout.seated_s > 0
+    assert device.runtime.state.bout.start_at > device.origin + 30

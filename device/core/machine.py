@@ -666,26 +666,31 @@ def _on_seat_change(state: DeviceState, change: SeatChange | None, now: Now, con
 
 def _sit_down(state: DeviceState, sat_at: float, now: Now, config: Config,
               effects: list[Effect]) -> DeviceState:
-    """Sitting is confirmed, dated from its first edge at ``sat_at``; a routine is never
-    sitting, even when the edge came just before it began or before it ended."""
-    match state.mode:
-        case Guiding(routine=routine):
-            span: tuple[float, float] | None = (routine.started_at, now.at)
-        case _:
-            span = state.last_routine
+    """Sitting is confirmed, dated from its first edge at ``sat_at``.
+
+    A routine is never sitting: the seconds before it began count (the edge came just
+    before the press), the seconds during it do not, and a bout only counts again from
+    its end. Sitting down during a stretch starts no bout: the stretch is the break.
+    """
+    if isinstance(state.mode, Guiding):
+        began, ended = state.mode.routine.started_at, None
+    elif state.last_routine is not None:
+        began, ended = state.last_routine
+    else:
+        began = ended = None
+    before = began - sat_at if began is not None and sat_at < began else 0.0
+    counts_from = None if isinstance(state.mode, Guiding) else max(sat_at, ended or sat_at)
     bout = state.bout
     fresh = bout is None
     if bout is None:
+        if before == 0.0 and counts_from is None:
+            return state
         state, key = _next_key(state)
         bout = Bout(start_at=sat_at, start_wall=now.wall_at(sat_at), key=key)
-    if span is not None and sat_at < span[1]:
-        bout = bout.resume(sat_at).pause(max(sat_at, span[0]))  # the part before it began
-        if not isinstance(state.mode, Guiding):
-            bout = bout.resume(span[1])
-    elif not isinstance(state.mode, Guiding):
-        bout = bout.resume(sat_at)
-    elif fresh:
-        return state  # sat down during the stretch: the bout waits for its end
+    if before:
+        bout = bout.resume(sat_at).pause(sat_at + before)
+    if counts_from is not None:
+        bout = bout.resume(counts_from)
     state = replace(state, bout=bout)
     if fresh:
         effects.append(Log(_bout_record(bout, now.wall, bout.sitting_s(now.at), None)))
