@@ -21,6 +21,7 @@ from device.adapters.display import PanelOpener, Screen, open_luma_device
 from device.adapters.inputs import GpioInputs
 from device.clock import Clock, SystemClock
 from device.config import Config
+from device.core.routine import breath_plays
 from device.heap import trim_heap
 from device.render import Renderer
 from device.runtime import QueueItem, Runtime, Stop, Waiter
@@ -80,8 +81,8 @@ def assemble(stack: ExitStack, config: Config, clock: Clock, db: Path, *,
     stack.callback(inputs.close)
     screen = Screen(open_panel, Renderer(), clock, persist=config.display.persist, logger=log)
     stack.callback(screen.close)
-    audio = make_audio(config.audio.backend, clock, config.audio.volume, log,
-                       buzzer_pin=config.pins.buzzer, pin_factory=pin_factory)
+    audio = make_audio(config.audio, clock, log, buzzer_pin=config.pins.buzzer,
+                       pin_factory=pin_factory, breaths=breath_plays(config.routine))
     stack.callback(audio.close)
     serviced = [audio, store, screen, WatchdogPinger(notifier, clock)]
     runtime = Runtime(config, clock, screen, audio, store, serviced=serviced)

@@ -165,6 +165,11 @@ class AudioConfig:
                        "'buzzer' (a passive piezo on [pins] buzzer) or 'none'",
                        choices=("pygame", "buzzer", "none"))
     volume: float = key(0.5, "loudness of every tone, 0 (silent) to 1", low=0, high=1)
+    breath: str = key("swell", "breath sounds: 'swell' lasts each breath (rising in, falling "
+                      "out), 'marks' is a short glide at its start", choices=("swell", "marks"))
+    voice: bool = key(False, "speak a short phrase per phase and cue of the stretch "
+                      "(needs espeak-ng; tones only without it)")
+    voice_name: str = key("en", "espeak-ng voice for the spoken cues (espeak-ng --voices)")
 
 
 @dataclass(frozen=True)

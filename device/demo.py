@@ -8,7 +8,8 @@ about a second and a half, while the guided stretch keeps its real pace, so the 
 the WAV show and sound exactly as the routine does. Both files follow the same time-warp,
 so the sound lines up with the pictures.
 
-Nothing here touches a sound card: tones are synthesised with :mod:`device.adapters.synth`.
+Nothing here touches a sound card: tones are synthesised with :mod:`device.adapters.synth`
+and laid out as the speaker plays them (one after another when due together).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ class Recording:
     origin: float
     views: list[tuple[float, View]] = field(default_factory=list)
     tones: list[tuple[float, Tone]] = field(default_factory=list)
+    plays: list[tuple[float, Play]] = field(default_factory=list)
     moments: list[float] = field(default_factory=list)  # state changes, tones, panel, stats
     breaks: list[BreakRecord] = field(default_factory=list)
 
@@ -88,8 +90,9 @@ class Recording:
                 self.views.append((t, view))
                 if isinstance(view, StatsScreen):  # each stats page is worth its seconds
                     self.moments.append(t)
-            case Play(tone=tone):
+            case Play(tone=tone) as play:
                 self.tones.append((t, tone))
+                self.plays.append((t, play))
                 self.moments.append(t)
             case Panel():
                 self.moments.append(t)
@@ -178,8 +181,9 @@ def run_demo(out_dir: Path, out: TextIO, config: Config | None = None) -> DemoSu
     gif = out_dir / GIF_NAME
     wav = out_dir / WAV_NAME
     count = write_gif(gif, frames, warp.length, renderer)
-    tones = [(warp(t), tone) for t, tone in recording.tones]
-    write_wav(wav, mix(tones, warp.length, WAV_RATE, config.audio.volume), WAV_RATE)
+    plays = [(warp(t), play) for t, play in recording.plays]
+    write_wav(wav, mix(plays, warp.length, WAV_RATE, config.audio.volume,
+                       config.audio.breath), WAV_RATE)
     summary = DemoSummary(
         real_s=script.end, shown_s=warp.length, frames=count,
         tones=_count(tone for _, tone in recording.tones),

@@ -29,7 +29,7 @@ from device.core.machine import (
     step,
 )
 from device.core.records import DeviceRecord, EndedBy, ErrorRecord, Record
-from device.core.tones import Tone
+from device.core.upcoming import next_sound_at
 from device.core.views import View
 from device.errors import StuckDeadlineError
 from device.stats_pages import StatsSource, stats_pages
@@ -46,7 +46,8 @@ class ScreenPort(Protocol):
 
 
 class AudioPort(Protocol):
-    def play(self, tone: Tone) -> None: ...
+    def play(self, play: Play) -> None: ...
+    def expect(self, at: float | None) -> None: ...
 
 
 class StorePort(StatsSource, Protocol):
@@ -207,6 +208,8 @@ class Runtime:
             self._carry_out(effect)
             if self._observer is not None:
                 self._observer.effect(at, effect)
+        # The audio gets ready ahead of the next planned sound (and rests when none is).
+        self._audio.expect(next_sound_at(state, self._config))
         self._show_warnings()
         while self._answers:
             self.dispatch(self._answers.pop(0))
@@ -219,8 +222,8 @@ class Runtime:
         match effect:
             case Show(view=view):
                 self._screen.show(view)
-            case Play(tone=tone):
-                self._audio.play(tone)
+            case Play() as play:
+                self._audio.play(play)
             case Log(record=record):
                 if isinstance(record, ErrorRecord):
                     log.warning("%s: %s", record.source, record.message)

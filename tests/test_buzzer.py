@@ -1,4 +1,4 @@
-"""The piezo backend: scores fitted to TonalBuzzer's range, played on mock PWM pins."""
+"""The piezo backend: scores in the piezo's loud band, queued, played on mock PWM pins."""
 
 from __future__ import annotations
 
@@ -10,10 +10,23 @@ from gpiozero import TonalBuzzer
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
 from device.adapters.audio import make_audio
-from device.adapters.buzzer import BuzzerAudio, BuzzerStep, buzzer_steps, fit_octaves
-from device.adapters.synth import DESIGNS, Note, ToneDesign, tone_duration
+from device.adapters.buzzer import (
+    PIEZO_HIGH_HZ,
+    PIEZO_LOW_HZ,
+    BuzzerAudio,
+    BuzzerStep,
+    breath_steps,
+    buzzer_steps,
+    fit_octaves,
+)
+from device.adapters.lane import Lane
+from device.adapters.synth import DESIGNS, Note, ToneDesign, design_for, tone_duration
 from device.clock import FakeClock
-from device.core.tones import Tone
+from device.config import AudioConfig, RoutineConfig
+from device.core.effects import Play
+from device.core.records import Variant
+from device.core.routine import plan_routine
+from device.core.tones import BREATH_TONES, Tone
 
 PIN = 12
 LOGGER = "test.buzzer"
@@ -32,142 +45,222 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-def play_through(audio: BuzzerAudio, clock: FakeClock, factory: MockFactory,
-                 tone: Tone) -> list[float | None]:
-    """Play ``tone`` and follow every deadline; the pin's frequency at each step."""
-    pin = factory.pin(PIN)
-    audio.play(tone)
-    heard = [pin.frequency]
-    for _ in range(100):
+class PinListener:
+    """Every (time, frequency) the pin is set to, read back after each adapter call."""
+
+    def __init__(self, factory: MockFactory, clock: FakeClock) -> None:
+        self.pin = factory.pin(PIN)
+        self.clock = clock
+        self.changes: list[tuple[float, float | None]] = []
+
+    def look(self) -> None:
+        frequency = self.pin.frequency
+        if not self.changes or self.changes[-1][1] != frequency:
+            self.changes.append((self.clock.monotonic(), frequency))
+
+
+def follow(audio: BuzzerAudio, clock: FakeClock, listener: PinListener,
+           until: float | None = None) -> None:
+    """Follow every deadline of the buzzer (to ``until``), noting each pitch change."""
+    listener.look()
+    for _ in range(100_000):
         due = audio.deadline()
-        if due is None:
-            return heard
+        if due is None or (until is not None and due > until):
+            return
         clock.advance_to(due)
         audio.service(clock.monotonic())
-        heard.append(pin.frequency)
+        listener.look()
     raise AssertionError("the score never ended")
 
 
+def play_through(audio: BuzzerAudio, clock: FakeClock, factory: MockFactory,
+                 play: Play) -> list[float | None]:
+    """Play ``play`` and follow it to the end; the pin's frequency at each change."""
+    listener = PinListener(factory, clock)
+    audio.play(play)
+    follow(audio, clock, listener)
+    return [frequency for _, frequency in listener.changes]
+
+
 def test_buzzer_fit_octaves_moves_whole_notes_into_range() -> None:
-    assert fit_octaves((1400.0,), 220.0, 880.0) == 0.5
-    assert fit_octaves((2093.0,), 220.0, 880.0) == 0.25
-    assert fit_octaves((110.0,), 220.0, 880.0) == 2.0
-    assert fit_octaves((330.0, 660.0), 220.0, 880.0) == 1.0
+    assert fit_octaves((1400.0,), 2000.0, 4000.0) == 2.0
+    assert fit_octaves((5000.0,), 2000.0, 4000.0) == 0.5
+    assert fit_octaves((523.25, 1046.5), 2000.0, 4000.0) == 4.0  # lowest in, top clamped
 
 
 def test_buzzer_steps_glide_rises_in_discrete_steps() -> None:
-    steps = buzzer_steps(DESIGNS[Tone.INHALE], glide_steps=8)
+    steps = buzzer_steps(DESIGNS[Tone.UNCURL], glide_steps=8)
     frequencies = [step.frequency for step in steps]
     assert len(steps) == 8
     assert frequencies == sorted(frequencies)
-    assert frequencies[0] == pytest.approx(330.0)
-    assert frequencies[-1] == pytest.approx(660.0)
-    assert sum(step.duration for step in steps) == pytest.approx(tone_duration(Tone.INHALE))
+    assert frequencies[0] == pytest.approx(523.25 * 4)
+    assert sum(step.duration for step in steps) == pytest.approx(tone_duration(Tone.UNCURL))
 
 
 def test_buzzer_steps_overlapping_notes_are_cut_and_gaps_rest() -> None:
-    design = ToneDesign((Note(0.0, 0.5, 440.0), Note(0.3, 0.2, 660.0),
-                         Note(0.6, 0.1, 1760.0)))
+    design = ToneDesign((Note(0.0, 0.5, 2200.0), Note(0.3, 0.2, 3300.0),
+                         Note(0.6, 0.1, 880.0)))
     assert buzzer_steps(design) == (
-        BuzzerStep(440.0, pytest.approx(0.3)),
-        BuzzerStep(660.0, pytest.approx(0.2)),
+        BuzzerStep(2200.0, pytest.approx(0.3)),
+        BuzzerStep(3300.0, pytest.approx(0.2)),
         BuzzerStep(None, pytest.approx(0.1)),
-        BuzzerStep(880.0, pytest.approx(0.1)),
+        BuzzerStep(3520.0, pytest.approx(0.1)),
     )
 
 
 def test_buzzer_steps_clamp_what_octaves_cannot_fit() -> None:
-    wide = ToneDesign((Note(0.0, 1.0, 100.0, 1000.0),))
-    frequencies = [step.frequency for step in buzzer_steps(wide, 220.0, 880.0)]
-    # Two octaves up puts its start in range; the top of the glide is held at 880 Hz.
-    assert frequencies[0] == pytest.approx(400.0)
-    assert max(frequencies) == 880.0
+    wide = ToneDesign((Note(0.0, 1.0, 1000.0, 10000.0),))
+    frequencies = [step.frequency for step in buzzer_steps(wide, 2000.0, 4000.0)]
+    assert frequencies[0] == pytest.approx(2000.0)
+    assert max(frequencies) == 4000.0
     assert frequencies == sorted(frequencies)
 
 
-def test_buzzer_steps_every_tone_fits_the_tonal_buzzer(factory: MockFactory) -> None:
-    with TonalBuzzer(PIN, pin_factory=factory) as buzzer:
-        low, high = buzzer.min_tone.frequency, buzzer.max_tone.frequency
-    for tone in Tone:
-        for step in buzzer_steps(DESIGNS[tone], low, high):
-            assert step.frequency is None or low <= step.frequency <= high, tone
-            assert step.duration > 0, tone
+@pytest.mark.parametrize(("tone", "rising"), [(Tone.INHALE, True), (Tone.EXHALE, False)])
+def test_buzzer_breath_is_chirps_through_the_whole_breath(tone: Tone, rising: bool) -> None:
+    steps = breath_steps(tone, 3.6)
+    chirps = [step.frequency for step in steps if step.frequency is not None]
+    assert len(chirps) >= 6  # paced through the breath, not one mark at its start
+    assert chirps == sorted(chirps, reverse=not rising)
+    assert sum(step.duration for step in steps) == pytest.approx(3.6)
+    assert all(PIEZO_LOW_HZ <= f <= PIEZO_HIGH_HZ for f in chirps)
 
 
-def test_buzzer_inhale_rises_and_goes_silent_at_the_end(
-    factory: MockFactory, clock: FakeClock
-) -> None:
-    with BuzzerAudio(PIN, clock, 0.5, pin_factory=factory) as audio:
-        start = clock.monotonic()
-        heard = play_through(audio, clock, factory, Tone.INHALE)
-        assert heard[-1] is None
-        pitches = heard[:-1]
-        assert len(pitches) == 8
-        assert all(f is not None for f in pitches)
-        assert pitches == sorted(pitches)
-        assert pitches[0] < pitches[-1]
-        assert clock.monotonic() == pytest.approx(start + tone_duration(Tone.INHALE))
-
-
-def test_buzzer_exhale_falls(factory: MockFactory, clock: FakeClock) -> None:
-    with BuzzerAudio(PIN, clock, 0.5, pin_factory=factory) as audio:
-        pitches = play_through(audio, clock, factory, Tone.EXHALE)[:-1]
-    assert len(pitches) == 8
-    assert pitches == sorted(pitches, reverse=True)
-    assert pitches[0] > pitches[-1]
-
-
-def test_buzzer_every_tone_plays_within_range_and_ends_silent(
-    factory: MockFactory, clock: FakeClock
-) -> None:
+def test_buzzer_range_is_the_piezo_band_and_every_tone_fits_it(
+        factory: MockFactory, clock: FakeClock) -> None:
     with BuzzerAudio(PIN, clock, 1.0, pin_factory=factory) as audio:
         low, high = audio.range_hz
-        assert (low, high) == (220.0, 880.0)
+        assert (low, high) == (PIEZO_LOW_HZ, PIEZO_HIGH_HZ)
+        assert (low, high) == (2000.0, 4000.0)
         for tone in Tone:
-            heard = play_through(audio, clock, factory, tone)
+            heard = play_through(audio, clock, factory, Play(tone))
             assert heard[-1] is None, tone
             assert all(f is None or low <= f <= high for f in heard), tone
             assert any(f is not None for f in heard), tone
             assert audio.deadline() is None
 
 
-def test_buzzer_gap_between_notes_is_a_rest(factory: MockFactory, clock: FakeClock) -> None:
+def test_buzzer_sounds_due_together_are_all_heard_in_order(
+        factory: MockFactory, clock: FakeClock) -> None:
+    """The old buzzer cut the phase sound with the breath due at the same instant."""
     with BuzzerAudio(PIN, clock, 0.5, pin_factory=factory) as audio:
-        heard = play_through(audio, clock, factory, Tone.PHASE)
-    # B5 and E6 an octave down, with the 10 ms gap between them silent.
-    assert heard == [pytest.approx(987.77 / 2), None, pytest.approx(1318.51 / 2), None]
+        listener = PinListener(factory, clock)
+        start = clock.monotonic()
+        audio.play(Play(Tone.HANG))
+        audio.play(Play(Tone.INHALE, 3.6))
+        follow(audio, clock, listener)
+        hang = audio.score(Play(Tone.HANG))
+        inhale = audio.score(Play(Tone.INHALE, 3.6))
+    heard = [frequency for _, frequency in listener.changes]
+    expected = [step.frequency for step in (*hang, *inhale)]
+    assert heard == _merge([*expected, None])
+    assert listener.changes[1][0] == pytest.approx(start + hang[0].duration)
+    # the in-breath starts once the phase sound is over, and lasts its full length
+    assert clock.monotonic() == pytest.approx(start + tone_duration(Tone.HANG) + 3.6)
+
+
+def test_buzzer_plays_every_cue_of_a_routine_in_order(
+        factory: MockFactory, clock: FakeClock) -> None:
+    """The whole stretch through the buzzer: each cue's score, whole and in plan order."""
+    cfg = RoutineConfig(repetitions=2)
+    plan = plan_routine(cfg, Variant.SEATED, False)
+    origin = clock.monotonic()
+    listener = PinListener(factory, clock)
+    started: list[tuple[float, Tone]] = []
+    with BuzzerAudio(PIN, clock, 0.5, pin_factory=factory) as audio:
+        for cue in plan.cues:
+            follow(audio, clock, listener, until=origin + cue.offset)
+            clock.advance_to(origin + cue.offset)
+            audio.service(clock.monotonic())
+            listener.look()
+            audio.play(cue.play())
+            started.append((clock.monotonic(), cue.tone))
+            listener.look()
+        follow(audio, clock, listener)
+        scores = {cue.play(): audio.score(cue.play()) for cue in plan.cues}
+    # What the pin should do: the plan laid out one sound after another, each score whole.
+    lane = Lane()
+    expected: list[tuple[float, float | None]] = [(origin, None)]
+    for cue in plan.cues:
+        score = scores[cue.play()]
+        slot = lane.add(origin + cue.offset, cue.play(), sum(s.duration for s in score))
+        at = slot.start
+        for step in score:
+            expected.append((at, step.frequency))
+            at += step.duration
+        expected.append((at, None))
+    want = [(round(t, 6), f) for t, f in _merge_timed(expected)]
+    got = [(round(t, 6), f) for t, f in _merge_timed(listener.changes)]
+    assert got == want
+    assert len(started) == len(plan.cues)
+    assert sum(1 for tone in Tone if any(t is tone for _, t in started)) >= 12
+
+
+def _merge_timed(events: list[tuple[float, float | None]]) -> list[tuple[float, float | None]]:
+    """Pitch changes as a listener to the pin hears them: a repeat of the same pitch (or
+    of silence) at once after it is no change; of events at the same time the last wins."""
+    merged: list[tuple[float, float | None]] = []
+    for at, frequency in events:
+        if merged and abs(merged[-1][0] - at) < 1e-9:
+            merged.pop()
+        if not merged or merged[-1][1] != frequency:
+            merged.append((at, frequency))
+    return merged
+
+
+def _merge(frequencies: list[float | None]) -> list[float | None]:
+    """What a listener to the pin hears: a repeated pitch is one long one."""
+    merged: list[float | None] = []
+    for frequency in frequencies:
+        if not merged or merged[-1] != frequency:
+            merged.append(frequency)
+    return merged
 
 
 def test_buzzer_late_service_skips_to_the_step_due(
-    factory: MockFactory, clock: FakeClock
-) -> None:
+        factory: MockFactory, clock: FakeClock) -> None:
     with BuzzerAudio(PIN, clock, 0.5, pin_factory=factory) as audio:
-        audio.play(Tone.INHALE)
-        clock.advance(0.5)  # the loop was busy: steps 0-3 are over, step 4 sounds
+        audio.play(Play(Tone.UNCURL))
+        clock.advance(0.2)  # the loop was busy: steps 0-3 are over, step 4 sounds
         audio.service(clock.monotonic())
-        expected = audio.score(Tone.INHALE)[4]
-        assert factory.pin(PIN).frequency == pytest.approx(expected.frequency)
-        assert audio.deadline() == pytest.approx(clock.monotonic() - 0.5 + 5 * 0.9 / 8)
+        score = audio.score(Play(Tone.UNCURL))
+        assert factory.pin(PIN).frequency == pytest.approx(score[4].frequency)
+        assert audio.deadline() == pytest.approx(clock.monotonic() - 0.2 + 5 * 0.38 / 8)
         clock.advance(5.0)
         audio.service(clock.monotonic())
         assert factory.pin(PIN).frequency is None
         assert audio.deadline() is None
 
 
-def test_buzzer_new_tone_cuts_the_one_playing(factory: MockFactory, clock: FakeClock) -> None:
+def test_buzzer_cut_silences_the_sound_and_drops_the_queue(
+        factory: MockFactory, clock: FakeClock) -> None:
     with BuzzerAudio(PIN, clock, 0.5, pin_factory=factory) as audio:
-        audio.play(Tone.REMINDER)
-        clock.advance(0.1)
-        audio.play(Tone.ACK)
-        assert factory.pin(PIN).frequency == pytest.approx(2093.0 / 4)
-        assert audio.deadline() == pytest.approx(clock.monotonic() + tone_duration(Tone.ACK))
+        audio.play(Play(Tone.EXHALE, 5.4))
+        audio.play(Play(Tone.TICK))  # queued behind the out-breath
+        clock.advance(1.0)
+        audio.service(clock.monotonic())
+        audio.play(Play(Tone.PAUSE, cut=True))
+        pause = audio.score(Play(Tone.PAUSE))
+        assert factory.pin(PIN).frequency == pytest.approx(pause[0].frequency)
+        heard = play_through(audio, clock, factory, Play(Tone.ACK))  # queued after PAUSE
+        assert clock.monotonic() < 1000.0 + 1.0 + 0.28 + 0.03 + 1e-6  # no TICK left over
+        assert heard[-1] is None
+
+
+def test_buzzer_marks_style_plays_the_short_glide(factory: MockFactory,
+                                                  clock: FakeClock) -> None:
+    with BuzzerAudio(PIN, clock, 0.5, pin_factory=factory, breath="marks") as audio:
+        heard = play_through(audio, clock, factory, Play(Tone.INHALE, 3.6))
+    assert heard[-1] is None and len(heard) >= 7  # rising steps (the top held), silence
+    assert heard[:-1] == sorted(heard[:-1])  # type: ignore[type-var]
+    assert sum(1 for _ in heard) < 12  # one short glide, not chirps through the breath
+    assert tone_duration(Tone.INHALE, breath="marks") == pytest.approx(0.9)
 
 
 def test_buzzer_volume_zero_is_silent_and_leaves_the_pin_free(
-    factory: MockFactory, clock: FakeClock
-) -> None:
+        factory: MockFactory, clock: FakeClock) -> None:
     with BuzzerAudio(PIN, clock, 0.0, pin_factory=factory) as audio:
-        audio.play(Tone.REMINDER)
+        audio.play(Play(Tone.REMINDER))
         assert audio.silent
         assert audio.deadline() is None
         assert factory.pin(PIN).frequency is None
@@ -176,14 +269,13 @@ def test_buzzer_volume_zero_is_silent_and_leaves_the_pin_free(
 
 
 def test_buzzer_close_twice_is_harmless_and_frees_the_pin(
-    factory: MockFactory, clock: FakeClock
-) -> None:
+        factory: MockFactory, clock: FakeClock) -> None:
     audio = BuzzerAudio(PIN, clock, 0.5, pin_factory=factory)
-    audio.play(Tone.COMPLETE)
+    audio.play(Play(Tone.COMPLETE))
     audio.close()
     audio.close()
     assert factory.pin(PIN).frequency is None
-    audio.play(Tone.TICK)
+    audio.play(Play(Tone.TICK))
     audio.service(clock.monotonic() + 10)
     assert audio.deadline() is None
     assert factory.pin(PIN).frequency is None
@@ -192,14 +284,13 @@ def test_buzzer_close_twice_is_harmless_and_frees_the_pin(
 
 
 def test_buzzer_pin_in_use_warns_once_and_plays_silent(
-    factory: MockFactory, clock: FakeClock, caplog: pytest.LogCaptureFixture
-) -> None:
+        factory: MockFactory, clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger=LOGGER)
     with TonalBuzzer(PIN, pin_factory=factory):
         audio = BuzzerAudio(PIN, clock, 0.5, pin_factory=factory,
                             logger=logging.getLogger(LOGGER))
         for tone in (Tone.REMINDER, Tone.INHALE, Tone.ACK):
-            audio.play(tone)
+            audio.play(Play(tone))
             assert audio.deadline() is None
         audio.close()
     warnings = [r for r in caplog.records if r.name == LOGGER]
@@ -211,14 +302,13 @@ def test_buzzer_pin_in_use_warns_once_and_plays_silent(
 
 
 def test_buzzer_pin_without_pwm_warns_and_runs_silent(
-    clock: FakeClock, caplog: pytest.LogCaptureFixture
-) -> None:
+        clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger=LOGGER)
     plain = MockFactory()  # MockPin: no PWM, so no tones
     try:
         audio = BuzzerAudio(PIN, clock, 0.5, pin_factory=plain,
                             logger=logging.getLogger(LOGGER))
-        audio.play(Tone.TICK)
+        audio.play(Play(Tone.TICK))
         assert audio.silent
         audio.close()
     finally:
@@ -227,12 +317,21 @@ def test_buzzer_pin_without_pwm_warns_and_runs_silent(
 
 
 def test_buzzer_make_audio_builds_the_buzzer_on_the_configured_pin(
-    factory: MockFactory, clock: FakeClock
-) -> None:
-    audio = make_audio("buzzer", clock, 0.5, None, buzzer_pin=PIN, pin_factory=factory)
+        factory: MockFactory, clock: FakeClock) -> None:
+    audio = make_audio(AudioConfig(backend="buzzer"), clock, buzzer_pin=PIN,
+                       pin_factory=factory)
     try:
         assert isinstance(audio, BuzzerAudio)
-        audio.play(Tone.RESUME)
-        assert factory.pin(PIN).frequency == pytest.approx(587.33)
+        audio.play(Play(Tone.RESUME))
+        assert factory.pin(PIN).frequency == pytest.approx(587.33 * 4)
     finally:
         audio.close()
+
+
+def test_buzzer_every_design_note_is_scored(factory: MockFactory, clock: FakeClock) -> None:
+    with BuzzerAudio(PIN, clock, 0.5, pin_factory=factory) as audio:
+        for tone in Tone:
+            score = audio.score(Play(tone))
+            design = design_for(tone)
+            if tone not in BREATH_TONES:
+                assert sum(s.duration for s in score) == pytest.approx(design.duration), tone

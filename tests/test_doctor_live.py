@@ -24,6 +24,7 @@ from device.commands import doctor
 from device.commands.doctor import CommandOutput, Probe
 from device.commands.doctor_live import LiveProbe, panel_pattern, run_live, service_environment
 from device.config import DisplayConfig
+from device.core.effects import Play
 from device.core.tones import Tone
 
 Action = Callable[[], None]
@@ -347,10 +348,10 @@ def test_doctor_live_buzzer_plays_the_whole_score_on_the_pin(tmp_path, clock, fa
     status, lines = run(live, str(config))
     assert status == 0, lines
     assert "Playing the reminder chime on the buzzer on BCM 12..." in lines
-    notes = [step.frequency for step in opened[0].score(Tone.REMINDER) if step.frequency]
+    notes = [step.frequency for step in opened[0].score(Play(Tone.REMINDER)) if step.frequency]
     assert [f for f in heard[:len(notes)]] == pytest.approx(notes)  # each note reached the pin
     assert opened[0].silent  # closed after the score: the pin is quiet and free
-    assert clock.monotonic() - start >= opened[0].score(Tone.REMINDER)[0].duration
+    assert clock.monotonic() - start >= opened[0].score(Play(Tone.REMINDER))[0].duration
 
 
 def test_doctor_live_buzzer_without_a_pin_factory_fails_in_one_line(tmp_path, clock, factory,

@@ -5,7 +5,7 @@ import pytest
 from device.config import Config, RoutineConfig
 from device.core.records import BreakKind, EndedBy, Variant
 from device.core.routine import routine_total_s
-from device.core.tones import Tone
+from device.core.tones import RECUE_LEAD_S, Tone
 from device.core.views import DoneView, NoticeView, PausedView, RoutineView
 from device.store.memory import MemoryStore
 
@@ -119,11 +119,16 @@ def test_guided_pause_freezes_timers_and_resume_continues(make_device, memory_st
     assert len(device.audio.played) == before  # no tones while paused
     device.press()  # resume
     assert device.runtime.state.name == "routine"
-    device.run_for(FULL_S - 30 + 1)
+    device.run_for(FULL_S - 30 + 2)
     [stretch] = memory_store.breaks
     assert stretch.completed
-    assert stretch.duration_s == pytest.approx(FULL_S + 120 + 0.2, abs=0.5)
-    assert Tone.PAUSE in tones(device) and Tone.RESUME in tones(device)
+    # paused just after the hang's first out-breath began: that breath starts over,
+    # RECUE_LEAD_S after the press, once the hang has been cued again
+    assert stretch.duration_s == pytest.approx(FULL_S + 120 + 0.2 + RECUE_LEAD_S, abs=0.5)
+    played = tones(device)
+    resumed = played.index(Tone.RESUME)
+    assert played[resumed - 1] is Tone.PAUSE
+    assert played[resumed + 1: resumed + 3] == [Tone.HANG, Tone.EXHALE]
 
 
 def test_guided_hold_stops_and_logs_how_far_it_got(make_device, memory_store, screens):

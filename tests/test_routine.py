@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ from device.core.routine import (
     BREATH_MIN_R,
     DONE_SHOW_S,
     FRAME_S,
+    PHASE_SOUNDS,
     PROGRESS_PX,
     Phase,
     RoutineEnd,
@@ -30,7 +32,7 @@ from device.core.routine import (
     routine_view,
     start_routine,
 )
-from device.core.tones import Tone
+from device.core.tones import BREATH_COVER, BREATH_TONES, RECUE_LEAD_S, Tone
 from device.core.views import NoticeView, PausedView, RoutineView
 
 START = 1000.0
@@ -49,6 +51,7 @@ class Run:
     phases: list[tuple[float, str]] = field(default_factory=list)
     views: list[tuple[float, object]] = field(default_factory=list)
     deadlines_while_paused: list[float | None] = field(default_factory=list)
+    plays: list[tuple[float, Play]] = field(default_factory=list)
 
 
 def _phase_of(view: object) -> str:
@@ -64,6 +67,10 @@ def _tones(at: float, effects: list[Effect]) -> list[tuple[float, Tone]]:
     return [(at, effect.tone) for effect in effects if isinstance(effect, Play)]
 
 
+def _plays(at: float, effects: list[Effect]) -> list[tuple[float, Play]]:
+    return [(at, effect) for effect in effects if isinstance(effect, Play)]
+
+
 def drive(cfg: RoutineConfig = CFG, variant: Variant = Variant.SEATED,
           show_notice: bool = False, presses: tuple[float, ...] = ()) -> Run:
     """Run the routine as the device loop would: sleep until the deadline, handle it.
@@ -73,6 +80,7 @@ def drive(cfg: RoutineConfig = CFG, variant: Variant = Variant.SEATED,
     """
     state, effects = start_routine(cfg, START, variant, show_notice)
     tones = _tones(START, effects)
+    plays = _plays(START, effects)
     run_views = [(START, routine_view(state, START, cfg))]
     wakes: list[float] = []
     paused_deadlines: list[float | None] = []
@@ -85,8 +93,10 @@ def drive(cfg: RoutineConfig = CFG, variant: Variant = Variant.SEATED,
             state, effects, end = routine_due(state, at, cfg)
             assert end is None
             tones += _tones(at, effects)
+            plays += _plays(at, effects)
             state, effects = routine_press(state, at, cfg)
             tones += _tones(at, effects)
+            plays += _plays(at, effects)
             if routine_name(state) == "paused":
                 paused_deadlines.append(routine_deadline(state, cfg))
             run_views.append((at, routine_view(state, at, cfg)))
@@ -97,12 +107,13 @@ def drive(cfg: RoutineConfig = CFG, variant: Variant = Variant.SEATED,
         wakes.append(at)
         state, effects, end = routine_due(state, at, cfg)
         tones += _tones(at, effects)
+        plays += _plays(at, effects)
         after = routine_deadline(state, cfg)
         assert after is None or after > at, "the loop would spin"
         if end is not None:
             assert after is None
             return Run(end, tones, wakes, [(t, _phase_of(v)) for t, v in run_views],
-                       run_views, paused_deadlines)
+                       run_views, paused_deadlines, plays)
         run_views.append((at, routine_view(state, at, cfg)))
     raise AssertionError("the routine never ended")
 
@@ -130,12 +141,16 @@ def expected_spans(cfg: RoutineConfig, show_notice: bool) -> list[tuple[str, flo
 
 
 def expected_tones(cfg: RoutineConfig, show_notice: bool) -> list[Tone]:
-    one_rep = [Tone.INHALE, Tone.EXHALE, Tone.PHASE,
-               *[Tone.INHALE, Tone.EXHALE] * cfg.hang_breaths,
-               Tone.PHASE, Tone.INHALE, Tone.EXHALE, Tone.PHASE, *[Tone.TICK] * cfg.uncurl_ticks,
-               Tone.PHASE]
+    def one_rep(rep: int) -> list[Tone]:
+        return [Tone.INHALE, Tone.FOLD, Tone.EXHALE,
+                Tone.HANG, *[Tone.INHALE, Tone.EXHALE] * cfg.hang_breaths,
+                Tone.HANG_END, Tone.INHALE, Tone.RECOMMIT, Tone.EXHALE,
+                Tone.UNCURL, *[Tone.TICK] * cfg.uncurl_ticks,
+                Tone.REST, *[Tone.PIP] * rep]
+
     head = [Tone.PHASE] if show_notice else []
-    return [*head, Tone.PHASE, *one_rep * cfg.repetitions, Tone.COMPLETE]
+    reps = [tone for rep in range(1, cfg.repetitions + 1) for tone in one_rep(rep)]
+    return [*head, Tone.SETUP, *reps, Tone.COMPLETE]
 
 
 def test_routine_default_total_between_90s_and_5min() -> None:
@@ -201,7 +216,7 @@ def test_routine_run_hang_breaths_paced_by_config() -> None:
     in_hang = [(at - hang_start, tone) for at, tone in run.tones
                if hang_start <= at < hang_end]
     cycle = CFG.inhale_s + CFG.exhale_s
-    want = [(0.0, Tone.PHASE)]
+    want = [(0.0, Tone.HANG)]
     for breath in range(CFG.hang_breaths):
         want += [(breath * cycle, Tone.INHALE), (breath * cycle + CFG.inhale_s, Tone.EXHALE)]
     assert in_hang == want
@@ -228,34 +243,70 @@ def test_routine_frames_at_most_ten_a_second() -> None:
 
 def test_routine_pause_shifts_the_end_by_the_paused_time() -> None:
     plain = drive()
-    paused = drive(presses=(30.0, 90.0))
+    paused = drive(presses=(5.0, 65.0))  # in the set-up: no breath to start over
     assert paused.end.ended_at == plain.end.ended_at + 60.0
     assert paused.end.completed
-    during = [tone for at, tone in paused.tones if START + 30.0 <= at <= START + 90.0]
-    assert during == [Tone.PAUSE, Tone.RESUME]
+    during = [tone for at, tone in paused.tones if START + 5.0 <= at <= START + 65.0]
+    assert during == [Tone.PAUSE, Tone.RESUME, Tone.SETUP]  # the phase is cued again
     assert paused.deadlines_while_paused == [None]
-    # the same tones in the same order, just 60 s later after the resume
-    assert [t for _, t in paused.tones if t not in (Tone.PAUSE, Tone.RESUME)] == \
-        [t for _, t in plain.tones]
-    shifted = [(at - 60.0 if at > START + 90 else at, t) for at, t in paused.tones
-               if t not in (Tone.PAUSE, Tone.RESUME)]
-    assert shifted == plain.tones
+    resumed = [Tone.PAUSE, Tone.RESUME]
+    assert [t for _, t in paused.tones if t not in resumed] == \
+        [plain.tones[0][1], *(t for _, t in plain.tones)]
+    shifted = [(at - 60.0 if at > START + 65 else at, t) for at, t in paused.tones
+               if t not in resumed]
+    assert shifted[2:] == plain.tones[1:]
+
+
+def test_routine_resume_in_a_breath_recues_the_phase_then_restarts_that_breath() -> None:
+    plan = plan_routine(CFG, Variant.SEATED, False)
+    hang = next(s for s in plan.steps if s.phase is Phase.HANG and s.rep == 1)
+    second_in = hang.start + CFG.inhale_s + CFG.exhale_s  # the hang's second in-breath
+    state, _ = start_routine(CFG, START, Variant.SEATED, False)
+    at = START + second_in + 2.5
+    state, effects, _ = routine_due(state, at, CFG)
+    state, effects = routine_press(state, at, CFG)
+    assert effects == [Play(Tone.PAUSE, cut=True)]
+    resume_at = at + 40.0
+    state, effects = routine_press(state, resume_at, CFG)
+    assert effects == [Play(Tone.RESUME), Play(Tone.HANG)]
+    # the screen holds at the start of that breath until the breath sound restarts ...
+    view = routine_view(state, resume_at, CFG)
+    assert isinstance(view, RoutineView) and view.phase == "hang"
+    assert view.breath == BREATH_MIN_R
+    assert routine_deadline(state, CFG) == resume_at + RECUE_LEAD_S
+    # ... and then the in-breath starts over, with the whole rest of the plan after it
+    state, effects, _ = routine_due(state, resume_at + RECUE_LEAD_S, CFG)
+    assert effects == [Play(Tone.INHALE, CFG.inhale_s * BREATH_COVER)]
+    assert state.origin + plan.total == resume_at + RECUE_LEAD_S - second_in + plan.total
+
+
+def test_routine_resume_in_the_first_breath_of_a_phase_cues_the_phase_once() -> None:
+    plan = plan_routine(CFG, Variant.SEATED, False)
+    fold = next(s for s in plan.steps if s.phase is Phase.FOLD and s.rep == 2)
+    state, _ = start_routine(CFG, START, Variant.SEATED, False)
+    at = START + fold.start + 1.0
+    state, _, _ = routine_due(state, at, CFG)
+    state, _ = routine_press(state, at, CFG)
+    state, effects = routine_press(state, at + 10.0, CFG)
+    assert effects == [Play(Tone.RESUME), Play(Tone.FOLD)]
+    state, effects, _ = routine_due(state, at + 10.0 + RECUE_LEAD_S, CFG)
+    assert effects == [Play(Tone.EXHALE, CFG.exhale_s * BREATH_COVER)]  # not FOLD again
 
 
 def test_routine_pause_freezes_the_view_and_names_the_state() -> None:
     state, _ = start_routine(CFG, START, Variant.SEATED, False)
-    at = START + 27.0  # in the hang of repetition 1
+    at = START + 50.0  # in the uncurl of repetition 1: not paced by breath
     state, _, _ = routine_due(state, at, CFG)
     before = routine_view(state, at, CFG)
     assert isinstance(before, RoutineView)
     state, effects = routine_press(state, at, CFG)
-    assert effects == [Play(Tone.PAUSE)]
+    assert effects == [Play(Tone.PAUSE, cut=True)]
     assert routine_name(state) == "paused"
     assert routine_view(state, at + 5, CFG) == routine_view(state, at + 500, CFG) == \
-        PausedView(title="HANG", rep=1, reps=3)
+        PausedView(title="UNCURL", rep=1, reps=3)
     assert routine_due(state, at + 500, CFG) == (state, [], None)
     state, effects = routine_press(state, at + 500, CFG)
-    assert effects == [Play(Tone.RESUME)]
+    assert effects == [Play(Tone.RESUME), Play(Tone.UNCURL)]
     assert routine_name(state) == "routine"
     assert routine_view(state, at + 500, CFG) == before
 
@@ -267,7 +318,7 @@ def test_routine_stop_reports_completed_false_and_how_far() -> None:
     at = START + uncurl_2.start + 3.0
     state, _, _ = routine_due(state, at, CFG)
     effects, end = routine_stop(state, at, CFG)
-    assert effects == [Play(Tone.STOP)]
+    assert effects == [Play(Tone.STOP, cut=True)]
     assert end == RoutineEnd(completed=False, started_at=START, ended_at=at,
                              variant=Variant.SEATED, repetitions_done=1,
                              reached="rep 2/3 uncurl")
@@ -296,7 +347,7 @@ def test_routine_notice_only_when_asked() -> None:
 
 def test_routine_start_plays_a_phase_cue_and_waits_for_the_next_frame() -> None:
     state, effects = start_routine(CFG, START, Variant.SEATED, False)
-    assert effects == [Play(Tone.PHASE)]
+    assert effects == [Play(Tone.SETUP)]
     assert routine_deadline(state, CFG) == START + FRAME_S
     assert isinstance(state, RoutineState)
     assert routine_name(state) == "routine"
@@ -353,8 +404,57 @@ def test_routine_any_config_terminates_with_every_tone(
     cfg = RoutineConfig(inhale_s=inhale, exhale_s=exhale, hang_breaths=breaths,
                         uncurl_s=uncurl, uncurl_ticks=ticks, rest_s=rest, setup_s=setup,
                         repetitions=reps)
-    run = drive(cfg, presses=(1.5, 3.25))
-    assert [t for _, t in run.tones if t not in (Tone.PAUSE, Tone.RESUME)] == \
-        expected_tones(cfg, False)
-    assert abs(run.end.ended_at - (START + routine_total_s(cfg) + 1.75)) < 1e-6
+    run = drive(cfg, presses=(1.5, 2.75))  # paused and resumed in the set-up
+    want = expected_tones(cfg, False)
+    assert [t for _, t in run.tones] == [want[0], Tone.PAUSE, Tone.RESUME, *want]
+    assert abs(run.end.ended_at - (START + routine_total_s(cfg) + 1.25)) < 1e-6
     assert run.end.repetitions_done == reps
+
+
+def test_routine_no_two_phases_start_with_the_same_sound() -> None:
+    run = drive(show_notice=True)
+    first_sound: dict[str, Tone] = {}
+    starts = [(START, run.phases[0][1])] + [
+        (at, phase) for (_, before), (at, phase) in pairwise(run.phases) if phase != before]
+    for at, phase in starts:
+        sound = next(tone for t, tone in run.tones if t == at)
+        assert first_sound.setdefault(phase, sound) == sound, phase  # the same every time
+    sounds = list(first_sound.values())
+    assert len(set(sounds)) == len(sounds), first_sound
+    assert run.tones[-1][1] is Tone.COMPLETE and Tone.COMPLETE not in sounds
+    assert set(PHASE_SOUNDS.values()) - {None} <= set(sounds)
+
+
+def test_routine_breath_sounds_last_their_breath() -> None:
+    run = drive()
+    breaths = [(at, play) for at, play in run.plays if play.tone in BREATH_TONES]
+    assert len(breaths) == CFG.repetitions * (2 + 2 * CFG.hang_breaths + 2)
+    for _at, play in breaths:
+        breath_s = CFG.inhale_s if play.tone is Tone.INHALE else CFG.exhale_s
+        assert play.length_s == pytest.approx(BREATH_COVER * breath_s)
+        assert play.length_s >= 0.8 * breath_s
+    others = [play for _, play in run.plays if play.tone not in BREATH_TONES]
+    assert all(play.length_s is None for play in others)
+
+
+def test_routine_each_rest_counts_the_repetitions_done_in_pips() -> None:
+    run = drive()
+    rests = [at for (_, before), (at, phase) in pairwise(run.phases)
+             if phase == "rest" and before != "rest"]
+    assert len(rests) == CFG.repetitions
+    for rep, start in enumerate(rests, 1):
+        pips = [at for at, tone in run.tones
+                if tone is Tone.PIP and start <= at < start + CFG.rest_s]
+        assert len(pips) == rep
+        assert all(b - a >= 0.2 for a, b in pairwise(pips))  # counted, not blurred
+
+
+@pytest.mark.parametrize("rest_s", [2.0, 3.0])
+def test_routine_pips_fit_a_short_rest(rest_s: float) -> None:
+    cfg = RoutineConfig(rest_s=rest_s, repetitions=10)
+    plan = plan_routine(cfg, Variant.SEATED, False)
+    last_rest = plan.steps[-1]
+    pips = [c.offset for c in plan.cues if c.tone is Tone.PIP
+            and last_rest.start <= c.offset < last_rest.end]
+    assert len(pips) == 10
+    assert max(pips) < last_rest.end - 0.3

@@ -1,16 +1,21 @@
 """How each :class:`~device.core.tones.Tone` sounds, synthesised as mono 16-bit PCM.
 
 Pure Python (``array``, ``math``, ``wave``): the device is a Pi Zero with 512 MB, and
-numpy would cost more memory than every sound together (about 5 s of audio, 220 KB).
+numpy would cost more memory than every sound together.
 
 The designs are made to be told apart with the eyes closed, because during a stretch the
-head hangs down and the screen is out of sight: breathing in glides up, breathing out
-glides down, a vertebra is a short high tick, a new phase is a bright two-note blip, and
-the end of the routine is a rising arpeggio. Every note starts and ends on a raised-cosine
-fade, so no tone clicks when it starts, stops, or is cut off by the next one.
+head hangs down and the screen is out of sight. The breath sounds are soft, low swells
+that last the breath they pace: breathing in rises in pitch and loudness to the end of
+the in-breath, breathing out falls through the whole out-breath (``[audio] breath =
+"marks"`` keeps the older short glides instead). Every phase has a short sound of its own
+with a different pitch contour (taps, slides up and down, a low bell, pulses, an open
+fifth), a vertebra is a short high tick, a repetition done is a soft pip, and the end of
+the routine is a chime that falls to its home note, unlike any in-breath. Every note
+starts and ends on a raised-cosine fade, so nothing clicks when it starts, stops, or is
+cut off.
 
-Nothing is computed at import. :class:`ToneSynth` keeps the samples of the tones it has
-made, so a tone costs its synthesis once per process (see :func:`synthesize` for timing).
+Nothing is computed at import. :class:`ToneSynth` keeps the samples it has made, so a
+sound costs its synthesis once per process (see :func:`synthesize` for timing).
 """
 
 from __future__ import annotations
@@ -24,26 +29,44 @@ from dataclasses import dataclass
 from os import PathLike
 from types import MappingProxyType
 
-from device.core.tones import Tone
+from device.adapters.lane import Lane, Slot
+from device.core.effects import Play
+from device.core.tones import BREATH_COVER, BREATH_TONES, Tone
 
 DEFAULT_RATE = 22050
 """Samples per second: ample for tones under 4 kHz, and half the work of 44.1 kHz."""
 
-HEADROOM = 0.8
-"""The loudest tone at volume 1.0 peaks at this fraction of full scale, so mixed or
-resampled tones never clip in the sound card."""
-
 FULL_SCALE = 32767
+
+HEADROOM = 0.6
+"""The loudest tone at volume 1.0 peaks at this fraction of full scale. Tones never
+overlap each other (they queue, :mod:`device.adapters.lane`), so a tone lane peaks here;
+a spoken phrase mixed over it peaks at most ``VOICE_HEADROOM``: together they stay 10 %
+under full scale at any volume, resampled or not."""
+
+VOICE_HEADROOM = 0.3
+"""The peak of a spoken phrase at volume 1.0, as a fraction of full scale."""
+
+BREATH_STYLES = ("swell", "marks")
+"""``[audio] breath``: swells that last the breath, or the short glides that mark its start."""
+
+DEFAULT_BREATH_S = MappingProxyType({Tone.INHALE: 4.0, Tone.EXHALE: 6.0})
+"""The breath a breath sound stretches to when nobody says (the routine's defaults)."""
+
+CUT_FADE_S = 0.02
+"""A sound cut off (pause, stop) fades out over this long instead of clicking."""
 
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """One voice of a tone: a sine (plus a touch of second harmonic) with its envelope.
+    """One voice of a tone: a sine (plus a touch of second and third harmonic) and its envelope.
 
     ``freq_end`` makes the pitch glide exponentially from ``freq`` to ``freq_end`` over the
     note (equal musical steps per second, which the ear hears as an even rise). ``decay``
     is the time constant in seconds of an exponential die-away, as a struck bell has;
-    0 keeps the level steady. ``attack`` and ``release`` are raised-cosine fades.
+    0 keeps the level steady. ``level_end`` makes the level move exponentially from
+    ``level`` to it over the note (a swell). ``attack`` and ``release`` are raised-cosine
+    fades.
     """
 
     start: float
@@ -54,7 +77,9 @@ class Note:
     release: float = 0.015
     decay: float = 0.0
     harmonic: float = 0.0
+    third: float = 0.0
     level: float = 1.0
+    level_end: float | None = None
 
     @property
     def end(self) -> float:
@@ -74,8 +99,10 @@ class ToneDesign:
 
 
 # Pitches in Hz (equal temperament, A4 = 440).
-_C4, _G4, _C5, _D5, _E5, _G5 = 261.63, 392.00, 523.25, 587.33, 659.26, 783.99
-_B5, _E6, _C7 = 987.77, 1318.51, 2093.00
+_C4, _D4, _G4, _A3 = 261.63, 293.66, 392.00, 220.00
+_C5, _D5, _E5, _F5, _G5 = 523.25, 587.33, 659.26, 698.46, 783.99
+_A5, _B5, _C6, _E6, _C7 = 880.00, 987.77, 1046.50, 1318.51, 2093.00
+_E4 = 329.63
 
 
 def _bell(start: float, length: float, freq: float, decay: float) -> Note:
@@ -85,21 +112,8 @@ def _bell(start: float, length: float, freq: float, decay: float) -> Note:
 
 DESIGNS: MappingProxyType[Tone, ToneDesign] = MappingProxyType(
     {
-        # Breathing: a slow, soft octave glide; long fades so it swells rather than starts.
-        Tone.INHALE: ToneDesign(
-            (Note(0.0, 0.9, 330.0, 660.0, attack=0.12, release=0.18, harmonic=0.15),),
-            loudness=0.7,
-        ),
-        Tone.EXHALE: ToneDesign(
-            (Note(0.0, 0.9, 660.0, 330.0, attack=0.12, release=0.18, harmonic=0.15),),
-            loudness=0.7,
-        ),
-        # One vertebra: short, high, soft, so a train of them does not tire.
-        Tone.TICK: ToneDesign(
-            (Note(0.0, 0.04, 1400.0, attack=0.01, release=0.02, decay=0.02),),
-            loudness=0.5,
-        ),
-        # New phase: a bright rising fourth, over in under 0.2 s.
+        # The breath sounds stretch to their breath: see breath_design.
+        # The safety notice: a bright rising fourth, over in under 0.2 s.
         Tone.PHASE: ToneDesign(
             (
                 Note(0.0, 0.07, _B5, attack=0.01, release=0.02, harmonic=0.3),
@@ -107,12 +121,71 @@ DESIGNS: MappingProxyType[Tone, ToneDesign] = MappingProxyType(
             ),
             loudness=0.8,
         ),
-        # Done: C-E-G rising, each note ringing on under the next.
+        # Set up: two even taps, "get ready".
+        Tone.SETUP: ToneDesign(
+            (
+                Note(0.0, 0.09, _G5, attack=0.008, release=0.04, decay=0.06, harmonic=0.2),
+                Note(0.16, 0.11, _G5, attack=0.008, release=0.05, decay=0.06, harmonic=0.2),
+            ),
+            loudness=0.75,
+        ),
+        # Fold: a slide down a sixth, "going down".
+        Tone.FOLD: ToneDesign(
+            (Note(0.0, 0.32, _A5, _C5, attack=0.02, release=0.1, harmonic=0.2),),
+            loudness=0.7,
+        ),
+        # The hang begins: one low soft bell, left to ring.
+        Tone.HANG: ToneDesign(
+            (Note(0.0, 0.4, _D4, attack=0.01, release=0.12, decay=0.2, harmonic=0.35,
+                  third=0.2),),
+            loudness=0.8,
+        ),
+        # The hang is over, breathe in again: a step up a fifth, "coming back".
+        Tone.HANG_END: ToneDesign(
+            (
+                Note(0.0, 0.12, _C5, attack=0.01, release=0.03, harmonic=0.2),
+                Note(0.14, 0.2, _G5, attack=0.01, release=0.08, decay=0.15, harmonic=0.2),
+            ),
+            loudness=0.75,
+        ),
+        # Recommit: three quick pulses on one note, "again, again, again".
+        Tone.RECOMMIT: ToneDesign(
+            tuple(Note(0.1 * i, 0.06, _F5, attack=0.008, release=0.03, harmonic=0.15)
+                  for i in range(3)),
+            loudness=0.7,
+        ),
+        # Uncurl: a slide up an octave, "rolling up".
+        Tone.UNCURL: ToneDesign(
+            (Note(0.0, 0.38, _C5, _C6, attack=0.03, release=0.08, harmonic=0.2),),
+            loudness=0.7,
+        ),
+        # One vertebra: short, high, soft, so a train of them does not tire.
+        Tone.TICK: ToneDesign(
+            (Note(0.0, 0.04, 1400.0, attack=0.01, release=0.02, decay=0.02),),
+            loudness=0.5,
+        ),
+        # Rest: an open fifth struck together, "settle".
+        Tone.REST: ToneDesign(
+            (
+                Note(0.0, 0.4, _C5, attack=0.01, release=0.12, decay=0.25, harmonic=0.1),
+                Note(0.0, 0.4, _G5, attack=0.01, release=0.12, decay=0.25, harmonic=0.1,
+                     level=0.8),
+            ),
+            loudness=0.7,
+        ),
+        # One repetition done: a soft low-high pip, counted at each rest.
+        Tone.PIP: ToneDesign(
+            (Note(0.0, 0.08, _E6 / 2, _E6 / 2 * 1.12, attack=0.01, release=0.04,
+                  harmonic=0.1),),
+            loudness=0.5,
+        ),
+        # Done: G-E-C falling to the home note, each ringing on under the next.
         Tone.COMPLETE: ToneDesign(
             (
-                _bell(0.0, 0.75, _C5, decay=0.25),
-                _bell(0.14, 0.75, _E5, decay=0.25),
-                _bell(0.28, 0.9, _G5, decay=0.3),
+                _bell(0.0, 0.7, _G5, decay=0.25),
+                _bell(0.16, 0.7, _E5, decay=0.25),
+                _bell(0.32, 1.0, _C5, decay=0.35),
+                _bell(0.32, 1.0, _C4, decay=0.35),
             ),
         ),
         # Time to stand: a gentle falling "ding-dong" of a major third.
@@ -145,10 +218,60 @@ DESIGNS: MappingProxyType[Tone, ToneDesign] = MappingProxyType(
     }
 )
 
+_MARKS = MappingProxyType({
+    # The short glides of ``breath = "marks"``: a soft octave glide marking the start.
+    Tone.INHALE: ToneDesign(
+        (Note(0.0, 0.9, 330.0, 660.0, attack=0.12, release=0.18, harmonic=0.15),),
+        loudness=0.7,
+    ),
+    Tone.EXHALE: ToneDesign(
+        (Note(0.0, 0.9, 660.0, 330.0, attack=0.12, release=0.18, harmonic=0.15),),
+        loudness=0.7,
+    ),
+})
 
-def tone_duration(tone: Tone) -> float:
+
+def breath_design(tone: Tone, length_s: float) -> ToneDesign:
+    """The swell of an in- or out-breath lasting ``length_s``.
+
+    Low (A3 to E4, a fifth) with strong second and third harmonics, so that a small
+    speaker that cannot play 220 Hz still carries it an octave up. The in-breath rises in
+    pitch and grows about 11 dB to its end; the out-breath starts full and falls in pitch
+    and fades the same way. Long fades make it a swell rather than a note.
+    """
+    if tone is Tone.INHALE:
+        note = Note(0.0, length_s, _A3, _E4, attack=min(0.3, length_s / 4),
+                    release=min(0.35, length_s / 4), harmonic=0.45, third=0.15,
+                    level=0.28, level_end=1.0)
+    elif tone is Tone.EXHALE:
+        note = Note(0.0, length_s, _E4, _A3, attack=min(0.2, length_s / 4),
+                    release=min(0.5, length_s / 4), harmonic=0.45, third=0.15,
+                    level=1.0, level_end=0.28)
+    else:
+        raise ValueError(f"{tone} is not a breath sound")
+    return ToneDesign((note,), loudness=0.6)
+
+
+def design_for(tone: Tone, length_s: float | None = None, breath: str = "swell"
+               ) -> ToneDesign:
+    """How ``tone`` sounds; a breath sound lasts ``length_s`` (None: the default breath)."""
+    if tone not in BREATH_TONES:
+        return DESIGNS[tone]
+    if breath == "marks":
+        return _MARKS[tone]
+    if breath != "swell":
+        raise ValueError(f"breath style {breath!r}: use one of {', '.join(BREATH_STYLES)}")
+    return breath_design(tone, length_s or DEFAULT_BREATH_S[tone] * BREATH_COVER)
+
+
+def tone_duration(tone: Tone, length_s: float | None = None, breath: str = "swell") -> float:
     """How long ``tone`` sounds, in seconds."""
-    return DESIGNS[tone].duration
+    return design_for(tone, length_s, breath).duration
+
+
+def play_duration(play: Play, breath: str = "swell") -> float:
+    """How long the sound asked for by ``play`` lasts (what the scenario prints)."""
+    return tone_duration(play.tone, play.length_s, breath)
 
 
 def _render_note(note: Note, rate: int, out: list[float]) -> None:
@@ -166,7 +289,9 @@ def _render_note(note: Note, rate: int, out: list[float]) -> None:
     fade_in = max(1, min(round(note.attack * rate), count // 2))
     fade_out = max(1, min(round(note.release * rate), count // 2))
     damping = math.exp(-1.0 / (note.decay * rate)) if note.decay > 0 else 1.0
-    harmonic = note.harmonic
+    if note.level_end is not None:
+        damping *= (note.level_end / note.level) ** (1.0 / (count - 1))
+    harmonic, third = note.harmonic, note.third
     sin, cos, pi = math.sin, math.cos, math.pi
     phase = 0.0
     level = note.level
@@ -181,6 +306,8 @@ def _render_note(note: Note, rate: int, out: list[float]) -> None:
         value = sin(phase)
         if harmonic:
             value += harmonic * sin(2.0 * phase)
+        if third:
+            value += third * sin(3.0 * phase)
         out[first + i] += gain * value
         phase += step
         step *= glide
@@ -192,17 +319,10 @@ def _check_volume(volume: float) -> None:
         raise ValueError(f"volume {volume} is outside 0.0..1.0")
 
 
-def synthesize(tone: Tone, rate: int = DEFAULT_RATE, volume: float = 0.5) -> array:
-    """The samples of ``tone``: mono, signed 16-bit, at ``rate`` per second.
-
-    The peak is ``volume * HEADROOM * 32767`` times the design's loudness, so volume 0.25
-    is a quarter of volume 1.0; the first and last samples are 0 (raised-cosine fades).
-    Cost is about 0.3 µs per sample on a desktop CPU (all ten tones, 5.3 s of sound, in
-    under 40 ms), expected 20-30 times more on a Pi Zero: use :class:`ToneSynth` so each
-    tone is made only once.
-    """
+def render(design: ToneDesign, rate: int = DEFAULT_RATE, volume: float = 0.5) -> array:
+    """The samples of ``design``: mono, signed 16-bit, peaking at volume x HEADROOM x its
+    loudness of full scale."""
     _check_volume(volume)
-    design = DESIGNS[tone]
     total = max(round(n.start * rate) + round(n.length * rate) for n in design.notes)
     buffer = [0.0] * total
     for note in design.notes:
@@ -212,50 +332,108 @@ def synthesize(tone: Tone, rate: int = DEFAULT_RATE, volume: float = 0.5) -> arr
     return array("h", [round(value * scale) for value in buffer])
 
 
+def synthesize(tone: Tone, rate: int = DEFAULT_RATE, volume: float = 0.5,
+               length_s: float | None = None, breath: str = "swell") -> array:
+    """The samples of ``tone``: mono, signed 16-bit, at ``rate`` per second.
+
+    The peak is ``volume * HEADROOM * 32767`` times the design's loudness, so volume 0.25
+    is a quarter of volume 1.0; the first and last samples are 0 (raised-cosine fades).
+    Cost is about 0.5 µs per sample on a desktop CPU, expected 20-30 times more on a Pi
+    Zero (a 5.4 s out-breath swell there takes seconds): make sounds ahead of need and
+    keep them (:class:`ToneSynth`).
+    """
+    return render(design_for(tone, length_s, breath), rate, volume)
+
+
 class ToneSynth:
-    """Makes tones at one rate and volume, keeping each one after its first use.
+    """Makes sounds at one rate, volume and breath style, keeping each after its first use.
 
     The cache lives in the object (not the module) so that whoever owns the audio owns
     its memory, and a new volume simply means a new ``ToneSynth``.
     """
 
-    def __init__(self, rate: int = DEFAULT_RATE, volume: float = 0.5):
+    def __init__(self, rate: int = DEFAULT_RATE, volume: float = 0.5, breath: str = "swell"):
         _check_volume(volume)
+        design_for(Tone.INHALE, None, breath)  # refuses an unknown style now, not later
         self.rate = rate
         self.volume = volume
-        self._made: dict[Tone, array] = {}
+        self.breath = breath
+        self._made: dict[tuple[Tone, float | None], array] = {}
 
-    def samples(self, tone: Tone) -> array:
+    def samples(self, tone: Tone, length_s: float | None = None) -> array:
         """The samples of ``tone`` (a shared array: do not modify it)."""
-        made = self._made.get(tone)
+        key = (tone, length_s if tone in BREATH_TONES and self.breath == "swell" else None)
+        made = self._made.get(key)
         if made is None:
-            made = self._made[tone] = synthesize(tone, self.rate, self.volume)
+            made = self._made[key] = synthesize(tone, self.rate, self.volume, key[1],
+                                                self.breath)
         return made
+
+    def duration(self, play: Play) -> float:
+        return play_duration(play, self.breath)
+
+
+def fade_cut(samples: array, keep: int, rate: int) -> array:
+    """The first ``keep`` samples of ``samples``, the last ``CUT_FADE_S`` faded to silence."""
+    head = array("h", samples[:keep])
+    fade = min(len(head), max(1, round(CUT_FADE_S * rate)))
+    for i in range(fade):
+        index = len(head) - fade + i
+        head[index] = round(head[index] * (0.5 + 0.5 * math.cos(math.pi * (i + 1) / fade)))
+    return head
+
+
+def lay_out(plays: Iterable[tuple[float, Play]], synth: ToneSynth) -> list[Slot]:
+    """When each sound really plays: in order, one after another, cut where asked."""
+    lane = Lane()
+    for at, play in plays:
+        lane.add(at, play, synth.duration(play))
+    return lane.slots
 
 
 def mix(
-    events: Iterable[tuple[float, Tone]],
+    plays: Iterable[tuple[float, Play]],
     total_s: float,
     rate: int = DEFAULT_RATE,
     volume: float = 0.5,
+    breath: str = "swell",
+    voice: Iterable[tuple[float, array]] = (),
 ) -> array:
-    """A timeline ``total_s`` long with every ``(seconds, tone)`` placed at its time.
+    """A timeline ``total_s`` long with every sound placed as the speaker would play it.
 
-    Overlapping tones add up and the sum is clipped to 16 bits; a tone running past the
-    end is cut there. Used to write the demo's WAV file.
+    Tones queue (:func:`lay_out`): one sounds at a time, a cut fades the one sounding out.
+    ``voice`` are spoken phrases (already at ``rate`` and scaled to ``VOICE_HEADROOM``),
+    queued among themselves and mixed over the tones. With that headroom the sum never
+    reaches full scale; a sound running past the end is cut there. Used to write the
+    demo's WAV file.
     """
     if total_s < 0:
         raise ValueError(f"total_s {total_s} is negative")
-    synth = ToneSynth(rate, volume)
+    plays = list(plays)
+    for at, play in plays:
+        if at < 0:
+            raise ValueError(f"{play.tone} is placed at {at} s, before the start of the "
+                             "timeline")
+    synth = ToneSynth(rate, volume, breath)
     length = round(total_s * rate)
     timeline = [0] * length
-    for at, tone in events:
-        if at < 0:
-            raise ValueError(f"{tone} is placed at {at} s, before the start of the timeline")
-        first = round(at * rate)
-        for offset, value in enumerate(synth.samples(tone)[: max(0, length - first)]):
-            timeline[first + offset] += value
-    return array("h", [max(-FULL_SCALE - 1, min(FULL_SCALE, value)) for value in timeline])
+    for slot in lay_out(plays, synth):
+        samples = synth.samples(slot.play.tone, slot.play.length_s)
+        keep = round((slot.end - slot.start) * rate)
+        if keep < len(samples):
+            samples = fade_cut(samples, keep, rate)
+        _add(timeline, round(slot.start * rate), samples)
+    voice_free = 0  # phrases queue too, on their own lane over the tones
+    for at, samples in sorted(voice, key=lambda item: item[0]):
+        first = max(round(at * rate), voice_free)
+        _add(timeline, first, samples)
+        voice_free = first + len(samples)
+    return array("h", [max(-FULL_SCALE, min(FULL_SCALE, value)) for value in timeline])
+
+
+def _add(timeline: list[int], first: int, samples: array) -> None:
+    for offset, value in enumerate(samples[: max(0, len(timeline) - first)]):
+        timeline[first + offset] += value
 
 
 def write_wav(path: str | PathLike[str], samples: array, rate: int = DEFAULT_RATE) -> None:

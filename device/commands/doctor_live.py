@@ -45,6 +45,7 @@ from device.commands.doctor import (
 )
 from device.config import Config, DisplayConfig
 from device.core.button import ButtonState, Hold, button_down, button_due, button_up
+from device.core.effects import Play
 from device.core.events import ButtonDown, ButtonUp, Event, SeatOccupied, SeatVacated
 from device.core.seat import Sat, SeatState, seat_due, seat_edge
 from device.core.tones import Tone
@@ -82,8 +83,8 @@ def scan_i2c(port: int, addresses: Sequence[int]) -> list[int]:
 
 def open_configured_audio(config: Config, clock: Clock, pin_factory: Any) -> Audio:
     """The audio backend the config names, exactly as the service opens it."""
-    return make_audio(config.audio.backend, clock, config.audio.volume,
-                      buzzer_pin=config.pins.buzzer, pin_factory=pin_factory)
+    return make_audio(config.audio, clock, buzzer_pin=config.pins.buzzer,
+                      pin_factory=pin_factory)
 
 
 def ask_on_terminal(prompt: str) -> str:
@@ -259,7 +260,7 @@ class LiveSession:
         """Play the test tone to its end, serving the adapter at its deadlines."""
         clock = self.live.clock
         try:
-            audio.play(TEST_TONE)
+            audio.play(Play(TEST_TONE))
             while (due := audio.deadline()) is not None:
                 self.wait(max(0.0, due - clock.monotonic()))
                 audio.service(clock.monotonic())

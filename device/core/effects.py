@@ -18,9 +18,16 @@ class Show:
 
 @dataclass(frozen=True, slots=True)
 class Play:
-    """Play this tone now."""
+    """Play this tone now, after any sound still sounding (sounds due together queue).
+
+    ``length_s`` is how long a breath sound should last (it stretches to pace the whole
+    breath); None is the tone's own length. ``cut`` silences whatever is sounding or
+    queued first (a pause or a stop must not wait behind a six-second out-breath).
+    """
 
     tone: Tone
+    length_s: float | None = None
+    cut: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,11 @@ association) is planned once at start as a fixed timeline of phases and sound cu
 remaining deadline shifts with it and nothing else has to be rescheduled.
 
 Sound carries the routine, because in the fold and the hang the head hangs down and the
-screen is out of sight: every phase starts with a tone (a breath glide or a phase blip),
-the hang is paced breath by breath, the uncurl ticks once per vertebra, and the end
-chimes. The screen repeats the same timeline, quantised so that it changes at most
+screen is out of sight: every phase starts with a sound of its own (no two alike), every
+breath is paced by a sound that lasts it (rising in, falling out), the uncurl ticks once
+per vertebra, each rest counts the repetitions done in soft pips, and the end resolves
+downward. After a resume the current phase's sound plays again and the breath it was in
+starts over. The screen repeats the same timeline, quantised so that it changes at most
 ``1 / FRAME_S`` times a second.
 
 Nothing here reads a clock or does I/O: every instant is a monotonic float given by the
@@ -26,7 +28,14 @@ from types import MappingProxyType
 from device.config import RoutineConfig
 from device.core.effects import Effect, Play
 from device.core.records import Variant
-from device.core.tones import Tone
+from device.core.tones import (
+    BREATH_COVER,
+    BREATH_TONES,
+    MARK_MAX_S,
+    PIP_SPACING_S,
+    RECUE_LEAD_S,
+    Tone,
+)
 from device.core.views import NoticeView, PausedView, RoutineView
 
 DONE_SHOW_S = 4.0
@@ -126,10 +135,28 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """A tone to play at routine time ``offset``."""
+    """A tone to play at routine time ``offset``; ``length_s`` stretches a breath sound."""
 
     offset: float
     tone: Tone
+    length_s: float | None = None
+
+    def play(self) -> Play:
+        return Play(self.tone, self.length_s)
+
+
+PHASE_SOUNDS: MappingProxyType[Phase, Tone | None] = MappingProxyType({
+    Phase.NOTICE: Tone.PHASE,
+    Phase.SETUP: Tone.SETUP,
+    Phase.INHALE: None,  # its in-breath is its sound: the first breath after set-up or rest
+    Phase.FOLD: Tone.FOLD,
+    Phase.HANG: Tone.HANG,
+    Phase.INHALE_AGAIN: Tone.HANG_END,
+    Phase.RECOMMIT: Tone.RECOMMIT,
+    Phase.UNCURL: Tone.UNCURL,
+    Phase.REST: Tone.REST,
+})
+"""The sound that starts each phase (before its breath sound, if it has one)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,33 +203,55 @@ def plan_routine(cfg: RoutineConfig, variant: Variant, show_notice: bool) -> Pla
 
 
 def _step_cues(step: Step, cfg: RoutineConfig) -> list[Cue]:
-    """The tones of one step: what makes its start, and its pacing, audible."""
+    """The tones of one step: its own start sound, then its pacing.
+
+    Sounds due at the same instant are played one after the other by the audio adapter,
+    so a phase sound and the breath sound that follows it are both planned at the start.
+    """
     start = step.start
-    match step.phase:
-        case Phase.INHALE:
-            return [Cue(start, Tone.INHALE)]
-        case Phase.INHALE_AGAIN:
-            # Eyes closed, this in-breath would sound like one more breath of the hang:
-            # the phase blip says the hang is over and the return begins.
-            return [Cue(start, Tone.PHASE), Cue(start, Tone.INHALE)]
-        case Phase.FOLD | Phase.RECOMMIT:
-            return [Cue(start, Tone.EXHALE)]
-        case Phase.HANG:
-            cues = [Cue(start, Tone.PHASE)]
-            breath_s = cfg.inhale_s + cfg.exhale_s
-            for breath in range(cfg.hang_breaths):
-                cues.append(Cue(start + breath * breath_s, Tone.INHALE))
-                cues.append(Cue(start + breath * breath_s + cfg.inhale_s, Tone.EXHALE))
-            return cues
-        case Phase.UNCURL:
-            # One tick in the middle of each vertebra's share: even pacing, and no tick
-            # lands on the phase blip at the start or on the rest's blip at the end.
-            spacing = step.length / step.ticks
-            return [Cue(start, Tone.PHASE)] + [
-                Cue(start + (i + 0.5) * spacing, Tone.TICK) for i in range(step.ticks)
-            ]
-        case _:  # NOTICE, SETUP, REST
-            return [Cue(start, Tone.PHASE)]
+    mark = PHASE_SOUNDS[step.phase]
+    cues = [] if mark is None else [Cue(start, mark)]
+    if step.breathing is not None:
+        cues += _breath_cues(step)
+    if step.phase is Phase.UNCURL:
+        # One tick in the middle of each vertebra's share: even pacing, and no tick
+        # lands on the phase sound at the start or on the rest's sound at the end.
+        spacing = step.length / step.ticks
+        cues += [Cue(start + (i + 0.5) * spacing, Tone.TICK) for i in range(step.ticks)]
+    if step.phase is Phase.REST:
+        cues += _pips(step)
+    return cues
+
+
+def _breath_cues(step: Step) -> list[Cue]:
+    """An in-breath and an out-breath sound per breath of ``step``, each lasting its breath
+    (``BREATH_COVER`` of it)."""
+    assert step.breathing is not None
+    in_s, out_s = step.breathing
+    cycle = in_s + out_s
+    cues: list[Cue] = []
+    at = step.start
+    while at < step.end - _EPS:
+        if in_s > 0:
+            cues.append(Cue(at, Tone.INHALE, round(in_s * BREATH_COVER, 3)))
+        if out_s > 0:
+            cues.append(Cue(at + in_s, Tone.EXHALE, round(out_s * BREATH_COVER, 3)))
+        at += cycle
+    return cues
+
+
+def breath_plays(cfg: RoutineConfig) -> tuple[Play, ...]:
+    """The breath sounds a routine with ``cfg`` asks for (the audio makes them ahead)."""
+    return (Play(Tone.INHALE, round(cfg.inhale_s * BREATH_COVER, 3)),
+            Play(Tone.EXHALE, round(cfg.exhale_s * BREATH_COVER, 3)))
+
+
+def _pips(step: Step) -> list[Cue]:
+    """One soft pip per repetition done, after the rest's own sound, all inside the rest."""
+    room = max(step.length - MARK_MAX_S - 0.5, 0.0)
+    spacing = min(PIP_SPACING_S, room / step.rep) if step.rep else PIP_SPACING_S
+    first = step.start + MARK_MAX_S + 0.1
+    return [Cue(first + i * spacing, Tone.PIP) for i in range(step.rep)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +261,8 @@ class RoutineState:
     ``origin`` is the monotonic instant routine time 0 fell on; each pause moves it later
     by the paused time, which shifts every remaining deadline at once. ``cursor`` indexes
     the next cue of the plan still to play; ``frame`` the next animation frame on the
-    ``FRAME_S`` grid of routine time.
+    ``FRAME_S`` grid of routine time. ``resume_from`` is where the last resume went back
+    to (the start of the breath it was in): routine time never reads earlier than it.
     """
 
     plan: Plan
@@ -222,6 +272,7 @@ class RoutineState:
     paused_at: float | None = None
     cursor: int = 0
     frame: int = 0
+    resume_from: float = 0.0  # routine time the screen holds at while a resume re-cues
 
     @property
     def finished(self) -> bool:
@@ -258,6 +309,13 @@ def routine_deadline(state: RoutineState, cfg: RoutineConfig) -> float | None:
     return min(next_cue, next_frame)
 
 
+def routine_next_cue(state: RoutineState) -> float | None:
+    """When the next sound of the plan is due; None while paused or when all have played."""
+    if state.paused_at is not None or state.finished:
+        return None
+    return state.origin + state.plan.cues[state.cursor].offset
+
+
 def routine_due(state: RoutineState, at: float, cfg: RoutineConfig
                 ) -> tuple[RoutineState, list[Effect], RoutineEnd | None]:
     """Play every cue due at or before ``at``; end the routine when its last rest is over.
@@ -273,7 +331,7 @@ def routine_due(state: RoutineState, at: float, cfg: RoutineConfig
     # Compared in absolute time, the same sum as the deadline: a loop woken exactly at
     # the deadline always gets that cue.
     while cursor < len(plan.cues) and origin + plan.cues[cursor].offset <= at:
-        effects.append(Play(plan.cues[cursor].tone))
+        effects.append(plan.cues[cursor].play())
         cursor += 1
     frame = max(state.frame, math.floor((at - origin) / FRAME_S))
     while origin + frame * FRAME_S <= at:
@@ -291,18 +349,47 @@ def routine_press(state: RoutineState, at: float, cfg: RoutineConfig
                   ) -> tuple[RoutineState, list[Effect]]:
     """A short press pauses, the next one resumes; the paused time shifts every deadline.
 
+    A pause cuts the sound off. A resume plays the resume sound and the current phase's
+    own sound, then the breath it was in starts over, ``RECUE_LEAD_S`` after the press:
+    someone with the head down hears where they are before being paced again.
     The caller must have handled everything due up to ``at`` first (:func:`routine_due`).
     """
     if state.paused_at is None:
-        return replace(state, paused_at=at), [Play(Tone.PAUSE)]
-    resumed = replace(state, origin=state.origin + (at - state.paused_at), paused_at=None)
-    return resumed, [Play(Tone.RESUME)]
+        return replace(state, paused_at=at), [Play(Tone.PAUSE, cut=True)]
+    plan = state.plan
+    elapsed = _elapsed(state, at)
+    step = _step_at(plan, elapsed)
+    effects: list[Effect] = [Play(Tone.RESUME)]
+    mark = PHASE_SOUNDS[step.phase]
+    if mark is not None:
+        effects.append(Play(mark))
+    breath = _breath_start(plan, step, elapsed)
+    if breath is None:  # nothing to restart: the timeline goes on where it stopped
+        resumed = replace(state, origin=state.origin + (at - state.paused_at), paused_at=None,
+                          resume_from=elapsed)
+        return resumed, effects
+    cursor, offset = breath
+    resumed = replace(state, origin=at + RECUE_LEAD_S - offset, paused_at=None, cursor=cursor,
+                      frame=math.floor(offset / FRAME_S + _EPS) + 1, resume_from=offset)
+    return resumed, effects
+
+
+def _breath_start(plan: Plan, step: Step, elapsed: float) -> tuple[int, float] | None:
+    """The cue index and routine time of the breath sound under way at ``elapsed``, if the
+    step is paced by breath; None otherwise (or once the step's last breath is over)."""
+    found = None
+    for index, cue in enumerate(plan.cues):
+        if cue.offset > elapsed + _EPS:
+            break
+        if cue.tone in BREATH_TONES and step.start - _EPS <= cue.offset:
+            found = (index, cue.offset)
+    return found
 
 
 def routine_stop(state: RoutineState, at: float, cfg: RoutineConfig
                  ) -> tuple[list[Effect], RoutineEnd]:
     """A hold stops the routine where it is: a break that did not complete."""
-    return [Play(Tone.STOP)], routine_cut(state, at)
+    return [Play(Tone.STOP, cut=True)], routine_cut(state, at)
 
 
 def routine_cut(state: RoutineState, at: float) -> RoutineEnd:
@@ -372,7 +459,7 @@ def routine_total_s(cfg: RoutineConfig, show_notice: bool = False) -> float:
 def _elapsed(state: RoutineState, at: float) -> float:
     """Routine time at ``at`` (frozen while paused), clamped to the plan."""
     now = state.paused_at if state.paused_at is not None else at
-    return min(max(now - state.origin, 0.0), state.plan.total)
+    return min(max(now - state.origin, state.resume_from, 0.0), state.plan.total)
 
 
 def _step_at(plan: Plan, elapsed: float) -> Step:

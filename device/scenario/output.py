@@ -1,6 +1,7 @@
 """What a scenario prints: one JSON object a line per state change and effect.
 
-Each line has ``t`` (seconds since the start) and ``kind``; ``--frames`` also saves each
+Each line has ``t`` (seconds since the start) and ``kind`` (a ``tone`` line also its
+``name`` and ``duration_s``, how long the sound lasts); ``--frames`` also saves each
 distinct screen as a PNG scaled x4, named by its time.
 """
 
@@ -15,6 +16,7 @@ from typing import Any, TextIO
 
 from PIL import Image
 
+from device.adapters.synth import play_duration
 from device.core.effects import Effect, Log, Panel, Play, Show
 from device.core.records import BoutRecord, BreakRecord, ReminderRecord
 from device.core.tones import Tone
@@ -41,13 +43,15 @@ def as_fields(value: Any) -> dict[str, Any]:
     return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
 
 
-def describe(effect: Effect) -> list[dict[str, Any]]:
-    """The output lines (without ``t``) for one effect."""
+def describe(effect: Effect, breath: str = "swell") -> list[dict[str, Any]]:
+    """The output lines (without ``t``) for one effect; ``breath`` is ``[audio] breath``,
+    which decides how long a breath sound lasts."""
     match effect:
         case Show(view=view):
             return [{"kind": "screen", "view": {"type": type(view).__name__, **as_fields(view)}}]
-        case Play(tone=tone):
-            lines: list[dict[str, Any]] = [{"kind": "tone", "name": tone.value}]
+        case Play(tone=tone) as play:
+            lines: list[dict[str, Any]] = [{"kind": "tone", "name": tone.value,
+                                            "duration_s": plain(play_duration(play, breath))}]
             if tone is Tone.REMINDER:
                 lines.append({"kind": "reminder"})
             return lines
@@ -73,8 +77,9 @@ class JsonLines:
     """An observer for :class:`device.runtime.Runtime` that prints JSON lines."""
 
     def __init__(self, out: TextIO, origin: float, frames: Path | None = None,
-                 renderer: Renderer | None = None) -> None:
+                 renderer: Renderer | None = None, breath: str = "swell") -> None:
         self._out = out
+        self._breath = breath
         self._origin = origin
         self._frames = frames
         self._renderer = renderer
@@ -88,7 +93,7 @@ class JsonLines:
         self._write(at, {"kind": "state", "state": name})
 
     def effect(self, at: float, effect: Effect) -> None:
-        for line in describe(effect):
+        for line in describe(effect, self._breath):
             self._write(at, line)
         if self._frames is not None and self._renderer is not None and isinstance(effect, Show):
             self._save_frame(at, self._renderer(effect.view))

@@ -29,7 +29,7 @@ def run_script(script: Script, config: Config, open_store: Callable[[Clock], Sto
     """
     clock = FakeClock(script.start or datetime.now().astimezone())
     renderer = Renderer()
-    observer = JsonLines(out, clock.monotonic(), frames, renderer)
+    observer = JsonLines(out, clock.monotonic(), frames, renderer, config.audio.breath)
     device = VirtualDevice.build(config, open_store(clock), observer=observer,
                                  renderer=renderer, clock=clock)
 

@@ -1,0 +1,311 @@
+"""The player process: ``python -m device.adapters.player``, the only place pygame runs.
+
+pygame and an open mixer cost the service some 18 MiB and 50 wake-ups a second, for a
+device that is silent nearly all day. So the service never imports pygame: it starts this
+small process ahead of need (the start of a routine, a few seconds before a reminder),
+tells it what to play over a pipe, and ends it after a few seconds of silence
+(:mod:`device.adapters.player_link`). If it hangs or dies, the service loses the sound,
+never its loop.
+
+Protocol, one line each way per message (ASCII):
+
+* in: ``play SEQ TONE LENGTH CUT`` (LENGTH in seconds or ``-``, CUT ``0``/``1``),
+  ``say SEQ PATH`` (a spoken phrase, a WAV file), ``quit``; end of input also quits.
+* out: ``ready T`` once the mixer is open, ``started SEQ T`` as each sound begins,
+  ``idle T`` when the last sound has ended, ``error TEXT`` before giving up. T is
+  ``CLOCK_MONOTONIC``, the same clock as the service's.
+
+The mixer stays open for the whole life of the process: an I2S amplifier (MAX98357A)
+pops when its clock starts and stops, so it should happen once per routine, not once per
+breath. Tones queue on one channel (:class:`~device.adapters.lane.Lane`), phrases on a
+second one over them; a cut fades out, and quitting fades out and lets a short silence
+play before the device closes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import select
+import sys
+from array import array
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from device.adapters.lane import Lane, Slot
+from device.adapters.synth import BREATH_STYLES, DEFAULT_RATE, ToneSynth
+from device.clock import SystemClock
+from device.core.effects import Play
+from device.core.tones import BREATH_TONES, Tone
+
+MIXER_BUFFER = 512
+"""Samples per mixer buffer: 23 ms at 22.05 kHz, so a cue reaches the speaker within the
+50 ms target; smaller buffers underrun on a busy Pi Zero."""
+
+FADE_MS = 30
+"""A cut sound fades out over this long (no click)."""
+
+CLOSING_SILENCE_S = 0.15
+"""Silence played after the last fade before the device closes (the amplifier's tail)."""
+
+
+def resample(samples: array, src_rate: int, dst_rate: int) -> array:
+    """``samples`` (signed 16-bit) at ``dst_rate``, by linear interpolation.
+
+    Linear interpolation is enough here: the tones are below 3 kHz and the usual change is
+    22050 to 44100 or 48000 Hz, an upsampling that adds no aliasing.
+    """
+    if src_rate == dst_rate or len(samples) < 2:
+        return array("h", samples)
+    count = max(2, round(len(samples) * dst_rate / src_rate))
+    step = (len(samples) - 1) / (count - 1)
+    out = array("h", bytes(2 * count))
+    last = len(samples) - 1
+    for i in range(count):
+        position = i * step
+        left = int(position)
+        if left >= last:
+            out[i] = samples[last]
+            continue
+        fraction = position - left
+        out[i] = round(samples[left] + (samples[left + 1] - samples[left]) * fraction)
+    return out
+
+
+def to_mixer_format(samples: array, rate: int, mixer: tuple[int, int, int]) -> bytes:
+    """Mono signed 16-bit ``samples`` at ``rate`` as raw PCM for a mixer opened as ``mixer``.
+
+    ``mixer`` is ``pygame.mixer.get_init()``: (frequency, size, channels), where size is
+    the bits per sample, negative when signed; pygame reports its 32-bit float format as
+    -32. ``Sound(buffer=...)`` takes bytes in exactly that format, native byte order.
+    """
+    frequency, size, channels = mixer
+    mono = resample(samples, rate, frequency)
+    converted: array
+    if size == -16:
+        converted = mono
+    elif size == 16:
+        converted = array("H", [value + 32768 for value in mono])
+    elif size == -8:
+        converted = array("b", [value >> 8 for value in mono])
+    elif size == 8:
+        converted = array("B", [(value >> 8) + 128 for value in mono])
+    elif size in (-32, 32):
+        converted = array("f", [value / 32768.0 for value in mono])
+    else:
+        raise ValueError(f"unsupported mixer sample size {size}")
+    if channels > 1:
+        interleaved = array(converted.typecode)
+        for value in converted:
+            interleaved.extend((value,) * channels)
+        converted = interleaved
+    return converted.tobytes()
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One parsed input line."""
+
+    verb: str  # "play", "say" or "quit"
+    seq: int = 0
+    play: Play | None = None
+    path: str = ""
+
+
+def parse_command(line: str) -> Command:
+    """One input line as a :class:`Command`; ValueError names what is wrong."""
+    words = line.split()
+    if words == ["quit"]:
+        return Command("quit")
+    if len(words) == 5 and words[0] == "play":
+        _, seq, tone, length, cut = words
+        return Command("play", int(seq), Play(Tone(tone), None if length == "-"
+                                              else float(length), cut == "1"))
+    if len(words) == 3 and words[0] == "say":
+        return Command("say", int(words[1]), path=words[2])
+    raise ValueError(f"not a player command: {line!r}")
+
+
+def format_play(seq: int, play: Play) -> str:
+    """The input line for ``play`` (the inverse of :func:`parse_command`)."""
+    length = "-" if play.length_s is None else f"{play.length_s:.3f}"
+    return f"play {seq} {play.tone.value} {length} {int(play.cut)}\n"
+
+
+class Player:
+    """The mixer, the sounds made for it, the lane, and the messages back."""
+
+    def __init__(self, pygame: ModuleType, synth: ToneSynth, out: Any,
+                 clock: SystemClock) -> None:
+        self._pygame = pygame
+        self._synth = synth
+        self._out = out
+        self._clock = clock
+        self._sounds: dict[tuple[Tone, float | None], Any] = {}
+        self._lane = Lane()
+        self._waiting: dict[int, int] = {}  # id(slot.play) -> seq, to report starts
+        self._mixer: tuple[int, int, int] | None = None
+        self._tones: Any = None  # the channel tones play on
+        self._voice: Any = None  # the channel phrases play on
+        self._sounding: Slot | None = None
+        self._idle_told = True
+
+    def open(self) -> None:
+        mixer = self._pygame.mixer
+        mixer.init(frequency=self._synth.rate, size=-16, channels=1, buffer=MIXER_BUFFER)
+        granted = mixer.get_init()
+        if not granted:
+            raise RuntimeError("the mixer reported no format after opening")
+        self._mixer = granted
+        mixer.set_num_channels(2)
+        self._tones, self._voice = mixer.Channel(0), mixer.Channel(1)
+        self.tell(f"ready {self._clock.monotonic():.6f}")
+
+    def prepare_one(self, todo: list[Play]) -> None:
+        """Make the first sound of ``todo`` ahead of need (synthesis is slow on a Pi Zero);
+        called only while nothing is waiting to be played."""
+        if todo:
+            self._sound(todo.pop(0))
+
+    def handle(self, command: Command) -> None:
+        if command.verb == "play" and command.play is not None:
+            play = command.play
+            self._sound(play)  # made first (if not made ahead), so the lane plans real times
+            now = self._clock.monotonic()
+            if play.cut and self._sounding is not None:
+                self._tones.fadeout(FADE_MS)
+                self._sounding = None
+            slot = self._lane.add(now, play, self._synth.duration(play))
+            self._waiting[id(slot.play)] = command.seq
+            self._idle_told = False
+        elif command.verb == "say":
+            now = self._clock.monotonic()
+            self._voice.queue(self._pygame.mixer.Sound(file=command.path))
+            self.tell(f"started {command.seq} {now:.6f}")
+
+    def run_due(self) -> None:
+        """Start what is due; say when the last sound has ended."""
+        now = self._clock.monotonic()
+        for slot in self._lane.due(now):
+            self._tones.play(self._sound(slot.play))
+            self._sounding = slot
+            seq = self._waiting.pop(id(slot.play), 0)
+            self.tell(f"started {seq} {self._clock.monotonic():.6f}")
+        if self._sounding is not None and now >= self._sounding.end:
+            self._sounding = None
+        if not self._idle_told and self._sounding is None and self._lane.next_start() is None:
+            self._lane.forget_before(now)
+            self._idle_told = True
+            self.tell(f"idle {now:.6f}")
+
+    def next_wake(self) -> float | None:
+        """When :meth:`run_due` has something to do next."""
+        times = [self._lane.next_start()]
+        if self._sounding is not None:
+            times.append(self._sounding.end)
+        present = [t for t in times if t is not None]
+        return min(present) if present else None
+
+    def close(self) -> None:
+        if self._mixer is None:
+            return
+        self._pygame.mixer.fadeout(FADE_MS)
+        wait_s(FADE_MS / 1000 + CLOSING_SILENCE_S)
+        self._pygame.mixer.quit()
+        self._mixer = None
+
+    def tell(self, message: str) -> None:
+        """One line to the service; dropped if the service is not reading (never block)."""
+        try:
+            self._out.write(message + "\n")
+            self._out.flush()
+        except (BlockingIOError, BrokenPipeError):
+            pass
+
+    def _sound(self, play: Play) -> Any:
+        key = (play.tone, play.length_s)
+        sound = self._sounds.get(key)
+        if sound is None:
+            assert self._mixer is not None
+            pcm = to_mixer_format(self._synth.samples(play.tone, play.length_s),
+                                  self._synth.rate, self._mixer)
+            sound = self._sounds[key] = self._pygame.mixer.Sound(buffer=pcm)
+        return sound
+
+
+def wait_s(seconds: float) -> None:
+    """Let ``seconds`` pass without a sleep call: a select on nothing times out."""
+    select.select([], [], [], max(0.0, seconds))
+
+
+def import_pygame() -> ModuleType:
+    """pygame, with SDL told to leave signals alone and its banner unprinted."""
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import pygame
+
+    return pygame
+
+
+def serve(fd: int, player: Player, clock: SystemClock, todo: list[Play]) -> None:
+    """Read commands from ``fd`` until ``quit`` or end of input, playing as they come;
+    in between, make the sounds of ``todo`` one by one."""
+    pending = b""
+    while True:
+        wake = player.next_wake()
+        timeout = None if wake is None else max(0.0, wake - clock.monotonic())
+        if todo and (timeout is None or timeout > 0.05):
+            timeout = 0.0
+        readable, _, _ = select.select([fd], [], [], timeout)
+        if readable:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                return
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                if not line.strip():
+                    continue
+                command = parse_command(line.decode("ascii"))
+                if command.verb == "quit":
+                    return
+                player.handle(command)
+                player.run_due()  # at once: the next command may take a while to make
+        player.run_due()
+        if not readable:
+            player.prepare_one(todo)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--volume", type=float, default=0.5)
+    parser.add_argument("--breath", choices=BREATH_STYLES, default="swell")
+    parser.add_argument("--rate", type=int, default=DEFAULT_RATE)
+    parser.add_argument("--prepare", default="",
+                        help="breath lengths to make at start, e.g. inhale:3.6,exhale:5.4")
+    args = parser.parse_args(argv)
+    clock = SystemClock()
+    out = sys.stdout
+    try:
+        pygame = import_pygame()
+        player = Player(pygame, ToneSynth(args.rate, args.volume, args.breath), out, clock)
+        player.open()
+    except (ImportError, RuntimeError, OSError, ValueError) as exc:
+        # pygame.error is a RuntimeError; ImportError: pygame is not installed.
+        out.write(f"error {type(exc).__name__}: {exc}\n")
+        out.flush()
+        return 1
+    os.set_blocking(out.fileno(), False)
+    try:
+        breaths = [Play(Tone(name), float(length)) for name, length in
+                   (item.split(":") for item in args.prepare.split(",") if item)]
+        todo = [*(Play(tone) for tone in Tone if tone not in BREATH_TONES), *breaths]
+        serve(sys.stdin.fileno(), player, clock, todo)
+    finally:
+        player.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,288 @@
+"""The player process and the service's link to it: real processes, a fake clock where the
+timing is ours, SDL's dummy driver where a mixer must really open."""
+
+from __future__ import annotations
+
+import logging
+import os
+import select
+import subprocess
+import sys
+import textwrap
+import threading
+from array import array
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from device.adapters.player import format_play, parse_command, resample, to_mixer_format
+from device.adapters.player_link import (
+    HANG_S,
+    KEEP_S,
+    LINGER_S,
+    MAX_FAILURES,
+    WARM_S,
+    PlayerAudio,
+    player_command,
+)
+from device.adapters.synth import tone_duration
+from device.clock import FakeClock, SystemClock
+from device.core.effects import Play
+from device.core.tones import Tone
+
+REPO = Path(__file__).resolve().parent.parent
+LOGGER = "test.player"
+
+# Speaks the protocol without pygame: confirms each sound at once and goes idle.
+FAKE_PLAYER = textwrap.dedent("""
+    import sys
+    print("ready 0.0", flush=True)
+    for line in sys.stdin:
+        words = line.split()
+        if words == ["quit"]:
+            break
+        if words[0] == "play":
+            print("started", words[1], "0.0", flush=True)
+            print("idle 0.0", flush=True)
+""")
+HANGING_PLAYER = "import time; time.sleep(120)"  # reads nothing, answers nothing
+DYING_PLAYER = "print('ready 0.0', flush=True)"  # up, then gone
+
+
+@pytest.fixture
+def dummy_env() -> dict[str, str]:
+    """The player's environment: SDL's dummy driver (a real mixer, no sound card)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SDL_")}
+    env.update(SDL_AUDIODRIVER="dummy", PYTHONPATH=str(REPO))
+    return env
+
+
+@pytest.fixture
+def links() -> Iterator[list[PlayerAudio]]:
+    """Every link a test makes is closed afterwards (no player outlives its test)."""
+    made: list[PlayerAudio] = []
+    yield made
+    for link in made:
+        link.close()
+
+
+def fake(links: list[PlayerAudio], clock: FakeClock, script: str = FAKE_PLAYER,
+         **kwargs: float) -> PlayerAudio:
+    link = PlayerAudio(clock, [sys.executable, "-c", script],
+                       logging.getLogger(LOGGER), **kwargs)  # type: ignore[arg-type]
+    links.append(link)
+    return link
+
+
+def wait_for(link: PlayerAudio, done: Callable[[], bool], clock: object) -> None:
+    """Let the player talk until ``done()``: blocks on its pipe, never sleeps."""
+    for _ in range(200):
+        if done():
+            return
+        fd = link.fileno()
+        assert fd is not None, "the player is not running"
+        readable, _, _ = select.select([fd], [], [], 10.0)
+        assert readable, "the player said nothing for 10 s"
+        link.service(clock.monotonic())  # type: ignore[attr-defined]
+    raise AssertionError("the player never got there")
+
+
+def test_player_command_lines_round_trip() -> None:
+    for play in (Play(Tone.INHALE, 3.6), Play(Tone.PAUSE, cut=True), Play(Tone.TICK)):
+        command = parse_command(format_play(7, play))
+        assert (command.verb, command.seq, command.play) == ("play", 7, play)
+    assert parse_command("quit").verb == "quit"
+    with pytest.raises(ValueError, match="not a player command"):
+        parse_command("play 1 inhale")
+
+
+def test_player_real_process_plays_sounds_due_together_one_after_another(
+        dummy_env: dict[str, str], links: list[PlayerAudio]) -> None:
+    clock = SystemClock()
+    link = PlayerAudio(clock, player_command(0.5, "swell"), logging.getLogger(LOGGER),
+                       env=dummy_env)
+    links.append(link)
+    link.play(Play(Tone.HANG))
+    link.play(Play(Tone.INHALE, 1.0))
+    link.play(Play(Tone.TICK))
+    wait_for(link, lambda: len(link.started) == 3, clock)
+    starts = [link.started[seq] for seq in (1, 2, 3)]
+    assert link.ready_at is not None and link.ready_at <= starts[0]
+    # each waits for the one before it to end: nothing cut, nothing blurred
+    assert starts[1] - starts[0] >= tone_duration(Tone.HANG) - 0.01
+    assert starts[2] - starts[0] >= tone_duration(Tone.HANG) + 1.0 - 0.01
+    link.close()
+    assert not link.running
+
+
+def test_player_service_process_never_imports_pygame(tmp_path: Path,
+                                                     dummy_env: dict[str, str]) -> None:
+    script = textwrap.dedent("""
+        import select, sys
+        from device.adapters.audio import make_audio
+        from device.clock import SystemClock
+        from device.config import AudioConfig
+        from device.core.effects import Play
+        from device.core.tones import Tone
+        clock = SystemClock()
+        audio = make_audio(AudioConfig(), clock)
+        audio.play(Play(Tone.REMINDER))
+        while 1 not in audio.started:
+            select.select([audio.fileno()], [], [], 10)
+            audio.service(clock.monotonic())
+        assert "pygame" not in sys.modules, "the service imported pygame"
+        audio.close()
+        print("ok")
+    """)
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=dummy_env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+    assert result.stderr == ""  # neither pygame's banner nor SDL reach the journal
+
+
+def test_player_starts_ahead_of_a_planned_sound(links: list[PlayerAudio]) -> None:
+    clock = FakeClock()
+    link = fake(links, clock)
+    link.expect(clock.monotonic() + WARM_S + 10.0)
+    assert not link.running
+    assert link.deadline() == pytest.approx(clock.monotonic() + 10.0)
+    clock.advance(10.0)
+    link.service(clock.monotonic())
+    assert link.running  # warm before the sound is due
+    link.expect(None)
+
+
+def test_player_ends_after_silence_unless_a_sound_is_near(links: list[PlayerAudio]) -> None:
+    clock = FakeClock()
+    link = fake(links, clock)
+    link.play(Play(Tone.SETUP))
+    wait_for(link, lambda: 1 in link.started, clock)
+    wait_for(link, lambda: link.deadline() == pytest.approx(clock.monotonic() + LINGER_S),
+             clock)
+    link.expect(clock.monotonic() + KEEP_S / 2)  # the next cue of a routine: stay
+    clock.advance(LINGER_S)
+    link.service(clock.monotonic())
+    assert link.running
+    link.expect(None)  # nothing planned any more: the player goes after its linger
+    clock.advance(LINGER_S)
+    link.service(clock.monotonic())
+    assert not link.running
+
+
+def test_player_hang_is_logged_killed_and_the_next_sound_tries_again(
+        links: list[PlayerAudio], caplog: pytest.LogCaptureFixture) -> None:
+    clock = FakeClock()
+    link = fake(links, clock, HANGING_PLAYER)
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        link.play(Play(Tone.REMINDER))
+        deadline = link.deadline()
+        assert deadline is not None and deadline <= clock.monotonic() + HANG_S
+        clock.advance(HANG_S)
+        link.service(clock.monotonic())
+        assert not link.running
+        assert "did not start sound 1" in caplog.text
+        for _ in range(MAX_FAILURES - 1):
+            link.play(Play(Tone.REMINDER))
+            assert link.running
+            clock.advance(HANG_S)
+            link.service(clock.monotonic())
+    assert link.silent
+    assert "running silent from now on" in caplog.records[-1].getMessage()
+    link.play(Play(Tone.REMINDER))  # given up: no more players
+    assert not link.running
+
+
+def test_player_that_stops_reading_never_blocks_the_caller(
+        links: list[PlayerAudio], caplog: pytest.LogCaptureFixture) -> None:
+    link = fake(links, FakeClock(), HANGING_PLAYER)
+
+    def flood() -> None:
+        for _ in range(20_000):  # about 500 KB: far more than a pipe holds
+            link.play(Play(Tone.TICK))
+
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        thread = threading.Thread(target=flood, daemon=True)
+        thread.start()
+        thread.join(30.0)
+    assert not thread.is_alive(), "play() blocked on a full pipe"
+    assert "stopped reading its commands" in caplog.text
+
+
+def test_player_that_dies_is_noticed(links: list[PlayerAudio],
+                                     caplog: pytest.LogCaptureFixture) -> None:
+    clock = FakeClock()
+    link = fake(links, clock, DYING_PLAYER)
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        link.play(Play(Tone.SETUP))
+        fd = link.fileno()
+        assert fd is not None
+        while os.read(fd, 4096) if select.select([fd], [], [], 10.0)[0] else b"":
+            pass  # read to the end: the process has closed its output
+        link._eof = True  # what service() would have read just now
+        link.service(clock.monotonic())
+    assert not link.running
+    assert "ended by itself" in caplog.text
+
+
+def test_player_without_a_device_says_so_once_and_stays_silent(
+        dummy_env: dict[str, str], links: list[PlayerAudio],
+        caplog: pytest.LogCaptureFixture) -> None:
+    clock = SystemClock()
+    env = dict(dummy_env, SDL_AUDIODRIVER="no-such-driver")
+    link = PlayerAudio(clock, player_command(0.5, "swell"), logging.getLogger(LOGGER),
+                       env=env)
+    links.append(link)
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        link.play(Play(Tone.REMINDER))
+        wait_for(link, lambda: not link.running, clock)
+        link.play(Play(Tone.REMINDER))
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1
+    message = warnings[0].getMessage()
+    assert "no-such-driver" in message.lower() or "audio" in message
+    assert 'backend = "none"' in message
+    assert link.silent
+
+
+def test_player_resample_doubles_and_interpolates() -> None:
+    out = resample(array("h", [0, 100, 200]), 22050, 44100)
+    assert len(out) == 6
+    assert out[0] == 0
+    assert out[-1] == 200
+    assert list(out) == sorted(out)  # a rising ramp stays a rising ramp
+
+
+def test_player_resample_same_rate_is_a_copy() -> None:
+    samples = array("h", [1, -2, 3])
+    out = resample(samples, 22050, 22050)
+    assert out == samples
+    assert out is not samples
+
+
+@pytest.mark.parametrize(
+    ("size", "typecode", "expected"),
+    [
+        (-16, "h", [0, 16384, -32768]),
+        (16, "H", [32768, 49152, 0]),
+        (-8, "b", [0, 64, -128]),
+        (8, "B", [128, 192, 0]),
+        (-32, "f", [0.0, 0.5, -1.0]),
+    ],
+)
+def test_player_to_mixer_format_converts_sample_size(
+    size: int, typecode: str, expected: list[float]
+) -> None:
+    pcm = to_mixer_format(array("h", [0, 16384, -32768]), 22050, (22050, size, 1))
+    assert list(array(typecode, pcm)) == expected
+
+
+def test_player_to_mixer_format_duplicates_channels() -> None:
+    pcm = to_mixer_format(array("h", [0, 100, -100]), 22050, (22050, -16, 2))
+    assert list(array("h", pcm)) == [0, 0, 100, 100, -100, -100]
+
+
+def test_player_to_mixer_format_refuses_unknown_size() -> None:
+    with pytest.raises(ValueError, match="24"):
+        to_mixer_format(array("h", [0]), 22050, (22050, 24, 1))
