@@ -31,7 +31,7 @@ def probe(db: Path) -> dict[str, object]:
     from bench.assembly import assemble, open_panel
     from device.clock import FakeClock
     from device.config import Config
-    from device.core.tones import Tone
+    from device.core.effects import Play
     from device.sdnotify import Notifier
 
     config = Config()
@@ -41,15 +41,16 @@ def probe(db: Path) -> dict[str, object]:
         parts = assemble(stack, config, clock, db, Notifier(env={}), open_panel("dummy", config))
         real_play = parts.audio.play
 
-        def play(tone: Tone) -> None:
+        def play(sound: Play) -> None:
             if not first_tone:
-                first_tone.update(at_s=clock.monotonic() - origin, tone=str(tone),
+                first_tone.update(at_s=clock.monotonic() - origin, tone=str(sound.tone),
                                   pygame_before="pygame" in sys.modules)
-                real_play(tone)
+                real_play(sound)
                 first_tone["pygame_after"] = "pygame" in sys.modules
+                first_tone["player_started"] = parts.audio.running
                 first_tone["rss_after_kib"] = rss_kib()
             else:
-                real_play(tone)
+                real_play(sound)
 
         parts.audio.play = play  # type: ignore[method-assign]
         origin = clock.monotonic()
@@ -60,7 +61,7 @@ def probe(db: Path) -> dict[str, object]:
                   "pygame_imported": "pygame" in sys.modules, "modules": len(sys.modules)}
         parts.runtime.run_until(origin + 52 * 60, clock, parts.events)
         return {"interpreter_kib": interpreter_kib, "ten_minutes": at_ten, "first_tone": first_tone,
-                "mixer_open_at_52_min": parts.audio.is_open}
+                "rss_at_52_min_kib": rss_kib(), "pygame_at_52_min": "pygame" in sys.modules}
 
 
 if __name__ == "__main__":

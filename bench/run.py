@@ -19,12 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # run as ``python bench/run.py``
     sys.path.insert(0, str(ROOT))
 
-from bench import bus, idle, latency, memory, startup, virtual_time, wear  # noqa: E402
+from bench import audio, bus, idle, latency, memory, startup, virtual_time, wear  # noqa: E402
 from bench.results import Figure, machine, table, write  # noqa: E402
 
 RESULTS = ROOT / "out" / "bench" / "results.json"  # ignored; RECORD=1 writes the tracked one
 RECORD = ROOT / "bench" / "results.json"
-PARTS = ("idle", "memory", "startup", "latency", "bus", "virtual_time", "wear")
+PARTS = ("idle", "memory", "audio", "startup", "latency", "bus", "virtual_time", "wear")
 
 
 def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
@@ -32,6 +32,8 @@ def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
         return idle.run(seconds=10.0 if quick else 60.0)
     if part == "memory":
         return memory.run()
+    if part == "audio":
+        return audio.run(repeat=5 if quick else 20)
     if part == "startup":
         return startup.run(repeat=3 if quick else 10)
     if part == "latency":
@@ -41,6 +43,17 @@ def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
     if part == "wear":
         return wear.run(hours=2.0 if quick else 8.0)
     return virtual_time.run(repeat=1 if quick else 3)
+
+
+def tree_figures(figures: list[Figure]) -> list[Figure]:
+    """The service and its player together while a routine plays, when both were measured."""
+    by_key = {figure.key: figure for figure in figures}
+    service, player = by_key.get("rss_after_tone"), by_key.get("rss_player")
+    if service is None or player is None:
+        return []
+    total = round(float(service.value) + float(player.value), 1)
+    return [Figure("rss_tree_routine", "Memory: service + player while a routine plays",
+                   total, "MiB", note="the player exists only around sounds")]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         got, more = measure(part, args.quick)
         figures += got
         details.update(more)
+    figures += tree_figures(figures)
     header = machine()
     if args.quick:
         header["mode"] = "quick smoke run: shortened, not the targets' conditions"

@@ -1,8 +1,8 @@
 """The seated, idle service in real time: ``python -m bench.service --db PATH``.
 
 The process the idle, start-up and peer benchmarks watch from outside: it sends READY=1
-on ``$NOTIFY_SOCKET`` once seated and started, plays one tone (so the audio device opens
-and, two seconds after the tone, closes again), then sleeps in the loop until SIGTERM.
+on ``$NOTIFY_SOCKET`` once seated and started, plays one tone (so the player process starts
+and, a few seconds after the tone, ends again), then sleeps in the loop until SIGTERM.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from bench.assembly import PANELS, assemble, open_panel
 from device.app import queue_waiter, stop_on_signals
 from device.clock import SystemClock
 from device.config import Config
+from device.core.effects import Play
 from device.core.tones import Tone
 from device.sdnotify import Notifier
 
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         parts.start_seated()
         notifier.ready()
         if not args.no_tone:
-            parts.audio.play(Tone.REMINDER)
+            parts.audio.play(Play(Tone.REMINDER))
         reason = parts.runtime.run_forever(queue_waiter(parts.events))
         notifier.stopping()
         parts.runtime.stop(reason)

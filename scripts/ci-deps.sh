@@ -3,13 +3,15 @@
 #
 # tests/test_systemd_unit.py runs `systemd-analyze verify` and `systemd-analyze security
 # --offline=true` on systemd/unslump.service; on Debian/Ubuntu that tool ships in the
-# `systemd` package, which slim CI images leave out. Safe to run again: it does nothing
-# when everything is already there.
+# `systemd` package, which slim CI images leave out. tests/test_voice.py renders spoken
+# cues with `espeak-ng` (the package of the same name, as on Raspberry Pi OS). Safe to
+# run again: it does nothing when everything is already there.
 set -eu
 
 missing=""
 command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"  # the terminal simulator test
+command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"  # the spoken cues
 
 if [ -z "$missing" ]; then
     exit 0

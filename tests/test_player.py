@@ -286,3 +286,21 @@ def test_player_to_mixer_format_duplicates_channels() -> None:
 def test_player_to_mixer_format_refuses_unknown_size() -> None:
     with pytest.raises(ValueError, match="24"):
         to_mixer_format(array("h", [0]), 22050, (22050, 24, 1))
+
+
+def test_player_deadline_is_a_fixed_time_the_loop_can_reach(links: list[PlayerAudio]) -> None:
+    """A deadline computed from "now" moves away each time the loop looks: the loop woke
+    twice a second and never serviced the link (120 wake-ups a minute when idle)."""
+    clock = FakeClock()
+    link = fake(links, clock)
+    link.play(Play(Tone.SETUP))
+    first = link.deadline()
+    assert first is not None
+    clock.advance(0.3)
+    assert link.deadline() == first  # busy: the next look-in stays where it was
+    wait_for(link, lambda: 1 in link.started, clock)
+    link._stop()  # quitting: reaped at a fixed look-in too
+    quitting = link.deadline()
+    assert quitting is not None
+    clock.advance(0.2)
+    assert link.deadline() == quitting

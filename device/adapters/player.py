@@ -12,7 +12,8 @@ Protocol, one line each way per message (ASCII):
 * in: ``play SEQ TONE LENGTH CUT`` (LENGTH in seconds or ``-``, CUT ``0``/``1``),
   ``say SEQ PATH`` (a spoken phrase, a WAV file), ``quit``; end of input also quits.
 * out: ``ready T`` once the mixer is open, ``started SEQ T`` as each sound begins,
-  ``idle T`` when the last sound has ended, ``error TEXT`` before giving up. T is
+  ``idle T`` when the last sound has ended, ``prepared T`` once every sound is made,
+  ``error TEXT`` before giving up. T is
   ``CLOCK_MONOTONIC``, the same clock as the service's.
 
 The mixer stays open for the whole life of the process: an I2S amplifier (MAX98357A)
@@ -39,9 +40,10 @@ from device.clock import SystemClock
 from device.core.effects import Play
 from device.core.tones import BREATH_TONES, Tone
 
-MIXER_BUFFER = 512
-"""Samples per mixer buffer: 23 ms at 22.05 kHz, so a cue reaches the speaker within the
-50 ms target; smaller buffers underrun on a busy Pi Zero."""
+MIXER_BUFFER = 256
+"""Samples per mixer buffer: 12 ms at 22.05 kHz. SDL keeps about two buffers in flight,
+so 512 (23 ms each) measured 50-70 ms from the command to the first sample and missed
+the 50 ms target; mixing one mono channel is cheap enough in C for a Pi Zero."""
 
 FADE_MS = 30
 """A cut sound fades out over this long (no click)."""
@@ -273,8 +275,10 @@ def serve(fd: int, player: Player, clock: SystemClock, todo: list[Play]) -> None
                 player.handle(command)
                 player.run_due()  # at once: the next command may take a while to make
         player.run_due()
-        if not readable:
+        if not readable and todo:
             player.prepare_one(todo)
+            if not todo:
+                player.tell(f"prepared {clock.monotonic():.6f}")
 
 
 def main(argv: list[str] | None = None) -> int:

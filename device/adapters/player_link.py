@@ -40,6 +40,9 @@ KEEP_S = 20.0
 HANG_S = 2.0
 """A sound not confirmed as started within this long means the player hangs."""
 
+LOOK_IN_S = 1.0
+"""How often a busy player's messages are read (and a quitting one reaped)."""
+
 QUIT_WAIT_S = 1.0
 """At shutdown, how long the player may take to fade out and close before it is killed."""
 
@@ -74,6 +77,7 @@ class PlayerAudio(ClosesOnExit):
                                                                   hang_s)
         self._proc: subprocess.Popen[bytes] | None = None
         self._quitting: list[subprocess.Popen[bytes]] = []  # asked to quit, not yet reaped
+        self._look_in_at: float | None = None  # the next look at a busy or quitting player
         self._received = b""
         self._eof = False  # the player closed its output: it has ended
         self._seq = 0
@@ -84,12 +88,18 @@ class PlayerAudio(ClosesOnExit):
         self._closed = False
         self.started: dict[int, float] = {}  # seq -> when the player started it
         self.ready_at: float | None = None  # when the running player opened the device
+        self.prepared_at: float | None = None  # when it had made every sound ahead
         self.spawned_at: float | None = None
 
     @property
     def running(self) -> bool:
         """True while a player process is up (it holds the audio device)."""
         return self._proc is not None
+
+    @property
+    def pid(self) -> int | None:
+        """The running player's process id (benchmarks read its memory)."""
+        return None if self._proc is None else self._proc.pid
 
     def fileno(self) -> int | None:
         """The player's output pipe while it runs (tests and benchmarks wait on it)."""
@@ -118,6 +128,7 @@ class PlayerAudio(ClosesOnExit):
         self._send(f"play {self._seq} {play.tone.value} "
                    f"{'-' if play.length_s is None else f'{play.length_s:.3f}'} "
                    f"{int(play.cut)}\n")
+        self._schedule_look_in(self._clock.monotonic())
 
     @property
     def last_seq(self) -> int:
@@ -126,8 +137,8 @@ class PlayerAudio(ClosesOnExit):
 
     def deadline(self) -> float | None:
         times: list[float] = []
-        if self._quitting:
-            times.append(self._clock.monotonic() + 0.5)
+        if self._look_in_at is not None:
+            times.append(self._look_in_at)
         if self._proc is None:
             if self._expected is not None and not self.silent:
                 times.append(self._expected - self._warm_s)
@@ -136,14 +147,11 @@ class PlayerAudio(ClosesOnExit):
                 times.append(min(self._unconfirmed.values()) + self._hang_s)
             if self._idle_since is not None:
                 times.append(self._quit_time(self._idle_since))
-            else:
-                # Busy: look in on it now and then to learn it has gone idle (the pipe
-                # cannot wake the loop, which sleeps on its own queue).
-                times.append(self._clock.monotonic() + 1.0)
         return min(times) if times else None
 
     def service(self, now: float) -> None:
         self._quitting = [proc for proc in self._quitting if proc.poll() is None]
+        self._schedule_look_in(now)
         if self._proc is None:
             if (self._expected is not None and not self.silent
                     and now >= self._expected - self._warm_s):
@@ -161,6 +169,7 @@ class PlayerAudio(ClosesOnExit):
             return
         if self._idle_since is not None and now >= self._quit_time(self._idle_since):
             self._stop()
+        self._schedule_look_in(now)
 
     def close(self) -> None:
         if self._closed:
@@ -176,6 +185,16 @@ class PlayerAudio(ClosesOnExit):
         self._quitting.clear()
 
     # -- the process ----------------------------------------------------------------
+
+    def _schedule_look_in(self, now: float) -> None:
+        """While the player is busy (it cannot wake the loop, which sleeps on its own
+        queue) or a quitting one is still to be reaped, look in every ``LOOK_IN_S``: a
+        fixed time, reached and then moved on, never "now plus a bit"."""
+        wanted = self._quitting or (self._proc is not None and self._idle_since is None)
+        if not wanted:
+            self._look_in_at = None
+        elif self._look_in_at is None or now >= self._look_in_at:
+            self._look_in_at = now + LOOK_IN_S
 
     def _quit_time(self, idle_since: float) -> float:
         """When a player idle since ``idle_since`` is ended (later if a sound is near)."""
@@ -203,6 +222,7 @@ class PlayerAudio(ClosesOnExit):
         os.set_blocking(self._proc.stdout.fileno(), False)
         self.spawned_at = self._clock.monotonic()
         self.ready_at = None
+        self.prepared_at = None
         self._received = b""
         self._eof = False
         self._idle_since = self.spawned_at  # a fresh player is idle until told to play
@@ -248,6 +268,8 @@ class PlayerAudio(ClosesOnExit):
         match words:
             case ["ready", at]:
                 self.ready_at = float(at)
+            case ["prepared", at]:
+                self.prepared_at = float(at)
             case ["started", seq, at]:
                 self._unconfirmed.pop(int(seq), None)
                 self.started[int(seq)] = float(at)
@@ -283,6 +305,8 @@ class PlayerAudio(ClosesOnExit):
         self._proc = None
         self._unconfirmed.clear()
         self._idle_since = None
+        self._look_in_at = None
+        self._schedule_look_in(self._clock.monotonic())
         self._log.debug("audio: player asked to quit")
 
     def _kill(self) -> None:
