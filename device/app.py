@@ -19,6 +19,7 @@ from typing import Any
 from device.adapters.audio import Audio, make_audio
 from device.adapters.display import PanelOpener, Screen, open_luma_device
 from device.adapters.inputs import GpioInputs
+from device.adapters.voice import prepare_voice
 from device.clock import Clock, SystemClock
 from device.config import Config
 from device.core.routine import breath_plays
@@ -81,8 +82,13 @@ def assemble(stack: ExitStack, config: Config, clock: Clock, db: Path, *,
     stack.callback(inputs.close)
     screen = Screen(open_panel, Renderer(), clock, persist=config.display.persist, logger=log)
     stack.callback(screen.close)
+    phrases = {}
+    if config.audio.voice and config.audio.backend == "pygame":
+        # Rendered once, here, before the loop runs: never during a routine.
+        phrases = prepare_voice(db.parent / "voice", config.audio.voice_name, clock, log)
     audio = make_audio(config.audio, clock, log, buzzer_pin=config.pins.buzzer,
-                       pin_factory=pin_factory, breaths=breath_plays(config.routine))
+                       pin_factory=pin_factory, breaths=breath_plays(config.routine),
+                       phrases=phrases)
     stack.callback(audio.close)
     serviced = [audio, store, screen, WatchdogPinger(notifier, clock)]
     runtime = Runtime(config, clock, screen, audio, store, serviced=serviced)

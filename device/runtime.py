@@ -17,7 +17,7 @@ from typing import Protocol
 
 from device.clock import Clock, FakeClock
 from device.config import Config
-from device.core.effects import Effect, LoadStats, Log, Panel, Play, Show
+from device.core.effects import Effect, LoadStats, Log, Panel, Play, Say, Show
 from device.core.events import DeadlineReached, Event, StatsLoaded
 from device.core.machine import (
     DeviceState,
@@ -48,6 +48,7 @@ class ScreenPort(Protocol):
 class AudioPort(Protocol):
     def play(self, play: Play) -> None: ...
     def expect(self, at: float | None) -> None: ...
+    def say(self, text: str) -> None: ...
 
 
 class StorePort(StatsSource, Protocol):
@@ -224,6 +225,8 @@ class Runtime:
                 self._screen.show(view)
             case Play() as play:
                 self._audio.play(play)
+            case Say(text=text):
+                self._audio.say(text)
             case Log(record=record):
                 if isinstance(record, ErrorRecord):
                     log.warning("%s: %s", record.source, record.message)

@@ -164,11 +164,12 @@ def test_buzzer_plays_every_cue_of_a_routine_in_order(
     """The whole stretch through the buzzer: each cue's score, whole and in plan order."""
     cfg = RoutineConfig(repetitions=2)
     plan = plan_routine(cfg, Variant.SEATED, False)
+    tone_cues = [cue for cue in plan.cues if cue.tone is not None]  # a piezo cannot speak
     origin = clock.monotonic()
     listener = PinListener(factory, clock)
     started: list[tuple[float, Tone]] = []
     with BuzzerAudio(PIN, clock, 0.5, pin_factory=factory) as audio:
-        for cue in plan.cues:
+        for cue in tone_cues:
             follow(audio, clock, listener, until=origin + cue.offset)
             clock.advance_to(origin + cue.offset)
             audio.service(clock.monotonic())
@@ -177,11 +178,11 @@ def test_buzzer_plays_every_cue_of_a_routine_in_order(
             started.append((clock.monotonic(), cue.tone))
             listener.look()
         follow(audio, clock, listener)
-        scores = {cue.play(): audio.score(cue.play()) for cue in plan.cues}
+        scores = {cue.play(): audio.score(cue.play()) for cue in tone_cues}
     # What the pin should do: the plan laid out one sound after another, each score whole.
     lane = Lane()
     expected: list[tuple[float, float | None]] = [(origin, None)]
-    for cue in plan.cues:
+    for cue in tone_cues:
         score = scores[cue.play()]
         slot = lane.add(origin + cue.offset, cue.play(), sum(s.duration for s in score))
         at = slot.start
@@ -192,7 +193,7 @@ def test_buzzer_plays_every_cue_of_a_routine_in_order(
     want = [(round(t, 6), f) for t, f in _merge_timed(expected)]
     got = [(round(t, 6), f) for t, f in _merge_timed(listener.changes)]
     assert got == want
-    assert len(started) == len(plan.cues)
+    assert len(started) == len(tone_cues)
     assert sum(1 for tone in Tone if any(t is tone for _, t in started)) >= 12
 
 

@@ -116,7 +116,7 @@ def test_doctor_all_ok_prints_one_line_per_check_and_exits_0(
     assert status == 0
     names = [line.split(maxsplit=1)[1].split(":")[0] for line in lines]
     assert names == ["config", "i2c", "display", "gpio chip", "gpio access", "i2s pins",
-                     "sound cards", "audio", "store", "service user", "service"]
+                     "sound cards", "audio", "voice", "store", "service user", "service"]
     assert all(line.startswith("ok ") for line in lines), lines
     assert line_for(lines, "config") == f"ok    config: {config} is valid"
     assert "not installed as a service" in line_for(lines, "service")
@@ -248,7 +248,7 @@ def test_doctor_invalid_config_fails_naming_the_file_and_key(
     assert status == 1
     shown = line_for(lines, "config")
     assert shown.startswith(f"FAIL  config: {config}: [display] brightness: unknown key")
-    assert len(lines) == 11  # the other checks still run, on the defaults
+    assert len(lines) == 12  # the other checks still run, on the defaults
 
 
 def test_doctor_store_existing_log_opens_healthy(probe: Probe, tmp_path: Path) -> None:
@@ -340,7 +340,7 @@ def test_doctor_runs_on_this_machine_without_fakes(
     args = parser.parse_args(["doctor", "--config", config, "--db", str(tmp_path / "x.db")])
     status = args.handler(args)
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 11
+    assert len(lines) == 12
     assert status == (0 if all(line.startswith("ok ") for line in lines) else 1)
     i2c = line_for(lines, "i2c")
     if Path("/dev/i2c-1").exists():

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from device.config import RoutineConfig
-from device.core.effects import Effect, Play
+from device.core.effects import Effect, Play, Say
 from device.core.records import Variant
 from device.core.routine import (
     BREATH_MAX_R,
@@ -65,6 +65,10 @@ def _phase_of(view: object) -> str:
 
 def _tones(at: float, effects: list[Effect]) -> list[tuple[float, Tone]]:
     return [(at, effect.tone) for effect in effects if isinstance(effect, Play)]
+
+
+def sounds(effects: list[Effect]) -> list[Play]:
+    return [effect for effect in effects if isinstance(effect, Play)]
 
 
 def _plays(at: float, effects: list[Effect]) -> list[tuple[float, Play]]:
@@ -276,7 +280,7 @@ def test_routine_resume_in_a_breath_recues_the_phase_then_restarts_that_breath()
     assert routine_deadline(state, CFG) == resume_at + RECUE_LEAD_S
     # ... and then the in-breath starts over, with the whole rest of the plan after it
     state, effects, _ = routine_due(state, resume_at + RECUE_LEAD_S, CFG)
-    assert effects == [Play(Tone.INHALE, CFG.inhale_s * BREATH_COVER)]
+    assert sounds(effects) == [Play(Tone.INHALE, CFG.inhale_s * BREATH_COVER)]
     assert state.origin + plan.total == resume_at + RECUE_LEAD_S - second_in + plan.total
 
 
@@ -290,7 +294,7 @@ def test_routine_resume_in_the_first_breath_of_a_phase_cues_the_phase_once() -> 
     state, effects = routine_press(state, at + 10.0, CFG)
     assert effects == [Play(Tone.RESUME), Play(Tone.FOLD)]
     state, effects, _ = routine_due(state, at + 10.0 + RECUE_LEAD_S, CFG)
-    assert effects == [Play(Tone.EXHALE, CFG.exhale_s * BREATH_COVER)]  # not FOLD again
+    assert sounds(effects) == [Play(Tone.EXHALE, CFG.exhale_s * BREATH_COVER)]  # no FOLD
 
 
 def test_routine_pause_freezes_the_view_and_names_the_state() -> None:
@@ -347,7 +351,7 @@ def test_routine_notice_only_when_asked() -> None:
 
 def test_routine_start_plays_a_phase_cue_and_waits_for_the_next_frame() -> None:
     state, effects = start_routine(CFG, START, Variant.SEATED, False)
-    assert effects == [Play(Tone.SETUP)]
+    assert effects == [Play(Tone.SETUP), Say("sit on front edge")]
     assert routine_deadline(state, CFG) == START + FRAME_S
     assert isinstance(state, RoutineState)
     assert routine_name(state) == "routine"
@@ -458,3 +462,28 @@ def test_routine_pips_fit_a_short_rest(rest_s: float) -> None:
             and last_rest.start <= c.offset < last_rest.end]
     assert len(pips) == 10
     assert max(pips) < last_rest.end - 0.3
+
+
+def test_routine_speaks_each_screen_cue_as_it_appears() -> None:
+    """With the head down the cues on the screen are out of sight: each is also a phrase
+    (spoken only with [audio] voice on; the tones carry the routine either way)."""
+    run = drive(variant=Variant.STANDING)
+    said: list[tuple[float, str]] = []
+    state, effects = start_routine(CFG, START, Variant.STANDING, False)
+    said += [(START, e.text) for e in effects if isinstance(e, Say)]
+    at = START
+    while (deadline := routine_deadline(state, CFG)) is not None:
+        at = deadline
+        state, effects, _ = routine_due(state, at, CFG)
+        said += [(at, e.text) for e in effects if isinstance(e, Say)]
+    shown = {}
+    for t, view in run.views:
+        if isinstance(view, RoutineView):
+            shown.setdefault((view.rep, view.phase, view.cue), t)
+    assert len(said) == len(shown)
+    for (t, text), ((_, _, cue), first_shown) in zip(said, sorted(shown.items(),
+                                                                  key=lambda kv: kv[1]),
+                                                     strict=True):
+        assert text == cue
+        assert t == pytest.approx(first_shown)  # spoken the moment it is shown
+    assert "head hangs, rag doll" in {text for _, text in said}

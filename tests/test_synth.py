@@ -116,7 +116,7 @@ def test_synth_a_whole_routine_at_volume_one_never_reaches_full_scale() -> None:
     """The old mix() summed a phase blip and an in-breath due together and clipped at
     volume 0.84; sounds now queue, and a phrase at full voice over them still fits."""
     plan = plan_routine(RoutineConfig(repetitions=1), Variant.SEATED, True)
-    plays = [(cue.offset, cue.play()) for cue in plan.cues]
+    plays = [(cue.offset, cue.play()) for cue in plan.cues if cue.tone is not None]
     phrase = array("h", [round(VOICE_HEADROOM * FULL_SCALE) * (-1) ** i for i in range(4410)])
     voice = [(cue.offset, phrase) for cue in plan.cues if cue.tone in PHASE_STARTS]
     timeline = mix(plays, plan.total + 2.0, volume=1.0, voice=voice)

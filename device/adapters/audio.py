@@ -15,7 +15,8 @@ for a missing device: a device without sound still reminds on the screen.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 from device.clock import Clock
@@ -38,6 +39,9 @@ class Audio(Protocol):
     def expect(self, at: float | None) -> None:
         """The core's next planned sound (monotonic), or None: get ready, or rest."""
 
+    def say(self, text: str) -> None:
+        """Speak ``text`` over the tones if spoken cues are on (else nothing)."""
+
     def deadline(self) -> float | None:
         """The monotonic time the adapter next needs :meth:`service`, or None."""
 
@@ -57,6 +61,9 @@ class NullAudio(ClosesOnExit):
     def expect(self, at: float | None) -> None:
         pass
 
+    def say(self, text: str) -> None:
+        pass
+
     def deadline(self) -> float | None:
         return None
 
@@ -71,14 +78,16 @@ class RecordingAudio(ClosesOnExit):
     """Remembers every sound with the monotonic time it was asked for, for tests and scenarios.
 
     ``plays`` is a list of ``(monotonic seconds, Play)`` and ``played`` the same with the
-    tone alone; sounds asked for after :meth:`close` are not recorded, as a real speaker
-    would not sound them. ``expected`` is the last planned time the runtime passed on.
+    tone alone, ``said`` the phrases asked for; sounds asked for after :meth:`close` are
+    not recorded, as a real speaker would not sound them. ``expected`` is the last planned
+    time the runtime passed on.
     """
 
     def __init__(self, clock: Clock):
         self._clock = clock
         self._closed = False
         self.plays: list[tuple[float, Play]] = []
+        self.said: list[tuple[float, str]] = []
         self.expected: float | None = None
 
     @property
@@ -96,6 +105,10 @@ class RecordingAudio(ClosesOnExit):
 
     def expect(self, at: float | None) -> None:
         self.expected = at
+
+    def say(self, text: str) -> None:
+        if not self._closed:
+            self.said.append((self._clock.monotonic(), text))
 
     def deadline(self) -> float | None:
         return None
@@ -115,20 +128,21 @@ def make_audio(
     buzzer_pin: int | None = None,
     pin_factory: Any = None,
     breaths: Sequence[Play] = (),
+    phrases: Mapping[str, Path] | None = None,
 ) -> Audio:
     """The audio adapter named by the config key ``audio.backend``.
 
     ``breaths`` are the breath sounds the routine will ask for (the player makes them
-    ahead of need). ``buzzer_pin`` (BCM, the config key ``pins.buzzer``; the pin map's
-    default when None) and ``pin_factory`` (gpiozero's, None for its default) are used by
-    ``buzzer`` only.
+    ahead of need); ``phrases`` the spoken cues' WAV files (voice on, pygame only).
+    ``buzzer_pin`` (BCM, the config key ``pins.buzzer``; the pin map's default when None)
+    and ``pin_factory`` (gpiozero's, None for its default) are used by ``buzzer`` only.
     """
     backend = config.backend
     if backend == "pygame":
         from device.adapters.player_link import PlayerAudio, player_command
 
         command = player_command(config.volume, config.breath, breaths)
-        return PlayerAudio(clock, command, logger)
+        return PlayerAudio(clock, command, logger, phrases=phrases)
     if backend == "buzzer":
         # Imported here: gpiozero is needed only by this backend.
         from device.adapters.buzzer import BuzzerAudio

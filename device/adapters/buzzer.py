@@ -228,6 +228,9 @@ class BuzzerAudio(ClosesOnExit):
     def expect(self, at: float | None) -> None:
         """Nothing to get ready: the pin is claimed for the life of the service."""
 
+    def say(self, text: str) -> None:
+        """A piezo cannot speak: its tones carry the routine alone."""
+
     def deadline(self) -> float | None:
         if self.silent:
             return None

@@ -10,7 +10,8 @@ never its loop.
 Protocol, one line each way per message (ASCII):
 
 * in: ``play SEQ TONE LENGTH CUT`` (LENGTH in seconds or ``-``, CUT ``0``/``1``),
-  ``say SEQ PATH`` (a spoken phrase, a WAV file), ``quit``; end of input also quits.
+  ``say SEQ PATH`` (a spoken phrase: a WAV file, the rest of the line), ``quit``; end of
+  input also quits.
 * out: ``ready T`` once the mixer is open, ``started SEQ T`` as each sound begins,
   ``idle T`` when the last sound has ended, ``prepared T`` once every sound is made,
   ``error TEXT`` before giving up. T is
@@ -124,8 +125,9 @@ def parse_command(line: str) -> Command:
         _, seq, tone, length, cut = words
         return Command("play", int(seq), Play(Tone(tone), None if length == "-"
                                               else float(length), cut == "1"))
-    if len(words) == 3 and words[0] == "say":
-        return Command("say", int(words[1]), path=words[2])
+    if len(words) >= 3 and words[0] == "say":
+        _, seq, path = line.strip().split(maxsplit=2)
+        return Command("say", int(seq), path=path)
     raise ValueError(f"not a player command: {line!r}")
 
 
@@ -152,6 +154,9 @@ class Player:
         self._voice: Any = None  # the channel phrases play on
         self._sounding: Slot | None = None
         self._idle_told = True
+        self._phrase_sounds: dict[str, Any] = {}
+        self._phrases_due: list[tuple[float, Any, int]] = []  # (start, Sound, seq), in order
+        self._voice_free = 0.0  # when the last phrase asked for ends
 
     def open(self) -> None:
         mixer = self._pygame.mixer
@@ -182,9 +187,12 @@ class Player:
             self._waiting[id(slot.play)] = command.seq
             self._idle_told = False
         elif command.verb == "say":
+            phrase = self._phrase(command.path)
             now = self._clock.monotonic()
-            self._voice.queue(self._pygame.mixer.Sound(file=command.path))
-            self.tell(f"started {command.seq} {now:.6f}")
+            start = max(now, self._voice_free)
+            self._voice_free = start + phrase.get_length()
+            self._phrases_due.append((start, phrase, command.seq))
+            self._idle_told = False
 
     def run_due(self) -> None:
         """Start what is due; say when the last sound has ended."""
@@ -194,9 +202,14 @@ class Player:
             self._sounding = slot
             seq = self._waiting.pop(id(slot.play), 0)
             self.tell(f"started {seq} {self._clock.monotonic():.6f}")
+        while self._phrases_due and self._phrases_due[0][0] <= now:
+            _, phrase, seq = self._phrases_due.pop(0)
+            self._voice.play(phrase)
+            self.tell(f"started {seq} {self._clock.monotonic():.6f}")
         if self._sounding is not None and now >= self._sounding.end:
             self._sounding = None
-        if not self._idle_told and self._sounding is None and self._lane.next_start() is None:
+        if (not self._idle_told and self._sounding is None and self._lane.next_start() is None
+                and not self._phrases_due and now >= self._voice_free):
             self._lane.forget_before(now)
             self._idle_told = True
             self.tell(f"idle {now:.6f}")
@@ -206,6 +219,10 @@ class Player:
         times = [self._lane.next_start()]
         if self._sounding is not None:
             times.append(self._sounding.end)
+        if self._phrases_due:
+            times.append(self._phrases_due[0][0])
+        elif not self._idle_told and self._voice_free > self._clock.monotonic():
+            times.append(self._voice_free)
         present = [t for t in times if t is not None]
         return min(present) if present else None
 
@@ -224,6 +241,14 @@ class Player:
             self._out.flush()
         except (BlockingIOError, BrokenPipeError):
             pass
+
+    def _phrase(self, path: str) -> Any:
+        """The spoken phrase in ``path`` as a Sound at the tones' volume (made once)."""
+        sound = self._phrase_sounds.get(path)
+        if sound is None:
+            sound = self._phrase_sounds[path] = self._pygame.mixer.Sound(file=path)
+            sound.set_volume(self._synth.volume)
+        return sound
 
     def _sound(self, play: Play) -> Any:
         key = (play.tone, play.length_s)

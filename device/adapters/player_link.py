@@ -21,7 +21,8 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from device.clock import Clock
 from device.closing import ClosesOnExit
@@ -63,13 +64,16 @@ class PlayerAudio(ClosesOnExit):
 
     ``command`` is the player's argv (:func:`player_command`); ``env`` its environment
     (None: the service's). The monotonic clock is shared with the player (both read
-    ``CLOCK_MONOTONIC``), so the times it reports can be compared with ours.
+    ``CLOCK_MONOTONIC``), so the times it reports can be compared with ours. ``phrases``
+    maps the text of each spoken cue to its cached WAV (empty: voice off).
     """
 
     def __init__(self, clock: Clock, command: Sequence[str], logger: logging.Logger | None = None,
                  *, env: dict[str, str] | None = None, warm_s: float = WARM_S,
-                 linger_s: float = LINGER_S, keep_s: float = KEEP_S, hang_s: float = HANG_S):
+                 linger_s: float = LINGER_S, keep_s: float = KEEP_S, hang_s: float = HANG_S,
+                 phrases: Mapping[str, Path] | None = None):
         self._clock = clock
+        self._phrases = dict(phrases or {})
         self._command = list(command)
         self._env = env
         self._log = logger or logging.getLogger(__name__)
@@ -128,6 +132,17 @@ class PlayerAudio(ClosesOnExit):
         self._send(f"play {self._seq} {play.tone.value} "
                    f"{'-' if play.length_s is None else f'{play.length_s:.3f}'} "
                    f"{int(play.cut)}\n")
+        self._schedule_look_in(self._clock.monotonic())
+
+    def say(self, text: str) -> None:
+        """Speak ``text`` over the tones, if its phrase was rendered (voice on)."""
+        path = self._phrases.get(text)
+        if path is None or self.silent or not self._ensure_running():
+            return
+        self._seq += 1
+        self._unconfirmed[self._seq] = self._clock.monotonic()
+        self._idle_since = None
+        self._send(f"say {self._seq} {path}\n")
         self._schedule_look_in(self._clock.monotonic())
 
     @property

@@ -19,6 +19,7 @@ import argparse
 import importlib
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import warnings
@@ -30,6 +31,7 @@ from typing import Any, NamedTuple, TextIO
 
 from device.adapters import display as display_adapter
 from device.adapters.buzzer import pin_errors
+from device.adapters.voice import ESPEAK
 from device.clock import SystemClock
 from device.commands.blank import add_config_option
 from device.config import Config, DisplayConfig, find_config, load_config
@@ -140,6 +142,7 @@ class Probe:
     boot_config: Path = Path("/boot/firmware/config.txt")
     state_root: Path = Path("/var/lib")  # where systemd puts a unit's StateDirectory
     access: Callable[[Path, int], bool] = os.access
+    find_program: Callable[[str], str | None] = shutil.which
 
 
 # -- the checks ---------------------------------------------------------------------------
@@ -251,6 +254,23 @@ def check_audio(config: Config, probe: Probe, service_active: bool) -> CheckResu
     return CheckResult("audio", True, f"pygame: {detail}")
 
 
+def check_voice(config: Config, probe: Probe) -> CheckResult:
+    """Spoken cues: on and speakable, or off with how to turn them on."""
+    audio = config.audio
+    espeak = probe.find_program(ESPEAK)
+    if not audio.voice:
+        how = "" if espeak else " and espeak-ng (sudo apt install espeak-ng)"
+        return CheckResult("voice", True, f"off; [audio] voice = true{how} speaks the cues")
+    if audio.backend != "pygame":
+        return CheckResult("voice", True, f"on, but the {audio.backend} backend cannot speak; "
+                           "the cues stay tones")
+    if espeak is None:
+        return CheckResult("voice", False, "on, but espeak-ng is not installed: the cues "
+                           "stay tones", "sudo apt install espeak-ng, then restart the "
+                           "service (the phrases are rendered once at start)")
+    return CheckResult("voice", True, f"espeak-ng at {espeak}, voice {audio.voice_name!r}")
+
+
 def _check_buzzer(pin: int, probe: Probe) -> CheckResult:
     from gpiozero import TonalBuzzer
 
@@ -347,6 +367,7 @@ def run_checks(cli_config: str | None, db: str | None, probe: Probe) -> list[Che
         more.check_i2s_pins(config, probe),
         more.check_sound_cards(config, probe),
         check_audio(config, probe, active),
+        check_voice(config, probe),
         more.check_service_store(db, config, unit, probe),
         more.check_service_user(unit, probe),
         service,
@@ -399,6 +420,7 @@ __all__ = [
     "check_i2c",
     "check_service",
     "check_store",
+    "check_voice",
     "cmd_doctor",
     "doctor",
     "register",

@@ -31,6 +31,16 @@ class Play:
 
 
 @dataclass(frozen=True, slots=True)
+class Say:
+    """Speak this short phrase (the routine's own words), if spoken cues are on.
+
+    Tones carry the routine either way; a phrase is spoken over them, never instead.
+    """
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Log:
     """Write this row to the break log."""
 
@@ -50,4 +60,4 @@ class LoadStats:
     """Read the stats pages from the log; the answer comes back as :class:`StatsLoaded`."""
 
 
-Effect = Show | Play | Log | Panel | LoadStats
+Effect = Show | Play | Say | Log | Panel | LoadStats

@@ -26,7 +26,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from device.config import RoutineConfig
-from device.core.effects import Effect, Play
+from device.core.effects import Effect, Play, Say
 from device.core.records import Variant
 from device.core.tones import (
     BREATH_COVER,
@@ -135,14 +135,20 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """A tone to play at routine time ``offset``; ``length_s`` stretches a breath sound."""
+    """A tone to play at routine time ``offset`` (``length_s`` stretches a breath sound),
+    or, with ``tone`` None, a phrase to speak: the screen cue shown from then on."""
 
     offset: float
-    tone: Tone
+    tone: Tone | None
     length_s: float | None = None
+    text: str = ""
 
     def play(self) -> Play:
+        assert self.tone is not None, "a spoken cue has no tone"
         return Play(self.tone, self.length_s)
+
+    def effect(self) -> Play | Say:
+        return Say(self.text) if self.tone is None else self.play()
 
 
 PHASE_SOUNDS: MappingProxyType[Phase, Tone | None] = MappingProxyType({
@@ -198,8 +204,20 @@ def plan_routine(cfg: RoutineConfig, variant: Variant, show_notice: bool) -> Pla
     cues: list[Cue] = []
     for step in steps:
         cues.extend(_step_cues(step, cfg))
+        cues.extend(_spoken_cues(step, variant))
     cues.append(Cue(steps[-1].end, Tone.COMPLETE))
+    # in time order; at the same instant the tones first (stable sort), then the words
+    cues.sort(key=lambda cue: cue.offset)
     return Plan(tuple(steps), tuple(cues), cfg.repetitions)
+
+
+def _spoken_cues(step: Step, variant: Variant) -> list[Cue]:
+    """Each screen cue of ``step`` as a phrase, spoken when it appears on the screen."""
+    lines = cues_for(step.phase, variant)
+    share = step.length / len(lines)
+    # on the first animation frame that shows the line, so speaking never adds a wake-up
+    return [Cue(step.start + math.ceil(i * share / FRAME_S - _EPS) * FRAME_S, None, text=line)
+            for i, line in enumerate(lines) if line]
 
 
 def _step_cues(step: Step, cfg: RoutineConfig) -> list[Cue]:
@@ -331,7 +349,7 @@ def routine_due(state: RoutineState, at: float, cfg: RoutineConfig
     # Compared in absolute time, the same sum as the deadline: a loop woken exactly at
     # the deadline always gets that cue.
     while cursor < len(plan.cues) and origin + plan.cues[cursor].offset <= at:
-        effects.append(plan.cues[cursor].play())
+        effects.append(plan.cues[cursor].effect())
         cursor += 1
     frame = max(state.frame, math.floor((at - origin) / FRAME_S))
     while origin + frame * FRAME_S <= at:

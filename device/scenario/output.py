@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from PIL import Image
 
 from device.adapters.synth import play_duration
-from device.core.effects import Effect, Log, Panel, Play, Show
+from device.core.effects import Effect, Log, Panel, Play, Say, Show
 from device.core.records import BoutRecord, BreakRecord, ReminderRecord
 from device.core.tones import Tone
 from device.render import Renderer
@@ -55,6 +55,8 @@ def describe(effect: Effect, breath: str = "swell") -> list[dict[str, Any]]:
             if tone is Tone.REMINDER:
                 lines.append({"kind": "reminder"})
             return lines
+        case Say(text=text):
+            return [{"kind": "say", "text": text}]
         case Log(record=BoutRecord(ended_by=None) | BreakRecord(ended_by=None)
                  | ReminderRecord(ended_by=None) as record):
             # An open row written or brought forward: it is closed by a later line.
