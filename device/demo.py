@@ -153,6 +153,7 @@ class DemoSummary:
     breaks: dict[BreakKind, int]
     gif: Path
     wav: Path
+    plays: tuple[tuple[float, Play], ...] = ()  # each sound asked for, at its demo time
 
     def lines(self) -> list[str]:
         tones = ", ".join(f"{tone.value} x{n}" for tone, n in self.tones.items())
@@ -187,7 +188,8 @@ def run_demo(out_dir: Path, out: TextIO, config: Config | None = None) -> DemoSu
     summary = DemoSummary(
         real_s=script.end, shown_s=warp.length, frames=count,
         tones=_count(tone for _, tone in recording.tones),
-        breaks=_count(record.kind for record in recording.breaks), gif=gif, wav=wav)
+        breaks=_count(record.kind for record in recording.breaks), gif=gif, wav=wav,
+        plays=tuple(plays))
     out.write("\n".join(summary.lines()) + "\n")
     return summary
 

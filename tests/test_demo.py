@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import io
+import math
 import wave
+from array import array
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageSequence
 
 from device.core.records import BreakKind
-from device.core.tones import Tone
+from device.core.tones import BREATH_COVER, BREATH_TONES, Tone
 from device.demo import IDLE_SHOWN_S, DemoSummary, TimeWarp, run_demo
+from tests.sound_analysis import goertzel_power
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +75,37 @@ def test_demo_timewarp_shortens_idle_keeps_routine_pace() -> None:
     assert warp(2760.0) == pytest.approx(3 * IDLE_SHOWN_S)
     assert warp(2950.0) - warp(2760.0) == pytest.approx(190.0)  # the routine: real pace
     assert warp.length == pytest.approx(3 * IDLE_SHOWN_S + 190.0 + IDLE_SHOWN_S)
+
+
+def _wav_samples(path: Path) -> tuple[array, int]:
+    with wave.open(str(path), "rb") as wav:
+        return array("h", wav.readframes(wav.getnframes())), wav.getframerate()
+
+
+def test_demo_wav_never_reaches_full_scale(demo: tuple[DemoSummary, str]) -> None:
+    samples, _ = _wav_samples(demo[0].wav)
+    assert 0 < max(abs(v) for v in samples) < 0.9 * 32767
+
+
+def test_demo_wav_each_breath_sound_fills_its_breath(demo: tuple[DemoSummary, str]) -> None:
+    """Listened to in numbers: in every in- and out-breath of the rendered stretch, the
+    breath's own sound (its low band, 200-350 Hz) sounds through at least 80 % of it."""
+    summary, _ = demo
+    samples, rate = _wav_samples(summary.wav)
+    breaths = [(at, play) for at, play in summary.plays if play.tone in BREATH_TONES]
+    assert len(breaths) == 3 * (2 + 2 * 2 + 2)
+    step = rate // 20  # 50 ms windows
+    for at, play in breaths:
+        assert play.length_s is not None
+        breath_s = play.length_s / BREATH_COVER
+        first, last = round(at * rate), round((at + breath_s) * rate)
+        windows = [samples[i: i + step] for i in range(first, last - step + 1, step)]
+        # a swell is there when its band carries real energy (a tick or a pip is not it)
+        sounding = [w for w in windows if _band_rms(w, rate) > 150]
+        assert len(sounding) >= 0.8 * len(windows), (at, play)
+
+
+def _band_rms(window: array, rate: int) -> float:
+    """RMS of ``window`` in the swells' band, summed over a few Goertzel bins."""
+    return sum(math.sqrt(goertzel_power(window, hz, rate)) / len(window)
+               for hz in (220, 250, 280, 310, 340))
