@@ -4,8 +4,8 @@ The loop runs ``Runtime.run_forever`` on its own thread, blocked on the event qu
 the device; this thread plays the person. A hold opens the stats pages, then every press
 turns the page, so every release must produce exactly one new frame. The release edge is
 stamped just before ``drive_high()`` (a press is decided at release), the frame when the
-panel's ``display`` is entered: rendering, the core step and the ACK tone (real pygame
-audio on SDL's dummy driver) are all inside the measured span.
+panel's ``display`` is entered: rendering, the core step and the ACK tone (the real player
+process on SDL's dummy driver) are all inside the measured span.
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ from typing import Any
 from device.adapters.audio import Audio, make_audio
 from device.adapters.display import PanelOpener, Screen, open_luma_device
 from device.adapters.inputs import GpioInputs
-from device.adapters.voice import prepare_voice
 from device.clock import Clock, SystemClock
 from device.config import Config
 from device.core.routine import breath_plays
@@ -84,7 +83,10 @@ def assemble(stack: ExitStack, config: Config, clock: Clock, db: Path, *,
     stack.callback(screen.close)
     phrases = {}
     if config.audio.voice and config.audio.backend == "pygame":
-        # Rendered once, here, before the loop runs: never during a routine.
+        # Rendered once, here, before the loop runs: never during a routine. Imported only
+        # when asked for: the service stays small without it.
+        from device.adapters.voice import prepare_voice
+
         phrases = prepare_voice(db.parent / "voice", config.audio.voice_name, clock, log)
     audio = make_audio(config.audio, clock, log, buzzer_pin=config.pins.buzzer,
                        pin_factory=pin_factory, breaths=breath_plays(config.routine),

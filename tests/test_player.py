@@ -304,3 +304,79 @@ def test_player_deadline_is_a_fixed_time_the_loop_can_reach(links: list[PlayerAu
     assert quitting is not None
     clock.advance(0.2)
     assert link.deadline() == quitting
+
+
+class CountingNotifier:
+    """Stands in for systemd's notify socket: a 30 s watchdog, pings counted."""
+
+    def __init__(self) -> None:
+        self.pings = 0
+
+    def watchdog_interval(self) -> float:
+        return 30.0
+
+    def watchdog(self) -> bool:
+        self.pings += 1
+        return True
+
+
+def test_player_hanging_never_stalls_the_loop_or_the_watchdog(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The service's own assembly with a player that hangs: the stretch goes on, silent,
+    the watchdog is fed on time, and the journal says what happened."""
+    from contextlib import ExitStack
+
+    from gpiozero.pins.mock import MockFactory
+    from luma.core.device import dummy
+
+    from device import app
+    from device.adapters import player_link
+    from device.adapters.inputs import drive_mock_seat
+    from device.config import Config
+
+    monkeypatch.setattr(player_link, "player_command",
+                        lambda *args: [sys.executable, "-c", HANGING_PLAYER])
+    config = Config()
+    clock = FakeClock()
+    notifier = CountingNotifier()
+    factory = MockFactory()
+    with ExitStack() as stack, caplog.at_level(logging.WARNING):
+        parts = app.assemble(stack, config, clock, tmp_path / "log.db",
+                             open_panel=lambda: dummy(width=128, height=64, mode="1"),
+                             pin_factory=factory, notifier=notifier)  # type: ignore[arg-type]
+        drive_mock_seat(factory, config.pins, True)
+        while not parts.events.empty():
+            parts.events.get_nowait()
+        parts.runtime.start(parts.inputs.seat_occupied())
+        start = clock.monotonic()
+        button = factory.pin(config.pins.button)
+        button.drive_low()
+        parts.runtime.run_until(clock.monotonic() + 0.1, clock, parts.events)
+        button.drive_high()
+        parts.runtime.run_until(start + 60.0, clock, parts.events)
+        assert parts.runtime.state.name == "routine"  # the stretch goes on
+        assert notifier.pings >= 60 / 10 - 1  # every 10 s, as if nothing happened
+        assert parts.audio.silent  # gave up after MAX_FAILURES hung players
+        assert not parts.audio.running
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert sum("did not start sound" in message for message in warnings) == MAX_FAILURES
+    assert "running silent from now on" in warnings[-1]
+
+
+def test_player_service_assembly_leaves_heavy_modules_out(tmp_path: Path) -> None:
+    """The service's 30 MiB: no pygame, no synthesiser, no OpenSSL (hashlib) in it."""
+    script = textwrap.dedent("""
+        import sys
+        import device.app
+        import device.adapters.audio
+        import device.adapters.player_link
+        heavy = [name for name in ("pygame", "_hashlib", "numpy", "device.adapters.synth",
+                                   "device.adapters.voice") if name in sys.modules]
+        print(heavy)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60, check=False,
+                            env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

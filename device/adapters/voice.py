@@ -14,11 +14,11 @@ Without espeak-ng the device plays its tones alone and logs once how to get the 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 import subprocess
 import wave
+import zlib
 from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -84,7 +84,12 @@ class VoiceCache:
         return self._program is not None
 
     def path_for(self, text: str) -> Path:
-        key = hashlib.sha256(f"{self.voice}\n{SPEED_WPM}\n{text}".encode()).hexdigest()[:16]
+        """The phrase's file: named by 64 bits of checksum of its text, voice and speed.
+
+        zlib, not hashlib: hashlib loads OpenSSL, some 4 MiB of the service's 30.
+        """
+        data = f"{self.voice}\n{SPEED_WPM}\n{text}".encode()
+        key = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
         return self.directory / f"{key}.wav"
 
     def knows_voice(self) -> bool:
