@@ -11,6 +11,8 @@ appears in that file, measured from the ``play()`` call in this process (the eff
 * warm: the player up, idle, its sounds made ahead; median and worst of ``repeat``.
 * the player's resident memory once it has made every sound of a routine (the steady
   state while a routine plays); ``run.py`` adds the service's own figure for the tree.
+* with espeak-ng installed: rendering the spoken cues into a fresh cache, per phrase,
+  and the cache's size.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bench import proc
 from bench.results import Figure
 from device.adapters.player import MIXER_BUFFER
 from device.adapters.player_link import PlayerAudio, player_command
+from device.adapters.voice import Rendered, VoiceCache, spoken_phrases
 from device.clock import SystemClock
 from device.config import RoutineConfig
 from device.core.effects import Play
@@ -110,6 +113,7 @@ def run(repeat: int = 20, cold_repeat: int = 3) -> tuple[list[Figure], dict[str,
                     warm.append(first_sample_after(raw, offset, since))
             finally:
                 link.close()
+        voice = _voice(Path(directory) / "voice")
     warm_ms = sorted(1000 * w for w in warm)
     cold_ms = sorted(1000 * c for c in colds)
     figures = [
@@ -123,8 +127,26 @@ def run(repeat: int = 20, cold_repeat: int = 3) -> tuple[list[Figure], dict[str,
         Figure("rss_player", "Memory: VmRSS of the player with every sound of a routine made",
                round(player_kib / 1024, 1), "MiB"),
     ]
+    if voice is not None:
+        figures += [
+            Figure("voice_render_ms", f"Voice: espeak-ng render, per phrase ({voice.made} "
+                   "phrases, once at first start)", round(1000 * voice.seconds / voice.made, 1),
+                   "ms"),
+            Figure("voice_cache_kib", "Voice: the phrase cache on disk",
+                   round(voice.cache_bytes / 1024), "KiB"),
+        ]
     return figures, {"audio": {"cold_ms": cold_ms, "warm_ms": warm_ms,
-                               "player_rss_kib": player_kib}}
+                               "player_rss_kib": player_kib,
+                               "voice": None if voice is None else voice.__dict__}}
+
+
+def _voice(directory: Path) -> Rendered | None:
+    """Render every spoken cue into a fresh cache, as a first start does (if espeak-ng)."""
+    cache = VoiceCache(directory, "en")
+    if not cache.available:
+        return None
+    _, rendered = cache.ensure(spoken_phrases(), CLOCK)
+    return rendered
 
 
 def _link(raw: Path, linger_s: float) -> PlayerAudio:

@@ -380,3 +380,38 @@ def test_player_service_assembly_leaves_heavy_modules_out(tmp_path: Path) -> Non
                             env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_player_stays_up_for_a_whole_routine_and_goes_after_it(
+        links: list[PlayerAudio]) -> None:
+    """One device opening for the whole stretch (an I2S amplifier pops at each one)."""
+    from device.config import RoutineConfig
+    from device.core.records import Variant
+    from device.core.routine import plan_routine
+
+    clock = FakeClock()
+    link = fake(links, clock)
+    plan = plan_routine(RoutineConfig(), Variant.SEATED, False)
+    origin = clock.monotonic() + 10.0
+    cues = [cue for cue in plan.cues if cue.tone is not None]
+    link.expect(origin)  # the runtime passes on the first planned sound
+    spawns: set[float] = set()
+    for index, cue in enumerate(cues):
+        due = origin + cue.offset
+        while (deadline := link.deadline()) is not None and deadline <= due:
+            clock.advance_to(deadline)
+            link.service(clock.monotonic())
+        clock.advance_to(due)
+        link.service(clock.monotonic())
+        assert link.running, f"no player for cue {index} ({cue.tone})"
+        spawns.add(link.spawned_at or 0.0)
+        link.play(cue.play())
+        following = cues[index + 1].offset + origin if index + 1 < len(cues) else None
+        link.expect(following)
+        wait_for(link, lambda: link.last_seq in link.started, clock)
+    assert spawns == {origin - WARM_S}  # started once, ahead of the first sound
+    wait_for(link, lambda: link.deadline() == pytest.approx(clock.monotonic() + LINGER_S),
+             clock)
+    clock.advance(LINGER_S)
+    link.service(clock.monotonic())
+    assert not link.running  # and ended once the stretch was over
