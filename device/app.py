@@ -90,7 +90,7 @@ def assemble(stack: ExitStack, config: Config, clock: Clock, db: Path, *,
         phrases = prepare_voice(db.parent / "voice", config.audio.voice_name, clock, log)
     audio = make_audio(config.audio, clock, log, buzzer_pin=config.pins.buzzer,
                        pin_factory=pin_factory, breaths=breath_plays(config.routine),
-                       phrases=phrases)
+                       phrases=phrases, sound_cache=db.parent / "sounds")
     stack.callback(audio.close)
     serviced = [audio, store, screen, WatchdogPinger(notifier, clock)]
     runtime = Runtime(config, clock, screen, audio, store, serviced=serviced)

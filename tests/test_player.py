@@ -415,3 +415,55 @@ def test_player_stays_up_for_a_whole_routine_and_goes_after_it(
     clock.advance(LINGER_S)
     link.service(clock.monotonic())
     assert not link.running  # and ended once the stretch was over
+
+
+def test_player_makes_sounds_ahead_in_the_order_they_are_needed() -> None:
+    from device.adapters.player import NEED_ORDER, ahead_of_need
+
+    assert set(NEED_ORDER) == set(Tone) and len(NEED_ORDER) == len(Tone)
+    todo = ahead_of_need([Play(Tone.INHALE, 3.6), Play(Tone.EXHALE, 5.4)])
+    tones = [play.tone for play in todo]
+    assert tones.index(Tone.SETUP) < tones.index(Tone.INHALE) < tones.index(Tone.UNCURL)
+    assert Play(Tone.INHALE, 3.6) in todo and Play(Tone.EXHALE, 5.4) in todo
+    assert tones[0] is Tone.REMINDER
+
+
+def test_player_pcm_cache_makes_each_sound_once_across_starts(tmp_path: Path) -> None:
+    from device.adapters.player import PcmCache
+
+    made: list[str] = []
+
+    def make(name: str) -> Callable[[], bytes]:
+        def run() -> bytes:
+            made.append(name)
+            return name.encode() * 100
+        return run
+
+    first = PcmCache(tmp_path / "sounds")
+    assert first.get("hang 0.5 22050", make("hang")) == b"hang" * 100
+    again = PcmCache(tmp_path / "sounds")  # the next start of the player
+    assert again.get("hang 0.5 22050", make("hang")) == b"hang" * 100
+    assert again.get("hang 0.6 22050", make("louder")) == b"louder" * 100  # a new setting
+    assert made == ["hang", "louder"]
+    assert not list((tmp_path / "sounds").glob("*.part"))
+
+
+def test_player_pcm_cache_trouble_only_means_making_the_sound(tmp_path: Path) -> None:
+    from device.adapters.player import PcmCache
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    assert PcmCache(blocked / "sounds").get("tick", lambda: b"pcm") == b"pcm"
+    assert PcmCache(None).get("tick", lambda: b"pcm") == b"pcm"
+
+
+def test_player_real_process_keeps_its_sounds_for_the_next_start(
+        dummy_env: dict[str, str], links: list[PlayerAudio], tmp_path: Path) -> None:
+    clock = SystemClock()
+    cache = tmp_path / "sounds"
+    link = PlayerAudio(clock, player_command(0.5, "swell", [Play(Tone.INHALE, 3.6)], cache),
+                       logging.getLogger(LOGGER), env=dummy_env)
+    links.append(link)
+    link.play(Play(Tone.SETUP))
+    wait_for(link, lambda: link.prepared_at is not None, clock)
+    assert len(list(cache.glob("*.pcm"))) == len(Tone)  # every tone, the breath at 3.6 s

@@ -129,11 +129,13 @@ def make_audio(
     pin_factory: Any = None,
     breaths: Sequence[Play] = (),
     phrases: Mapping[str, Path] | None = None,
+    sound_cache: Path | None = None,
 ) -> Audio:
     """The audio adapter named by the config key ``audio.backend``.
 
     ``breaths`` are the breath sounds the routine will ask for (the player makes them
-    ahead of need); ``phrases`` the spoken cues' WAV files (voice on, pygame only).
+    ahead of need, keeping them in ``sound_cache``); ``phrases`` the spoken cues' WAV files
+    (voice on, pygame only).
     ``buzzer_pin`` (BCM, the config key ``pins.buzzer``; the pin map's default when None)
     and ``pin_factory`` (gpiozero's, None for its default) are used by ``buzzer`` only.
     """
@@ -141,7 +143,7 @@ def make_audio(
     if backend == "pygame":
         from device.adapters.player_link import PlayerAudio, player_command
 
-        command = player_command(config.volume, config.breath, breaths)
+        command = player_command(config.volume, config.breath, breaths, sound_cache)
         return PlayerAudio(clock, command, logger, phrases=phrases)
     if backend == "buzzer":
         # Imported here: gpiozero is needed only by this backend.

@@ -30,13 +30,16 @@ import argparse
 import os
 import select
 import sys
+import zlib
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from device.adapters.lane import Lane, Slot
-from device.adapters.synth import BREATH_STYLES, DEFAULT_RATE, ToneSynth
+from device.adapters.synth import BREATH_STYLES, DEFAULT_RATE, ToneSynth, design_for
 from device.clock import SystemClock
 from device.core.effects import Play
 from device.core.tones import BREATH_TONES, Tone
@@ -106,6 +109,38 @@ def to_mixer_format(samples: array, rate: int, mixer: tuple[int, int, int]) -> b
     return converted.tobytes()
 
 
+class PcmCache:
+    """Sounds already made, as raw PCM files in ``directory``: a Pi Zero synthesises a
+    routine's sounds in some fifteen seconds, and reads them back in a blink.
+
+    A file is named by a checksum of everything that shapes its samples (the design,
+    the length, volume, style, rate and the mixer's format), so a changed design or
+    setting simply makes a new file. Any trouble with the directory only means making
+    the sound again; it never stops one from playing.
+    """
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+
+    def get(self, key: str, make: Callable[[], bytes]) -> bytes:
+        if self.directory is None:
+            return make()
+        path = self.directory / f"{zlib.crc32(key.encode()):08x}{len(key):04x}.pcm"
+        try:
+            return path.read_bytes()
+        except OSError:
+            pass
+        pcm = make()
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".part")
+            partial.write_bytes(pcm)
+            partial.replace(path)  # whole or absent: a cut power never leaves half a sound
+        except OSError:
+            pass
+        return pcm
+
+
 @dataclass(frozen=True, slots=True)
 class Command:
     """One parsed input line."""
@@ -141,9 +176,10 @@ class Player:
     """The mixer, the sounds made for it, the lane, and the messages back."""
 
     def __init__(self, pygame: ModuleType, synth: ToneSynth, out: Any,
-                 clock: SystemClock) -> None:
+                 clock: SystemClock, cache: PcmCache | None = None) -> None:
         self._pygame = pygame
         self._synth = synth
+        self._cache = cache or PcmCache(None)
         self._out = out
         self._clock = clock
         self._sounds: dict[tuple[Tone, float | None], Any] = {}
@@ -254,11 +290,34 @@ class Player:
         key = (play.tone, play.length_s)
         sound = self._sounds.get(key)
         if sound is None:
-            assert self._mixer is not None
-            pcm = to_mixer_format(self._synth.samples(play.tone, play.length_s),
-                                  self._synth.rate, self._mixer)
+            mixer = self._mixer
+            assert mixer is not None
+            synth = self._synth
+            shape = repr((design_for(play.tone, play.length_s, synth.breath), synth.volume,
+                          synth.rate, mixer))
+            pcm = self._cache.get(shape, lambda: to_mixer_format(
+                synth.samples(play.tone, play.length_s), synth.rate, mixer))
             sound = self._sounds[key] = self._pygame.mixer.Sound(buffer=pcm)
         return sound
+
+
+NEED_ORDER = (Tone.REMINDER, Tone.SETUP, Tone.PHASE, Tone.INHALE, Tone.FOLD, Tone.EXHALE,
+              Tone.HANG, Tone.HANG_END, Tone.RECOMMIT, Tone.UNCURL, Tone.TICK, Tone.REST,
+              Tone.PIP, Tone.PAUSE, Tone.RESUME, Tone.STOP, Tone.COMPLETE, Tone.ACK)
+"""The order sounds are first needed in: the chime (a reminder warms the player six
+seconds ahead), then the stretch as it unfolds. A Pi Zero takes seconds to make them
+all; the first in-breath comes eight seconds into a routine."""
+
+
+def ahead_of_need(breaths: list[Play]) -> list[Play]:
+    """Every sound to make ahead, in ``NEED_ORDER``; the breath sounds at their lengths."""
+    todo: list[Play] = []
+    for tone in NEED_ORDER:
+        if tone in BREATH_TONES:
+            todo += [play for play in breaths if play.tone is tone] or [Play(tone)]
+        else:
+            todo.append(Play(tone))
+    return todo
 
 
 def wait_s(seconds: float) -> None:
@@ -313,12 +372,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, default=DEFAULT_RATE)
     parser.add_argument("--prepare", default="",
                         help="breath lengths to make at start, e.g. inhale:3.6,exhale:5.4")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="directory to keep the sounds made, for the next start")
     args = parser.parse_args(argv)
     clock = SystemClock()
     out = sys.stdout
     try:
         pygame = import_pygame()
-        player = Player(pygame, ToneSynth(args.rate, args.volume, args.breath), out, clock)
+        player = Player(pygame, ToneSynth(args.rate, args.volume, args.breath), out, clock,
+                        PcmCache(args.cache))
         player.open()
     except (ImportError, RuntimeError, OSError, ValueError) as exc:
         # pygame.error is a RuntimeError; ImportError: pygame is not installed.
@@ -329,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         breaths = [Play(Tone(name), float(length)) for name, length in
                    (item.split(":") for item in args.prepare.split(",") if item)]
-        todo = [*(Play(tone) for tone in Tone if tone not in BREATH_TONES), *breaths]
+        todo = ahead_of_need(breaths)
         serve(sys.stdin.fileno(), player, clock, todo)
     finally:
         player.close()

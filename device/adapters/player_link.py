@@ -51,12 +51,15 @@ MAX_FAILURES = 3
 """After this many hangs or crashes the backend stays silent until the service restarts."""
 
 
-def player_command(volume: float, breath: str, prepare: Sequence[Play] = ()) -> list[str]:
-    """The player's command line: this interpreter, the same package."""
+def player_command(volume: float, breath: str, prepare: Sequence[Play] = (),
+                   cache: Path | None = None) -> list[str]:
+    """The player's command line: this interpreter, the same package; ``cache`` keeps the
+    sounds it makes for the next start."""
     made = ",".join(f"{p.tone.value}:{p.length_s:.3f}" for p in prepare
                     if p.length_s is not None)
-    return [sys.executable, "-m", "device.adapters.player", "--volume", f"{volume}",
-            "--breath", breath, "--prepare", made]
+    command = [sys.executable, "-m", "device.adapters.player", "--volume", f"{volume}",
+               "--breath", breath, "--prepare", made]
+    return command if cache is None else [*command, "--cache", str(cache)]
 
 
 class PlayerAudio(ClosesOnExit):
