@@ -105,7 +105,7 @@ def run(repeat: int = 20, cold_repeat: int = 3) -> tuple[list[Figure], dict[str,
                 player_kib = proc.sample(link.pid).rss_kib
                 warm: list[float] = []
                 for _ in range(repeat):
-                    settle(link, lambda link=link: not link._unconfirmed)
+                    settle(link, lambda link=link: not link.waiting)
                     wait_s(0.3)  # the tick before is over: the file holds silence again
                     offset = raw.stat().st_size
                     since = CLOCK.monotonic()

@@ -56,10 +56,8 @@ class Lane:
 
         Returns the slot that was cut short, if one was sounding.
         """
-        while len(self.slots) > self._handed and self.slots[-1].start > at:
-            self.slots.pop()  # not handed out yet: it never sounds
         while self.slots and self.slots[-1].start > at:
-            self.slots.pop()  # handed out for a later start: withdrawn
+            self.slots.pop()  # not started by ``at``: it never sounds
         self._handed = min(self._handed, len(self.slots))
         if self.slots and self.slots[-1].end > at:
             self.slots[-1] = replace(self.slots[-1], end=at)

@@ -43,6 +43,7 @@ from device.adapters.synth import BREATH_STYLES, DEFAULT_RATE, ToneSynth, design
 from device.clock import SystemClock
 from device.core.effects import Play
 from device.core.tones import BREATH_TONES, Tone
+from device.errors import AudioError
 
 MIXER_BUFFER = 256
 """Samples per mixer buffer: 12 ms at 22.05 kHz. SDL keeps about two buffers in flight,
@@ -199,7 +200,7 @@ class Player:
         mixer.init(frequency=self._synth.rate, size=-16, channels=1, buffer=MIXER_BUFFER)
         granted = mixer.get_init()
         if not granted:
-            raise RuntimeError("the mixer reported no format after opening")
+            raise AudioError("the mixer reported no format after opening")
         self._mixer = granted
         mixer.set_num_channels(2)
         self._tones, self._voice = mixer.Channel(0), mixer.Channel(1)

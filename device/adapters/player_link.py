@@ -104,6 +104,11 @@ class PlayerAudio(ClosesOnExit):
         return self._proc is not None
 
     @property
+    def waiting(self) -> bool:
+        """True while a sound sent has not been confirmed as started."""
+        return bool(self._unconfirmed)
+
+    @property
     def pid(self) -> int | None:
         """The running player's process id (benchmarks read its memory)."""
         return None if self._proc is None else self._proc.pid
