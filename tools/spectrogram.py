@@ -77,6 +77,8 @@ def render(rep: int = 1, volume: float = 0.5) -> Image.Image:
     plan = plan_routine(cfg, Variant.SEATED, False)
     begin, end = repetition(plan, rep)
     begin -= LEAD_S
+    if end >= plan.total:
+        end += 1.5  # the last repetition: the completion chime rings on after it
     plays = [(cue.offset - begin, cue.play()) for cue in plan.cues
              if cue.tone is not None and begin <= cue.offset < end]
     samples = mix(plays, end - begin, RATE, volume)
