@@ -23,11 +23,11 @@ MORNING = datetime(2026, 11, 24, 9, 0).astimezone()
 TIERS = {
     "scenario": {"test_sitting", "test_guided", "test_never_lose", "test_cli",
                  "test_cli_stats", "test_demo", "test_harness", "test_stats_navigation",
-                 "test_runtime"},
+                 "test_runtime", "test_scenario_sound"},
     "slow": {"test_sitting_properties", "test_never_lose_properties", "test_store_kill",
              "test_never_lose_kill"},
     "service": {"test_service", "test_systemd_unit", "test_install",
-                "test_simulator_terminal"},
+                "test_simulator_terminal", "test_player", "test_voice"},
 }
 
 
