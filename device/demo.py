@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import logging
 import math
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,9 +27,9 @@ from typing import TextIO, TypeVar
 from PIL import Image
 
 from device.adapters.synth import mix, write_wav
-from device.clock import FakeClock
+from device.clock import FakeClock, SystemClock
 from device.config import Config
-from device.core.effects import Effect, Log, Panel, Play, Show
+from device.core.effects import Effect, Log, Panel, Play, Say, Show
 from device.core.records import BreakKind, BreakRecord
 from device.core.tones import Tone
 from device.core.views import DoneView, NoticeView, PausedView, RoutineView, StatsScreen, View
@@ -62,6 +64,7 @@ IDLE_FRAMES = 4  # at most this many frames sampled from a shortened gap
 MIN_FRAME_CS = 10  # 10 fps at most (GIF delays are in centiseconds)
 
 K = TypeVar("K")
+log = logging.getLogger(__name__)
 
 _ROUTINE_VIEWS = (NoticeView, RoutineView, PausedView, DoneView)
 
@@ -77,6 +80,7 @@ class Recording:
     views: list[tuple[float, View]] = field(default_factory=list)
     tones: list[tuple[float, Tone]] = field(default_factory=list)
     plays: list[tuple[float, Play]] = field(default_factory=list)
+    says: list[tuple[float, str]] = field(default_factory=list)
     moments: list[float] = field(default_factory=list)  # state changes, tones, panel, stats
     breaks: list[BreakRecord] = field(default_factory=list)
 
@@ -94,6 +98,8 @@ class Recording:
                 self.tones.append((t, tone))
                 self.plays.append((t, play))
                 self.moments.append(t)
+            case Say(text=text):
+                self.says.append((t, text))
             case Panel():
                 self.moments.append(t)
             case Log(record=BreakRecord(ended_by=ended_by) as record) if ended_by is not None:
@@ -154,6 +160,7 @@ class DemoSummary:
     gif: Path
     wav: Path
     plays: tuple[tuple[float, Play], ...] = ()  # each sound asked for, at its demo time
+    spoken: int = 0  # phrases spoken into the WAV ([audio] voice = true)
 
     def lines(self) -> list[str]:
         tones = ", ".join(f"{tone.value} x{n}" for tone, n in self.tones.items())
@@ -164,6 +171,7 @@ class DemoSummary:
             f"frames: {self.frames}",
             f"tones: {sum(self.tones.values())} ({tones})",
             f"breaks logged: {breaks}",
+            *([f"spoken cues: {self.spoken}"] if self.spoken else []),
             f"{self.gif}: {self.gif.stat().st_size / 1024:.0f} KiB",
             f"{self.wav}: {self.wav.stat().st_size / 1024:.0f} KiB",
         ]
@@ -183,15 +191,36 @@ def run_demo(out_dir: Path, out: TextIO, config: Config | None = None) -> DemoSu
     wav = out_dir / WAV_NAME
     count = write_gif(gif, frames, warp.length, renderer)
     plays = [(warp(t), play) for t, play in recording.plays]
+    voice = spoken(recording.says, warp, config, out_dir / "voice") if config.audio.voice else []
     write_wav(wav, mix(plays, warp.length, WAV_RATE, config.audio.volume,
-                       config.audio.breath), WAV_RATE)
+                       config.audio.breath, voice), WAV_RATE)
     summary = DemoSummary(
         real_s=script.end, shown_s=warp.length, frames=count,
         tones=_count(tone for _, tone in recording.tones),
         breaks=_count(record.kind for record in recording.breaks), gif=gif, wav=wav,
-        plays=tuple(plays))
+        plays=tuple(plays), spoken=len(voice))
     out.write("\n".join(summary.lines()) + "\n")
     return summary
+
+
+def spoken(says: Sequence[tuple[float, str]], warp: TimeWarp, config: Config,
+           cache: Path) -> list[tuple[float, array]]:
+    """The spoken cues as samples for the WAV, at their demo times (espeak-ng's cache in
+    ``cache``); none, with the journal's warning, when espeak-ng is missing."""
+    from device.adapters.player import resample
+    from device.adapters.voice import prepare_voice, read_phrase
+
+    phrases = prepare_voice(cache, config.audio.voice_name, SystemClock(), log)
+    voice: list[tuple[float, array]] = []
+    for t, text in says:
+        path = phrases.get(text)
+        if path is None:
+            continue
+        samples, rate = read_phrase(path)
+        scaled = array("h", [round(v * config.audio.volume)
+                             for v in resample(samples, rate, WAV_RATE)])
+        voice.append((warp(t), scaled))
+    return voice
 
 
 def play(script: Script, config: Config) -> Recording:

@@ -109,3 +109,26 @@ def _band_rms(window: array, rate: int) -> float:
     """RMS of ``window`` in the swells' band, summed over a few Goertzel bins."""
     return sum(math.sqrt(goertzel_power(window, hz, rate)) / len(window)
                for hz in (220, 250, 280, 310, 340))
+
+
+def test_demo_with_voice_speaks_the_cues_into_the_wav(tmp_path: Path) -> None:
+    """[audio] voice = true: the demo's WAV carries the phrases, over the tones, unclipped."""
+    from dataclasses import replace
+
+    from device.config import AudioConfig, Config
+
+    config = replace(Config(), audio=AudioConfig(voice=True, volume=1.0))
+    out = io.StringIO()
+    summary = run_demo(tmp_path, out, config)
+    assert summary.spoken >= 3 * 12  # every cue line of three repetitions, and more
+    assert f"spoken cues: {summary.spoken}" in out.getvalue()
+    samples, rate = _wav_samples(summary.wav)
+    assert max(abs(v) for v in samples) < 32767  # tones at full volume and a voice over them
+    plain = run_demo(tmp_path / "plain", io.StringIO(),
+                     replace(Config(), audio=AudioConfig(volume=1.0)))
+    quiet, _ = _wav_samples(plain.wav)
+    setup = next(at for at, play in summary.plays if play.tone is Tone.SETUP)
+    window = slice(round((setup + 0.5) * rate), round((setup + 1.5) * rate))
+    # between the set-up taps and the first in-breath only the voice speaks
+    assert max(abs(v) for v in samples[window]) > 2000
+    assert max(abs(v) for v in quiet[window]) < 50
