@@ -56,6 +56,10 @@ FADE_MS = 30
 CLOSING_SILENCE_S = 0.15
 """Silence played after the last fade before the device closes (the amplifier's tail)."""
 
+OPENING_SILENCE_S = 0.1
+"""Silence played after the device opens before the first sound: an amplifier that clicks
+as its clock starts has settled by then, so the click is not on top of the cue."""
+
 
 def resample(samples: array, src_rate: int, dst_rate: int) -> array:
     """``samples`` (signed 16-bit) at ``dst_rate``, by linear interpolation.
@@ -194,6 +198,7 @@ class Player:
         self._phrase_sounds: dict[str, Any] = {}
         self._phrases_due: list[tuple[float, Any, int]] = []  # (start, Sound, seq), in order
         self._voice_free = 0.0  # when the last phrase asked for ends
+        self._quiet_until = 0.0  # nothing starts before this (the opening silence)
 
     def open(self) -> None:
         mixer = self._pygame.mixer
@@ -202,6 +207,7 @@ class Player:
         if not granted:
             raise AudioError("the mixer reported no format after opening")
         self._mixer = granted
+        self._quiet_until = self._clock.monotonic() + OPENING_SILENCE_S
         mixer.set_num_channels(2)
         self._tones, self._voice = mixer.Channel(0), mixer.Channel(1)
         self.tell(f"ready {self._clock.monotonic():.6f}")
@@ -216,7 +222,7 @@ class Player:
         if command.verb == "play" and command.play is not None:
             play = command.play
             self._sound(play)  # made first (if not made ahead), so the lane plans real times
-            now = self._clock.monotonic()
+            now = max(self._clock.monotonic(), self._quiet_until)
             if play.cut and self._sounding is not None:
                 self._tones.fadeout(FADE_MS)
                 self._sounding = None
@@ -225,7 +231,7 @@ class Player:
             self._idle_told = False
         elif command.verb == "say":
             phrase = self._phrase(command.path)
-            now = self._clock.monotonic()
+            now = max(self._clock.monotonic(), self._quiet_until)
             start = max(now, self._voice_free)
             self._voice_free = start + phrase.get_length()
             self._phrases_due.append((start, phrase, command.seq))
