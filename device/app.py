@@ -19,6 +19,7 @@ from typing import Any
 from device.adapters.audio import Audio, make_audio
 from device.adapters.display import PanelOpener, Screen, open_luma_device
 from device.adapters.inputs import GpioInputs
+from device.addons import AddOn, Wiring, open_add_ons, outbox_cap
 from device.clock import Clock, SystemClock
 from device.config import Config
 from device.core.routine import breath_plays
@@ -65,6 +66,7 @@ class Parts:
     audio: Audio
     store: SqliteStore
     runtime: Runtime
+    add_ons: list[AddOn]
 
 
 def assemble(stack: ExitStack, config: Config, clock: Clock, db: Path, *,
@@ -75,7 +77,7 @@ def assemble(stack: ExitStack, config: Config, clock: Clock, db: Path, *,
     The device, the simulator and the benchmarks differ only in the panel and the pins.
     """
     events = queue.SimpleQueue() if events is None else events
-    store = SqliteStore.open(db, logger=log, clock=clock)
+    store = SqliteStore.open(db, logger=log, clock=clock, outbox_cap=outbox_cap(config))
     stack.callback(store.close)
     inputs = GpioInputs(config.pins, clock, events.put, pin_factory=pin_factory)
     stack.callback(inputs.close)
@@ -92,9 +94,10 @@ def assemble(stack: ExitStack, config: Config, clock: Clock, db: Path, *,
                        pin_factory=pin_factory, breaths=breath_plays(config.routine),
                        phrases=phrases, sound_cache=db.parent / "sounds")
     stack.callback(audio.close)
-    serviced = [audio, store, screen, WatchdogPinger(notifier, clock)]
-    runtime = Runtime(config, clock, screen, audio, store, serviced=serviced)
-    return Parts(events, inputs, screen, audio, store, runtime)
+    add_ons = open_add_ons(stack, Wiring(config, clock, events.put, store, log))
+    serviced = [audio, store, screen, WatchdogPinger(notifier, clock), *add_ons]
+    runtime = Runtime(config, clock, screen, audio, store, serviced=serviced, sinks=add_ons)
+    return Parts(events, inputs, screen, audio, store, runtime, add_ons)
 
 
 def run_device(config: Config, *, simulate: bool, db: str | None = None) -> str:

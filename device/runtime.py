@@ -13,7 +13,7 @@ import queue
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from device.clock import Clock, FakeClock
 from device.config import Config
@@ -51,6 +51,15 @@ class AudioPort(Protocol):
     def say(self, text: str) -> None: ...
 
 
+@runtime_checkable
+class RecordSink(Protocol):
+    """Takes every row the device logs, in order: the store first, then any consumer
+    (the MQTT publisher). A new consumer is one class with this method, registered in
+    ``assemble()``; the runtime never needs to know what it does with the rows."""
+
+    def append(self, record: Record) -> None: ...
+
+
 class StorePort(StatsSource, Protocol):
     @property
     def healthy(self) -> bool: ...
@@ -60,6 +69,7 @@ class StorePort(StatsSource, Protocol):
     def close_open(self, ended_by: EndedBy) -> int: ...
 
 
+@runtime_checkable
 class Serviced(Protocol):
     """An adapter with housekeeping of its own that the loop must wake up for."""
 
@@ -81,7 +91,13 @@ class Stop:
     reason: str = "stop"
 
 
-QueueItem = Event | Stop
+@dataclass(frozen=True)
+class Poke:
+    """Put on the event queue by an adapter's own thread (paho's network thread) when it
+    has work for the loop thread: the loop wakes and services its adapters at once."""
+
+
+QueueItem = Event | Stop | Poke
 Waiter = Callable[[float | None], QueueItem | None]
 
 
@@ -99,13 +115,14 @@ class Runtime:
 
     def __init__(self, config: Config, clock: Clock, screen: ScreenPort, audio: AudioPort,
                  store: StorePort, serviced: Iterable[Serviced] = (),
-                 observer: Observer | None = None) -> None:
+                 observer: Observer | None = None, sinks: Iterable[RecordSink] = ()) -> None:
         self._config = config
         self._clock = clock
         self._screen = screen
         self._audio = audio
         self._store = store
         self._serviced = list(serviced)
+        self._sinks: list[RecordSink] = [store, *sinks]  # the log first: it is the truth
         self._observer = observer
         self._state: DeviceState | None = None
         self._answers: list[Event] = []  # what effects asked of the adapters, to feed back
@@ -127,7 +144,7 @@ class Runtime:
         history = History(notice_seen=self._store.notice_seen(),
                           breaks_today=self._store.breaks_on(now.wall.date()),
                           boot=boot_name(now))
-        self._store.append(DeviceRecord(now.wall, "start"))
+        self._record(DeviceRecord(now.wall, "start"))
         state, effects = initial_state(self._config, now, seat_occupied, history)
         self._commit(state, effects, now.at)
 
@@ -137,7 +154,7 @@ class Runtime:
         now = self._now()
         self.dispatch(DeadlineReached(now.at, now.wall))
         self._commit(self.state, shutdown(self.state, now), now.at)
-        self._store.append(DeviceRecord(now.wall, "stop", reason))
+        self._record(DeviceRecord(now.wall, "stop", reason))
 
     def dispatch(self, event: Event) -> None:
         """Apply one event and carry out what it causes."""
@@ -174,7 +191,7 @@ class Runtime:
             item = wait(timeout)
             if isinstance(item, Stop):
                 return item.reason
-            if item is not None:
+            if isinstance(item, Event):
                 self.dispatch(item)
             self.wake()
 
@@ -215,6 +232,10 @@ class Runtime:
         while self._answers:
             self.dispatch(self._answers.pop(0))
 
+    def _record(self, record: Record) -> None:
+        for sink in self._sinks:
+            sink.append(record)
+
     def _show_warnings(self) -> None:
         """A log that cannot be written shows as a mark on the screen until it recovers."""
         self._screen.set_warnings(frozenset() if self._store.healthy else STORE_WARNING)
@@ -230,7 +251,7 @@ class Runtime:
             case Log(record=record):
                 if isinstance(record, ErrorRecord):
                     log.warning("%s: %s", record.source, record.message)
-                self._store.append(record)
+                self._record(record)
             case Panel(on=on, contrast=contrast):
                 self._screen.power(on, contrast)
             case LoadStats():

@@ -8,9 +8,11 @@ exercise is the real input path, the real core and the real loop.
 
 from __future__ import annotations
 
+import logging
 import queue
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -20,6 +22,7 @@ from luma.core.device import dummy
 from device.adapters.audio import RecordingAudio
 from device.adapters.display import Screen
 from device.adapters.inputs import GpioInputs, drive_mock_seat
+from device.addons import AddOn, Wiring, open_add_ons
 from device.clock import FakeClock
 from device.config import Config
 from device.render import Renderer
@@ -42,6 +45,8 @@ class VirtualDevice:
     store: StorePort
     runtime: Runtime
     origin: float  # monotonic time of t=0
+    add_ons: list[AddOn] = field(default_factory=list)  # as configured: the MQTT link
+    parts: ExitStack = field(default_factory=ExitStack)  # closes the add-ons
 
     @classmethod
     def build(cls, config: Config, store: StorePort, wall_start: datetime | None = None,
@@ -76,6 +81,9 @@ class VirtualDevice:
         are let go, so that the next boot can claim them.
         """
         self._keeping_levels(self.inputs.close)
+        for add_on in self.add_ons:
+            add_on.abandon()
+        self.parts.pop_all()
 
     def _keeping_levels(self, change: Callable[[], T]) -> T:
         """Run ``change`` and put the button and seat pins back at their levels after it.
@@ -101,10 +109,13 @@ class VirtualDevice:
         screen = Screen(lambda: panel, renderer or Renderer(), clock,
                         persist=config.display.persist)
         audio = RecordingAudio(clock)
-        runtime = Runtime(config, clock, screen, audio, store, serviced=[store, screen],
-                          observer=observer)
+        parts = ExitStack()
+        add_ons = open_add_ons(parts, Wiring(config, clock, events.put, store,
+                                             logging.getLogger("device.scenario")))
+        runtime = Runtime(config, clock, screen, audio, store,
+                          serviced=[store, screen, *add_ons], observer=observer, sinks=add_ons)
         return cls(config, clock, factory, events, inputs, screen, audio, store, runtime,
-                   origin)
+                   origin, add_ons, parts)
 
     @property
     def now(self) -> float:
@@ -157,7 +168,13 @@ class VirtualDevice:
         while not self.events.empty():
             self.events.get_nowait()
 
+    def drain(self, timeout_s: float) -> int:
+        """Give the add-ons up to ``timeout_s`` real seconds to deliver what is queued
+        (the MQTT outbox); returns the rows still waiting."""
+        return sum(add_on.drain(timeout_s) for add_on in self.add_ons)
+
     def close(self) -> None:
+        self.parts.close()
         self.inputs.close()
         self.screen.close()
         self.audio.close()

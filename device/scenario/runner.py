@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,11 @@ from device.runtime import StorePort
 from device.scenario.harness import VirtualDevice
 from device.scenario.output import JsonLines
 from device.scenario.script import Action, Script, Step
+
+log = logging.getLogger(__name__)
+
+DRAIN_S = 5.0
+"""At its end a scenario with ``[mqtt]`` waits at most this long for the outbox to drain."""
 
 Boot = Callable[[VirtualDevice], VirtualDevice]
 """Starts a fresh device after a power cut, from the one that died (its pins and clock)."""
@@ -72,6 +78,10 @@ def play_script(script: Script, device: VirtualDevice, reason: str = "scenario e
         _run_to(device, script.end, powered)
         if powered:
             device.runtime.stop(reason)
+            left = device.drain(DRAIN_S)
+            if left:
+                log.warning("mqtt: %d rows still in the outbox after %.0f s; they go with the "
+                            "next start on this log", left, DRAIN_S)
     finally:
         if powered:
             device.close()
