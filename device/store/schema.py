@@ -131,6 +131,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE UNIQUE INDEX reminders_by_key ON reminders (key)",
         ),
     ),
+    Migration(
+        version=4,
+        purpose="an outbox: rows waiting for the MQTT broker's acknowledgement",
+        statements=(
+            # seq orders the outbox (oldest first); row_id is the row's stable id, shared
+            # by its versions: only the newest unsent version of a row is kept.
+            """CREATE TABLE outbox (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                row_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                payload TEXT NOT NULL
+            )""",
+            "CREATE INDEX outbox_by_row ON outbox (row_id)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

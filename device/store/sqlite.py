@@ -28,7 +28,7 @@ from device.clock import Clock, SystemClock
 from device.closing import ClosesOnExit
 from device.core.records import BreakRecord, EndedBy, NoticeRecord, Record
 from device.errors import StoreError
-from device.store import queries
+from device.store import outbox, queries
 from device.store.pending import PendingRows
 from device.store.rows import CLOSE_OPEN_STATEMENTS, NOTICE_SEEN_KEY, insert_statement
 from device.store.schema import migrate
@@ -67,6 +67,8 @@ class SqliteStore(ClosesOnExit):
         self._connection: sqlite3.Connection | None = None
         self._failing = False
         self._closed = False
+        self._outbox_cap = 0  # 0: no outbox (MQTT off)
+        self._outbox_dropped = 0
 
     @classmethod
     def open(
@@ -79,12 +81,15 @@ class SqliteStore(ClosesOnExit):
         buffer_rows: int = 1000,
         first_retry_s: float = 30.0,
         max_retry_s: float = 300.0,
+        outbox_cap: int = 0,
     ) -> SqliteStore:
         """Open (creating, migrating or replacing as needed) the break log at ``path``.
 
         A disk that refuses the file does not stop the start: the store comes up unhealthy
         and keeps retrying. Raises :class:`StoreError` only for what retrying cannot fix:
-        ``path`` is a directory, or the schema is newer than this code.
+        ``path`` is a directory, or the schema is newer than this code. With
+        ``outbox_cap`` above 0 (``[mqtt]`` is on) every published row also goes to the
+        outbox in its own transaction (:mod:`device.store.outbox`).
         """
         store = cls(
             Path(path),
@@ -93,6 +98,7 @@ class SqliteStore(ClosesOnExit):
             connect,
             PendingRows(buffer_rows, first_retry_s, max_retry_s),
         )
+        store._outbox_cap = outbox_cap
         try:
             store._connection = store._open_connection()
         except StoreError:
@@ -136,7 +142,7 @@ class SqliteStore(ClosesOnExit):
             self._pending.push(record)
             return
         try:
-            _write(self._connection, record)
+            self._write(self._connection, record)
         except (sqlite3.DatabaseError, OSError) as error:
             if not _is_disk_failure(error):
                 raise
@@ -303,7 +309,7 @@ class SqliteStore(ClosesOnExit):
             if self._connection is None:
                 self._connection = self._open_connection()
             while self._pending:
-                _write(self._connection, self._pending.peek())
+                self._write(self._connection, self._pending.peek())
                 self._pending.pop()
         except (sqlite3.DatabaseError, OSError) as error:
             # StoreError included: a path that became a directory may be fixed by hand.
@@ -319,6 +325,41 @@ class SqliteStore(ClosesOnExit):
             self._path,
             dropped,
         )
+
+    def _write(self, connection: sqlite3.Connection, record: Record) -> None:
+        dropped = _write(connection, record, self._outbox_cap)
+        if dropped:
+            if not self._outbox_dropped:
+                self._log.warning(
+                    "break log %s: the MQTT outbox is full (%d rows: [mqtt] outbox_rows); "
+                    "dropping the oldest unsent rows (they stay in the log; `unslump "
+                    "export` has them)", self._path, self._outbox_cap)
+            self._outbox_dropped += dropped
+
+    def outbox_waiting(self, after: int, limit: int) -> list[outbox.OutboxRow]:
+        """Outbox rows above ``after``, oldest first (none while the disk is unreadable)."""
+        return self._read(lambda c: outbox.waiting(c, after, limit), [])
+
+    def outbox_depth(self) -> int:
+        return self._read(outbox.depth, 0)
+
+    def outbox_acknowledged(self, seqs: list[int]) -> bool:
+        """The broker has these rows; False if the disk refused (they are sent again later,
+        and consumers drop the duplicate by its id and seq)."""
+        if self._connection is None or self._failing:
+            return False
+        try:
+            outbox.acknowledged(self._connection, seqs)
+        except (sqlite3.DatabaseError, OSError) as error:
+            if not _is_disk_failure(error):
+                raise
+            return False
+        return True
+
+    @property
+    def outbox_dropped(self) -> int:
+        """Outbox rows pushed out by the cap since this store was opened."""
+        return self._outbox_dropped
 
     def _drop_connection(self) -> None:
         if self._connection is not None:
@@ -373,12 +414,16 @@ def _integrity_problem(connection: sqlite3.Connection) -> str | None:
     return None if result == "ok" else f"integrity_check: {result}"
 
 
-def _write(connection: sqlite3.Connection, record: Record) -> None:
+def _write(connection: sqlite3.Connection, record: Record, outbox_cap: int = 0) -> int:
+    """Write ``record`` (and its outbox row, in the same transaction); return how many
+    outbox rows the cap dropped."""
     sql, parameters = insert_statement(record)
     connection.execute("BEGIN IMMEDIATE")
     try:
         connection.execute(sql, parameters)
+        dropped = outbox.queue_row(connection, record, outbox_cap) if outbox_cap > 0 else 0
         connection.execute("COMMIT")
+        return dropped
     except BaseException:
         if connection.in_transaction:
             with contextlib.suppress(sqlite3.Error):
