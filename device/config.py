@@ -181,6 +181,32 @@ class StoreConfig:
 
 
 @dataclass(frozen=True)
+class MqttConfig:
+    """Publishing to an MQTT broker (Home Assistant, an office fleet); off unless host is set."""
+
+    host: str = key("", "the broker's host name or address; empty: MQTT off (nothing "
+                    "leaves the device)")
+    port: int = key(0, "the broker's port; 0: 1883, or 8883 with tls", low=0, high=65535)
+    username: str = key("", "user name at the broker; empty: connect anonymously")
+    password_file: str = key("", "file holding the password (one line); never the password "
+                             "itself in this file")
+    tls: bool = key(False, "connect with TLS, checking the broker's certificate")
+    ca_file: str = key("", "CA certificate(s) to check the broker with; empty: the system's")
+    cert_file: str = key("", "client certificate for TLS client authentication (optional)")
+    key_file: str = key("", "the client certificate's private key (with cert_file)")
+    client_id: str = key("", "MQTT client id; empty: unslump-<hostname>; unique per device")
+    topic_prefix: str = key("", "topics start with this; empty: unslump/<hostname>")
+    discovery_prefix: str = key("homeassistant", "Home Assistant's discovery prefix")
+    discovery: bool = key(True, "publish Home Assistant discovery (one HA device)")
+    outbox_rows: int = key(20000, "rows kept for the broker while it is away; past this the "
+                           "oldest are dropped with a warning", low=100, high=1000000)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration: one section per part of the device."""
 
@@ -194,6 +220,7 @@ class Config:
     display: DisplayConfig = field(default_factory=DisplayConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
+    mqtt: MqttConfig = field(default_factory=MqttConfig)
 
 
 def find_config(cli_path: str | None, env: Mapping[str, str] = os.environ,

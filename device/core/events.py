@@ -50,3 +50,21 @@ class StatsLoaded(Event):
 
     pages: tuple[Any, ...] = ()
 
+
+@dataclass(frozen=True, slots=True)
+class StretchRequested(Event):
+    """Start the stretch, asked from afar (an MQTT command): what a press at idle or at a
+    reminder does. Ignored while a stretch is already under way."""
+
+
+@dataclass(frozen=True, slots=True)
+class SnoozeRequested(Event):
+    """Snooze the reminder showing, asked from afar: what a hold at the reminder does."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuietSet(Event):
+    """Quiet mode switched on or off from afar: no reminders, no unasked sound, while on."""
+
+    on: bool = False
+

@@ -31,9 +31,12 @@ from device.core.events import (
     ButtonUp,
     DeadlineReached,
     Event,
+    QuietSet,
     SeatOccupied,
     SeatVacated,
+    SnoozeRequested,
     StatsLoaded,
+    StretchRequested,
 )
 from device.core.panel import PanelState, shift_for, shift_slot
 from device.core.quiet import is_quiet, seconds_until_loud
@@ -41,6 +44,7 @@ from device.core.records import (
     BoutRecord,
     BreakKind,
     BreakRecord,
+    DeviceRecord,
     EndedBy,
     ErrorRecord,
     NoticeRecord,
@@ -82,6 +86,10 @@ WALL_JUMP_S = 2.0
 
 SNOOZED_SHOW_S = 4.0
 """How long the snooze confirmation shows before the idle screen returns."""
+
+QUIET_SWITCH_RECHECK_S = 60.0
+"""While quiet mode is switched on, a held-back reminder looks again this often (the
+switch has no end time of its own, unlike quiet hours)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +183,7 @@ class DeviceState:
     checkpoint_at: float | None = None  # when the open rows are next brought forward
     last_routine: tuple[float, float] | None = None  # (start, end) of the latest routine
     wall_offset: float = 0.0  # wall minus monotonic seconds, to notice a clock jump
+    quiet_switch: bool = False  # quiet mode switched on from afar (MQTT), until switched off
 
     @property
     def name(self) -> str:
@@ -244,9 +253,41 @@ def step(state: DeviceState, event: Event, config: Config) -> Outcome:
             state = replace(state, seat=seat_edge(state.seat, False, now.at))
         case StatsLoaded(pages=pages) if isinstance(state.mode, Browsing):
             state = replace(state, mode=replace(state.mode, pages=pages))
-        case StatsLoaded() | DeadlineReached():
+        case StretchRequested():
+            state = _on_stretch_requested(state, now, config, effects)
+        case SnoozeRequested() if isinstance(state.mode, Reminding):
+            state = _snooze(state, state.mode, now, config, effects)
+        case QuietSet(on=on) if on != state.quiet_switch:
+            effects.append(Log(DeviceRecord(now.wall, "quiet", "on" if on else "off")))
+            state = replace(state, quiet_switch=on)
+        case StatsLoaded() | DeadlineReached() | SnoozeRequested() | QuietSet():
             pass
     return _settle(state, now, config, effects)
+
+
+def _on_stretch_requested(state: DeviceState, now: Now, config: Config,
+                          effects: list[Effect]) -> DeviceState:
+    """A stretch asked for from afar starts as a press would, from any mode but itself."""
+    match state.mode:
+        case Reminding() as reminding:
+            state = _end_reminder(state, ReminderOutcome.ROUTINE, now.at - reminding.since,
+                                  now, config, effects)
+            return _start_routine(state, now, config, effects)
+        case Idle() | Finished() | Browsing():
+            return _start_routine(replace(state, mode=Idle()), now, config, effects)
+    return state
+
+
+def _quiet(state: DeviceState, now: Now, config: Config) -> bool:
+    """Quiet hours, or quiet mode switched on."""
+    return state.quiet_switch or is_quiet(now.wall, config.quiet)
+
+
+def _loud_in(state: DeviceState, now: Now, config: Config) -> float:
+    """Seconds until a held-back reminder should look again."""
+    if state.quiet_switch:
+        return QUIET_SWITCH_RECHECK_S
+    return seconds_until_loud(now.wall, config.quiet)
 
 
 def next_deadline(state: DeviceState, config: Config) -> float | None:
@@ -266,7 +307,7 @@ def _settle(state: DeviceState, now: Now, config: Config, effects: list[Effect])
     if view != state.shown:
         effects.append(Show(view))
         state = replace(state, shown=view)
-    if is_quiet(now.wall, config.quiet):
+    if _quiet(state, now, config):
         effects[:] = [e for e in effects if not _unasked_sound(e)]
     return state, effects
 
@@ -481,7 +522,7 @@ def _on_mode_deadline(state: DeviceState, now: Now, config: Config,
         case Idle():
             return _remind(state, now, config, effects)
         case Reminding() as reminding:
-            if is_quiet(now.wall, config.quiet):
+            if _quiet(state, now, config):
                 return _end_reminder(state, ReminderOutcome.IGNORED, None, now, config, effects)
             reminding = replace(reminding, chimes=reminding.chimes + 1)
             effects.append(Play(Tone.REMINDER))
@@ -516,8 +557,8 @@ def _on_panel_deadline(state: DeviceState, now: Now, config: Config) -> DeviceSt
 
 def _remind(state: DeviceState, now: Now, config: Config, effects: list[Effect]) -> DeviceState:
     """The bout has reached its reminder time: chime, unless quiet hours hold it back."""
-    if is_quiet(now.wall, config.quiet):
-        wait = seconds_until_loud(now.wall, config.quiet)
+    if _quiet(state, now, config):
+        wait = _loud_in(state, now, config)
         return replace(state, plan=state.plan.held_back_until(now.at + wait))
     effects.append(Play(Tone.REMINDER))
     state, key = _next_key(state)
@@ -533,7 +574,7 @@ def _end_reminder(state: DeviceState, outcome: ReminderOutcome, response_s: floa
     effects.append(Log(_reminder_record(reminding, outcome, response_s, EndedBy.ENDED)))
     plan = state.plan
     if outcome is ReminderOutcome.IGNORED:
-        plan = plan.held_back_until(now.at + seconds_until_loud(now.wall, config.quiet))
+        plan = plan.held_back_until(now.at + _loud_in(state, now, config))
     return replace(state, mode=Idle(), plan=plan)
 
 

@@ -126,10 +126,11 @@ class NoticeRecord:
 
 @dataclass(frozen=True, slots=True)
 class DeviceRecord:
-    """The device started or stopped (written by the runtime, not the core)."""
+    """The device started or stopped (written by the runtime), or quiet mode was switched
+    (written by the core)."""
 
     at: datetime
-    what: str  # "start" or "stop"
+    what: str  # "start", "stop" or "quiet" (detail "on"/"off")
     detail: str = ""
 
 
