@@ -41,6 +41,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_scenario(args: argparse.Namespace) -> int:
+    from device.addons import outbox_cap
     from device.scenario.runner import run_script
     from device.scenario.script import read_script
     from device.store.sqlite import SqliteStore
@@ -56,7 +57,7 @@ def cmd_scenario(args: argparse.Namespace) -> int:
 
         def open_store(clock: Clock) -> SqliteStore:
             opened.append(SqliteStore.open(db, logger=logging.getLogger("device.store"),
-                                           clock=clock))
+                                           clock=clock, outbox_cap=outbox_cap(config)))
             return opened[-1]
 
         try:
