@@ -28,7 +28,7 @@ from device.core.records import (
     Record,
     ReminderRecord,
 )
-from device.store.rows import utc_text
+from device.store.rows import bout_from_row, break_from_row, reminder_from_row, utc_text
 
 DEFAULT_CAP = 20000
 
@@ -111,6 +111,32 @@ def queue_row(connection: sqlite3.Connection, record: Record, cap: int) -> int:
         "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox ORDER BY seq LIMIT ?)",
         (depth - cap,)).rowcount
     return int(dropped)
+
+
+_OPEN_TABLES = (("bouts", bout_from_row), ("breaks", break_from_row),
+                ("reminders", reminder_from_row))
+
+
+def open_keys(connection: sqlite3.Connection) -> dict[str, list[str]]:
+    """The keys of the rows still open, per table (read before they are closed)."""
+    return {table: [key for (key,) in connection.execute(
+        f"SELECT key FROM {table} WHERE ended_by IS NULL AND key IS NOT NULL")]
+        for table, _ in _OPEN_TABLES}
+
+
+def queue_rows_by_key(connection: sqlite3.Connection, keys: dict[str, list[str]],
+                      cap: int) -> int:
+    """Queue the current version of these rows (closed at start after a power cut: the
+    broker must learn how they ended too); inside the caller's transaction."""
+    dropped = 0
+    cursor = connection.cursor()
+    cursor.row_factory = sqlite3.Row
+    for table, from_row in _OPEN_TABLES:
+        for key in keys.get(table, []):
+            row = cursor.execute(f"SELECT * FROM {table} WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                dropped += queue_row(connection, from_row(row), cap)
+    return dropped
 
 
 def waiting(connection: sqlite3.Connection, after: int, limit: int) -> list[OutboxRow]:

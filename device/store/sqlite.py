@@ -161,8 +161,11 @@ class SqliteStore(ClosesOnExit):
         connection = self._connection
         try:
             connection.execute("BEGIN IMMEDIATE")
+            keys = outbox.open_keys(connection) if self._outbox_cap else {}
             closed = sum(connection.execute(sql, {"ended_by": str(ended_by)}).rowcount
                          for sql in CLOSE_OPEN_STATEMENTS)
+            if keys:
+                outbox.queue_rows_by_key(connection, keys, self._outbox_cap)
             connection.execute("COMMIT")
         except (sqlite3.DatabaseError, OSError) as error:
             if connection.in_transaction:
