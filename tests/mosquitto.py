@@ -8,6 +8,7 @@ installs the Debian package when it is missing.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import queue
@@ -42,10 +43,8 @@ def wait_until(check: Callable[[], bool], timeout_s: float = 10.0, what: str = "
     while not check():
         if REAL.monotonic() > until:
             raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
-        try:
+        with contextlib.suppress(queue.Empty):
             pause.get(timeout=0.01)
-        except queue.Empty:
-            pass
 
 
 @dataclass
