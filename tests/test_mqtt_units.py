@@ -1,0 +1,177 @@
+"""The MQTT parts without a broker: commands, the outbox, the core's remote events."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from device.clock import FakeClock
+from device.config import Config, MqttConfig, parse_config
+from device.core.events import QuietSet, SnoozeRequested, StretchRequested
+from device.core.records import BoutRecord, DeviceRecord, EndedBy
+from device.errors import ConfigError
+from device.mqtt.commands import BadCommand, parse_command
+from device.mqtt.topics import Topics
+from device.scenario.harness import VirtualDevice
+from device.store.memory import MemoryStore
+from device.store.outbox import row_id
+from device.store.schema import LATEST_VERSION
+from device.store.sqlite import SqliteStore
+
+MORNING = datetime(2026, 11, 24, 9, 0).astimezone()
+MIN = 60.0
+TOPICS = Topics.of(MqttConfig(host="broker", topic_prefix="unslump/desk"), "desk")
+
+
+def command(name: str, payload: bytes, retained: bool = False) -> object:
+    return parse_command(TOPICS, f"unslump/desk/cmd/{name}", payload, retained,
+                         FakeClock(MORNING))
+
+
+def test_commands_become_events_and_anything_else_is_refused() -> None:
+    assert isinstance(command("stretch", b"PRESS"), StretchRequested)
+    assert isinstance(command("snooze", b""), SnoozeRequested)
+    quiet = command("quiet", b"on")
+    assert isinstance(quiet, QuietSet) and quiet.on
+    assert command("quiet", b"OFF") == QuietSet(quiet.at, quiet.wall, on=False)
+    for name, payload, retained, why in (
+            ("stretch", b"now", False, "'NOW' is not allowed; send PRESS"),
+            ("quiet", b"maybe", False, "send ON or OFF"),
+            ("reboot", b"PRESS", False, "unknown command"),
+            ("stretch", b"\xff", False, "not UTF-8"),
+            ("stretch", b"P" * 100, False, "too long"),
+            ("stretch", b"PRESS", True, "a retained command is ignored")):
+        with pytest.raises(BadCommand, match=why):
+            command(name, payload, retained)
+
+
+def test_default_topics_follow_the_host_name() -> None:
+    topics = Topics.of(MqttConfig(host="broker"), "desk.local")
+    assert topics.prefix == "unslump/desk_local"
+    assert topics.client_id == "unslump-desk_local"
+    assert topics.discovery == "homeassistant/device/unslump-desk_local/config"
+
+
+def test_mqtt_section_is_validated() -> None:
+    config = parse_config({"mqtt": {"host": "broker", "port": 8883, "tls": True}}, "c.toml")
+    assert config.mqtt.enabled
+    assert not Config().mqtt.enabled
+    with pytest.raises(ConfigError, match=r"\[mqtt\] password: unknown key"):
+        parse_config({"mqtt": {"host": "b", "password": "x"}}, "c.toml")
+
+
+def bout(key: str, seated_s: float, ended_by: EndedBy | None = None) -> BoutRecord:
+    return BoutRecord(MORNING, MORNING, seated_s, key=key, ended_by=ended_by)
+
+
+def test_outbox_keeps_the_newest_version_of_each_row_in_order(tmp_path: Path) -> None:
+    store = SqliteStore.open(tmp_path / "u.db", outbox_cap=100)
+    store.append(DeviceRecord(MORNING, "start"))
+    for minute in range(5):
+        store.append(bout("a", minute * MIN, None))
+    store.append(bout("b", 60.0))
+    store.append(bout("a", 300.0))
+    rows = store.outbox_waiting(0, 100)
+    assert [row.row_id for row in rows] == [row_id(DeviceRecord(MORNING, "start")),
+                                            "bout-b", "bout-a"]
+    assert [row.seq for row in rows] == sorted(row.seq for row in rows)
+    assert '"id":"bout-a"' in rows[-1].payload and '"seated_s":300.0' in rows[-1].payload
+    store.outbox_acknowledged([rows[0].seq])
+    assert store.outbox_depth() == 2
+    store.close()
+
+
+def test_outbox_is_written_in_the_rows_own_transaction(tmp_path: Path) -> None:
+    """A row and its outbox entry commit together: a failing outbox write keeps both out."""
+    store = SqliteStore.open(tmp_path / "u.db", outbox_cap=100)
+    store.append(bout("a", 1.0))
+    with sqlite3.connect(tmp_path / "u.db") as other:
+        other.execute("DROP TABLE outbox")
+    store.append(bout("b", 1.0))  # refused: it waits in memory, the log is unhealthy
+    assert not store.healthy
+    with sqlite3.connect(tmp_path / "u.db") as other:
+        assert other.execute("SELECT key FROM bouts").fetchall() == [("a",)]
+    store.close()
+
+
+def test_outbox_cap_drops_the_oldest_with_one_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    store = SqliteStore.open(tmp_path / "u.db", logger=logging.getLogger("device.t"),
+                             outbox_cap=100)
+    with caplog.at_level(logging.WARNING, logger="device.t"):
+        for index in range(150):
+            store.append(bout(f"k{index}", 1.0))
+    assert store.outbox_depth() == 100
+    assert store.outbox_dropped == 50
+    assert store.outbox_waiting(0, 1)[0].row_id == "bout-k50"
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1 and "outbox is full" in warnings[0]
+    store.close()
+
+
+def test_without_mqtt_the_log_keeps_no_outbox_rows(tmp_path: Path) -> None:
+    store = SqliteStore.open(tmp_path / "u.db")
+    store.append(bout("a", 1.0))
+    assert store.outbox_depth() == 0
+    with sqlite3.connect(tmp_path / "u.db") as other:
+        assert other.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION,)
+    store.close()
+
+
+def device() -> VirtualDevice:
+    return VirtualDevice.build(Config(), MemoryStore(), wall_start=MORNING)
+
+
+def send(machine: VirtualDevice, event_type: type, **fields: object) -> None:
+    now = machine.clock
+    machine.events.put(event_type(now.monotonic(), now.wall(), **fields))
+    machine.runtime.drain(machine.events)
+
+
+def test_a_remote_stretch_starts_like_a_press_and_is_ignored_during_one() -> None:
+    desk = device()
+    send(desk, StretchRequested)
+    assert desk.runtime.state.name.startswith("routine")
+    before = desk.runtime.state
+    send(desk, StretchRequested)
+    assert desk.runtime.state.mode == before.mode
+
+
+def test_a_remote_stretch_at_the_reminder_answers_it() -> None:
+    desk = device()
+    desk.sit()
+    desk.run_for(46 * MIN)
+    assert desk.runtime.state.name == "reminder"
+    send(desk, StretchRequested)
+    assert desk.runtime.state.name.startswith("routine")
+    assert any(getattr(r, "outcome", None) == "routine" for r in desk.store.records)
+
+
+def test_a_remote_snooze_only_snoozes_a_reminder() -> None:
+    desk = device()
+    send(desk, SnoozeRequested)
+    assert desk.runtime.state.name == "away"
+    desk.sit()
+    desk.run_for(46 * MIN)
+    send(desk, SnoozeRequested)
+    assert desk.runtime.state.name == "snoozed"
+
+
+def test_quiet_mode_is_logged_once_per_change_and_silences_the_reminder() -> None:
+    desk = device()
+    send(desk, QuietSet, on=True)
+    send(desk, QuietSet, on=True)
+    desk.sit()
+    desk.run_for(90 * MIN)
+    assert desk.runtime.state.name == "seated"
+    assert not desk.audio.played
+    send(desk, QuietSet, on=False)
+    desk.run_for(MIN + 1)
+    assert desk.runtime.state.name == "reminder"
+    switched = [r.detail for r in desk.store.records
+                if isinstance(r, DeviceRecord) and r.what == "quiet"]
+    assert switched == ["on", "off"]
