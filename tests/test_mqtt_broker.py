@@ -379,3 +379,31 @@ def test_a_scenario_with_mqtt_drains_its_outbox_at_the_end(broker: Broker, watch
     wait_until(lambda: any(json.loads(m.payload).get("what") == "stop"
                            for m in watcher.on(f"{PREFIX}/log/device")), what="the stop row")
     assert by_type(log_rows(watcher.collect())) == logged_ids(db)
+
+
+def test_doctor_checks_the_broker_login_discovery_and_outbox(broker: Broker,
+                                                             tmp_path: Path) -> None:
+    from device.mqtt.doctor import check_broker
+
+    config = mqtt_config(broker)
+    watcher = Watcher(broker, (DISCOVERY,))
+    desk = open_desk(config, tmp_path / "unslump.db")
+    desk.connected()
+    watcher.wait_for(DISCOVERY)
+    watcher.close()
+    broker.stop()
+    desk.until(lambda: not desk.link.connected, "the device to notice")
+    desk.device.sit()
+    desk.device.run_for(5 * MIN)
+    desk.device.cut_power()
+    desk.store.close()
+    broker.start()
+    lines = [result.line() for result in check_broker(config, desk.db)]
+    assert lines[0].startswith(f"ok    mqtt broker: 127.0.0.1:{broker.port} reachable")
+    assert lines[1] == f"ok    mqtt discovery: {DISCOVERY} is published"
+    assert lines[2].startswith("WARN  mqtt outbox:") and "rows waiting" in lines[2]
+    broker.stop()
+    (unreachable,) = check_broker(config, desk.db)
+    assert unreachable.line().startswith(f"FAIL  mqtt broker: 127.0.0.1:{broker.port} "
+                                         "unreachable")
+    assert "Fix: check [mqtt] host and port" in unreachable.line()

@@ -371,7 +371,20 @@ def run_checks(cli_config: str | None, db: str | None, probe: Probe) -> list[Che
         more.check_service_store(db, config, unit, probe),
         more.check_service_user(unit, probe),
         service,
+        *_broker_checks(config, db, unit, probe),
     ]
+
+
+def _broker_checks(config: Config, db: str | None, unit: Any, probe: Probe) -> list[CheckResult]:
+    """The MQTT broker's lines, only when ``[mqtt]`` is configured (paho is imported then)."""
+    if not config.mqtt.enabled:
+        return []
+    from device.mqtt.doctor import check_broker
+    from device.store.paths import chosen_db_path
+
+    path = (unit.db if unit is not None and not (db or config.store.path)
+            else chosen_db_path(db, config.store.path, probe.env))
+    return check_broker(config, path)
 
 
 def doctor(cli_config: str | None, db: str | None, probe: Probe, out: TextIO) -> int:
