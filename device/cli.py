@@ -17,7 +17,7 @@ from pathlib import Path
 
 from device import __version__
 from device.clock import Clock
-from device.commands import blank, doctor
+from device.commands import blank, doctor, mqtt_dropin
 from device.commands import stats as stats_command
 from device.config import Config, find_config, load_config, render_defaults
 from device.errors import ConfigError, ScenarioError, UnslumpError
@@ -131,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats_command.register(commands, [version, configured])
     blank.register(commands, [version, configured])
     doctor.register(commands, [version, configured])
+    mqtt_dropin.register(commands, [version, configured])
     return parser
 
 
