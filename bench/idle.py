@@ -4,12 +4,17 @@ The service (``bench.service``) runs in a subprocess with the real audio path (t
 process on SDL's dummy driver) and the watchdog on, as under systemd (``WatchdogSec=30``,
 so a ping every 10 s). After READY=1 it plays one tone; the warm-up lets the player end a
 few seconds after the tone, then the counters are read across one minute.
+
+A third service runs with ``[mqtt]`` on, connected to a mosquitto on 127.0.0.1, so the
+cost of MQTT (paho's network thread wakes once a second; a state message a minute while
+seated) is measured in the same minute, beside the figures with MQTT off.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,10 +41,12 @@ class Service:
     panel: str
 
     @classmethod
-    def start(cls, panel: str = "dummy", tone: bool = True) -> Service:
+    def start(cls, panel: str = "dummy", tone: bool = True,
+              config: Path | None = None) -> Service:
         notify = NotifySocket()
         command = [python(), "-m", "bench.service", "--db", str(notify.directory / "log.db"),
                    "--panel", panel] + ([] if tone else ["--no-tone"])
+        command += ["--config", str(config)] if config else []
         process = subprocess.Popen(command, cwd=ROOT, env=service_env(notify),
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE)
@@ -100,13 +107,26 @@ def idle_minute(services: list[Service], seconds: float = 60.0) -> list[Minute]:
             for s, b, a in zip(services, befores, afters, strict=True)]
 
 
+def _ratio(value: float, base: float) -> str:
+    return f"{value / base:.2f}x" if base else "n/a"
+
+
 def run(seconds: float = 60.0) -> tuple[list[Figure], dict[str, object]]:
-    """The idle minute for the service on the dummy panel and on the partial SSD1306."""
-    services = [Service.start("dummy"), Service.start("partial")]
-    try:
-        dummy, partial = idle_minute(services, seconds)
-    finally:
-        errors = [s.close() for s in services]
+    """The idle minute for the service on the dummy panel and on the partial SSD1306, and
+    on the dummy panel with ``[mqtt]`` on, connected to a mosquitto on 127.0.0.1."""
+    from tests.mosquitto import Broker
+
+    with tempfile.TemporaryDirectory(prefix="unslump-bench-mqtt-") as scratch:
+        broker = Broker(Path(scratch) / "broker").start()
+        config = Path(scratch) / "config.toml"
+        config.write_text(f'[mqtt]\nhost = "127.0.0.1"\nport = {broker.port}\n')
+        services = [Service.start("dummy"), Service.start("partial"),
+                    Service.start("dummy", config=config)]
+        try:
+            dummy, partial, mqtt = idle_minute(services, seconds)
+        finally:
+            errors = [s.close() for s in services]
+            broker.stop()
     figures = [
         Figure("idle_switches", "Idle: voluntary context switches", round(dummy.switches_per_min),
                "/min", 60, "max"),
@@ -120,8 +140,16 @@ def run(seconds: float = 60.0) -> tuple[list[Figure], dict[str, object]]:
                round(partial.switches_per_min), "/min", 60, "max"),
         Figure("idle_cpu_partial", "Idle, partial SSD1306 panel: CPU time (schedstat)",
                round(partial.run_s_per_min, 5), "s/min", 0.02, "max"),
+        Figure("idle_switches_mqtt", "Idle, MQTT on: voluntary context switches",
+               round(mqtt.switches_per_min), "/min",
+               note=f"{_ratio(mqtt.switches_per_min, dummy.switches_per_min)} of MQTT off"),
+        Figure("idle_cpu_mqtt", "Idle, MQTT on: CPU time (schedstat)",
+               round(mqtt.run_s_per_min, 5), "s/min", 0.02, "max",
+               f"{_ratio(mqtt.run_s_per_min, dummy.run_s_per_min)} of MQTT off"),
+        Figure("idle_rss_mqtt", "Idle, MQTT on: resident memory", round(mqtt.rss_mib, 1),
+               "MiB", note=f"+{mqtt.rss_mib - dummy.rss_mib:.1f} MiB over MQTT off"),
     ]
     details = {"idle": {"seconds": seconds, "dummy": dummy.__dict__,
-                        "partial": partial.__dict__,
+                        "partial": partial.__dict__, "mqtt": mqtt.__dict__,
                         "stderr": [e for e in errors if e.strip()]}}
     return figures, details

@@ -19,12 +19,23 @@ ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # run as ``python bench/run.py``
     sys.path.insert(0, str(ROOT))
 
-from bench import audio, bus, idle, latency, memory, startup, virtual_time, wear  # noqa: E402
+from bench import (  # noqa: E402
+    audio,
+    bus,
+    idle,
+    latency,
+    memory,
+    outbox,
+    startup,
+    virtual_time,
+    wear,
+)
 from bench.results import Figure, machine, table, write  # noqa: E402
 
 RESULTS = ROOT / "out" / "bench" / "results.json"  # ignored; RECORD=1 writes the tracked one
 RECORD = ROOT / "bench" / "results.json"
-PARTS = ("idle", "memory", "audio", "startup", "latency", "bus", "virtual_time", "wear")
+PARTS = ("idle", "memory", "audio", "startup", "latency", "bus", "virtual_time", "wear",
+         "outbox")
 
 
 def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
@@ -42,6 +53,8 @@ def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
         return bus.run()
     if part == "wear":
         return wear.run(hours=2.0 if quick else 8.0)
+    if part == "outbox":
+        return outbox.run(hours=2.0 if quick else 8.0, bulk=500 if quick else 5000)
     return virtual_time.run(repeat=1 if quick else 3)
 
 

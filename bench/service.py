@@ -14,7 +14,7 @@ from pathlib import Path
 from bench.assembly import PANELS, assemble, open_panel
 from device.app import queue_waiter, stop_on_signals
 from device.clock import SystemClock
-from device.config import Config
+from device.config import Config, load_config
 from device.core.effects import Play
 from device.core.tones import Tone
 from device.sdnotify import Notifier
@@ -25,8 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, required=True, help="SQLite break log to use")
     parser.add_argument("--panel", choices=PANELS, default="dummy")
     parser.add_argument("--no-tone", action="store_true", help="skip the tone at start")
+    parser.add_argument("--config", type=Path, help="a config file (the [mqtt] idle figures)")
     args = parser.parse_args(argv)
-    config = Config()
+    config = load_config(args.config) if args.config else Config()
     clock = SystemClock()
     with ExitStack() as stack:
         notifier = stack.enter_context(Notifier())

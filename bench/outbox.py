@@ -1,0 +1,82 @@
+"""The MQTT outbox after a day offline: how many rows wait, and how fast they drain.
+
+A seated day (50 minutes sitting, 10 away, for ``hours``) runs in virtual time on the
+device's own assembly with ``[mqtt]`` pointing at a mosquitto that is not running yet;
+then the broker starts and the drain is timed in real time, from the reconnect to the
+last PUBACK. A day offline leaves few rows (each open row keeps only its newest
+version), so the rate is also measured on a deep outbox of ``bulk`` rows, as after
+weeks away or on a busy fleet device.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from bench.results import Figure
+from device.addons import outbox_cap
+from device.clock import FakeClock, SystemClock
+from device.config import Config, MqttConfig
+from device.core.records import BoutRecord
+from device.mqtt.link import MqttLink
+from device.scenario.harness import VirtualDevice
+from device.store.sqlite import SqliteStore
+from tests.mosquitto import Broker, wait_until
+
+MORNING = datetime(2026, 11, 24, 8, 0).astimezone()
+REAL = SystemClock()
+
+
+def _drain_s(device: VirtualDevice, link: MqttLink, store: SqliteStore) -> float:
+    def pumped(check: object) -> bool:
+        device.run_for(0)
+        return bool(check())  # type: ignore[operator]
+
+    wait_until(lambda: pumped(lambda: link.connected), 30.0, "the reconnect")
+    start = REAL.monotonic()
+    wait_until(lambda: pumped(lambda: store.outbox_depth() == 0), 120.0, "the drain")
+    return REAL.monotonic() - start
+
+
+def run(hours: float = 8.0, bulk: int = 5000) -> tuple[list[Figure], dict[str, object]]:
+    with tempfile.TemporaryDirectory(prefix="unslump-bench-outbox-") as scratch:
+        broker = Broker(Path(scratch) / "broker")
+        config = Config(mqtt=MqttConfig(host="127.0.0.1", port=broker.port))
+        clock = FakeClock(MORNING)
+        store = SqliteStore.open(Path(scratch) / "log.db", clock=clock,
+                                 outbox_cap=outbox_cap(config))
+        device = VirtualDevice.build(config, store, clock=clock)
+        (link,) = device.add_ons
+        assert isinstance(link, MqttLink)
+        try:
+            for _ in range(round(hours)):
+                device.sit()
+                device.run_for(50 * 60)
+                device.stand()
+                device.run_for(10 * 60)
+            day_rows = store.outbox_depth()
+            broker.start()
+            day_s = _drain_s(device, link, store)
+            broker.stop()
+            device.run_for(0)
+            for index in range(bulk):
+                store.append(BoutRecord(clock.wall(), clock.wall(), 60.0, key=f"bulk-{index}"))
+            broker.start()
+            bulk_s = _drain_s(device, link, store)
+        finally:
+            device.runtime.stop()
+            device.close()
+            store.close()
+            broker.stop()
+    rate = bulk / bulk_s if bulk_s else float("inf")
+    figures = [
+        Figure("outbox_day_rows", f"Outbox after {hours:g} h seated offline", day_rows,
+               "rows", note="newest version per row"),
+        Figure("outbox_day_drain", "Outbox after a day offline: drained in",
+               round(day_s, 3), "s", 10, "max", "reconnect to last PUBACK"),
+        Figure("outbox_drain_rate", f"Outbox drain rate ({bulk} rows, localhost broker)",
+               round(rate), "rows/s", 100, "min"),
+    ]
+    return figures, {"outbox": {"hours": hours, "day_rows": day_rows, "day_drain_s": day_s,
+                                "bulk": bulk, "bulk_drain_s": bulk_s}}
