@@ -175,3 +175,10 @@ def test_quiet_mode_is_logged_once_per_change_and_silences_the_reminder() -> Non
     switched = [r.detail for r in desk.store.records
                 if isinstance(r, DeviceRecord) and r.what == "quiet"]
     assert switched == ["on", "off"]
+
+
+def test_the_readme_shows_the_entities_the_discovery_payload_announces() -> None:
+    from device.mqtt.discovery import entities_table
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert entities_table(Topics.of(MqttConfig(host="b"), "desk")) in readme

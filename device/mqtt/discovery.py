@@ -101,3 +101,17 @@ def discovery_payload(topics: Topics, device_name: str) -> dict[str, Any]:
         "qos": 1,
         "cmps": components,
     }
+
+
+def entities_table(topics: Topics) -> str:
+    """The discovery payload as a Markdown table: the README's picture of the HA device,
+    checked against the payload by a test."""
+    rows = ["| Entity | Platform | Device class | Unit | State class | Topic |",
+            "|---|---|---|---|---|---|"]
+    for component in discovery_payload(topics, "Unslump")["cmps"].values():
+        topic = component.get("command_topic") or component["state_topic"]
+        rows.append("| {} | {} | {} | {} | {} | `{}` |".format(
+            component["name"], component["p"], component.get("device_class", ""),
+            component.get("unit_of_measurement", ""), component.get("state_class", ""),
+            topic.replace(topics.prefix, "<prefix>")))
+    return "\n".join(rows)

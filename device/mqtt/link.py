@@ -273,7 +273,7 @@ class MqttLink(ClosesOnExit):
         self._client.subscribe(self._topics.commands, qos=1)
         if self._mqtt.discovery:
             self._publish(self._topics.discovery,
-                          discovery_payload(self._topics, f"Unslump {self._topics.device_id}"),
+                          discovery_payload(self._topics, self._topics.device_name),
                           retain=True)
         self._client.publish(self._topics.availability, "online", qos=1, retain=True)
         self._refresh_day(with_streak=True)

@@ -46,6 +46,13 @@ class Topics:
         return safe_id(self.client_id)
 
     @property
+    def device_name(self) -> str:
+        """The HA device's name; HA builds entity ids from it (``unslump-desk1`` gives
+        ``button.unslump_desk1_start_stretch``)."""
+        name = self.device_id
+        return name if name.lower().startswith("unslump") else f"Unslump {name}"
+
+    @property
     def availability(self) -> str:
         return f"{self.prefix}/availability"
 
