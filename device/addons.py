@@ -58,7 +58,14 @@ def open_add_ons(stack: ExitStack, wiring: Wiring) -> list[AddOn]:
     """Build and start the configured add-ons, each closed by ``stack``."""
     parts: list[AddOn] = []
     if wiring.config.mqtt.enabled:
-        from device.mqtt.link import MqttLink
+        try:
+            from device.mqtt.link import MqttLink
+        except ModuleNotFoundError as missing:
+            if not (missing.name or "").startswith("paho"):
+                raise
+            raise ConfigError("[mqtt] host is set but paho-mqtt is not installed: install "
+                              "Unslump with its mqtt extra (pip install 'unslump[mqtt]'), "
+                              "or remove [mqtt] from the config") from None
         from device.store.sqlite import SqliteStore
 
         if not isinstance(wiring.store, SqliteStore):

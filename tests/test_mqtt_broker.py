@@ -344,6 +344,34 @@ def test_tls_with_a_test_ca(tmp_path: Path) -> None:
         broker.stop()
 
 
+def test_tls_with_the_wrong_ca_is_refused_clearly(tmp_path: Path,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    from device.mqtt.doctor import check_broker
+
+    ca, cert, key = make_ca(tmp_path / "pki")
+    other_ca, _, _ = make_ca(tmp_path / "other")
+    broker = Broker(tmp_path / "broker", tls=(ca, cert, key)).start()
+    try:
+        config = mqtt_config(broker, tls=True, ca_file=str(other_ca))
+        (refused,) = check_broker(config, None)
+        assert refused.line().startswith(f"FAIL  mqtt broker: 127.0.0.1:{broker.port}: TLS "
+                                         "failed (CERTIFICATE_VERIFY_FAILED)")
+        with caplog.at_level(logging.WARNING, logger="device"):
+            desk = open_desk(config, tmp_path / "u.db")
+            desk.until(lambda: any("cannot connect" in r.getMessage()
+                                   for r in caplog.records), "the refusal")
+            desk.device.sit()
+            desk.device.run_for(10 * MIN)
+            assert desk.device.runtime.state.name == "seated"
+            assert not desk.link.connected
+            desk.stop()
+        (warning,) = [r.getMessage() for r in caplog.records if "cannot connect" in
+                      r.getMessage()]
+        assert "ca_file names the CA of its certificate" in warning
+    finally:
+        broker.stop()
+
+
 def test_without_mqtt_paho_is_never_imported_and_no_socket_opens(tmp_path: Path) -> None:
     script = tmp_path / "day.scn"
     script.write_text("start 2026-11-24T09:00\n0:00 sit\n0:50 stand\n1:00 end\n")

@@ -182,3 +182,17 @@ def test_the_readme_shows_the_entities_the_discovery_payload_announces() -> None
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert entities_table(Topics.of(MqttConfig(host="b"), "desk")) in readme
+
+
+def test_mqtt_without_paho_installed_is_one_clear_config_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "paho", None)
+    monkeypatch.delitem(sys.modules, "device.mqtt.link", raising=False)
+    config = Config(mqtt=MqttConfig(host="127.0.0.1"))
+    store = SqliteStore.open(tmp_path / "u.db", outbox_cap=100)
+    with pytest.raises(ConfigError, match=r"paho-mqtt is not installed: install Unslump "
+                       r"with its mqtt extra"):
+        VirtualDevice.build(config, store, wall_start=MORNING)
+    store.close()

@@ -211,8 +211,11 @@ class MqttLink(ClosesOnExit):
                                   "; check [mqtt] username and password_file (and the "
                                   "broker's ACL for this client_id)", error=True)
                 case _Unreachable():
-                    self._problem(f"cannot reach the broker {self._where}; retrying (check "
-                                  "[mqtt] host and port, and that the broker runs)")
+                    self._problem(f"cannot connect to the broker {self._where}; retrying "
+                                  "(check [mqtt] host and port, that the broker runs"
+                                  + (", and that ca_file names the CA of its certificate;"
+                                     " `unslump doctor` says which" if self._mqtt.tls
+                                     else "") + ")")
                 case _Disconnected(reason=reason):
                     if self._connected:
                         self._log.warning("mqtt: lost the broker %s (%s); rows wait in the "
