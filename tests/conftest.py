@@ -27,7 +27,8 @@ TIERS = {
     "slow": {"test_sitting_properties", "test_never_lose_properties", "test_store_kill",
              "test_never_lose_kill"},
     "service": {"test_service", "test_systemd_unit", "test_install",
-                "test_simulator_terminal", "test_player", "test_voice"},
+                "test_simulator_terminal", "test_player", "test_voice",
+                "test_mqtt_broker", "test_mqtt_dropin"},  # a real mosquitto; systemd-analyze
 }
 
 
