@@ -1,12 +1,12 @@
 """The device's link to an MQTT broker: a record sink and a serviced adapter of the loop.
 
-Threading. paho runs its network loop on its own thread (``loop_start``): it connects,
-reconnects on a backoff, does TLS and keep-alives, and resends unacknowledged QoS 1
-messages after a reconnect. The device's loop waits on its event queue, which cannot
-also wait on a socket, so driving paho from the loop (``loop_read``/``loop_write`` with
-the socket in the wait) would mean replacing that wait with a selector and hand-writing
-the reconnect and TLS handshake timing that paho already gets right. Instead paho's
-callbacks decide nothing and touch nothing of ours: each puts a message on this link's
+Threading. paho's client runs on a network thread of its own (:mod:`device.mqtt.network`:
+it connects, reconnects on a backoff, does TLS and keep-alives, and paho resends
+unacknowledged QoS 1 messages after a reconnect). The device's loop waits on its event
+queue, which cannot also wait on a socket, so driving paho from the loop
+(``loop_read``/``loop_write`` with the socket in the wait) would mean replacing that wait
+with a selector for one optional adapter. Instead paho's callbacks (on the network
+thread) decide nothing and touch nothing of ours: each puts a message on this link's
 own inbox and a :class:`~device.runtime.Poke` on the event queue, and the loop thread
 does the work in :meth:`MqttLink.service` (the SQLite connection is the loop thread's
 alone). A command from the broker is checked and becomes a core event, put on the event
@@ -44,6 +44,7 @@ from device.errors import ConfigError
 from device.mqtt.commands import BadCommand, parse_command
 from device.mqtt.discovery import discovery_payload
 from device.mqtt.live import LiveState, event_of
+from device.mqtt.network import KEEPALIVE_S, NetworkThread
 from device.mqtt.topics import Topics
 from device.runtime import Poke, QueueItem
 from device.stats_pages import stats_pages
@@ -52,8 +53,6 @@ from device.store.sqlite import SqliteStore
 WINDOW = 100
 """Outbox rows handed to paho before their acknowledgements come back."""
 
-KEEPALIVE_S = 60
-RECONNECT_MIN_S, RECONNECT_MAX_S = 1, 60
 CLOSE_WAIT_S = 2.0  # how long a clean stop waits for its "offline" to leave
 
 
@@ -112,7 +111,6 @@ def make_client(config: MqttConfig, topics: Topics) -> paho.Client:
             raise ConfigError(f"[mqtt] ca_file/cert_file/key_file: cannot load them ({error});"
                               " fix the paths in the config") from None
     client.will_set(topics.availability, "offline", qos=1, retain=True)
-    client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
     return client
 
 
@@ -139,6 +137,7 @@ class MqttLink(ClosesOnExit):
         self._last_version: dict[str, Record] = {}  # per kind: the newest row, for events
         self._closed = False
         self._wire_callbacks()
+        self._network = NetworkThread(self._client, lambda: self._hand_over(_Unreachable()))
 
     @property
     def topics(self) -> Topics:
@@ -155,7 +154,7 @@ class MqttLink(ClosesOnExit):
     def start(self) -> None:
         """Connect in the background; the device runs whether or not the broker answers."""
         self._client.connect_async(self._mqtt.host, default_port(self._mqtt), KEEPALIVE_S)
-        self._client.loop_start()
+        self._network.start()
 
     # -- a record sink ------------------------------------------------------------------
 
@@ -248,7 +247,7 @@ class MqttLink(ClosesOnExit):
             with contextlib.suppress(RuntimeError, ValueError):
                 info.wait_for_publish(CLOSE_WAIT_S)
         self._client.disconnect()
-        self._client.loop_stop()
+        self._network.stop()
 
     def abandon(self) -> None:
         """Die as a pulled plug does: no "offline", no DISCONNECT (the broker then sends the
@@ -256,8 +255,8 @@ class MqttLink(ClosesOnExit):
         if self._closed:
             return
         self._closed = True
+        self._network.stop(flush=False)
         sock = self._client.socket()
-        self._client.loop_stop()
         if sock is not None:
             sock.close()
 
@@ -323,7 +322,6 @@ class MqttLink(ClosesOnExit):
         client = self._client
         client.on_connect = self._paho_connect
         client.on_disconnect = self._paho_disconnect
-        client.on_connect_fail = self._paho_connect_fail
         client.on_publish = self._paho_publish
         client.on_message = self._paho_message
 
@@ -338,9 +336,6 @@ class MqttLink(ClosesOnExit):
     def _paho_disconnect(self, client: paho.Client, userdata: Any, flags: Any,
                          reason: ReasonCode, properties: Any) -> None:
         self._hand_over(_Disconnected(str(reason)))
-
-    def _paho_connect_fail(self, client: paho.Client, userdata: Any) -> None:
-        self._hand_over(_Unreachable())
 
     def _paho_publish(self, client: paho.Client, userdata: Any, mid: int,
                       reason: ReasonCode, properties: Any) -> None:
