@@ -46,7 +46,6 @@ class Wiring:
     clock: Clock
     post: Callable[[QueueItem], None]  # puts an item on the loop's event queue
     store: object  # the break log (the MQTT link needs the SQLite one, for its outbox)
-    logger: logging.Logger
 
 
 def outbox_cap(config: Config) -> int:
@@ -72,7 +71,7 @@ def open_add_ons(stack: ExitStack, wiring: Wiring) -> list[AddOn]:
             raise ConfigError("[mqtt] needs the SQLite break log (its outbox keeps the rows "
                               "until the broker has them)")
         link = MqttLink(wiring.config, wiring.store, wiring.clock, wiring.post,
-                        wiring.logger.getChild("mqtt"))
+                        logging.getLogger("device.mqtt"))
         stack.callback(link.close)
         link.start()
         parts.append(link)

@@ -94,7 +94,7 @@ def assemble(stack: ExitStack, config: Config, clock: Clock, db: Path, *,
                        pin_factory=pin_factory, breaths=breath_plays(config.routine),
                        phrases=phrases, sound_cache=db.parent / "sounds")
     stack.callback(audio.close)
-    add_ons = open_add_ons(stack, Wiring(config, clock, events.put, store, log))
+    add_ons = open_add_ons(stack, Wiring(config, clock, events.put, store))
     serviced = [audio, store, screen, WatchdogPinger(notifier, clock), *add_ons]
     runtime = Runtime(config, clock, screen, audio, store, serviced=serviced, sinks=add_ons)
     return Parts(events, inputs, screen, audio, store, runtime, add_ons)

@@ -11,7 +11,7 @@ import json
 import logging
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -50,8 +50,12 @@ class Desk:
         """Let the loop take what paho's thread handed over (acks, connects)."""
         self.device.run_for(0)
 
-    def until(self, check: object, what: str) -> None:
-        wait_until(lambda: (self.pump(), check())[1], what=what)  # type: ignore[operator]
+    def until(self, check: Callable[[], bool], what: str) -> None:
+        def pumped() -> bool:
+            self.pump()
+            return check()
+
+        wait_until(pumped, what=what)
 
     def connected(self) -> None:
         self.until(lambda: self.link.connected, "the device to connect")
@@ -199,9 +203,8 @@ def test_a_command_from_the_broker_starts_the_stretch(broker: Broker, watcher: W
         watcher.publish(f"{PREFIX}/cmd/stretch", "bogus")
         watcher.publish(f"{PREFIX}/cmd/launch", "PRESS")
         watcher.publish(f"{PREFIX}/cmd/stretch", "PRESS")
-        wait_until(lambda: not desk.device.events.empty(), what="the command to arrive")
-        desk.device.runtime.drain(desk.device.events)
-    assert desk.device.runtime.state.name.startswith("routine")
+        desk.until(lambda: desk.device.runtime.state.name.startswith("routine"),
+                   "the command to start the stretch")
     refused = [r.getMessage() for r in caplog.records if "ignored a command" in r.getMessage()]
     assert len(refused) == 2
     assert "'BOGUS' is not allowed; send PRESS" in refused[0]
@@ -213,15 +216,13 @@ def test_quiet_mode_switch_holds_the_reminder_back(broker: Broker, watcher: Watc
     desk = open_desk(mqtt_config(broker), tmp_path / "unslump.db")
     desk.connected()
     watcher.publish(f"{PREFIX}/cmd/quiet", "ON")
-    wait_until(lambda: not desk.device.events.empty(), what="the command to arrive")
-    desk.device.runtime.drain(desk.device.events)
+    desk.until(lambda: desk.device.runtime.state.quiet_switch, "quiet mode on")
     desk.device.sit()
     desk.device.run_for(60 * MIN)
     assert desk.device.runtime.state.name == "seated"  # no reminder while quiet
     watcher.wait_for(f"{PREFIX}/state", lambda m: m.json()["quiet"] is True)
     watcher.publish(f"{PREFIX}/cmd/quiet", "OFF")
-    wait_until(lambda: not desk.device.events.empty(), what="the command to arrive")
-    desk.device.runtime.drain(desk.device.events)
+    desk.until(lambda: not desk.device.runtime.state.quiet_switch, "quiet mode off")
     desk.device.run_for(2 * MIN)
     assert desk.device.runtime.state.name == "reminder"
     desk.stop()

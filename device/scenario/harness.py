@@ -8,7 +8,6 @@ exercise is the real input path, the real core and the real loop.
 
 from __future__ import annotations
 
-import logging
 import queue
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -110,8 +109,7 @@ class VirtualDevice:
                         persist=config.display.persist)
         audio = RecordingAudio(clock)
         parts = ExitStack()
-        add_ons = open_add_ons(parts, Wiring(config, clock, events.put, store,
-                                             logging.getLogger("device.scenario")))
+        add_ons = open_add_ons(parts, Wiring(config, clock, events.put, store))
         runtime = Runtime(config, clock, screen, audio, store,
                           serviced=[store, screen, *add_ons], observer=observer, sinks=add_ons)
         return cls(config, clock, factory, events, inputs, screen, audio, store, runtime,
