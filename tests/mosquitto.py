@@ -55,6 +55,7 @@ class Broker:
     port: int = field(default_factory=free_port)
     users: dict[str, str] = field(default_factory=dict)  # user -> password; empty: anonymous
     tls: tuple[Path, Path, Path] | None = None  # CA, server certificate, server key
+    require_client_cert: bool = False  # clients must show a certificate the CA signed
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -83,6 +84,8 @@ class Broker:
         if self.tls is not None:
             ca, cert, key = self.tls
             lines += [f"cafile {ca}", f"certfile {cert}", f"keyfile {key}"]
+            if self.require_client_cert:
+                lines.append("require_certificate true")
         path = self.folder / "mosquitto.conf"
         path.write_text("\n".join(lines) + "\n")
         return path

@@ -345,6 +345,36 @@ def test_tls_with_a_test_ca(tmp_path: Path) -> None:
         broker.stop()
 
 
+def client_cert(pki: Path, name: str = "unslump-desk") -> tuple[Path, Path]:
+    """A client certificate signed by the test CA in ``pki``."""
+    key, csr, cert = pki / f"{name}.key", pki / f"{name}.csr", pki / f"{name}.crt"
+    for args in (("req", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                  str(csr), "-subj", f"/CN={name}"),
+                 ("x509", "-req", "-in", str(csr), "-CA", str(pki / "ca.crt"), "-CAkey",
+                  str(pki / "ca.key"), "-CAcreateserial", "-out", str(cert), "-days", "2")):
+        subprocess.run(["openssl", *args], check=True, capture_output=True)
+    return cert, key
+
+
+def test_tls_with_a_client_certificate(tmp_path: Path) -> None:
+    ca, cert, key = make_ca(tmp_path / "pki")
+    broker = Broker(tmp_path / "broker", tls=(ca, cert, key), require_client_cert=True).start()
+    try:
+        mine, my_key = client_cert(tmp_path / "pki")
+        watcher_cert, watcher_key = client_cert(tmp_path / "pki", "watcher")
+        watcher = Watcher(broker, ca_certs=str(ca), certfile=str(watcher_cert),
+                          keyfile=str(watcher_key))
+        config = mqtt_config(broker, tls=True, ca_file=str(ca), cert_file=str(mine),
+                             key_file=str(my_key))
+        desk = open_desk(config, tmp_path / "u.db")
+        desk.connected()
+        watcher.wait_for(f"{PREFIX}/availability", lambda m: m.payload == b"online")
+        desk.stop()
+        watcher.close()
+    finally:
+        broker.stop()
+
+
 def test_tls_with_the_wrong_ca_is_refused_clearly(tmp_path: Path,
                                                   caplog: pytest.LogCaptureFixture) -> None:
     from device.mqtt.doctor import check_broker
