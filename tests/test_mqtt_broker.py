@@ -406,6 +406,8 @@ def test_tls_with_the_wrong_ca_is_refused_clearly(tmp_path: Path,
 def test_without_mqtt_paho_is_never_imported_and_no_socket_opens(tmp_path: Path) -> None:
     script = tmp_path / "day.scn"
     script.write_text("start 2026-11-24T09:00\n0:00 sit\n0:50 stand\n1:00 end\n")
+    empty = tmp_path / "config.toml"
+    empty.write_text("# no [mqtt]\n")
     probe = (
         "import socket, sys\n"
         "opened = []\n"
@@ -413,13 +415,27 @@ def test_without_mqtt_paho_is_never_imported_and_no_socket_opens(tmp_path: Path)
         "    def __init__(self, *a, **k):\n"
         "        super().__init__(*a, **k); opened.append(self.family)\n"
         "socket.socket = Counting\n"
+        "from contextlib import ExitStack\n"
+        "from pathlib import Path\n"
+        "from bench.assembly import assemble, open_panel\n"
         "from device.cli import main\n"
-        f"code = main(['scenario', {str(script)!r}, '--db', {str(tmp_path / 'u.db')!r}])\n"
+        "from device.clock import SystemClock\n"
+        "from device.config import Config\n"
+        "from device.sdnotify import Notifier\n"
+        f"code = main(['scenario', {str(script)!r}, '--db', {str(tmp_path / 'u.db')!r},"
+        f" '--config', {str(empty)!r}])\n"
+        "with ExitStack() as stack:\n"  # the service's own assembly, started seated
+        "    parts = assemble(stack, Config(), SystemClock(),"
+        f" Path({str(tmp_path / 's.db')!r}), Notifier(), open_panel('dummy', Config()))\n"
+        "    parts.start_seated()\n"
+        "    parts.runtime.stop('probe')\n"
         "inet = [f for f in opened if f in (socket.AF_INET, socket.AF_INET6)]\n"
         "print(code, 'paho' in ' '.join(sys.modules), len(inet), file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          timeout=120, env={"UNSLUMP_CONFIG": "", "PATH": "/usr/bin:/bin"})
+                          timeout=120, cwd=Path(__file__).resolve().parent.parent,
+                          env={"PATH": "/usr/bin:/bin", "SDL_AUDIODRIVER": "dummy",
+                               "HOME": str(tmp_path)})
     assert done.stderr.strip().splitlines()[-1] == "0 False 0"
 
 
