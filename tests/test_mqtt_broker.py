@@ -24,7 +24,7 @@ from device.config import Config, MqttConfig
 from device.mqtt.link import MqttLink
 from device.scenario.harness import VirtualDevice
 from device.store.sqlite import SqliteStore
-from tests.mosquitto import Broker, Message, Watcher, wait_until
+from tests.mosquitto import REAL, Broker, Message, Watcher, wait_until
 
 MORNING = datetime(2026, 11, 24, 9, 0).astimezone()
 MIN = 60.0
@@ -301,7 +301,13 @@ def test_a_wrong_password_is_one_clear_error_and_the_device_runs_on(
             desk.device.sit()
             desk.device.run_for(50 * MIN)
             assert desk.device.runtime.state.name == "reminder"
-            desk.pump()
+            # It retries on a doubling backoff (1, 2, 4 s ...), not in a tight loop: in
+            # the next 2.5 s at most two more attempts reach the broker.
+            attempts = broker.log.count("not authorised")
+            until = REAL.monotonic() + 2.5
+            wait_until(lambda: (desk.pump(), REAL.monotonic() > until)[1], what="2.5 s")
+            assert attempts >= 1
+            assert broker.log.count("not authorised") - attempts <= 2
             desk.stop()
         errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
         assert len(errors) == 1
