@@ -196,3 +196,18 @@ def test_mqtt_without_paho_installed_is_one_clear_config_error(
                        r"with its mqtt extra"):
         VirtualDevice.build(config, store, wall_start=MORNING)
     store.close()
+
+
+def test_doctor_says_when_paho_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from device.commands.doctor import _broker_checks
+
+    monkeypatch.setitem(sys.modules, "paho", None)
+    monkeypatch.delitem(sys.modules, "device.mqtt.doctor", raising=False)
+    monkeypatch.delitem(sys.modules, "device.mqtt.link", raising=False)
+    (result,) = _broker_checks(Config(mqtt=MqttConfig(host="b")), None, None, None)  # type: ignore[arg-type]
+    assert result.line() == ("FAIL  mqtt broker: [mqtt] host is set but paho-mqtt is not "
+                             "installed. Fix: install Unslump with its mqtt extra (pip "
+                             "install 'unslump[mqtt]'), or remove [mqtt] from the config")
+    assert _broker_checks(Config(), None, None, None) == []  # type: ignore[arg-type]

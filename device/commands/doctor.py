@@ -379,7 +379,14 @@ def _broker_checks(config: Config, db: str | None, unit: Any, probe: Probe) -> l
     """The MQTT broker's lines, only when ``[mqtt]`` is configured (paho is imported then)."""
     if not config.mqtt.enabled:
         return []
-    from device.mqtt.doctor import check_broker
+    try:
+        from device.mqtt.doctor import check_broker
+    except ModuleNotFoundError as missing:
+        if not (missing.name or "").startswith("paho"):
+            raise
+        return [CheckResult("mqtt broker", False, "[mqtt] host is set but paho-mqtt is not "
+                            "installed", "install Unslump with its mqtt extra (pip install "
+                            "'unslump[mqtt]'), or remove [mqtt] from the config")]
     from device.store.paths import chosen_db_path
 
     path = (unit.db if unit is not None and not (db or config.store.path)
