@@ -113,3 +113,38 @@ def test_core_machine_deadline_always_moves_past_the_time_handled():
         due = next_deadline(driver.state, CONFIG)
         driver.send(DeadlineReached, due)
         assert next_deadline(driver.state, CONFIG) > due
+
+
+def panel_effects(effects):
+    from device.core.effects import Panel
+
+    return [(e.on, e.contrast) for e in effects if isinstance(e, Panel)]
+
+
+def test_core_machine_initial_state_says_how_the_panel_is_lit():
+    from device.core.panel import BRIGHT
+
+    driver = Driver()
+    assert panel_effects(driver.effects) == [(True, BRIGHT)]
+
+
+def test_core_machine_panel_goes_dark_dims_and_wakes_as_effects():
+    from device.core.panel import BRIGHT, DIM
+
+    driver = Driver()  # an empty seat: dark after off_after_min
+    dark_at = CONFIG.screen.off_after_min * 60
+    driver.run_to(dark_at)
+    assert not driver.state.panel.on
+    assert panel_effects(driver.effects)[-1] == (False, BRIGHT)
+    driver.send(SeatOccupied, dark_at + 10)
+    driver.run_to(dark_at + 10 + CONFIG.seat.sit_confirm_s)
+    assert panel_effects(driver.effects)[-1] == (True, BRIGHT)
+    sat = dark_at + 10 + CONFIG.seat.sit_confirm_s
+    driver.run_to(sat + CONFIG.screen.dim_after_min * 60)
+    assert driver.state.panel.dimmed
+    assert panel_effects(driver.effects)[-1] == (True, DIM)
+    effects = driver.send(ButtonDown, sat + CONFIG.screen.dim_after_min * 60 + 1)
+    assert panel_effects(effects) == [(True, BRIGHT)]
+    # each change is said once, not at every later step
+    assert panel_effects(driver.send(ButtonUp, sat + CONFIG.screen.dim_after_min * 60 + 1.1)) \
+        == []

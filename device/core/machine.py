@@ -221,7 +221,7 @@ def initial_state(config: Config, now: Now, seat_occupied: bool, history: Histor
         boot=history.boot,
         wall_offset=_wall_offset(now),
     )
-    return _settle(state, now, config, [])
+    return _settle(state, now, config, [], panel_before=None)
 
 
 def shutdown(state: DeviceState, now: Now) -> list[Effect]:
@@ -237,6 +237,7 @@ def step(state: DeviceState, event: Event, config: Config) -> Outcome:
     """Apply one event: first every deadline due before it, then the event itself."""
     now = Now(event.at, event.wall)
     effects: list[Effect] = []
+    panel_before = state.panel  # before the deadlines too: they dim and darken it
     state = _follow_wall_jump(state, now, effects)
     state = _catch_up(state, now, config, effects)
     match event:
@@ -262,7 +263,7 @@ def step(state: DeviceState, event: Event, config: Config) -> Outcome:
             state = replace(state, quiet_switch=on)
         case StatsLoaded() | DeadlineReached() | SnoozeRequested() | QuietSet():
             pass
-    return _settle(state, now, config, effects)
+    return _settle(state, now, config, effects, panel_before)
 
 
 def _on_stretch_requested(state: DeviceState, now: Now, config: Config,
@@ -295,13 +296,18 @@ def next_deadline(state: DeviceState, config: Config) -> float | None:
     return _earliest(_state_deadline(state, config), _redraw_deadline(state, config))
 
 
-def _settle(state: DeviceState, now: Now, config: Config, effects: list[Effect]) -> Outcome:
-    """Handle what fell due at ``now`` itself, then bring panel and screen up to date."""
-    before = state.panel
+def _settle(state: DeviceState, now: Now, config: Config, effects: list[Effect],
+            panel_before: PanelState | None) -> Outcome:
+    """Handle what fell due at ``now`` itself, then bring panel and screen up to date.
+
+    ``panel_before`` is the panel as it was before the event and its deadlines (None at
+    power-on, when the hardware's state is unknown): a change in light or contrast since
+    then goes out as one :class:`Panel` effect, so the OLED really sleeps and dims.
+    """
     state = _catch_up(state, now, config, effects)
-    if state.panel != before and (state.panel.on, state.panel.contrast) != (before.on,
-                                                                             before.contrast):
-        effects.append(Panel(state.panel.on, state.panel.contrast))
+    lit = (state.panel.on, state.panel.contrast)
+    if panel_before is None or lit != (panel_before.on, panel_before.contrast):
+        effects.append(Panel(*lit))
     state = replace(state, shift_slot=shift_slot(now.at, config.screen.shift_every_min * 60))
     view = view_of(state, now, config)
     if view != state.shown:
