@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 
 from device.clock import Clock
 from device.config import DisplayConfig
+from device.core.panel import BRIGHT
 from device.core.views import BlankView, View
 from device.errors import DisplayError
 
@@ -51,6 +52,13 @@ def open_luma_device(config: DisplayConfig) -> Any:
     except (error.Error, OSError) as exc:
         raise DisplayError(f"cannot open the display ({where}): {exc}; check the wiring, "
                            f"that I2C is enabled, and [display] in the config") from exc
+    try:
+        # luma's SH1106 init leaves the contrast at 0x7F, its SSD1306 init at 0xCF; the
+        # core's "bright" is 0xCF on both, so it is set here rather than assumed
+        device.contrast(BRIGHT)
+    except (error.Error, OSError) as exc:
+        raise DisplayError(f"the display stopped answering ({where}): {exc}; check the "
+                           f"wiring") from exc
     device.persist = config.persist
     return device
 
@@ -106,10 +114,15 @@ class Screen:
     def power(self, on: bool, contrast: int) -> None:
         """Switch the panel on or off and set its contrast."""
         before, self._power = self._power, (on, contrast)
-        if self._device is None or self._closed:
+        self._send_power(before is None or before[0] != on)
+
+    def _send_power(self, switch: bool) -> None:
+        """Send the wanted contrast, and display on/off too when ``switch``."""
+        if self._device is None or self._closed or self._power is None:
             return
+        on, contrast = self._power
         try:
-            if before is None or before[0] != on:
+            if switch:
                 (self._device.show if on else self._device.hide)()
             self._device.contrast(contrast)
         except PANEL_ERRORS as exc:
@@ -167,8 +180,9 @@ class Screen:
             self._log.info("display answers again")
         self._next_retry = None
         self._drawn = None
-        if self._power is not None:
-            self.power(*self._power)
+        # luma's init lights the panel at its own contrast: say again what is wanted,
+        # or a panel found while the core keeps it dark would shine showing black
+        self._send_power(switch=True)
         self._draw()
 
     def _lost(self, exc: BaseException) -> None:
