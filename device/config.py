@@ -151,7 +151,9 @@ class DisplayConfig:
     i2c_address: str = key("0x3C", "I2C address of the panel", choices=("0x3C", "0x3D"))
     width: int = key(128, "panel width in pixels", choices=(128,))
     height: int = key(64, "panel height in pixels", choices=(64,))
-    rotate: int = key(0, "rotation in quarter turns clockwise", choices=(0, 1, 2, 3))
+    # The screens are drawn 128x64 only: a portrait panel (1 or 3) could show none of them.
+    rotate: int = key(0, "0, or 2 for a panel mounted upside down (the screens are landscape)",
+                      choices=(0, 2))
     persist: bool = key(False, "leave the last frame lit when the device stops")
     partial: bool = key(True, "send only the changed part of each frame (ssd1306 and sh1106; "
                         "other panels always get whole frames)")

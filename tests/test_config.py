@@ -44,6 +44,8 @@ def test_config_file_overrides_only_what_it_names(tmp_path):
     ("[quiet]\nstart = \"8pm\"\n", "[quiet] start: expected a time of day like \"20:00\""),
     ("[quiet]\ndays = [\"moon\"]\n", "[quiet] days: 'moon' is not allowed"),
     ("[seat\n", "not valid TOML"),
+    ("[display]\nrotate = 1\n", "[display] rotate: 1 is not allowed; allowed: 0, 2"),
+    ("[display]\nrotate = 3\n", "[display] rotate: 3 is not allowed; allowed: 0, 2"),
 ])
 def test_config_bad_file_names_file_key_and_what_is_allowed(tmp_path, text, expected):
     path = write(tmp_path, text)
