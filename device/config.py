@@ -68,6 +68,14 @@ class ButtonConfig:
 
     hold_s: float = key(2.0, "seconds the button must stay down to count as a hold",
                         low=0.5, high=10)
+    # Contacts bounce for a few ms; gpiozero's bounce_time differs between pin libraries
+    # (and MockPin ignores it), so debouncing is done in the core, on timestamps.
+    debounce_ms: float = key(30.0, "a release counts once the contact stayed up this long; "
+                             "a touch again sooner is contact bounce", low=0, high=200)
+
+    @property
+    def debounce_s(self) -> float:
+        return self.debounce_ms / 1000
 
 
 @dataclass(frozen=True)

@@ -132,3 +132,17 @@ def test_cli_scenario_missing_file_names_the_file_not_a_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr == (f"unslump: {tmp_path / 'missing.scn'}: cannot read the scenario "
                              "file: No such file or directory\n")
+
+
+def test_cli_scenario_bouncing_button_gives_one_gesture_per_touch():
+    result = run_cli("scenario", str(SCENARIOS / "bouncy-button.txt"))
+    assert result.returncode == 0, result.stderr
+    events = lines_of(result.stdout)
+    states = [e["state"] for e in events if e["kind"] == "state"]
+    assert states == ["away", "seated", "routine", "paused", "routine", "done", "seated"]
+    tones = [e["name"] for e in events if e["kind"] == "tone"]
+    assert (tones.count("pause"), tones.count("resume"), tones.count("stop")) == (1, 1, 1)
+    [stretch] = [e for e in events if e["kind"] == "break"]
+    assert stretch["completed"] is False
+    [stopped_at] = [e["t"] for e in events if e["kind"] == "tone" and e["name"] == "stop"]
+    assert stopped_at == 182.0  # held from the first contact at 3:00, through its wobble

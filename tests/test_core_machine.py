@@ -95,6 +95,8 @@ def test_core_machine_button_press_and_hold_are_decided_from_timestamps():
     driver.send(ButtonDown, 1.0)
     assert next_deadline(driver.state, CONFIG) == 3.0
     driver.send(ButtonUp, 1.2)
+    assert next_deadline(driver.state, CONFIG) == 1.2 + CONFIG.button.debounce_s
+    driver.run_to(1.3)
     assert driver.state.button.down_at is None
 
 

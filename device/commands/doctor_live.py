@@ -328,9 +328,11 @@ class LiveSession:
         held = up.at - down.at
         self.say(f"   button BCM {pin}: level {inputs.levels()[0]} (high): up after "
                  f"{held:.1f} s")
-        state, hold = button_due(button_down(ButtonState(), down.at), up.at,
-                                 self.config.button.hold_s)
-        _, press = button_up(state, up.at)
+        hold_s, debounce_s = self.config.button.hold_s, self.config.button.debounce_s
+        state, hold = button_due(button_down(ButtonState(), down.at), up.at, hold_s,
+                                 debounce_s)
+        state = button_up(state, up.at)  # a press is decided once the release settles
+        _, press = button_due(state, up.at + debounce_s, hold_s, debounce_s)
         gesture = hold or press
         return held, "a hold" if isinstance(gesture, Hold) else "a press"
 

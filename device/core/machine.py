@@ -170,7 +170,6 @@ class DeviceState:
     plan: ReminderPlan
     mode: Mode = field(default_factory=Idle)
     button: ButtonState = field(default_factory=ButtonState)
-    waking_press: bool = False  # the button went down on a dark panel: it only wakes it
     bout: Bout | None = None
     away: Away | None = None
     empty_since: float | None = None  # the seat has been confirmed empty since
@@ -242,12 +241,11 @@ def step(state: DeviceState, event: Event, config: Config) -> Outcome:
     state = _catch_up(state, now, config, effects)
     match event:
         case ButtonDown():
-            state = replace(state, button=button_down(state.button, now.at),
-                            waking_press=not state.panel.on, panel=state.panel.touched(now.at))
+            state = replace(state, button=button_down(state.button, now.at,
+                                                      waking=not state.panel.on),
+                            panel=state.panel.touched(now.at))
         case ButtonUp():
-            button, gesture = button_up(state.button, now.at)
-            state = _on_gesture(replace(state, button=button), gesture, now, config, effects)
-            state = replace(state, waking_press=False)
+            state = replace(state, button=button_up(state.button, now.at))
         case SeatOccupied():
             state = replace(state, seat=seat_edge(state.seat, True, now.at))
         case SeatVacated():
@@ -440,7 +438,7 @@ def _state_deadline(state: DeviceState, config: Config) -> float | None:
     seat = config.seat
     guiding = isinstance(state.mode, Guiding)
     return _earliest(
-        state.button.hold_deadline(config.button.hold_s),
+        state.button.deadline(config.button.hold_s, config.button.debounce_s),
         state.seat.confirm_deadline(seat.sit_confirm_s, seat.stand_confirm_s),
         None if guiding or state.away is None
         else state.away.break_deadline(seat.natural_break_min * 60),
@@ -497,7 +495,8 @@ def _redraw_deadline(state: DeviceState, config: Config) -> float | None:
 
 def _on_deadline(state: DeviceState, now: Now, config: Config,
                  effects: list[Effect]) -> DeviceState:
-    button, gesture = button_due(state.button, now.at, config.button.hold_s)
+    button, gesture = button_due(state.button, now.at, config.button.hold_s,
+                                 config.button.debounce_s)
     state = replace(state, button=button)
     if isinstance(gesture, Stuck):
         effects.append(Log(ErrorRecord(now.wall, "button", f"stuck down for over "
@@ -588,7 +587,7 @@ def _on_gesture(state: DeviceState, gesture: Gesture | None, now: Now, config: C
                 effects: list[Effect]) -> DeviceState:
     """Act on a press or a hold according to the mode (a press that woke the panel only
     woke it)."""
-    if gesture is None or state.waking_press:
+    if gesture is None:
         return state
     match state.mode, gesture:
         case Idle() | Finished(), Press():

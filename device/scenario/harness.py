@@ -149,9 +149,15 @@ class VirtualDevice:
         self.runtime.drain(self.events)
 
     def press(self, seconds: float = 0.1) -> None:
+        """Down for ``seconds``, up, and on until the release has settled (the debounce
+        time), when the core decides the press."""
         self.down()
         self.run_for(seconds)
         self.up()
+        button = self.config.button
+        settled = self.runtime.state.button.deadline(button.hold_s, button.debounce_s)
+        if settled is not None:
+            self.runtime.run_until(settled, self.clock, self.events)
 
     def hold(self, seconds: float | None = None) -> None:
         self.press(self.config.button.hold_s + 0.5 if seconds is None else seconds)
