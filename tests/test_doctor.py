@@ -349,3 +349,34 @@ def test_doctor_runs_on_this_machine_without_fakes(
         assert i2c.startswith("FAIL  i2c: /dev/i2c-1 missing: I2C is not enabled. Fix: ")
         assert "sudo raspi-config nonint do_i2c 0" in i2c
         assert status == 1
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.mark.parametrize("content", ["passwd", "older schema", "newer schema", "garbage"])
+def test_doctor_store_check_never_writes(probe: Probe, tmp_path: Path, content: str) -> None:
+    import sqlite3
+
+    db = tmp_path / "target"
+    if content == "passwd":  # what a config any user can write could point root's doctor at
+        db.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    elif content == "garbage":
+        db.write_bytes(b"SQLite format 3\x00" + os.urandom(4000))
+    else:
+        from device.store.schema import migrate
+
+        connection = sqlite3.connect(db, isolation_level=None)
+        migrate(connection, db, target=1)
+        if content == "newer schema":
+            connection.execute("PRAGMA user_version = 99")
+        connection.close()
+    before = _tree(tmp_path)
+    status, lines = lines_of(probe, db=str(db))
+    assert _tree(tmp_path) == before  # nothing renamed, created, migrated or truncated
+    shown = line_for(lines, "store")
+    if content == "older schema":
+        assert shown.startswith("ok")
+    else:
+        assert status == 1 and shown.startswith(f"FAIL  store: {db}")

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import warnings
@@ -32,11 +32,10 @@ from typing import Any, NamedTuple, TextIO
 from device.adapters import display as display_adapter
 from device.adapters.buzzer import pin_errors
 from device.adapters.voice import ESPEAK
-from device.clock import SystemClock
 from device.commands.blank import add_config_option
+from device.commands.stats import BadInput, read_only_log
 from device.config import Config, DisplayConfig, find_config, load_config
 from device.errors import ConfigError, DisplayError, StoreError
-from device.store.sqlite import SqliteStore
 
 SERVICE = "unslump"
 I2C_GROUP_FIX = ("sudo usermod -aG i2c $USER, then log out and back in (the service's own "
@@ -307,14 +306,21 @@ def check_store(path: Path) -> CheckResult:
                                "writable)")
         return CheckResult("store", False, f"{path} cannot be created ({parent} is not "
                            "writable)", fix)
+    if path.is_dir():
+        return CheckResult("store", False, f"{path} is a directory, not a break log", fix)
+    # Read-only, never SqliteStore.open: that would move a non-SQLite file aside and
+    # create a log in its place, and the path may come from a config any user can write.
     try:
-        store = SqliteStore.open(path, logger=logging.getLogger(__name__),
-                                 clock=SystemClock())
-    except (StoreError, OSError) as exc:
-        return CheckResult("store", False, str(exc), fix)
-    with store:
-        healthy = store.healthy
-    if healthy:
+        with read_only_log(path) as connection:
+            (check,) = connection.execute("PRAGMA quick_check(1)").fetchone()
+    except (BadInput, StoreError, sqlite3.Error) as exc:
+        return CheckResult("store", False, str(exc), "move the file aside (the device "
+                           "does so itself for a damaged log) or fix [store] path")
+    if check != "ok":
+        return CheckResult("store", False, f"{path} is damaged ({' '.join(str(check).split())})",
+                           "the device moves it aside and starts a new log when it starts")
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    if writable:
         return CheckResult("store", True, f"{path} opens and is writable")
     return CheckResult("store", False, f"{path} exists but cannot be written", fix)
 
