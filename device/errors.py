@@ -40,3 +40,13 @@ class StuckDeadlineError(UnslumpError, RuntimeError):
 
 class StoreError(UnslumpError, OSError):
     """The break log could not be opened or written."""
+
+
+class BadRowError(StoreError):
+    """A row of the break log holds a value that cannot be read back (a damaged byte)."""
+
+    def __init__(self, table: str, row_id: object, problem: str) -> None:
+        super().__init__(f"row {row_id} of {table} cannot be read ({problem}); delete or "
+                         f"fix that row with the sqlite3 shell, or move the log aside")
+        self.table = table
+        self.row_id = row_id

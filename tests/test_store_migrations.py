@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from device.clock import FakeClock
-from device.errors import StoreError
 from device.store.schema import LATEST_VERSION, MIGRATIONS, migrate, schema_version
 from device.store.sqlite import SqliteStore, connect_file
 
@@ -82,17 +81,20 @@ def test_store_migrations_opening_the_latest_is_a_no_op(tmp_path):
     assert after == before
 
 
-def test_store_migrations_newer_version_raises_store_error(tmp_path):
+def test_store_migrations_newer_version_degrades_and_is_left_alone(tmp_path, caplog):
     path = tmp_path / "unslump.db"
     SqliteStore.open(path, clock=FakeClock()).close()
     with sqlite3.connect(path) as connection:
         connection.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
-    with pytest.raises(StoreError) as raised:
-        SqliteStore.open(path, clock=FakeClock())
-    message = str(raised.value)
+    store = SqliteStore.open(path, clock=FakeClock())  # no exit 1 and a restart loop
+    assert not store.healthy
+    store.close()
+    message = " ".join(r.getMessage() for r in caplog.records)
     assert str(path) in message
     assert f"version {LATEST_VERSION + 1} is newer" in message
     assert path.exists()  # a newer log is left alone, never moved aside as corrupt
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION + 1,)
 
 
 def test_store_migrations_failed_step_rolls_back_to_the_old_version(tmp_path, monkeypatch):

@@ -185,9 +185,11 @@ def test_store_sqlite_close_is_idempotent_and_append_after_close_raises(db_path,
     assert len(read_all(db_path, "breaks")) == 1
 
 
-def test_store_sqlite_path_that_is_a_directory_raises_store_error(tmp_path, clock):
-    with pytest.raises(StoreError, match="is a directory"):
-        SqliteStore.open(tmp_path, clock=clock)
+def test_store_sqlite_path_that_is_a_directory_degrades_naming_it(tmp_path, clock, caplog):
+    store = SqliteStore.open(tmp_path, clock=clock)
+    assert not store.healthy
+    store.close()
+    assert any("is a directory" in r.getMessage() for r in caplog.records)
 
 
 def test_store_sqlite_week_summary_reads_seven_days_oldest_first(db_path, clock):

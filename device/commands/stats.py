@@ -9,8 +9,6 @@ memory and migrated there, since a read-only reader may not upgrade the file its
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sqlite3
 import sys
@@ -22,8 +20,9 @@ from typing import Any
 
 from device.clock import SystemClock
 from device.config import find_config, load_config
-from device.errors import StoreError
+from device.errors import BadRowError, StoreError
 from device.store import queries
+from device.store.export import EXPORTERS
 from device.store.paths import reader_db_path
 from device.store.schema import LATEST_VERSION, migrate, schema_version
 
@@ -98,20 +97,25 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """Stream every row to the output as it is read (memory stays flat; see
+    :mod:`device.store.export`)."""
+    write = EXPORTERS[args.format]
     try:
         since = _parse_day("--since", args.since) if args.since else None
         with read_only_log(_db_path(args)) as connection:
-            tables = queries.export_rows(connection, since)
+            if args.out:
+                # newline="" keeps the csv module's \r\n row ends exactly as written.
+                try:
+                    with open(args.out, "w", encoding="utf-8", newline="") as file:
+                        write(connection, file, since)
+                except OSError as exc:
+                    raise BadInput(f"--out {args.out}: cannot write it ({exc.strerror}); "
+                                   "choose a writable path") from None
+            else:
+                write(connection, sys.stdout, since)
     except BadInput as problem:
         print(f"unslump: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    text = export_csv(tables) if args.format == "csv" else export_json(tables)
-    if args.out:
-        # newline="" keeps the csv module's \r\n row ends exactly as written.
-        with open(args.out, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-    else:
-        sys.stdout.write(text)
     return 0
 
 
@@ -129,27 +133,43 @@ def read_only_log(path: Path) -> Iterator[sqlite3.Connection]:
         raise BadInput(f"{path}: no break log here yet; run the device first or pass --db")
     if path.is_dir():
         raise BadInput(f"{path} is a directory; pass the break log file with --db")
-    connection = sqlite3.connect(read_only_uri(path), uri=True)
+    try:
+        connection = sqlite3.connect(read_only_uri(path), uri=True)
+    except sqlite3.Error as error:
+        raise _unreadable(path, error) from error
     with closing(connection):
         try:
             version = schema_version(connection)
-        except sqlite3.DatabaseError as error:
-            raise StoreError(
-                f"{path}: cannot read it as a break log ({error}); check the --db path, or "
-                "read it as the user the device runs as"
-            ) from error
+            if version == LATEST_VERSION:
+                yield connection
+                return
+        except BadRowError as error:
+            raise StoreError(f"{path}: {error}") from error
+        except (sqlite3.Error, UnicodeDecodeError) as error:
+            raise _unreadable(path, error) from error
         if version == 0:
             raise StoreError(f"{path}: an SQLite file without Unslump's tables; check --db")
-        if version > LATEST_VERSION:
+        if version < 0 or version > LATEST_VERSION:
+            newer = version > LATEST_VERSION
             raise StoreError(
-                f"{path}: schema version {version} is newer than this Unslump knows "
-                f"(up to {LATEST_VERSION}); run the newer unslump's stats"
-            )
-        if version == LATEST_VERSION:
-            yield connection
-            return
-        with closing(_migrated_copy(connection, path)) as upgraded:
-            yield upgraded
+                f"{path}: schema version {version} is "
+                + (f"newer than this Unslump knows (up to {LATEST_VERSION}); run the newer "
+                   "unslump's stats" if newer else "not one Unslump writes; the file is "
+                   "damaged (the device sets it aside when it next starts)"))
+        try:
+            with closing(_migrated_copy(connection, path)) as upgraded:
+                yield upgraded
+        except BadRowError as error:
+            raise StoreError(f"{path}: {error}") from error
+        except (sqlite3.Error, UnicodeDecodeError) as error:
+            raise _unreadable(path, error) from error
+
+
+def _unreadable(path: Path, error: BaseException) -> StoreError:
+    """One line for a log that SQLite cannot read (damaged, or not ours to read)."""
+    detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return StoreError(f"{path}: cannot read it as a break log ({detail}); check the --db "
+                      "path, or read it as the user the device runs as")
 
 
 def read_only_uri(path: Path) -> str:
@@ -278,24 +298,3 @@ def _duration(seconds: float) -> str:
 
 def _response(seconds: float | None) -> str:
     return "-" if seconds is None else f"{round(seconds)}s"
-
-
-def export_json(tables: dict[str, list[dict[str, object]]]) -> str:
-    return json.dumps(tables, indent=2) + "\n"
-
-
-def export_csv(tables: dict[str, list[dict[str, object]]]) -> str:
-    """One sheet: a ``table`` column, then every table's columns (blank where not its own).
-
-    One file sorts and filters in any spreadsheet; ``table`` tells the rows apart.
-    """
-    columns = ["table"]
-    for names in queries.EXPORT_TABLES.values():
-        columns.extend(name for name in names if name not in columns)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns)
-    writer.writeheader()
-    for table, rows in tables.items():
-        for row in rows:
-            writer.writerow({"table": table, **row})
-    return buffer.getvalue()

@@ -6,9 +6,11 @@ the stats queries can turn rows back into the same records the core wrote.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from device.core.records import (
     BoutRecord,
@@ -23,6 +25,7 @@ from device.core.records import (
     ReminderRecord,
     Variant,
 )
+from device.errors import BadRowError
 
 NOTICE_SEEN_KEY = "notice_seen"
 
@@ -136,6 +139,45 @@ def _key_and_end(row: sqlite3.Row) -> dict[str, Any]:
     return {"key": row["key"] or "", "ended_by": None if ended_by is None else EndedBy(ended_by)}
 
 
+R = TypeVar("R")
+
+# What a malformed stored value raises while being turned back into a record: a time that
+# is not ISO 8601, an offset that is not a number, a kind outside its enum, a NULL.
+_DECODE_ERRORS = (ValueError, TypeError, KeyError, OverflowError, IndexError)
+
+
+def _decodes(table: str) -> Callable[[Callable[[sqlite3.Row], R]], Callable[[sqlite3.Row], R]]:
+    """A row decoder that reports a malformed value as :class:`BadRowError`.
+
+    Bytes can be wrong and still pass ``integrity_check``; a bad value must not crash the
+    loop when the stats pages open, nor print a traceback from ``stats``.
+    """
+
+    def wrap(decode: Callable[[sqlite3.Row], R]) -> Callable[[sqlite3.Row], R]:
+        @functools.wraps(decode)
+        def checked(row: sqlite3.Row) -> R:
+            try:
+                return decode(row)
+            except _DECODE_ERRORS as exc:
+                raise BadRowError(table, _row_id(row), _describe(exc)) from exc
+
+        return checked
+
+    return wrap
+
+
+def _row_id(row: sqlite3.Row) -> object:
+    try:
+        return row["id"]
+    except (IndexError, KeyError):
+        return "?"
+
+
+def _describe(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+@_decodes("bouts")
 def bout_from_row(row: sqlite3.Row) -> BoutRecord:
     return BoutRecord(
         start=from_columns(row["start_utc"], row["start_offset_min"]),
@@ -145,6 +187,7 @@ def bout_from_row(row: sqlite3.Row) -> BoutRecord:
     )
 
 
+@_decodes("breaks")
 def break_from_row(row: sqlite3.Row) -> BreakRecord:
     return BreakRecord(
         kind=BreakKind(row["kind"]),
@@ -159,6 +202,7 @@ def break_from_row(row: sqlite3.Row) -> BreakRecord:
     )
 
 
+@_decodes("reminders")
 def reminder_from_row(row: sqlite3.Row) -> ReminderRecord:
     return ReminderRecord(
         at=from_columns(row["at_utc"], row["at_offset_min"]),
@@ -169,6 +213,7 @@ def reminder_from_row(row: sqlite3.Row) -> ReminderRecord:
     )
 
 
+@_decodes("device_events")
 def device_event_from_row(row: sqlite3.Row) -> DeviceRecord:
     return DeviceRecord(
         at=from_columns(row["at_utc"], row["at_offset_min"]),
@@ -177,6 +222,7 @@ def device_event_from_row(row: sqlite3.Row) -> DeviceRecord:
     )
 
 
+@_decodes("errors")
 def error_from_row(row: sqlite3.Row) -> ErrorRecord:
     return ErrorRecord(
         at=from_columns(row["at_utc"], row["at_offset_min"]),

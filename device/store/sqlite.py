@@ -17,6 +17,7 @@ same-thread check stays on, so a callback thread that touches the store fails lo
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -31,7 +32,7 @@ from device.errors import StoreError
 from device.store import outbox, queries
 from device.store.pending import PendingRows
 from device.store.rows import CLOSE_OPEN_STATEMENTS, NOTICE_SEEN_KEY, insert_statement
-from device.store.schema import migrate
+from device.store.schema import migrate, schema_version
 
 Connect = Callable[[Path], sqlite3.Connection]
 """Opens the database file; injectable so tests can stand in for a failing disk."""
@@ -85,9 +86,10 @@ class SqliteStore(ClosesOnExit):
     ) -> SqliteStore:
         """Open (creating, migrating or replacing as needed) the break log at ``path``.
 
-        A disk that refuses the file does not stop the start: the store comes up unhealthy
-        and keeps retrying. Raises :class:`StoreError` only for what retrying cannot fix:
-        ``path`` is a directory, or the schema is newer than this code. With
+        Nothing about the file stops the start: a disk that refuses it, a directory in
+        its place or a schema newer than this code (each named in the log with its fix)
+        leave the store unhealthy, keeping rows in memory and retrying, as the README
+        promises; a damaged file is set aside and a fresh one made. With
         ``outbox_cap`` above 0 (``[mqtt]`` is on) every published row also goes to the
         outbox in its own transaction (:mod:`device.store.outbox`).
         """
@@ -101,8 +103,6 @@ class SqliteStore(ClosesOnExit):
         store._outbox_cap = outbox_cap
         try:
             store._connection = store._open_connection()
-        except StoreError:
-            raise
         except (sqlite3.DatabaseError, OSError) as error:
             if not _is_disk_failure(error):
                 raise
@@ -255,7 +255,11 @@ class SqliteStore(ClosesOnExit):
         connection = self._connect(self._path)
         try:
             _configure(connection)
-            problem = _integrity_problem(connection)
+            problem = _integrity_problem(connection) or _version_problem(connection)
+        except UnicodeDecodeError as error:
+            # A damaged header can make SQLite hand back bytes that are not text (the
+            # journal mode, an integrity message): the file is damaged, not the disk.
+            problem = f"unreadable text from SQLite: {error.reason}"
         except sqlite3.DatabaseError as error:
             if not _is_corruption(error):
                 _close_quietly(connection)
@@ -289,7 +293,7 @@ class SqliteStore(ClosesOnExit):
         self._log.warning(
             "break log %s is corrupt (%s): moved it aside as %s and started a new log",
             self._path,
-            problem,
+            _one_line(problem),
             base,
         )
 
@@ -302,7 +306,7 @@ class SqliteStore(ClosesOnExit):
             self._log.warning(
                 "break log %s not writable (%s); keeping up to %d rows in memory and retrying",
                 self._path,
-                error,
+                _one_line(str(error)),
                 self._pending.capacity,
             )
         self._pending.failed(now)
@@ -311,9 +315,17 @@ class SqliteStore(ClosesOnExit):
         try:
             if self._connection is None:
                 self._connection = self._open_connection()
+            # A full disk: give back the WAL's slack first, then write what waits in
+            # chunks of rows a transaction, folding the WAL into the file after each: a
+            # row at a time costs a few WAL pages per row and never caught up on a little
+            # freed space, one transaction for all could need more than was freed.
+            _checkpoint_truncate(self._connection)
             while self._pending:
-                self._write(self._connection, self._pending.peek())
-                self._pending.pop()
+                chunk = list(itertools.islice(self._pending, RETRY_CHUNK_ROWS))
+                self._write_all(self._connection, chunk)
+                for _ in chunk:
+                    self._pending.pop()
+                _checkpoint_truncate(self._connection)
         except (sqlite3.DatabaseError, OSError) as error:
             # StoreError included: a path that became a directory may be fixed by hand.
             if not _is_disk_failure(error):
@@ -330,7 +342,10 @@ class SqliteStore(ClosesOnExit):
         )
 
     def _write(self, connection: sqlite3.Connection, record: Record) -> None:
-        dropped = _write(connection, record, self._outbox_cap)
+        self._write_all(connection, [record])
+
+    def _write_all(self, connection: sqlite3.Connection, records: list[Record]) -> None:
+        dropped = _write_all(connection, records, self._outbox_cap)
         if dropped:
             if not self._outbox_dropped:
                 self._log.warning(
@@ -390,9 +405,19 @@ class SqliteStore(ClosesOnExit):
 CACHE_KIB = 256
 
 
+# The WAL is checkpointed every WAL_PAGES pages and cut back to JOURNAL_LIMIT bytes after
+# each checkpoint: on a nearly full card it never holds more than a few dozen KiB that
+# the log itself could use (SQLite's defaults let it grow to 4 MiB and keep it).
+WAL_PAGES = 32
+JOURNAL_LIMIT = 128 * 1024
+RETRY_CHUNK_ROWS = 50  # rows a transaction when catching up: a few pages of WAL each
+
+
 def _configure(connection: sqlite3.Connection) -> None:
     """Per-connection settings: none of them is stored in the file, so set them every open."""
     connection.execute("PRAGMA journal_mode = WAL").fetchone()
+    connection.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES}")
+    connection.execute(f"PRAGMA journal_size_limit = {JOURNAL_LIMIT}").fetchone()
     connection.execute("PRAGMA synchronous = FULL")
     connection.execute("PRAGMA foreign_keys = ON")
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -414,17 +439,35 @@ def _has_foreign_header(path: Path) -> bool:
 def _integrity_problem(connection: sqlite3.Connection) -> str | None:
     """None if ``integrity_check`` passes, else its first complaint."""
     (result,) = connection.execute("PRAGMA integrity_check(1)").fetchone()
-    return None if result == "ok" else f"integrity_check: {result}"
+    # SQLite's report spans lines; the journal gets one line an event
+    return None if result == "ok" else f"integrity_check: {' '.join(str(result).split())}"
 
 
-def _write(connection: sqlite3.Connection, record: Record, outbox_cap: int = 0) -> int:
-    """Write ``record`` (and its outbox row, in the same transaction); return how many
-    outbox rows the cap dropped."""
-    sql, parameters = insert_statement(record)
+def _version_problem(connection: sqlite3.Connection) -> str | None:
+    """A negative schema version is damage (Unslump never writes one), not a disk fault."""
+    version = schema_version(connection)
+    return f"schema version {version}" if version < 0 else None
+
+
+def _checkpoint_truncate(connection: sqlite3.Connection) -> None:
+    """Fold the WAL into the database and cut the WAL file to nothing, if nobody reads."""
+    with contextlib.suppress(sqlite3.Error):
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+
+
+def _write_all(connection: sqlite3.Connection, records: list[Record],
+               outbox_cap: int = 0) -> int:
+    """Insert ``records`` (and their outbox rows) in one transaction: all of them are on
+    disk, or none; returns how many outbox rows the cap dropped."""
+    if not records:
+        return 0
     connection.execute("BEGIN IMMEDIATE")
     try:
-        connection.execute(sql, parameters)
-        dropped = outbox.queue_row(connection, record, outbox_cap) if outbox_cap > 0 else 0
+        dropped = 0
+        for record in records:
+            connection.execute(*insert_statement(record))
+            if outbox_cap > 0:
+                dropped += outbox.queue_row(connection, record, outbox_cap)
         connection.execute("COMMIT")
         return dropped
     except BaseException:
@@ -447,3 +490,8 @@ def _is_disk_failure(error: BaseException) -> bool:
 def _close_quietly(connection: sqlite3.Connection) -> None:
     with contextlib.suppress(sqlite3.Error):
         connection.close()
+
+
+def _one_line(text: str) -> str:
+    """SQLite's messages may quote a schema across lines; the journal gets one a line."""
+    return " ".join(text.split())
