@@ -9,6 +9,7 @@ line naming the file, the key and what is allowed.
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 import types
 import typing
@@ -262,7 +263,32 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    return parse_config(data, str(path))
+    config = parse_config(data, str(path))
+    if config.store.path and os.geteuid() == 0:
+        _refuse_untrusted_paths(path)
+    return config
+
+
+def _refuse_untrusted_paths(path: Path) -> None:
+    """Root takes no path from a file another user can change (or replace).
+
+    ``[store] path`` decides which file root's ``doctor`` reads and which file a root
+    service would create, migrate or move aside; from ``~/.config`` or
+    ``$UNSLUMP_CONFIG`` a local user could aim it at ``/etc/passwd``.
+    """
+    for part in (path, *path.parents):
+        try:
+            info = part.stat()
+        except OSError:
+            continue
+        sticky = part.is_dir() and bool(info.st_mode & stat.S_ISVTX)
+        others_write = bool(info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+        if info.st_uid != 0 or (others_write and not sticky):
+            raise ConfigError(
+                f"{path}: [store] path is not taken from a file other users can change "
+                f"while running as root ({part} is owned by uid {info.st_uid}, mode "
+                f"{stat.S_IMODE(info.st_mode):o}); make it root-owned and not group- or "
+                "world-writable, or run as the unslump user")
 
 
 def parse_config(data: Mapping[str, Any], source: str) -> Config:

@@ -85,3 +85,37 @@ def test_config_defaults_text_parses_back_to_the_defaults():
     keys = [line for line in text.splitlines() if " = " in line]
     comments = [line for line in text.splitlines() if line.startswith("# ")]
     assert len(comments) >= len(keys)
+
+
+def test_config_root_refuses_a_store_path_from_a_file_others_can_change(tmp_path, monkeypatch):
+    import os
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # any user may replace the file in here
+    path = shared / "config.toml"
+    path.write_text('[store]\npath = "/etc/passwd"\n')
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ") and "[store] path" in message
+    assert str(shared) in message and "\n" not in message
+
+
+def test_config_root_reads_other_keys_from_any_file(tmp_path, monkeypatch):
+    import os
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    path = shared / "config.toml"
+    path.write_text("[button]\nhold_s = 3\n")
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    assert load_config(path).button.hold_s == 3.0
+
+
+def test_config_store_path_from_a_private_file_is_read(tmp_path):
+    path = write(tmp_path, '[store]\npath = "/var/lib/unslump/log.db"\n')
+    tmp_path.chmod(0o700)
+    assert load_config(path).store.path == "/var/lib/unslump/log.db"
