@@ -8,6 +8,7 @@ line naming the file, the key and what is allowed.
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 import tomllib
@@ -263,6 +264,9 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply; "
+                          "a config needs only sections of keys") from None
     config = parse_config(data, str(path))
     if config.store.path and os.geteuid() == 0:
         _refuse_untrusted_paths(path)
@@ -326,6 +330,9 @@ def _check_value(raw: Any, expected: Any, meta: Mapping[str, Any], where: str) -
     # Each item with what the file said, so the message quotes the user's own spelling.
     pairs = zip(value, raw, strict=True) if isinstance(value, tuple) else [(value, raw)]
     for item, written in pairs:
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ConfigError(f"{where}: {written!r} is not a finite number; allowed: "
+                              f"{low} to {high}")
         if choices is not None and item not in choices:
             allowed = ", ".join(repr(c) for c in choices)
             raise ConfigError(f"{where}: {written!r} is not allowed; allowed: {allowed}")

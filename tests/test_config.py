@@ -1,3 +1,4 @@
+import re
 import tomllib
 from datetime import time
 from pathlib import Path
@@ -119,3 +120,25 @@ def test_config_store_path_from_a_private_file_is_read(tmp_path):
     path = write(tmp_path, '[store]\npath = "/var/lib/unslump/log.db"\n')
     tmp_path.chmod(0o700)
     assert load_config(path).store.path == "/var/lib/unslump/log.db"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "+nan"])
+@pytest.mark.parametrize(("section", "name"), [
+    ("button", "hold_s"), ("seat", "sit_confirm_s"), ("seat", "stand_confirm_s"),
+    ("reminder", "remind_after_min"), ("screen", "dim_after_min"), ("audio", "volume"),
+])
+def test_config_nan_and_inf_are_rejected(tmp_path, section, name, value):
+    path = write(tmp_path, f"[{section}]\n{name} = {value}\n")
+    with pytest.raises(ConfigError, match=rf"\[{section}\] {name}: {value} is not a finite"):
+        load_config(path)
+
+
+def test_config_deeply_nested_toml_is_one_line(tmp_path):
+    path = write(tmp_path, "x = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert "nested too deeply" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_config_buzzer_pin_is_free_when_the_buzzer_is_unused(tmp_path):
+    assert load_config(write(tmp_path, "[pins]\nbuzzer = 17\n")).pins.buzzer == 17

@@ -43,3 +43,39 @@ def test_scenario_script_malformed_line_names_file_and_line(text, problem):
     with pytest.raises(ScenarioError) as caught:
         parse_script(text, "s.txt")
     assert str(caught.value).startswith(problem)
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("0:00 walljump +999999999h\n", "s.txt:1: walljump +999999999h is out of range; allowed: "
+                                    "-8760h to +8760h"),
+    ("0:00 hold 999999999h\n", "s.txt:1: hold 999999999h is out of range; allowed: 0s to 1h"),
+    ("0:00 hold 20000h\n", "s.txt:1: hold 20000h is out of range"),
+    ("0:00 hold " + "9" * 400 + "\n", "is out of range"),
+    ("start 9999-12-31T23:59\n", "s.txt:1: start 9999-12-31T23:59 is out of range; allowed: "
+                                 "years 1970 to 2200"),
+    ("99999999999999999999:00 sit\n", "s.txt:1: time 99999999999999999999:00 is out of range;"
+                                      " allowed: up to 336:00 (14 days)"),
+    ("0:00 sit\n2000:00 end\n", "s.txt:2: time 2000:00 is out of range"),
+    ("335:59 hold 2m\n", "s.txt:1: hold 2m ends after 336:00"),
+])
+def test_scenario_script_every_number_is_bounded(text, problem):
+    with pytest.raises(ScenarioError) as caught:
+        parse_script(text, "s.txt")
+    assert problem in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_scenario_script_largest_allowed_values_parse():
+    script = parse_script("start 2200-01-01T00:00\n0:00 walljump -8760h\n0:00 hold 1h\n"
+                          "336:00 end\n", "s")
+    assert script.end == 336 * 3600
+
+
+def test_scenario_script_too_many_lines_is_one_error():
+    with pytest.raises(ScenarioError, match="s:100001: more than 100000 commands"):
+        parse_script("0:00 sit\n" * 100_001, "s")
+
+
+def test_scenario_script_walljumps_are_bounded_in_all():
+    with pytest.raises(ScenarioError, match="s:3: the walljumps so far add up to \\+9000h"):
+        parse_script("0:00 walljump +5000h\n0:01 walljump -1000h\n0:02 walljump +5000h\n", "s")

@@ -33,6 +33,14 @@ _TIME = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d)(\.\d{1,3})?)?$")
 _DURATION = re.compile(r"^([+-]?)(\d+(?:\.\d+)?)(s|m|h)?$")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, None: 1}
 
+# Every number is bounded, so that no file can hang the runner, overflow a datetime or
+# cost minutes of CPU: a fortnight of virtual time plays in about a second.
+MAX_ELAPSED_H = 14 * 24
+MAX_HOLD_S = 3600.0
+MAX_JUMP_H = 365 * 24
+START_YEARS = (1970, 2200)
+MAX_COMMANDS = 100_000
+
 
 class Action(StrEnum):
     SIT = "sit"
@@ -68,11 +76,16 @@ def parse_script(text: str, source: str) -> Script:
     last_at = 0.0
     end: float | None = None
     powered = True
+    commands = 0
     for number, raw in enumerate(text.splitlines(), start=1):
         words = raw.split("#", 1)[0].split()
         if not words:
             continue
         where = f"{source}:{number}"
+        commands += 1
+        if commands > MAX_COMMANDS:
+            raise ScenarioError(f"{where}: more than {MAX_COMMANDS} commands; split the "
+                                "scenario into several files")
         if end is not None:
             raise ScenarioError(f"{where}: nothing may follow 'end'")
         if words[0] == "start":
@@ -100,6 +113,7 @@ def parse_script(text: str, source: str) -> Script:
         else:
             steps += _parse_command(command, args, at, where, number)
     steps.sort(key=lambda s: s.at)
+    _check_jumps(steps, source)
     final = end if end is not None else max((s.at for s in steps), default=0.0)
     return Script(start, tuple(steps), final)
 
@@ -127,12 +141,33 @@ def _parse_command(command: str, args: list[str], at: float, where: str,
     if command == "hold":
         _expect_args(args, 1, where, command)
         seconds = _parse_duration(args[0], where, signed=False)
+        if seconds > MAX_HOLD_S:
+            raise ScenarioError(f"{where}: hold {args[0]} is out of range; allowed: 0s to 1h")
+        if at + seconds > MAX_ELAPSED_H * 3600:
+            raise ScenarioError(f"{where}: hold {args[0]} ends after {MAX_ELAPSED_H}:00, the "
+                                "longest a scenario may run")
         return [Step(at, Action.DOWN, line=line), Step(at + seconds, Action.UP, line=line)]
     if command == "walljump":
         _expect_args(args, 1, where, command)
-        return [Step(at, Action.WALLJUMP, _parse_duration(args[0], where, signed=True), line)]
+        jump = _parse_duration(args[0], where, signed=True)
+        if abs(jump) > MAX_JUMP_H * 3600:
+            raise ScenarioError(f"{where}: walljump {args[0]} is out of range; allowed: "
+                                f"-{MAX_JUMP_H}h to +{MAX_JUMP_H}h")
+        return [Step(at, Action.WALLJUMP, jump, line)]
     raise ScenarioError(f"{where}: unknown command {command!r}; use sit, stand, press, hold, "
                         f"down, up, walljump, power-cut, boot or end")
+
+
+def _check_jumps(steps: list[Step], source: str) -> None:
+    """The wall clock may end up at most a year from where it started, however many jumps."""
+    shift = 0.0
+    for step in steps:
+        if step.action is Action.WALLJUMP:
+            shift += step.seconds
+            if abs(shift) > MAX_JUMP_H * 3600:
+                raise ScenarioError(f"{source}:{step.line}: the walljumps so far add up to "
+                                    f"{shift / 3600:+.0f}h; allowed: -{MAX_JUMP_H}h to "
+                                    f"+{MAX_JUMP_H}h in all")
 
 
 def _expect_args(args: list[str], count: int, where: str, command: str) -> None:
@@ -147,10 +182,14 @@ def _parse_start(words: list[str], where: str, after_steps: bool) -> datetime:
     if len(words) != 2:
         raise ScenarioError(f"{where}: 'start' takes one ISO 8601 time like 2026-11-24T09:00")
     try:
-        return datetime.fromisoformat(words[1])
+        start = datetime.fromisoformat(words[1])
     except ValueError:
         raise ScenarioError(f"{where}: {words[1]!r} is not an ISO 8601 time "
                             f"like 2026-11-24T09:00") from None
+    if not START_YEARS[0] <= start.year <= START_YEARS[1]:
+        raise ScenarioError(f"{where}: start {words[1]} is out of range; allowed: years "
+                            f"{START_YEARS[0]} to {START_YEARS[1]}")
+    return start
 
 
 def _parse_time(word: str, where: str) -> float:
@@ -159,6 +198,10 @@ def _parse_time(word: str, where: str) -> float:
         raise ScenarioError(f"{where}: {word!r} is not a time like H:MM, H:MM:SS "
                             f"or H:MM:SS.fff")
     hours, minutes, seconds, fraction = match.groups()
+    if len(hours) > 4 or int(hours) * 3600 + int(minutes) * 60 + int(seconds or 0) > (
+            MAX_ELAPSED_H * 3600):
+        raise ScenarioError(f"{where}: time {word} is out of range; allowed: up to "
+                            f"{MAX_ELAPSED_H}:00 ({MAX_ELAPSED_H // 24} days)")
     return (int(hours) * 3600 + int(minutes) * 60 + int(seconds or 0)
             + float(fraction or 0))
 
