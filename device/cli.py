@@ -8,6 +8,7 @@ reached exits with status 1.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -16,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from device import __version__
-from device.clock import Clock
+from device.clock import Clock, local_zone
 from device.commands import blank, doctor, mqtt_dropin
 from device.commands import stats as stats_command
 from device.config import Config, find_config, load_config, render_defaults
@@ -60,8 +61,11 @@ def cmd_scenario(args: argparse.Namespace) -> int:
                                            clock=clock, outbox_cap=outbox_cap(config)))
             return opened[-1]
 
+        # the start line may name the zone the scenario is played in
+        zone = local_zone(script.zone) if script.zone else contextlib.nullcontext()
         try:
-            run_script(script, config, open_store, sys.stdout, frames)
+            with zone:
+                run_script(script, config, open_store, sys.stdout, frames)
         finally:
             for store in opened:
                 store.close()

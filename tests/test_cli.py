@@ -146,3 +146,39 @@ def test_cli_scenario_bouncing_button_gives_one_gesture_per_touch():
     assert stretch["completed"] is False
     [stopped_at] = [e["t"] for e in events if e["kind"] == "tone" and e["name"] == "stop"]
     assert stopped_at == 182.0  # held from the first contact at 3:00, through its wobble
+
+
+def first_chime(result: subprocess.CompletedProcess) -> tuple[float, str]:
+    """When the first reminder chimed (seconds since the start) and its logged wall time."""
+    assert result.returncode == 0, result.stderr
+    events = lines_of(result.stdout)
+    first = next(e["t"] for e in events if e["kind"] == "reminder")
+    logged = next(e["at"] for e in events if e["kind"] == "reminder_end")
+    return first, logged
+
+
+def test_cli_scenario_start_names_a_zone_and_dst_moves_quiet_hours_end():
+    import os
+
+    result = run_cli("scenario", str(SCENARIOS / "spring-forward.txt"),
+                     env={**os.environ, "TZ": "UTC"})
+    # 07:00 CEST, 7 h after 23:00 CET; it was 08:00 (07:00 at the winter offset)
+    assert first_chime(result) == (7 * 3600, "2026-03-29T07:00:00+02:00")
+
+
+def test_cli_scenario_honours_tz_for_a_start_without_a_zone(tmp_path):
+    import os
+
+    script = tmp_path / "night.txt"
+    script.write_text("start 2026-03-28T23:00\n0:00 sit\n7:30 stand\n8:30 end\n")
+    result = run_cli("scenario", str(script), env={**os.environ, "TZ": "Europe/Berlin"})
+    assert first_chime(result) == (7 * 3600, "2026-03-29T07:00:00+02:00")
+
+
+def test_cli_scenario_unknown_zone_is_one_line(tmp_path):
+    script = tmp_path / "mars.txt"
+    script.write_text("start 2026-03-28T23:00 Mars/Olympus\n0:00 sit\n")
+    result = run_cli("scenario", str(script))
+    assert result.returncode == 2
+    assert result.stderr == (f"unslump: {script}:1: 'Mars/Olympus' is not a time zone "
+                             "like Europe/Berlin\n")

@@ -1,4 +1,3 @@
-import re
 import tomllib
 from datetime import time
 from pathlib import Path

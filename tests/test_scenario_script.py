@@ -54,9 +54,9 @@ def test_scenario_script_malformed_line_names_file_and_line(text, problem):
     ("start 9999-12-31T23:59\n", "s.txt:1: start 9999-12-31T23:59 is out of range; allowed: "
                                  "years 1970 to 2200"),
     ("99999999999999999999:00 sit\n", "s.txt:1: time 99999999999999999999:00 is out of range;"
-                                      " allowed: up to 336:00 (14 days)"),
+                                      " allowed: up to 744:00 (31 days)"),
     ("0:00 sit\n2000:00 end\n", "s.txt:2: time 2000:00 is out of range"),
-    ("335:59 hold 2m\n", "s.txt:1: hold 2m ends after 336:00"),
+    ("743:59 hold 2m\n", "s.txt:1: hold 2m ends after 744:00"),
 ])
 def test_scenario_script_every_number_is_bounded(text, problem):
     with pytest.raises(ScenarioError) as caught:
@@ -67,8 +67,8 @@ def test_scenario_script_every_number_is_bounded(text, problem):
 
 def test_scenario_script_largest_allowed_values_parse():
     script = parse_script("start 2200-01-01T00:00\n0:00 walljump -8760h\n0:00 hold 1h\n"
-                          "336:00 end\n", "s")
-    assert script.end == 336 * 3600
+                          "744:00 end\n", "s")
+    assert script.end == 744 * 3600
 
 
 def test_scenario_script_too_many_lines_is_one_error():

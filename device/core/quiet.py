@@ -2,15 +2,24 @@
 
 Quiet time is read from the wall clock at the moment (it is about the calendar, not a
 duration). Sitting is still measured and logged while quiet.
+
+The end of quiet time is found in the zone's own rules, so on a daylight-saving day
+"07:00" is 07:00 on the clock on the wall: a wall time in the system's zone (what the
+clock adapter gives, a fixed offset) follows the system's rules, a zone-aware one its
+zone's; only a fixed offset foreign to the system stays fixed. Waits are measured
+between absolute instants (UTC), never by subtracting wall times.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from device.config import WEEKDAYS, QuietConfig
 
-_RECHECK_MIN_S = 60.0  # never re-check sooner than this: a wall jump cannot make us spin
+# A floor on the wait, so that a wall clock set back at the wrong moment cannot make the
+# loop spin; one second, so a reminder due in quiet time's last minute is not held back
+# up to 59 s past its end.
+_RECHECK_MIN_S = 1.0
 
 
 def is_quiet(wall: datetime, quiet: QuietConfig) -> bool:
@@ -26,21 +35,32 @@ def is_quiet(wall: datetime, quiet: QuietConfig) -> bool:
 
 
 def seconds_until_loud(wall: datetime, quiet: QuietConfig) -> float:
-    """How long from ``wall`` until quiet time is over (at least a minute)."""
+    """How long from ``wall`` until quiet time is over (at least a second)."""
     probe = wall
     for _ in range(8 * 24 * 4):  # look ahead in quarter hours, at most eight days
         if not is_quiet(probe, quiet):
             break
         probe = _next_boundary(probe, quiet)
-    return max(_RECHECK_MIN_S, (probe - wall).total_seconds())
+    return max(_RECHECK_MIN_S, (probe.astimezone(UTC) - wall.astimezone(UTC)).total_seconds())
 
 
 def _next_boundary(wall: datetime, quiet: QuietConfig) -> datetime:
     """The next moment quiet time could end: the configured end, or the next midnight."""
     candidates = [_next_at(wall, quiet.end), _next_at(wall, time(0, 0))]
-    return min(candidates)
+    return min(candidates, key=lambda moment: moment.astimezone(UTC))
 
 
 def _next_at(wall: datetime, at: time) -> datetime:
-    moment = wall.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
-    return moment if moment > wall else moment + timedelta(days=1)
+    """The first moment after ``wall`` at which its zone's clock shows ``at``."""
+    moment = _local(wall, wall.date(), at)
+    if moment.astimezone(UTC) <= wall.astimezone(UTC):
+        moment = _local(wall, wall.date() + timedelta(days=1), at)
+    return moment
+
+
+def _local(wall: datetime, day: date, at: time) -> datetime:
+    """``day`` at ``at`` on the clock of ``wall``'s zone, as an aware moment."""
+    naive = datetime.combine(day, at)
+    if isinstance(wall.tzinfo, timezone) and wall.utcoffset() == wall.astimezone().utcoffset():
+        return naive.astimezone()  # the system's zone: its rules know the DST changes
+    return naive.replace(tzinfo=wall.tzinfo)

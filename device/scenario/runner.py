@@ -33,7 +33,7 @@ def run_script(script: Script, config: Config, open_store: Callable[[Clock], Sto
     The store is opened on the scenario's own clock, so its retries run in virtual time;
     each ``boot`` opens it again, on the same file, as a restarted device does.
     """
-    clock = FakeClock(script.start or datetime.now().astimezone())
+    clock = FakeClock(script.start or datetime.now())  # naive: local, following TZ
     renderer = Renderer()
     observer = JsonLines(out, clock.monotonic(), frames, renderer, config.audio.breath)
     device = VirtualDevice.build(config, open_store(clock), observer=observer,
