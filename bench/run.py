@@ -22,6 +22,7 @@ if __package__ in (None, ""):  # run as ``python bench/run.py``
 from bench import (  # noqa: E402
     audio,
     bus,
+    export,
     idle,
     latency,
     memory,
@@ -35,7 +36,7 @@ from bench.results import Figure, machine, table, write  # noqa: E402
 RESULTS = ROOT / "out" / "bench" / "results.json"  # ignored; RECORD=1 writes the tracked one
 RECORD = ROOT / "bench" / "results.json"
 PARTS = ("idle", "memory", "audio", "startup", "latency", "bus", "virtual_time", "wear",
-         "outbox")
+         "outbox", "export")
 
 
 def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
@@ -55,6 +56,8 @@ def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
         return wear.run(hours=2.0 if quick else 8.0)
     if part == "outbox":
         return outbox.run(hours=2.0 if quick else 8.0, bulk=500 if quick else 5000)
+    if part == "export":
+        return export.run(rows=30_000 if quick else 300_000)
     return virtual_time.run(repeat=1 if quick else 3)
 
 
