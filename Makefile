@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ON_PI := $(shell grep -qs 'Raspberry Pi' /proc/device-tree/model && echo yes)
 
-.PHONY: run test demo bench bench-peers clean install uninstall docs
+.PHONY: run test demo bench bench-peers clean install uninstall test-install docs
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -42,6 +42,14 @@ install:
 
 uninstall:
 	DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" PURGE="$(PURGE)" sh scripts/uninstall.sh
+
+# The install proven in an emulated Raspberry Pi OS base (needs root, debootstrap,
+# qemu-user-static; minutes, so not part of `make test`). DIST=trixie|bookworm,
+# ARCH=arm64|armhf. Caches the roots in .cache/install.
+DIST ?= trixie
+ARCH ?= arm64
+test-install:
+	DIST="$(DIST)" ARCH="$(ARCH)" sh scripts/test-install.sh
 
 docs: $(STAMP)
 	$(PY) hardware/make_docs.py

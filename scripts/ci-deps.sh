@@ -5,8 +5,8 @@
 # --offline=true` on systemd/unslump.service; on Debian/Ubuntu that tool ships in the
 # `systemd` package, which slim CI images leave out. tests/test_voice.py renders spoken
 # cues with `espeak-ng` (the package of the same name, as on Raspberry Pi OS). The MQTT
-# tests need `mosquitto`. Safe to run again: it does nothing when everything is already
-# there.
+# tests need `mosquitto`. tests/test_install.py runs `shellcheck` on scripts/*.sh. Safe
+# to run again: it does nothing when everything is already there.
 set -eu
 
 missing=""
@@ -17,6 +17,7 @@ command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"  # the spok
 # any, is never used), and make a test CA with the openssl CLI.
 [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1 || missing="$missing mosquitto"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+command -v shellcheck >/dev/null 2>&1 || missing="$missing shellcheck"  # scripts/*.sh
 
 if [ -z "$missing" ]; then
     exit 0

@@ -1,0 +1,169 @@
+#!/bin/sh
+# Boot an installed root with a real PID-1 systemd and check the service (test-install.sh).
+#
+# Usage: sh scripts/boot-test.sh ROOT LOGDIR
+# Prints PASS/FAIL/INFO lines. Exit 0 when all passed, 1 when one failed, 77 when
+# systemd-nspawn cannot boot here (the reason is the last line on stderr).
+#
+# Boot 1 (systemd-nspawn -b): the unit comes up active (running) with gpiozero's mock pins
+# (a drop-in sets GPIOZERO_PIN_FACTORY=mock: the container has no GPIO chip), that is
+# after READY=1, since the unit is Type=notify; SIGSTOP on the main process must end in
+# a watchdog restart; `systemctl stop` must be clean and run ExecStopPost (`unslump
+# blank`); then the container reboots. Boot 2: the unit is active again. A test unit
+# inside the root does the checking and writes /var/log/unslump-boot-test.log.
+#
+# Under qemu-user the emulator, not the emulated program, makes the system calls and
+# needs writable+executable memory for its JIT, so a second drop-in lifts
+# MemoryDenyWriteExecute= and the system call filters for this test only; the rest of
+# the sandbox stays. Host PID 1 not systemd: --register=no --keep-unit.
+set -eu
+
+ROOT=${1:?usage: boot-test.sh ROOT LOGDIR}
+LOGS=${2:?usage: boot-test.sh ROOT LOGDIR}
+TIMEOUT_S=${UNSLUMP_BOOT_TIMEOUT:-900}
+
+skip() { echo "$*" >&2; exit 77; }
+command -v systemd-nspawn >/dev/null 2>&1 ||
+    skip "systemd-nspawn missing (apt-get install systemd-container)"
+
+dropins=$ROOT/etc/systemd/system/unslump.service.d
+mkdir -p "$dropins"
+cat >"$dropins/boot-test-mock-pins.conf" <<'EOF'
+# Written by scripts/boot-test.sh, removed after the test: no GPIO chip in a container.
+[Service]
+Environment=GPIOZERO_PIN_FACTORY=mock
+EOF
+host_arch=$(dpkg --print-architecture 2>/dev/null || uname -m)
+root_arch=$(chroot "$ROOT" dpkg --print-architecture)
+if [ "$host_arch" != "$root_arch" ]; then
+    cat >"$dropins/boot-test-qemu.conf" <<'EOF'
+# Written by scripts/boot-test.sh, removed after the test: qemu-user needs W+X memory
+# for its JIT and issues the host's system calls, so these cannot apply under emulation.
+[Service]
+MemoryDenyWriteExecute=no
+SystemCallArchitectures=
+SystemCallFilter=
+EOF
+    echo "INFO boot: emulated ($root_arch on $host_arch): MemoryDenyWriteExecute= and the" \
+        "system call filter lifted for this boot only"
+fi
+
+cat >"$ROOT/usr/local/sbin/unslump-boot-test" <<'EOF'
+#!/bin/sh
+# Written by scripts/boot-test.sh: checks the unit under a real systemd, then reboots.
+LOG=/var/log/unslump-boot-test.log
+PHASE=/var/lib/unslump-boot-test-phase
+say() { echo "$*" >>"$LOG"; }
+prop() { systemctl show -p "$1" --value unslump.service; }
+wait_active() {
+    i=0
+    while [ "$i" -lt "$1" ]; do
+        [ "$(systemctl is-active unslump.service)" = active ] && return 0
+        sleep 1
+        i=$((i + 1))
+    done
+    return 1
+}
+ms() { echo $(( ($2 - $1) / 1000 )); }
+if [ "$(cat "$PHASE" 2>/dev/null)" != 2 ]; then
+    if wait_active 240; then
+        say "PASS boot: unslump active (running) with mock pins, after READY=1 (Type=notify)"
+    else
+        say "FAIL boot: unslump not active: $(systemctl status --no-pager -n 20 unslump 2>&1 | tr '\n' '|')"
+    fi
+    say "INFO boot: exec to READY $(ms "$(prop ExecMainStartTimestampMonotonic)" "$(prop ActiveEnterTimestampMonotonic)") ms under emulation; status: '$(prop StatusText)'"
+    pid=$(prop MainPID)
+    before=$(prop NRestarts)
+    kill -STOP "$pid"
+    new=$pid
+    i=0
+    while [ "$i" -lt 240 ]; do
+        new=$(prop MainPID)
+        if [ "$new" != "$pid" ] && [ "$new" != 0 ] &&
+            [ "$(systemctl is-active unslump.service)" = active ]; then
+            break
+        fi
+        sleep 1
+        i=$((i + 1))
+    done
+    if [ "$new" != "$pid" ] && journalctl -u unslump --no-pager | grep -q "Watchdog timeout"; then
+        say "PASS boot: watchdog restart after SIGSTOP (restarts $before -> $(prop NRestarts), active again)"
+    else
+        say "FAIL boot: no watchdog restart after SIGSTOP: $(journalctl -u unslump --no-pager | tail -n 8 | tr '\n' '|')"
+    fi
+    t0=$(date +%s%N)
+    systemctl stop unslump.service
+    t1=$(date +%s%N)
+    post=$(systemctl show -p ExecStopPost unslump.service)
+    result=$(prop Result)
+    case $post in
+        *"status=0/0"*) say "PASS boot: clean stop in $(( (t1 - t0) / 1000000 )) ms (result $result), ExecStopPost 'unslump blank' exited 0" ;;
+        *) say "FAIL boot: stop: result $result; ExecStopPost: $post" ;;
+    esac
+    lines=$(journalctl -u unslump --no-pager -o cat | wc -l)
+    say "INFO boot: $lines journal lines from the unit in this boot (starts, watchdog, stop)"
+    echo 2 >"$PHASE"
+    systemctl reboot
+else
+    if wait_active 240; then
+        say "PASS boot: unslump started again after a reboot of the container"
+    else
+        say "FAIL boot: unslump not active after the reboot: $(systemctl status --no-pager -n 20 unslump 2>&1 | tr '\n' '|')"
+    fi
+    say "DONE"
+    systemctl poweroff
+fi
+EOF
+chmod 0755 "$ROOT/usr/local/sbin/unslump-boot-test"
+cat >"$ROOT/etc/systemd/system/unslump-boot-test.service" <<'EOF'
+[Unit]
+Description=Unslump boot test (scripts/boot-test.sh)
+After=multi-user.target
+[Service]
+Type=simple
+ExecStart=/usr/local/sbin/unslump-boot-test
+[Install]
+WantedBy=multi-user.target
+EOF
+ln -sfn /etc/systemd/system/unslump-boot-test.service \
+    "$ROOT/etc/systemd/system/multi-user.target.wants/unslump-boot-test.service"
+rm -f "$ROOT/var/log/unslump-boot-test.log" "$ROOT/var/lib/unslump-boot-test-phase"
+[ -s "$ROOT/etc/machine-id" ] || chroot "$ROOT" systemd-machine-id-setup >/dev/null 2>&1 || true
+
+boot() {
+    # A host with cgroup v1 mounted (hybrid) would give the container v1, which systemd
+    # 256+ (Trixie) refuses; ask for the unified hierarchy.
+    SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 timeout "$TIMEOUT_S" systemd-nspawn --quiet --boot \
+        --directory="$ROOT" --register=no --keep-unit --console=pipe --private-network \
+        --machine=unslump-boot-test </dev/null >"$LOGS/boot-$1.log" 2>&1
+}
+# shellcheck disable=SC2317  # run by the trap
+cleanup() {
+    rm -f "$dropins/boot-test-mock-pins.conf" "$dropins/boot-test-qemu.conf" \
+        "$ROOT/usr/local/sbin/unslump-boot-test" \
+        "$ROOT/etc/systemd/system/unslump-boot-test.service" \
+        "$ROOT/etc/systemd/system/multi-user.target.wants/unslump-boot-test.service"
+    rmdir "$dropins" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+start=$(date +%s)
+boot 1 && rc=0 || rc=$?
+if ! [ -s "$ROOT/var/log/unslump-boot-test.log" ]; then
+    tail -n 15 "$LOGS/boot-1.log" >&2
+    skip "systemd-nspawn could not boot the root here (exit $rc; log $LOGS/boot-1.log)"
+fi
+if [ "$rc" = 133 ]; then  # nspawn's exit status when the container asked to reboot
+    boot 2 || true
+fi
+echo "INFO boot: two boots took $(( $(date +%s) - start )) s under emulation"
+cp "$ROOT/var/log/unslump-boot-test.log" "$LOGS/boot-test.log"
+rm -f "$ROOT/var/log/unslump-boot-test.log" "$ROOT/var/lib/unslump-boot-test-phase"
+grep -v '^DONE' "$LOGS/boot-test.log"
+failed=0
+if ! grep -q '^DONE' "$LOGS/boot-test.log"; then
+    echo "FAIL boot: the second boot did not finish (nspawn exit $rc; see $LOGS/boot-2.log)"
+    failed=1
+fi
+grep -q '^FAIL' "$LOGS/boot-test.log" && failed=1
+exit "$failed"

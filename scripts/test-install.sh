@@ -1,0 +1,269 @@
+#!/bin/sh
+# The install, proven on an emulated card: make test-install DIST=trixie|bookworm ARCH=arm64|armhf
+#
+# Unpacks the cached Debian root for DIST/ARCH (scripts/chroot-rootfs.sh; built once under
+# qemu-user-static), adds the local stand-in for the Raspberry Pi archive's python3-lgpio
+# (scripts/lgpio-deb.sh), copies this checkout in as the user `pi` would have cloned it,
+# and there, as root, runs the real `make install` twice and `make uninstall` (plain,
+# again, then PURGE=1). Each check prints PASS or FAIL; the summary line at the end (also
+# in .cache/install/results-DIST-ARCH.txt) gives the install time under emulation and the
+# installed size, the figures of the README's table. Between install and uninstall, when
+# systemd-nspawn can run here, the installed root is booted with a real PID-1 systemd
+# (boot, READY, watchdog restart after SIGSTOP, a clean stop that runs `blank`, a
+# reboot); where it cannot, that part says why and is skipped alone.
+#
+# Needs root, debootstrap, qemu-user-static with binfmt_misc, network to Debian and PyPI.
+# Not part of `make test`: a first run takes tens of minutes (the root, the lgpio
+# package), later runs several. Exit status 0 only if every check passed.
+#
+# Environment: DIST (trixie), ARCH (arm64), DEBIAN_MIRROR, UNSLUMP_CACHE (.cache/install),
+# UNSLUMP_BOOT_TEST=0 skips the nspawn part.
+# shellcheck disable=SC2016  # dpkg-query formats and sh -c bodies expand later, on purpose
+set -eu
+
+DIST=${DIST:-trixie}
+ARCH=${ARCH:-arm64}
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${UNSLUMP_CACHE:-$HERE/.cache/install}
+export UNSLUMP_CACHE="$CACHE"
+LOGS=$CACHE/logs-$DIST-$ARCH
+RESULTS=$CACHE/results-$DIST-$ARCH.txt
+CHECKOUT=/home/pi/unslump
+FAILED=0
+
+say() { printf '%s\n' "test-install $DIST/$ARCH: $*"; }
+pass() { printf '%s\n' "PASS $*" | tee -a "$RESULTS"; }
+fail() { printf '%s\n' "FAIL $*" | tee -a "$RESULTS"; FAILED=1; }
+info() { printf '%s\n' "INFO $*" | tee -a "$RESULTS"; }
+check() {  # check "what" command...: PASS when the command succeeds
+    what=$1
+    shift
+    if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+[ "$(id -u)" -eq 0 ] || { echo "test-install: needs root (debootstrap, chroot, mount)" >&2; exit 1; }
+case $ARCH in
+    arm64) qemu="qemu-aarch64" ;;
+    armhf) qemu="qemu-arm" ;;
+    *) echo "test-install: ARCH must be arm64 or armhf" >&2; exit 2 ;;
+esac
+if ! [ -e "/proc/sys/fs/binfmt_misc/$qemu" ]; then
+    [ -e /proc/sys/fs/binfmt_misc/register ] ||
+        mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
+    update-binfmts --enable "$qemu" >/dev/null 2>&1 || true
+fi
+if ! [ -e "/proc/sys/fs/binfmt_misc/$qemu" ]; then
+    echo "test-install: no binfmt_misc entry $qemu: apt-get install qemu-user-static" \
+        "binfmt-support, and mount binfmt_misc on /proc/sys/fs/binfmt_misc" >&2
+    exit 1
+fi
+
+mkdir -p "$CACHE"
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+: >"$RESULTS"
+tarball=$(sh "$HERE/scripts/chroot-rootfs.sh" "$DIST" "$ARCH")
+repo=$(sh "$HERE/scripts/lgpio-deb.sh" "$DIST" "$ARCH")
+
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/unslump-test-install-$DIST-$ARCH.XXXXXX")
+root=$work/root
+mounted=0
+mount_all() {
+    mount --bind /dev "$root/dev"
+    mount --bind /dev/pts "$root/dev/pts"
+    mount -t proc proc "$root/proc"
+    mount -t sysfs sys "$root/sys"
+    mounted=1
+}
+umount_all() {
+    if [ "$mounted" = 1 ]; then
+        for point in dev/pts dev proc sys; do
+            umount "$root/$point" 2>/dev/null || umount -l "$root/$point" 2>/dev/null || true
+        done
+        mounted=0
+    fi
+}
+# shellcheck disable=SC2317  # run by the trap
+cleanup() {
+    umount_all
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Run a command in the root as a login would: clean environment, root's PATH.
+in_root() {
+    chroot "$root" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+        HOME=/root LANG=C.UTF-8 TERM=dumb "$@"
+}
+as_unslump() {
+    in_root runuser -u unslump -- env HOME=/tmp "$@"
+}
+seconds() { date +%s; }
+mib() { du -sxm "$1" 2>/dev/null | cut -f1; }
+
+say "unpacking $tarball"
+mkdir -p "$root"
+tar -C "$root" -xf "$tarball"
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+mount_all
+
+# The Raspberry Pi archive's part, from the local stand-in repository.
+mkdir -p "$root/srv/raspberrypi-archive-standin"
+cp "$repo"/* "$root/srv/raspberrypi-archive-standin/"
+echo "deb [trusted=yes] file:/srv/raspberrypi-archive-standin ./" \
+    >"$root/etc/apt/sources.list.d/raspberrypi-archive-standin.list"
+lgpio_deb=$(basename "$(ls "$repo"/python3-lgpio_*.deb)")
+info "python3-lgpio served from a local apt repository: $lgpio_deb, a real package built" \
+    "from PyPI's lgpio source by scripts/lgpio-deb.sh (stand-in for archive.raspberrypi.com)"
+
+# The checkout, as the user pi cloned it: tracked and untracked files, not ignored ones.
+in_root useradd --create-home --shell /bin/sh pi
+mkdir -p "$root$CHECKOUT"
+(cd "$HERE" && git ls-files -z --cached --others --exclude-standard |
+    xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
+    tar --null -T - -cf -) | tar -C "$root$CHECKOUT" -xf -
+in_root chown -R pi:pi "$CHECKOUT"
+tree() { (cd "$root$CHECKOUT" && find . -printf '%p %s %T@ %u %m\n' | LC_ALL=C sort); }
+tree >"$work/tree-before"
+in_root dpkg-query -W -f='${Package}\n' | sort >"$work/packages-before"
+size_before=$(mib "$root")
+
+# -- install, twice --------------------------------------------------------------------
+say "make install (1st run)"
+start=$(seconds)
+if in_root sh -c "cd $CHECKOUT && make install" >"$LOGS/install-1.log" 2>&1; then
+    first_s=$(( $(seconds) - start ))
+    pass "make install, 1st run, exit 0 (${first_s} s under qemu)"
+else
+    first_s=$(( $(seconds) - start ))
+    fail "make install, 1st run, failed after ${first_s} s; last lines:"
+    tail -n 25 "$LOGS/install-1.log" | tee -a "$RESULTS"
+fi
+grep -A 20 "where each Python package comes from" "$LOGS/install-1.log" |
+    grep '^  ' | sed 's/^  /INFO   source: /' | tee -a "$RESULTS" || true
+unit=$root/etc/systemd/system/unslump.service
+wants=$root/etc/systemd/system/multi-user.target.wants/unslump.service
+check "unit installed" test -f "$unit"
+check "unit enabled offline (multi-user.target.wants symlink)" test -L "$wants"
+check "said that systemd is not running and skipped reload/restart" \
+    grep -q "systemd is not running here" "$LOGS/install-1.log"
+check "/etc/unslump/config.toml written" test -s "$root/etc/unslump/config.toml"
+config_sum=$(sha256sum "$root/etc/unslump/config.toml" 2>/dev/null | cut -d' ' -f1)
+
+say "make install (2nd run)"
+start=$(seconds)
+if in_root sh -c "cd $CHECKOUT && make install" >"$LOGS/install-2.log" 2>&1; then
+    second_s=$(( $(seconds) - start ))
+    pass "make install, 2nd run, exit 0 (${second_s} s)"
+else
+    second_s=$(( $(seconds) - start ))
+    fail "make install, 2nd run, failed; last lines:"
+    tail -n 25 "$LOGS/install-2.log" | tee -a "$RESULTS"
+fi
+check "2nd run kept the config (same bytes)" \
+    test "$(sha256sum "$root/etc/unslump/config.toml" 2>/dev/null | cut -d' ' -f1)" = "$config_sum"
+check "2nd run: 'keeping the existing' config" grep -q "keeping the existing" "$LOGS/install-2.log"
+check "2nd run: 'nothing changed'" grep -q "nothing changed" "$LOGS/install-2.log"
+check "2nd run ran neither apt-get nor pip" \
+    sh -c "grep -q 'apt-get not run' '$LOGS/install-2.log' && grep -q 'pip not run' '$LOGS/install-2.log'"
+
+# -- the installed device, as its user ---------------------------------------------------
+cp "$root$CHECKOUT/tests/scenarios/sit-press-stand.txt" "$root/tmp/scenario.txt"
+chmod 0644 "$root/tmp/scenario.txt"
+as_unslump unslump doctor >"$LOGS/doctor.log" 2>&1 && doctor_rc=0 || doctor_rc=$?
+sed 's/^/INFO   doctor: /' "$LOGS/doctor.log" | tee -a "$RESULTS"
+check "unslump doctor runs as unslump (exit $doctor_rc: 0 or 1, no traceback)" \
+    sh -c "[ $doctor_rc -le 1 ] && ! grep -q Traceback '$LOGS/doctor.log' && grep -q '^ok' '$LOGS/doctor.log'"
+check "doctor output free of ALSA/SDL noise" \
+    sh -c "! grep -Eq '^(ALSA lib|ALSA:|Cannot connect|jack)' '$LOGS/doctor.log'"
+as_unslump unslump scenario /tmp/scenario.txt >"$LOGS/scenario.log" 2>&1 && scenario_rc=0 ||
+    scenario_rc=$?
+check "unslump scenario runs as unslump (exit $scenario_rc, $(grep -c '"kind"' "$LOGS/scenario.log") events)" \
+    sh -c "[ $scenario_rc -eq 0 ] && grep -q '\"kind\": \"break\"' '$LOGS/scenario.log'"
+check "lgpio imports in the venv" in_root /opt/unslump/venv/bin/python -c "import lgpio"
+in_root systemd-analyze verify --man=no /etc/systemd/system/unslump.service \
+    >"$LOGS/verify.log" 2>&1 || true
+check "systemd-analyze verify clean in the root" test ! -s "$LOGS/verify.log"
+[ -s "$LOGS/verify.log" ] && sed 's/^/INFO   verify: /' "$LOGS/verify.log" | tee -a "$RESULTS"
+
+# -- nothing compiled, nothing written into the checkout ---------------------------------
+in_root dpkg-query -W -f='${Package}\n' | sort >"$work/packages-after"
+added=$(comm -13 "$work/packages-before" "$work/packages-after" | tr '\n' ' ')
+info "apt added: $added"
+# shellcheck disable=SC2086  # one package a line
+compilers=$(printf '%s\n' $added | grep -E '^(gcc|g\+\+|cpp|clang|build-essential|swig|make-guile)|-dev$' || true)
+check "no compiler or -dev package installed (apt)" test -z "$compilers"
+check "no compiler on the root (no cc, gcc)" \
+    sh -c "! ls '$root/usr/bin/cc' '$root/usr/bin/gcc' >/dev/null 2>&1"
+built=$(grep -E "Building wheel for|Running setup.py|Building (editable|wheels)" "$LOGS/install-1.log" |
+    grep -v "for unslump" || true)
+check "pip built nothing but unslump itself (wheels only)" test -z "$built"
+check "apt used --no-install-recommends (no recommends pulled)" \
+    sh -c "grep -q -- '--no-install-recommends' '$root/var/log/apt/history.log'"
+tree >"$work/tree-after"
+if cmp -s "$work/tree-before" "$work/tree-after"; then
+    pass "no file written into the checkout"
+else
+    fail "the checkout changed:"
+    diff "$work/tree-before" "$work/tree-after" | head -n 20 | tee -a "$RESULTS"
+fi
+
+venv_mib=$(mib "$root/opt/unslump/venv")
+apt_kib=0
+for package in $added; do
+    apt_kib=$(( apt_kib + $(in_root dpkg-query -W -f='${Installed-Size}' "$package") ))
+done
+growth_mib=$(( $(mib "$root") - size_before ))
+info "sizes: venv ${venv_mib} MiB, apt packages $(( apt_kib / 1024 )) MiB, root grew by ${growth_mib} MiB"
+
+# -- a real systemd ----------------------------------------------------------------------
+boot_note="not run"
+umount_all
+if [ "${UNSLUMP_BOOT_TEST:-1}" = 1 ]; then
+    if sh "$HERE/scripts/boot-test.sh" "$root" "$LOGS" >>"$RESULTS" 2>"$LOGS/boot-test.err"; then
+        boot_note="passed"
+    else
+        rc=$?
+        if [ "$rc" = 77 ]; then
+            boot_note="skipped: $(tail -n 1 "$LOGS/boot-test.err")"
+            info "nspawn boot $boot_note"
+        else
+            boot_note="FAILED"
+            FAILED=1
+        fi
+    fi
+    grep -E '^(PASS|FAIL|INFO)' "$RESULTS" | grep -i "boot" || true
+fi
+mount_all
+
+# -- uninstall ---------------------------------------------------------------------------
+if in_root sh -c "cd $CHECKOUT && make uninstall" >"$LOGS/uninstall-1.log" 2>&1; then
+    pass "make uninstall, exit 0"
+else
+    fail "make uninstall failed"
+fi
+sed 's/^/INFO   uninstall: /' "$LOGS/uninstall-1.log" | tee -a "$RESULTS"
+check "uninstall removed the unit, its enablement, the venv and the link" \
+    sh -c "! [ -e '$unit' ] && ! [ -L '$wants' ] && ! [ -e '$root/opt/unslump' ] && ! [ -L '$root/usr/local/bin/unslump' ]"
+check "uninstall kept the config and the user" \
+    sh -c "[ -e '$root/etc/unslump/config.toml' ] && grep -q '^unslump:' '$root/etc/passwd'"
+in_root sh -c "cd $CHECKOUT && make uninstall" >"$LOGS/uninstall-2.log" 2>&1 || true
+check "2nd uninstall says nothing was left (and removes nothing)" \
+    sh -c "grep -q 'not there' '$LOGS/uninstall-2.log' && ! grep -q 'removed:' '$LOGS/uninstall-2.log'"
+in_root sh -c "cd $CHECKOUT && make uninstall PURGE=1" >"$LOGS/uninstall-purge.log" 2>&1 || true
+sed 's/^/INFO   uninstall PURGE=1: /' "$LOGS/uninstall-purge.log" | tee -a "$RESULTS"
+check "PURGE=1 removed /etc/unslump and the user, and said so" \
+    sh -c "! [ -e '$root/etc/unslump' ] && ! grep -q '^unslump:' '$root/etc/passwd' && grep -q 'removed:.*user unslump' '$LOGS/uninstall-purge.log'"
+
+python=$(in_root python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+summary="SUMMARY $DIST $ARCH python $python: first install ${first_s} s, second ${second_s} s"
+summary="$summary (qemu-user on $(nproc) host cores); venv ${venv_mib} MiB + apt $(( apt_kib / 1024 )) MiB"
+summary="$summary (root +${growth_mib} MiB); lgpio: $lgpio_deb; nspawn boot: $boot_note"
+if [ "$FAILED" = 0 ]; then
+    printf '%s; all checks passed\n' "$summary" | tee -a "$RESULTS"
+else
+    printf '%s; SOME CHECKS FAILED\n' "$summary" | tee -a "$RESULTS"
+fi
+say "logs in $LOGS, results in $RESULTS"
+exit "$FAILED"
