@@ -23,6 +23,7 @@ from device.addons import AddOn, Wiring, open_add_ons, outbox_cap
 from device.clock import Clock, SystemClock
 from device.config import Config
 from device.core.routine import breath_plays
+from device.gpio_wait import wait_until_gpio_loads
 from device.heap import trim_heap
 from device.render import Renderer
 from device.runtime import QueueItem, Runtime, Stop, Waiter
@@ -119,6 +120,12 @@ def run_device(config: Config, *, simulate: bool, db: str | None = None) -> str:
         else:
             open_panel, wait, pin_factory = (lambda: open_luma_device(config.display),
                                              queue_waiter(events), None)
+            # No GPIO library: stay up, say so, retry (device/gpio_wait.py).
+            stop_on_signals(events)
+            stopped = wait_until_gpio_loads(config, clock, notifier, wait, open_panel,
+                                            chosen_db_path(db, config.store.path))
+            if stopped is not None:
+                return stopped
         parts = assemble(stack, config, clock, chosen_db_path(db, config.store.path),
                          open_panel=open_panel,
                          pin_factory=pin_factory, notifier=notifier, events=events)

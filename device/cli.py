@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from device import __version__
@@ -139,6 +139,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def report_fatal(exc: UnslumpError, env: Mapping[str, str] = os.environ) -> None:
+    """The one line saying why the command ends; at err priority when stderr is the journal.
+
+    Other lines get their priority from device.logs; without this prefix the reason a
+    service could not start would be filed at info, out of ``journalctl -p err``.
+    """
+    prefix = "<3>" if env.get("JOURNAL_STREAM") else ""
+    print(f"{prefix}unslump: {exc}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging()
@@ -152,8 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("unslump: the output was closed before the end (broken pipe)", file=sys.stderr)
         return EXIT_FAILED
     except (ConfigError, ScenarioError) as exc:
-        print(f"unslump: {exc}", file=sys.stderr)
+        report_fatal(exc)
         return EXIT_BAD_INPUT
     except UnslumpError as exc:
-        print(f"unslump: {exc}", file=sys.stderr)
+        report_fatal(exc)
         return EXIT_FAILED

@@ -30,6 +30,10 @@ class InputError(HardwareError):
     """A GPIO pin for the button or the seat sensor could not be claimed."""
 
 
+class GpioUnavailableError(InputError):
+    """No GPIO library could be loaded at all (no lgpio on the Pi): nothing to fix in the pins."""
+
+
 class AudioError(HardwareError):
     """No audio device could be opened."""
 

@@ -240,13 +240,21 @@ if systemd_running; then
     fi
     if [ -n "$CHANGED" ]; then
         # restart, not start: a second run after `git pull` must load the new code.
-        system systemctl restart "$UNIT_NAME"
-        say "service restarted"
+        if system systemctl restart "$UNIT_NAME"; then
+            say "service restarted"
+        else
+            warn "the service did not start; see why with: journalctl -u unslump -e," \
+                "and run: unslump doctor"
+        fi
     elif systemctl is-active --quiet "$UNIT_NAME"; then
         say "service running; nothing changed, so not restarted"
     else
-        system systemctl start "$UNIT_NAME"
-        say "service was stopped: started"
+        if system systemctl start "$UNIT_NAME"; then
+            say "service was stopped: started"
+        else
+            warn "the service did not start; see why with: journalctl -u unslump -e," \
+                "and run: unslump doctor"
+        fi
     fi
 else
     say "6/6 systemd is not running here (a chroot, an image being built, a container):" \

@@ -40,7 +40,8 @@ FAKES = {
     "getent": '[ "$1" = passwd ] && [ "$FAKE_USER" = 1 ] && echo "unslump:x:999:999::/:/x"\n'
               '[ "$1" = group ] && [ "$FAKE_GROUPS" = 1 ] && echo "$2:x:99:"\n'
               '[ "$1" = group ] && [ "$FAKE_GROUPS" = 1 ] || [ "$FAKE_USER" = 1 ]\n',
-    "id": '[ "$1" = -nG ] && { echo "unslump $FAKE_USER_GROUPS"; exit 0; }\nexec /usr/bin/id "$@"\n',
+    "id": '[ "$1" = -nG ] && { echo "unslump $FAKE_USER_GROUPS"; exit 0; }\n'
+          'exec /usr/bin/id "$@"\n',
     "systemctl": 'echo "systemctl $*" >>"$FAKE_LOG"\n'
                  'case "$*" in *is-enabled*) [ "$FAKE_ENABLED" = 1 ] ;;\n'
                  '*is-active*) [ "$FAKE_ACTIVE" = 1 ] ;; esac\n',
@@ -480,3 +481,11 @@ def test_install_dep_sources_names_where_each_package_came_from():
     assert gpiozero.endswith(": PyPI wheel (venv)")
     assert any(line.strip().startswith("colorzero ") for line in lines)  # its dependency
     assert "  no-such-dist: not installed" in lines
+
+
+def test_install_service_that_fails_to_start_is_a_warning(destdir, defaults_cmd, system):
+    """Everything is installed by then; the doctor says what the service lacks."""
+    result = install(destdir, defaults_cmd, system,
+                     UNSLUMP_DRYRUN_FAIL="systemctl restart")
+    assert "warning: the service did not start" in result.stdout
+    assert "unslump doctor" in result.stdout

@@ -17,7 +17,7 @@ from gpiozero import BadPinFactory, Button, DigitalInputDevice, GPIOZeroError, P
 from device.clock import Clock
 from device.config import PinsConfig
 from device.core.events import ButtonDown, ButtonUp, Event, SeatOccupied, SeatVacated
-from device.errors import InputError
+from device.errors import GpioUnavailableError, InputError
 
 EventSink = Callable[[Event], None]
 
@@ -100,9 +100,9 @@ class GpioInputs:
                 device = kind(pin, **kwargs)
         except BadPinFactory as exc:
             self.close()
-            raise InputError("no GPIO library could be loaded (gpiozero needs lgpio on a Pi): "
-                             "install python3-lgpio, or run `unslump run --simulate` off the "
-                             "Pi") from exc
+            raise GpioUnavailableError(
+                "no GPIO library could be loaded (gpiozero needs lgpio on a Pi): install "
+                "python3-lgpio, or run `unslump run --simulate` off the Pi") from exc
         except GPIOZeroError as exc:
             self.close()
             raise InputError(f"cannot use BCM {pin} for the {role}: {exc}; check [pins] in "

@@ -9,8 +9,10 @@ the service.
 Each check is a small function returning a :class:`CheckResult`. What they look at
 (``/dev``, the environment, commands, the display and pin openers) comes in a
 :class:`Probe`, so tests point them at a temporary directory and fakes. While the
-service is running, the parts it holds (panel, speaker or buzzer pin) are not opened:
-opening the panel resets it, and the others would only report "busy".
+service is running, the parts it holds all the time (the panel, a buzzer's pin) are not
+opened: opening the panel resets it, and the pin would only report "busy". Nor is the
+speaker, though the service does not hold it: the device opens it only to play a sound,
+and a probe at that moment would take the sound's turn. ``doctor --live`` tests them.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
+
+from gpiozero import PinUnknownPi
 
 from device.adapters import display as display_adapter
 from device.adapters.buzzer import pin_errors
@@ -78,7 +82,7 @@ def run_command(argv: Sequence[str]) -> CommandOutput:
 
 
 def make_lgpio_factory() -> Any:
-    """gpiozero's lgpio pin factory, the one the device uses on Bookworm."""
+    """gpiozero's lgpio pin factory, the one the device uses on Raspberry Pi OS."""
     from gpiozero.pins.lgpio import LGPIOFactory
 
     return LGPIOFactory()
@@ -105,6 +109,25 @@ def _sdl_environment(env: Mapping[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@contextmanager
+def c_stderr_discarded() -> Iterator[None]:
+    """File descriptor 2 pointed at /dev/null for the duration.
+
+    ALSA (through SDL) prints "ALSA lib ... cannot find card" straight to descriptor 2
+    while it looks for a sound card; replacing ``sys.stderr`` does not reach C code, and
+    the check's own line already says what failed.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def open_pygame_mixer(env: Mapping[str, str]) -> str:
@@ -142,6 +165,7 @@ class Probe:
     state_root: Path = Path("/var/lib")  # where systemd puts a unit's StateDirectory
     access: Callable[[Path, int], bool] = os.access
     find_program: Callable[[str], str | None] = shutil.which
+    unit_file: Path = Path("/etc/systemd/system/unslump.service")
 
 
 # -- the checks ---------------------------------------------------------------------------
@@ -181,13 +205,16 @@ def check_i2c(display: DisplayConfig, probe: Probe) -> CheckResult:
 def check_display(display: DisplayConfig, probe: Probe, service_active: bool) -> CheckResult:
     """The panel answers at its address (opened with luma, then let go without clearing)."""
     where = f"{display.type} at {display.i2c_address} on I2C bus {display.i2c_port}"
+    if display.interface == "i2c" and not (probe.dev_dir / f"i2c-{display.i2c_port}").exists():
+        return CheckResult("display", False, f"{where}: not tried, the I2C bus is missing",
+                           "enable I2C first (see the i2c line)")
     if service_active:
         return CheckResult("display", True, f"{where}: not tested, held by the service "
                            "(unslump doctor --live tests it once the service is stopped)",
                            mark="SKIP")
-    if display.interface == "i2c" and not (probe.dev_dir / f"i2c-{display.i2c_port}").exists():
-        return CheckResult("display", False, f"{where}: not tried, the I2C bus is missing",
-                           "enable I2C first (see the i2c line)")
+    if service_active:
+        return CheckResult("display", True, f"{where}: not opened, the running service "
+                           "holds it (stop the service to probe it)")
     opener = probe.open_display or display_adapter.open_luma_device
     try:
         device = opener(display)
@@ -211,8 +238,8 @@ def check_gpio_chip(probe: Probe) -> CheckResult:
         return CheckResult("gpio chip", True, ", ".join(str(chip) for chip in chips))
     return CheckResult(
         "gpio chip", False, f"no {probe.dev_dir}/gpiochip* device",
-        "run on a Raspberry Pi with Raspberry Pi OS Bookworm (its kernel provides "
-        "/dev/gpiochip*)")
+        "run on a Raspberry Pi with Raspberry Pi OS Trixie or Bookworm (its kernel provides "
+        "/dev/gpiochip*), not in a chroot or container")
 
 
 def check_gpio_factory(probe: Probe) -> CheckResult:
@@ -223,12 +250,19 @@ def check_gpio_factory(probe: Probe) -> CheckResult:
             factory = probe.make_pin_factory()
         factory.close()
     except (ImportError, *pin_errors()) as exc:
+        detail = f"the lgpio pin factory failed ({type(exc).__name__}: {exc})"
+        if isinstance(exc, PinUnknownPi):
+            return CheckResult(
+                "gpio access", False, detail,
+                "this board is not recognised as a Raspberry Pi (gpiozero finds no revision "
+                "in /proc/device-tree or /proc/cpuinfo): run the doctor on the Pi itself, "
+                "not in a chroot or container; on a Pi model newer than the installed "
+                "gpiozero, git pull and sudo make install again")
         return CheckResult(
-            "gpio access", False, f"the lgpio pin factory failed ({type(exc).__name__}: "
-            f"{exc})",
-            "sudo apt install python3-lgpio (the venv needs --system-site-packages); "
-            "sudo usermod -aG gpio $USER and log in again; the working directory (or "
-            "$LG_WD) must be writable")
+            "gpio access", False, detail,
+            "sudo apt install python3-lgpio (Raspberry Pi OS has it; on plain Debian add the "
+            "Raspberry Pi archive), then sudo make install again; sudo usermod -aG gpio "
+            "$USER and log in again; the working directory (or $LG_WD) must be writable")
     return CheckResult("gpio access", True, "lgpio pin factory ready")
 
 
@@ -237,14 +271,20 @@ def check_audio(config: Config, probe: Probe, service_active: bool) -> CheckResu
     backend = config.audio.backend
     if backend == "none":
         return CheckResult("audio", True, "off by config")
-    if service_active:
+    if service_active and backend == "buzzer":  # its pin is claimed for the service's life
         return CheckResult("audio", True, f"{backend}: not tested, held by the service "
                            "(unslump doctor --live plays a tone once the service is "
                            "stopped)", mark="SKIP")
+    if service_active:  # pygame: the service opens the speaker only to play a sound
+        return CheckResult("audio", True, f"{backend}: not tested while the service runs "
+                           "(it opens the speaker only to play a sound, and a probe now "
+                           "could take that sound's turn; unslump doctor --live plays a "
+                           "tone once the service is stopped)", mark="SKIP")
     if backend == "buzzer":
         return _check_buzzer(config.pins.buzzer, probe)
     try:
-        detail = probe.open_mixer(probe.env)
+        with c_stderr_discarded():
+            detail = probe.open_mixer(probe.env)
     except (ImportError, RuntimeError, OSError) as exc:  # pygame.error is a RuntimeError
         return CheckResult(
             "audio", False, f"pygame cannot open the sound device ({exc})",
@@ -336,9 +376,16 @@ def check_service(probe: Probe) -> CheckResult:
                            "check systemd: systemctl status")
     if state.stdout == "active":
         return CheckResult("service", True, ACTIVE)
-    if not state.stdout:  # systemd is not running here (a container, a chroot)
+    if not state.stdout:  # systemd is not running here (a container, a chroot, an image)
         reason = state.stderr.splitlines()[0] if state.stderr else "no answer"
-        return CheckResult("service", True, f"not installed as a service ({reason})")
+        if probe.unit_file.exists():
+            return CheckResult(
+                "service", False, f"{probe.unit_file} is installed, but systemd cannot be "
+                f"reached ({reason}), so whether it runs is unknown",
+                "expected in a chroot, a container or an image being built: the unit starts "
+                "at the next boot; on the Pi itself, check systemctl status")
+        return CheckResult("service", True, f"not installed, and systemd cannot be reached "
+                           f"here ({reason})")
     if state.stdout != "failed" and not _unit_installed(probe):
         return CheckResult("service", True, "not installed as a service (sudo make install "
                            "sets it up)")
