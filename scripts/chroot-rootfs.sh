@@ -34,7 +34,7 @@ command -v debootstrap >/dev/null 2>&1 || {
 
 mkdir -p "$CACHE"
 work=$(mktemp -d "$CACHE/.rootfs-$DIST-$ARCH.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf --one-file-system "$work"' EXIT
 echo "chroot-rootfs: debootstrap $DIST $ARCH (minbase + $INCLUDE); several minutes under qemu" >&2
 # shellcheck disable=SC2086  # DEBIAN_MIRROR is one optional word
 debootstrap --arch="$ARCH" --variant=minbase --include="$INCLUDE" \

@@ -80,10 +80,13 @@ for package in $packages; do
     installed "$package" || missing="$missing $package"
 done
 lgpio=apt
+want_lgpio=1
 if installed python3-lgpio; then
     want_lgpio=0
-else
-    want_lgpio=1
+elif [ -x "$DESTDIR$VENV/bin/python" ] && "$DESTDIR$VENV/bin/python" -c 'import lgpio' 2>/dev/null; then
+    lgpio=pypi  # the PyPI wheel an earlier run fell back to
+    want_lgpio=0
+    say "lgpio: PyPI's wheel already in the venv (no python3-lgpio in apt last time)"
 fi
 if [ -z "$missing" ] && [ "$want_lgpio" = 0 ]; then
     say "all already installed; apt-get not run"

@@ -32,7 +32,7 @@ cleanup() {
     for mounted in dev/pts dev proc sys; do
         umount "$build/$mounted" 2>/dev/null || true
     done
-    rm -rf "$work"
+    rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
 mkdir -p "$build"

@@ -17,7 +17,10 @@
 # package), later runs several. Exit status 0 only if every check passed.
 #
 # Environment: DIST (trixie), ARCH (arm64), DEBIAN_MIRROR, UNSLUMP_CACHE (.cache/install),
-# UNSLUMP_BOOT_TEST=0 skips the nspawn part.
+# UNSLUMP_BOOT_TEST=0 skips the nspawn part, UNSLUMP_LGPIO=standin|pypi|auto: serve the
+# stand-in python3-lgpio (a Raspberry Pi OS card), or not (plain Debian: the install
+# falls back to PyPI's lgpio wheel). auto (the default): the stand-in where PyPI has no
+# wheel for the root's Python (Trixie, 3.13), plain Debian on Bookworm, so both paths run.
 # shellcheck disable=SC2016  # dpkg-query formats and sh -c bodies expand later, on purpose
 set -eu
 
@@ -63,7 +66,12 @@ rm -rf "$LOGS"
 mkdir -p "$LOGS"
 : >"$RESULTS"
 tarball=$(sh "$HERE/scripts/chroot-rootfs.sh" "$DIST" "$ARCH")
-repo=$(sh "$HERE/scripts/lgpio-deb.sh" "$DIST" "$ARCH")
+LGPIO=${UNSLUMP_LGPIO:-auto}
+if [ "$LGPIO" = auto ]; then
+    case $DIST in trixie) LGPIO=standin ;; *) LGPIO=pypi ;; esac
+fi
+repo=""
+[ "$LGPIO" = standin ] && repo=$(sh "$HERE/scripts/lgpio-deb.sh" "$DIST" "$ARCH")
 
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/unslump-test-install-$DIST-$ARCH.XXXXXX")
 root=$work/root
@@ -86,7 +94,7 @@ umount_all() {
 # shellcheck disable=SC2317  # run by the trap
 cleanup() {
     umount_all
-    rm -rf "$work"
+    rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -108,14 +116,22 @@ tar -C "$root" -xf "$tarball"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 mount_all
 
-# The Raspberry Pi archive's part, from the local stand-in repository.
-mkdir -p "$root/srv/raspberrypi-archive-standin"
-cp "$repo"/* "$root/srv/raspberrypi-archive-standin/"
-echo "deb [trusted=yes] file:/srv/raspberrypi-archive-standin ./" \
-    >"$root/etc/apt/sources.list.d/raspberrypi-archive-standin.list"
-lgpio_deb=$(basename "$(ls "$repo"/python3-lgpio_*.deb)")
-info "python3-lgpio served from a local apt repository: $lgpio_deb, a real package built" \
-    "from PyPI's lgpio source by scripts/lgpio-deb.sh (stand-in for archive.raspberrypi.com)"
+if [ -n "$repo" ]; then
+    # The Raspberry Pi archive's part, from the local stand-in repository.
+    mkdir -p "$root/srv/raspberrypi-archive-standin"
+    cp "$repo"/* "$root/srv/raspberrypi-archive-standin/"
+    echo "deb [trusted=yes] file:/srv/raspberrypi-archive-standin ./" \
+        >"$root/etc/apt/sources.list.d/raspberrypi-archive-standin.list"
+    lgpio_deb=$(basename "$(ls "$repo"/python3-lgpio_*.deb)")
+    lgpio_note="apt $lgpio_deb (stand-in built from PyPI's lgpio source)"
+    info "python3-lgpio served from a local apt repository: $lgpio_deb, a real package" \
+        "built from PyPI's lgpio source by scripts/lgpio-deb.sh (stand-in for" \
+        "archive.raspberrypi.com)"
+else
+    lgpio_note="no python3-lgpio in apt (plain Debian): PyPI's lgpio wheel"
+    info "python3-lgpio not served: plain Debian, as without the Raspberry Pi archive;" \
+        "the install must fall back to PyPI's lgpio wheel"
+fi
 
 # The checkout, as the user pi cloned it: tracked and untracked files, not ignored ones.
 in_root useradd --create-home --shell /bin/sh pi
@@ -182,6 +198,10 @@ as_unslump unslump scenario /tmp/scenario.txt >"$LOGS/scenario.log" 2>&1 && scen
 check "unslump scenario runs as unslump (exit $scenario_rc, $(grep -c '"kind"' "$LOGS/scenario.log") events)" \
     sh -c "[ $scenario_rc -eq 0 ] && grep -q '\"kind\": \"break\"' '$LOGS/scenario.log'"
 check "lgpio imports in the venv" in_root /opt/unslump/venv/bin/python -c "import lgpio"
+if [ -z "$repo" ]; then
+    check "the install said python3-lgpio is missing and took PyPI's wheel" \
+        sh -c "grep -q 'python3-lgpio is not in the apt sources' '$LOGS/install-1.log' && grep -q \"lgpio: installed PyPI's wheel\" '$LOGS/install-1.log'"
+fi
 in_root systemd-analyze verify --man=no /etc/systemd/system/unslump.service \
     >"$LOGS/verify.log" 2>&1 || true
 check "systemd-analyze verify clean in the root" test ! -s "$LOGS/verify.log"
@@ -259,7 +279,7 @@ check "PURGE=1 removed /etc/unslump and the user, and said so" \
 python=$(in_root python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 summary="SUMMARY $DIST $ARCH python $python: first install ${first_s} s, second ${second_s} s"
 summary="$summary (qemu-user on $(nproc) host cores); venv ${venv_mib} MiB + apt $(( apt_kib / 1024 )) MiB"
-summary="$summary (root +${growth_mib} MiB); lgpio: $lgpio_deb; nspawn boot: $boot_note"
+summary="$summary (root +${growth_mib} MiB); lgpio: $lgpio_note; nspawn boot: $boot_note"
 if [ "$FAILED" = 0 ]; then
     printf '%s; all checks passed\n' "$summary" | tee -a "$RESULTS"
 else

@@ -489,3 +489,15 @@ def test_install_service_that_fails_to_start_is_a_warning(destdir, defaults_cmd,
                      UNSLUMP_DRYRUN_FAIL="systemctl restart")
     assert "warning: the service did not start" in result.stdout
     assert "unslump doctor" in result.stdout
+
+
+def test_install_second_run_with_the_pypi_lgpio_runs_no_apt_get(destdir, defaults_cmd, system):
+    """Plain Debian, after a first run fell back to PyPI's lgpio: nothing to ask apt."""
+    python = destdir / "opt/unslump/venv/bin/python"
+    python.parent.mkdir(parents=True)
+    python.write_text("#!/bin/sh\nexit 0\n")  # `import lgpio` succeeds
+    python.chmod(0o755)
+    out = install(destdir, defaults_cmd, system,
+                  FAKE_INSTALLED=" ".join(BASE_PACKAGES)).stdout
+    assert "dry-run: apt-get" not in out
+    assert "PyPI's wheel already in the venv" in out
