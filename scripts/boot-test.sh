@@ -20,7 +20,7 @@ set -eu
 
 ROOT=${1:?usage: boot-test.sh ROOT LOGDIR}
 LOGS=${2:?usage: boot-test.sh ROOT LOGDIR}
-TIMEOUT_S=${UNSLUMP_BOOT_TIMEOUT:-900}
+TIMEOUT_S=${UNSLUMP_BOOT_TIMEOUT:-420}
 
 skip() { echo "$*" >&2; exit 77; }
 command -v systemd-nspawn >/dev/null 2>&1 ||
@@ -130,12 +130,21 @@ ln -sfn /etc/systemd/system/unslump-boot-test.service \
 rm -f "$ROOT/var/log/unslump-boot-test.log" "$ROOT/var/lib/unslump-boot-test-phase"
 [ -s "$ROOT/etc/machine-id" ] || chroot "$ROOT" systemd-machine-id-setup >/dev/null 2>&1 || true
 
+# Processes still running inside ROOT (a container whose nspawn was killed leaves its
+# init behind); only these are ended, found by their root directory.
+end_leftovers() {
+    for proc in /proc/[0-9]*; do
+        [ "$(readlink "$proc/root" 2>/dev/null)" = "$ROOT" ] && kill -KILL "${proc#/proc/}" 2>/dev/null
+    done
+    return 0
+}
 boot() {
     # A host with cgroup v1 mounted (hybrid) would give the container v1, which systemd
-    # 256+ (Trixie) refuses; ask for the unified hierarchy.
-    SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 timeout "$TIMEOUT_S" systemd-nspawn --quiet --boot \
-        --directory="$ROOT" --register=no --keep-unit --console=pipe --private-network \
-        --machine=unslump-boot-test </dev/null >"$LOGS/boot-$1.log" 2>&1
+    # 256+ (Trixie) refuses; ask for the unified hierarchy. A hung container gets TERM,
+    # then KILL, after TIMEOUT_S.
+    SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 timeout -k 20 "$TIMEOUT_S" systemd-nspawn --quiet \
+        --boot --directory="$ROOT" --register=no --keep-unit --console=pipe \
+        --private-network --machine=unslump-boot-test </dev/null >"$LOGS/boot-$1.log" 2>&1
 }
 # shellcheck disable=SC2317  # run by the trap
 cleanup() {
@@ -145,16 +154,19 @@ cleanup() {
         "$ROOT/etc/systemd/system/multi-user.target.wants/unslump-boot-test.service"
     rmdir "$dropins" 2>/dev/null || true
 }
-trap cleanup EXIT
+trap 'end_leftovers; cleanup' EXIT
 
 start=$(date +%s)
 boot 1 && rc=0 || rc=$?
+end_leftovers
 if ! [ -s "$ROOT/var/log/unslump-boot-test.log" ]; then
     tail -n 15 "$LOGS/boot-1.log" >&2
-    skip "systemd-nspawn could not boot the root here (exit $rc; log $LOGS/boot-1.log)"
+    skip "systemd-nspawn started the root's systemd but within $TIMEOUT_S s it ran no" \
+        "units (exit $rc; console log $LOGS/boot-1.log, $(wc -l <"$LOGS/boot-1.log") lines)"
 fi
 if [ "$rc" = 133 ]; then  # nspawn's exit status when the container asked to reboot
     boot 2 || true
+    end_leftovers
 fi
 echo "INFO boot: two boots took $(( $(date +%s) - start )) s under emulation"
 cp "$ROOT/var/log/unslump-boot-test.log" "$LOGS/boot-test.log"
