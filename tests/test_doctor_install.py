@@ -110,3 +110,28 @@ def test_doctor_install_service_running_does_not_claim_it_holds_the_speaker(
     assert "held" not in audio
 
 
+def test_doctor_install_lgpio_failing_on_an_unwritable_directory_is_a_line_not_a_traceback(
+        probe: Probe, monkeypatch: pytest.MonkeyPatch) -> None:
+    """lgpio opens its notification pipe in the working directory when it is imported.
+
+    Run from a directory the user cannot write (the service user in /), the import raises
+    FileNotFoundError, an OSError and not an ImportError, in the check and again where
+    the check asks which errors lgpio has.
+    """
+    import builtins
+
+    def unwritable() -> None:
+        raise FileNotFoundError(2, "No such file or directory", ".lgd-nfy-3")
+
+    real_import = builtins.__import__
+
+    def failing_import(name: str, *args: object, **kwargs: object) -> object:
+        if name == "lgpio":
+            raise FileNotFoundError(2, "No such file or directory", ".lgd-nfy-3")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", failing_import)
+    result = doctor.check_gpio_factory(replace(probe, make_pin_factory=unwritable))
+    assert not result.ok
+    assert "LG_WD" in result.fix
+    assert "writable" in result.fix

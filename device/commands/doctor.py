@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
-from gpiozero import PinUnknownPi
+from gpiozero import GPIOZeroError, PinUnknownPi
 
 from device.adapters import display as display_adapter
 from device.adapters.buzzer import pin_errors
@@ -79,6 +79,19 @@ def run_command(argv: Sequence[str]) -> CommandOutput:
     done = subprocess.run(list(argv), capture_output=True, text=True, check=False,
                           timeout=COMMAND_TIMEOUT_S)
     return CommandOutput(done.returncode, done.stdout.strip(), done.stderr.strip())
+
+
+def claim_errors() -> tuple[type[BaseException], ...]:
+    """What opening the pins may raise (buzzer.pin_errors), even when lgpio cannot load.
+
+    lgpio opens a notification pipe in the working directory (or ``$LG_WD``) as it is
+    imported, so from a directory the user cannot write, importing it raises an OSError;
+    that must end up on the gpio line, not as a traceback.
+    """
+    try:
+        return pin_errors()
+    except OSError:
+        return (GPIOZeroError, OSError)
 
 
 def make_lgpio_factory() -> Any:
@@ -249,8 +262,14 @@ def check_gpio_factory(probe: Probe) -> CheckResult:
             warnings.simplefilter("ignore")  # gpiozero's fallback warnings: we report here
             factory = probe.make_pin_factory()
         factory.close()
-    except (ImportError, *pin_errors()) as exc:
+    except (ImportError, *claim_errors()) as exc:
         detail = f"the lgpio pin factory failed ({type(exc).__name__}: {exc})"
+        if isinstance(exc, OSError) and str(exc.filename or "").startswith(".lgd-nfy"):
+            return CheckResult(
+                "gpio access", False, detail,
+                "lgpio makes its notification pipe in the working directory, which must be "
+                "writable: run the doctor from your home directory, or set LG_WD to a "
+                "writable directory (the service sets LG_WD itself)")
         if isinstance(exc, PinUnknownPi):
             return CheckResult(
                 "gpio access", False, detail,
@@ -321,7 +340,7 @@ def _check_buzzer(pin: int, probe: Probe) -> CheckResult:
             TonalBuzzer(pin, pin_factory=factory).close()
         finally:
             factory.close()
-    except (ImportError, *pin_errors()) as exc:
+    except (ImportError, *claim_errors()) as exc:
         return CheckResult(
             "audio", False, f"buzzer: cannot claim BCM {pin} ({type(exc).__name__}: {exc})",
             "check [pins] buzzer, that no other program holds the pin, and the gpio "
