@@ -130,22 +130,32 @@ ln -sfn /etc/systemd/system/unslump-boot-test.service \
 rm -f "$ROOT/var/log/unslump-boot-test.log" "$ROOT/var/lib/unslump-boot-test-phase"
 [ -s "$ROOT/etc/machine-id" ] || chroot "$ROOT" systemd-machine-id-setup >/dev/null 2>&1 || true
 
-# Processes still running inside ROOT (a container whose nspawn was killed leaves its
-# init behind); only these are ended, found by their root directory.
-end_leftovers() {
-    for proc in /proc/[0-9]*; do
-        [ "$(readlink "$proc/root" 2>/dev/null)" = "$ROOT" ] && kill -KILL "${proc#/proc/}" 2>/dev/null
-    done
-    return 0
-}
+# Boot the root once; a container that has not powered off or rebooted after TIMEOUT_S
+# is ended: its init (nspawn's child; in its own PID namespace, so the rest goes with
+# it) gets KILL, then nspawn. Sets rc to nspawn's exit status (137 when ended).
 boot() {
     # A host with cgroup v1 mounted (hybrid) would give the container v1, which systemd
-    # 256+ (Trixie) refuses; ask for the unified hierarchy. A hung container gets TERM,
-    # then KILL, after TIMEOUT_S.
-    SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 timeout -k 20 "$TIMEOUT_S" systemd-nspawn --quiet \
-        --boot --directory="$ROOT" --register=no --keep-unit --console=pipe \
-        --private-network --machine=unslump-boot-test </dev/null >"$LOGS/boot-$1.log" 2>&1
+    # 256+ (Trixie) refuses; ask for the unified hierarchy.
+    SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 systemd-nspawn --quiet --boot --directory="$ROOT" \
+        --register=no --keep-unit --console=pipe --private-network \
+        --machine=unslump-boot-test </dev/null >"$LOGS/boot-$1.log" 2>&1 &
+    nspawn=$!
+    waited=0
+    while kill -0 "$nspawn" 2>/dev/null && [ "$waited" -lt "$TIMEOUT_S" ]; do
+        sleep 5
+        waited=$((waited + 5))
+    done
+    if kill -0 "$nspawn" 2>/dev/null; then
+        for init in $(ps -o pid= --ppid "$nspawn"); do
+            kill -KILL "$init" 2>/dev/null || true
+        done
+        sleep 2
+        kill -KILL "$nspawn" 2>/dev/null || true
+    fi
+    rc=0
+    wait "$nspawn" || rc=$?
 }
+
 # shellcheck disable=SC2317  # run by the trap
 cleanup() {
     rm -f "$dropins/boot-test-mock-pins.conf" "$dropins/boot-test-qemu.conf" \
@@ -154,19 +164,17 @@ cleanup() {
         "$ROOT/etc/systemd/system/multi-user.target.wants/unslump-boot-test.service"
     rmdir "$dropins" 2>/dev/null || true
 }
-trap 'end_leftovers; cleanup' EXIT
+trap cleanup EXIT
 
 start=$(date +%s)
-boot 1 && rc=0 || rc=$?
-end_leftovers
+boot 1
 if ! [ -s "$ROOT/var/log/unslump-boot-test.log" ]; then
     tail -n 15 "$LOGS/boot-1.log" >&2
     skip "systemd-nspawn started the root's systemd but within $TIMEOUT_S s it ran no" \
         "units (exit $rc; console log $LOGS/boot-1.log, $(wc -l <"$LOGS/boot-1.log") lines)"
 fi
 if [ "$rc" = 133 ]; then  # nspawn's exit status when the container asked to reboot
-    boot 2 || true
-    end_leftovers
+    boot 2
 fi
 echo "INFO boot: two boots took $(( $(date +%s) - start )) s under emulation"
 cp "$ROOT/var/log/unslump-boot-test.log" "$LOGS/boot-test.log"

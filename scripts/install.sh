@@ -298,4 +298,6 @@ Unslump is installed. What to check next:
   4. Self-check:    unslump doctor
   5. Running:       systemctl status unslump; journalctl -u unslump -f
   Config:           /etc/unslump/config.toml (then: sudo systemctl restart unslump)
+  Spoken cues:      [audio] voice = true needs espeak-ng, not installed by default:
+                    sudo apt install --no-install-recommends espeak-ng
 EOF
