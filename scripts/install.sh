@@ -66,15 +66,23 @@ available() {
 }
 
 # Where PyPI has wheels for pygame and Pillow (64-bit Arm and PCs) they bundle their own
-# SDL and image libraries; elsewhere (armhf) Debian's builds are the no-compiler path.
+# SDL and image libraries, all but GLib: the bundled fluidsynth, which SDL_mixer loads,
+# needs libglib-2.0 and libgthread-2.0, and without them `pygame.mixer` fails to import
+# (no sound at all on a Lite image). Elsewhere (armhf) Debian's builds are the
+# no-compiler path, and apt brings what they need.
 wheel_arch() {
     case $1 in amd64|arm64|i386) return 0 ;; *) return 1 ;; esac
 }
 
 # -- 1. system packages -------------------------------------------------------------------
 packages="python3-venv i2c-tools alsa-utils"
-wheel_arch "$ARCH" || packages="$packages python3-pygame python3-pil"
-say "1/6 system packages for $ARCH: $packages python3-lgpio"
+glib=""  # GLib for the pygame wheel; named libglib2.0-0t64 since Trixie
+if wheel_arch "$ARCH"; then
+    installed libglib2.0-0t64 || installed libglib2.0-0 || glib=wanted
+else
+    packages="$packages python3-pygame python3-pil"
+fi
+say "1/6 system packages for $ARCH: $packages python3-lgpio${glib:+ GLib}"
 missing=""
 for package in $packages; do
     installed "$package" || missing="$missing $package"
@@ -88,12 +96,19 @@ elif [ -x "$DESTDIR$VENV/bin/python" ] && "$DESTDIR$VENV/bin/python" -c 'import 
     want_lgpio=0
     say "lgpio: PyPI's wheel already in the venv (no python3-lgpio in apt last time)"
 fi
-if [ -z "$missing" ] && [ "$want_lgpio" = 0 ]; then
+if [ -z "$missing" ] && [ "$want_lgpio" = 0 ] && [ -z "$glib" ]; then
     say "all already installed; apt-get not run"
 else
     export DEBIAN_FRONTEND=noninteractive
     if ! system apt-get update -q; then
         warn "apt-get update failed (offline?); going on with the package lists already here"
+    fi
+    if [ -n "$glib" ]; then
+        if available libglib2.0-0t64; then
+            missing="$missing libglib2.0-0t64"
+        else
+            missing="$missing libglib2.0-0"
+        fi
     fi
     if [ "$want_lgpio" = 1 ]; then
         if available python3-lgpio; then

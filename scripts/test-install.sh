@@ -210,6 +210,8 @@ as_unslump unslump scenario /tmp/scenario.txt >"$LOGS/scenario.log" 2>&1 && scen
 check "unslump scenario runs as unslump (exit $scenario_rc, $(grep -c '"kind"' "$LOGS/scenario.log") events)" \
     sh -c "[ $scenario_rc -eq 0 ] && grep -q '\"kind\": \"break\"' '$LOGS/scenario.log'"
 check "lgpio imports in the venv" in_root /opt/unslump/venv/bin/python -c "import lgpio"
+check "pygame.mixer imports in the venv (its SDL_mixer's libraries all present)" \
+    in_root env PYGAME_HIDE_SUPPORT_PROMPT=1 /opt/unslump/venv/bin/python -c "import pygame.mixer"
 if [ -z "$repo" ]; then
     check "the install said python3-lgpio is missing and took PyPI's wheel" \
         sh -c "grep -q 'python3-lgpio is not in the apt sources' '$LOGS/install-1.log' && grep -q \"lgpio: installed PyPI's wheel\" '$LOGS/install-1.log'"

@@ -28,7 +28,8 @@ UNINSTALL = REPO / "scripts" / "uninstall.sh"
 UNIT = REPO / "systemd" / "unslump.service"
 DEFAULT_TOML = '[pins]\nbutton = 17\n'
 BASE_PACKAGES = ("python3-venv", "i2c-tools", "alsa-utils")
-EVERYTHING = " ".join((*BASE_PACKAGES, "python3-lgpio", "python3-pygame", "python3-pil"))
+GLIB = "libglib2.0-0t64"  # Trixie's name; Bookworm's is libglib2.0-0
+EVERYTHING = " ".join((*BASE_PACKAGES, GLIB, "python3-lgpio", "python3-pygame", "python3-pil"))
 
 FAKES = {
     # dpkg-query -W -f=FORMAT PACKAGE: "installed" for the packages in $FAKE_INSTALLED.
@@ -230,11 +231,28 @@ def test_install_prints_the_next_steps(destdir, defaults_cmd, system):
 
 def test_install_arm64_takes_only_runtime_packages_without_recommends(destdir, defaults_cmd,
                                                                      system):
-    """64-bit: pygame and Pillow wheels bundle their libraries; no SDL packages, no -dev."""
+    """64-bit: pygame and Pillow wheels bundle their libraries (but GLib); no SDL, no -dev."""
     words = apt_install_line(install(destdir, defaults_cmd, system).stdout)
     assert "--no-install-recommends" in words
     packages = words[words.index("--no-install-recommends") + 1:]
-    assert sorted(packages) == sorted((*BASE_PACKAGES, "python3-lgpio"))
+    assert sorted(packages) == sorted((*BASE_PACKAGES, GLIB, "python3-lgpio"))
+
+
+def test_install_arm64_glib_for_the_pygame_wheel_by_bookworms_name(destdir, defaults_cmd,
+                                                                  system):
+    """The wheel's fluidsynth needs libgthread-2.0: without it pygame.mixer cannot load."""
+    words = apt_install_line(install(
+        destdir, defaults_cmd, system,
+        FAKE_AVAILABLE=EVERYTHING.replace(GLIB, "libglib2.0-0")).stdout)
+    assert "libglib2.0-0" in words
+    assert GLIB not in words
+
+
+def test_install_arm64_glib_already_there_by_either_name(destdir, defaults_cmd, system):
+    for name in (GLIB, "libglib2.0-0"):
+        out = install(destdir, defaults_cmd, system,
+                      FAKE_INSTALLED=" ".join((*BASE_PACKAGES, "python3-lgpio", name))).stdout
+        assert "dry-run: apt-get" not in out
 
 
 def test_install_armhf_takes_pygame_and_pillow_from_debian(destdir, defaults_cmd, system):
@@ -242,6 +260,7 @@ def test_install_armhf_takes_pygame_and_pillow_from_debian(destdir, defaults_cmd
     words = apt_install_line(install(destdir, defaults_cmd, system, UNSLUMP_ARCH="armhf").stdout)
     assert {"python3-pygame", "python3-pil", "python3-lgpio"} <= set(words)
     assert not [w for w in words if w.endswith("-dev") or w.startswith(("gcc", "libsdl"))]
+    assert not [w for w in words if w.startswith("libglib")]  # apt brings Debian's deps
 
 
 def test_install_pip_takes_wheels_only(destdir, defaults_cmd, system):
@@ -267,8 +286,8 @@ def test_install_apt_update_failure_is_a_warning(destdir, defaults_cmd, system):
 def test_install_apt_install_failure_stops_naming_the_packages(destdir, defaults_cmd, system):
     result = install(destdir, defaults_cmd, system, expect=1,
                      UNSLUMP_DRYRUN_FAIL="apt-get install")
-    assert "apt-get could not install python3-venv i2c-tools alsa-utils python3-lgpio" \
-        in result.stderr
+    assert (f"apt-get could not install python3-venv i2c-tools alsa-utils {GLIB} python3-lgpio"
+            in result.stderr)
 
 
 def test_install_without_python3_lgpio_in_apt_falls_back_to_the_pypi_wheel(
@@ -498,6 +517,6 @@ def test_install_second_run_with_the_pypi_lgpio_runs_no_apt_get(destdir, default
     python.write_text("#!/bin/sh\nexit 0\n")  # `import lgpio` succeeds
     python.chmod(0o755)
     out = install(destdir, defaults_cmd, system,
-                  FAKE_INSTALLED=" ".join(BASE_PACKAGES)).stdout
+                  FAKE_INSTALLED=" ".join((*BASE_PACKAGES, GLIB))).stdout
     assert "dry-run: apt-get" not in out
     assert "PyPI's wheel already in the venv" in out
