@@ -91,7 +91,9 @@ lgpio=apt
 want_lgpio=1
 if installed python3-lgpio; then
     want_lgpio=0
-elif [ -x "$DESTDIR$VENV/bin/python" ] && "$DESTDIR$VENV/bin/python" -c 'import lgpio' 2>/dev/null; then
+elif [ -x "$DESTDIR$VENV/bin/python" ] && "$DESTDIR$VENV/bin/python" -c \
+    'import importlib.util, sys; sys.exit(importlib.util.find_spec("lgpio") is None)' 2>/dev/null; then
+    # Looked up, not imported: importing lgpio makes a pipe in the working directory.
     lgpio=pypi  # the PyPI wheel an earlier run fell back to
     want_lgpio=0
     say "lgpio: PyPI's wheel already in the venv (no python3-lgpio in apt last time)"

@@ -520,3 +520,28 @@ def test_install_second_run_with_the_pypi_lgpio_runs_no_apt_get(destdir, default
                   FAKE_INSTALLED=" ".join((*BASE_PACKAGES, GLIB))).stdout
     assert "dry-run: apt-get" not in out
     assert "PyPI's wheel already in the venv" in out
+
+
+def test_install_lgpio_in_the_venv_is_looked_up_not_imported(destdir, defaults_cmd, system,
+                                                            tmp_path):
+    """Importing lgpio makes its notification pipe in the working directory: the checkout.
+
+    Found by make test-install on Bookworm armhf: the second run left a root-owned
+    .lgd-nfy0 in the user's clone.
+    """
+    module_dir = tmp_path / "site"
+    module_dir.mkdir()
+    (module_dir / "lgpio.py").write_text("open('.lgd-nfy0', 'w').close()\n")
+    python = destdir / "opt/unslump/venv/bin/python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f"#!/bin/sh\nPYTHONPATH={module_dir} exec {sys.executable} \"$@\"\n")
+    python.chmod(0o755)
+    workdir = tmp_path / "checkout-cwd"
+    workdir.mkdir()
+    env = {**system, "DESTDIR": str(destdir), "UNSLUMP_DEFAULTS_CMD": f"cat {defaults_cmd}",
+           "FAKE_INSTALLED": " ".join((*BASE_PACKAGES, GLIB))}
+    result = subprocess.run(["sh", str(INSTALL)], capture_output=True, text=True, env=env,
+                            cwd=workdir, timeout=60, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PyPI's wheel already in the venv" in result.stdout
+    assert list(workdir.iterdir()) == []
