@@ -48,3 +48,15 @@ def test_lane_forgets_what_is_over() -> None:
     lane.forget_before(6.0)
     assert lane.slots == []
     assert lane.add(6.0, HANG, 0.4).start == 6.0
+
+
+def test_lane_a_late_start_moves_the_sounds_behind_it_so_none_is_cut() -> None:
+    lane = Lane()
+    first = lane.add(10.0, HANG, 0.4)
+    lane.add(10.0, INHALE, 1.0)
+    assert len(lane.due(10.6)) == 2  # a wake 0.6 s late finds both due
+    moved = lane.began_late(first, 10.6)
+    assert moved == Slot(10.6, 11.0, HANG)
+    assert lane.next_start() == 11.0  # the in-breath waits for the bell to end
+    assert lane.due(10.9) == [] and lane.due(11.0) == [Slot(11.0, 12.0, INHALE)]
+    assert lane.began_late(lane.slots[1], 11.0) == lane.slots[1]  # on time: nothing moves

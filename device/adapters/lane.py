@@ -71,6 +71,23 @@ class Lane:
             self._handed += 1
         return self.slots[start:self._handed]
 
+    def began_late(self, slot: Slot, at: float) -> Slot:
+        """``slot`` (handed out by :meth:`due`) really began at ``at``, maybe later than
+        planned: it and every slot behind it move later by as much, and those are due
+        again only when their new start comes; returns the slot as it now stands. A wake
+        delayed by a busy CPU then plays each sound whole instead of the next one cutting
+        into it on the one channel.
+        """
+        late = at - slot.start
+        index = self.slots.index(slot)
+        if late <= 0:
+            return slot
+        for later in range(index, len(self.slots)):
+            moved = self.slots[later]
+            self.slots[later] = replace(moved, start=moved.start + late, end=moved.end + late)
+        self._handed = index + 1
+        return self.slots[index]
+
     def next_start(self) -> float | None:
         """When the next slot not yet handed out starts, or None."""
         return self.slots[self._handed].start if self._handed < len(self.slots) else None

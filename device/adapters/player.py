@@ -240,9 +240,10 @@ class Player:
     def run_due(self) -> None:
         """Start what is due; say when the last sound has ended."""
         now = self._clock.monotonic()
-        for slot in self._lane.due(now):
+        due = self._lane.due(now)
+        if due:  # one at a time: a late wake must not start two over each other
+            slot = self._sounding = self._lane.began_late(due[0], now)
             self._tones.play(self._sound(slot.play))
-            self._sounding = slot
             seq = self._waiting.pop(id(slot.play), 0)
             self.tell(f"started {seq} {self._clock.monotonic():.6f}")
         while self._phrases_due and self._phrases_due[0][0] <= now:
