@@ -19,6 +19,7 @@ from pathlib import Path
 from device import __version__
 from device.clock import Clock, local_zone
 from device.commands import blank, doctor, mqtt_dropin
+from device.commands import routine as routine_command
 from device.commands import stats as stats_command
 from device.config import Config, find_config, load_config, render_defaults
 from device.errors import ConfigError, ScenarioError, UnslumpError
@@ -134,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     config.set_defaults(handler=cmd_config)
     stats_command.register(commands, [version, configured])
     blank.register(commands, [version, configured])
+    routine_command.register(commands, [version, configured])
     doctor.register(commands, [version, configured])
     mqtt_dropin.register(commands, [version, configured])
     return parser

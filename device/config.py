@@ -137,8 +137,11 @@ class RoutineConfig:
     variant: str = key("auto", "'auto' picks seated when the seat is occupied, else standing",
                        choices=("auto", "seated", "standing"))
     repetitions: int = key(3, "repetitions of the stretch", low=1, high=10)
-    notice_s: float = key(8.0, "how long the safety notice shows before the first routine ever",
-                          low=3, high=30)
+    notice_s: float = key(30.0, "how long the safety notice waits for its answer (press: "
+                          "understood, hold: not for me) before returning to idle",
+                          low=10, high=120)
+    progression: bool = key(True, "lengthen the uncurl step by step as smooth uncurls are "
+                            "reported on distinct days (false: always the same stretch)")
     setup_s: float = key(8.0, "time to take the starting position", low=3, high=30)
     inhale_s: float = key(4.0, "one in-breath", low=2, high=10)
     exhale_s: float = key(6.0, "one out-breath (folding, or recommitting)", low=2, high=12)
@@ -309,7 +312,29 @@ def parse_config(data: Mapping[str, Any], source: str) -> Config:
         values[name] = _parse_section(section_type, name, table, source)
     config = replace(Config(), **values)
     check_pins(config, source)
+    check_routine_length(config.routine, source)
     return config
+
+
+ROUTINE_MIN_S, ROUTINE_MAX_S = 60.0, 600.0
+
+
+def check_routine_length(routine: RoutineConfig, source: str) -> None:
+    """The stretch as a whole between 1 and 10 minutes: each key in its range can still
+    add up to a 22-second blink or a 40-minute session, and neither is the stretch."""
+    total = routine_length_s(routine)
+    if not ROUTINE_MIN_S <= total <= ROUTINE_MAX_S:
+        raise ConfigError(
+            f"{source}: [routine] adds up to {total / 60:.1f} min (setup_s + repetitions x "
+            f"(3 breaths of inhale_s + exhale_s, hang_breaths, uncurl_s, rest_s)); allowed "
+            f"{ROUTINE_MIN_S / 60:.0f} to {ROUTINE_MAX_S / 60:.0f} min")
+
+
+def routine_length_s(routine: RoutineConfig) -> float:
+    """The stretch's length without pauses, at the first practice level."""
+    breath_s = routine.inhale_s + routine.exhale_s
+    one = 2 * breath_s + routine.hang_breaths * breath_s + routine.uncurl_s + routine.rest_s
+    return routine.setup_s + routine.repetitions * one
 
 
 def _parse_section(section_type: type, name: str, table: Mapping[str, Any], source: str) -> Any:

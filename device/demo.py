@@ -30,7 +30,7 @@ from device.adapters.synth import mix, write_wav
 from device.clock import FakeClock, SystemClock
 from device.config import Config
 from device.core.effects import Effect, Log, Panel, Play, Say, Show
-from device.core.records import BreakKind, BreakRecord
+from device.core.records import BreakKind, BreakRecord, replace_version
 from device.core.tones import Tone
 from device.core.views import DoneView, NoticeView, PausedView, RoutineView, StatsScreen, View
 from device.render import Renderer
@@ -44,7 +44,9 @@ MORNING = """\
 # a little more sitting, a natural break of ten minutes, back to work, then the stats.
 start 2026-11-24T09:00
 0:00 sit        # the reminder chimes at 0:45
-0:46 press      # the stretch, seated, with the safety notice (the first routine ever)
+0:46 press      # the safety notice first (the first stretch ever): it waits for its answer
+0:46:04 press   # understood: the stretch, seated
+0:49:06 press   # "uncurl smooth?" yes
 1:00 stand      # a natural break ...
 1:10 sit        # ... logged when the person sits again
 1:14 hold 3     # the stats pages: today ...
@@ -103,7 +105,10 @@ class Recording:
             case Panel():
                 self.moments.append(t)
             case Log(record=BreakRecord(ended_by=ended_by) as record) if ended_by is not None:
-                self.breaks.append(record)  # closed breaks only, not their checkpoints
+                # closed breaks only, not their checkpoints; a later version (the smooth
+                # answer) takes its row's place
+                if not replace_version(self.breaks, record):
+                    self.breaks.append(record)
             case _:
                 pass
 

@@ -12,7 +12,7 @@ import logging
 import queue
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, date
 from typing import Protocol, runtime_checkable
 
 from device.clock import Clock, FakeClock
@@ -28,7 +28,8 @@ from device.core.machine import (
     shutdown,
     step,
 )
-from device.core.records import DeviceRecord, EndedBy, ErrorRecord, Record
+from device.core.practice import practice_from
+from device.core.records import DeviceRecord, EndedBy, ErrorRecord, NoticeAnswer, Record
 from device.core.upcoming import next_sound_at
 from device.core.views import View
 from device.errors import StuckDeadlineError
@@ -64,7 +65,8 @@ class StorePort(StatsSource, Protocol):
     @property
     def healthy(self) -> bool: ...
     def append(self, record: Record) -> None: ...
-    def notice_seen(self) -> bool: ...
+    def notice_answer(self) -> NoticeAnswer | None: ...
+    def practice(self) -> list[tuple[date, bool | None]]: ...
     def breaks_on(self, day: object) -> int: ...
     def close_open(self, ended_by: EndedBy) -> int: ...
 
@@ -141,7 +143,8 @@ class Runtime:
         """
         now = self._now()
         self._store.close_open(EndedBy.POWER_LOSS)
-        history = History(notice_seen=self._store.notice_seen(),
+        history = History(notice=self._store.notice_answer(),
+                          practice=practice_from(self._store.practice()),
                           breaks_today=self._store.breaks_on(now.wall.date()),
                           boot=boot_name(now))
         self._record(DeviceRecord(now.wall, "start"))

@@ -13,6 +13,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from device.config import Config
+from device.core.records import NoticeAnswer, NoticeRecord
 from device.scenario.harness import VirtualDevice
 from device.store.memory import MemoryStore
 
@@ -57,8 +58,13 @@ def make_device(memory_store: MemoryStore) -> Iterator[Callable[..., VirtualDevi
     """Build a virtual device (default config, 09:00 on a Tuesday); closed after the test."""
     built: list[VirtualDevice] = []
 
-    def build(config: Config | None = None, **kwargs: Any) -> VirtualDevice:
+    def build(config: Config | None = None, notice_answered: bool = True,
+              **kwargs: Any) -> VirtualDevice:
+        """``notice_answered``: the owner has said the stretch is fine for them, as on any
+        device past its first stretch (the notice's own tests build one without)."""
         kwargs.setdefault("wall_start", MORNING)
+        if notice_answered and memory_store.notice_answer() is None:
+            memory_store.append(NoticeRecord(kwargs["wall_start"], NoticeAnswer.UNDERSTOOD))
         device = VirtualDevice.build(config or Config(), memory_store, **kwargs)
         built.append(device)
         return device

@@ -163,7 +163,7 @@ def test_buzzer_plays_every_cue_of_a_routine_in_order(
         factory: MockFactory, clock: FakeClock) -> None:
     """The whole stretch through the buzzer: each cue's score, whole and in plan order."""
     cfg = RoutineConfig(repetitions=2)
-    plan = plan_routine(cfg, Variant.SEATED, False)
+    plan = plan_routine(cfg, Variant.SEATED)
     tone_cues = [cue for cue in plan.cues if cue.tone is not None]  # a piezo cannot speak
     origin = clock.monotonic()
     listener = PinListener(factory, clock)

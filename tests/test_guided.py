@@ -4,12 +4,11 @@ import pytest
 
 from device.config import ButtonConfig, Config, RoutineConfig
 from device.core.records import BreakKind, EndedBy, Variant
-from device.core.routine import routine_total_s
+from device.core.routine import DONE_ASK_S, routine_total_s
 from device.core.tones import RECUE_LEAD_S, Tone
 from device.core.views import DoneView, NoticeView, PausedView, RoutineView
-from device.store.memory import MemoryStore
 
-FULL_S = routine_total_s(RoutineConfig(), show_notice=True)
+FULL_S = routine_total_s(RoutineConfig())
 
 
 def tones(device):
@@ -59,16 +58,17 @@ def test_guided_full_routine_seated_logs_a_completed_break_and_resets_the_bout(
     assert played.count(Tone.TICK) == 3 * RoutineConfig().uncurl_ticks
     assert played[-1] is Tone.COMPLETE
     assert Tone.INHALE in played and Tone.EXHALE in played
-    assert views(device, NoticeView)  # the very first routine opens with the notice
+    assert views(device, NoticeView) == []  # answered once, the notice does not come back
     assert {v.variant for v in views(device, RoutineView)} == {"seated"}
     bout, after = memory_store.bouts  # the completed stretch ended it; a new one is open
     # the press is decided once its release has settled
     assert bout.seated_s == pytest.approx(10 * 60 + 0.1 + ButtonConfig().debounce_s)
     assert bout.ended_by is EndedBy.ENDED and after.ended_by is None
     assert device.runtime.state.bout.sitting_s(device.clock.monotonic()) < 10
-    assert isinstance(device.runtime.state.shown, DoneView)
-    device.run_for(5)
+    assert device.runtime.state.shown == DoneView(3, True, 3, asking=True)
+    device.run_for(DONE_ASK_S + 1)  # no answer: back to idle, the row says nothing
     assert device.runtime.state.name == "seated"
+    assert memory_store.breaks[0].smooth is None
 
 
 def test_guided_standing_when_the_seat_is_empty(make_device, memory_store, screens):
@@ -89,29 +89,10 @@ def test_guided_config_can_force_the_variant(make_device, memory_store, screens)
     assert memory_store.breaks[0].variant is Variant.STANDING
 
 
-def test_guided_notice_only_before_the_first_routine_ever(make_device, screens):
-    store = MemoryStore()
-    from device.scenario.harness import VirtualDevice
-
-    first = VirtualDevice.build(Config(), store)
-    first.screens = screens
-    first.press()
-    first.run_for(FULL_S + 5)
-    first.close()
-    assert len(views(first, NoticeView)) > 0
-    screens.clear()
-    second = VirtualDevice.build(Config(), store)  # a restart: the log remembers
-    second.screens = screens
-    second.press()
-    second.run_for(30)
-    second.close()
-    assert views(second, NoticeView) == []
-
-
 def test_guided_pause_freezes_timers_and_resume_continues(make_device, memory_store, screens):
     device = seated_device(make_device, screens)
     device.press()
-    device.run_for(30)
+    device.run_for(22)  # set-up 8 s, in 4 s, fold 6 s, the hang's first in 4 s
     device.press()  # pause
     assert device.runtime.state.name == "paused"
     before = len(device.audio.played)
@@ -120,7 +101,7 @@ def test_guided_pause_freezes_timers_and_resume_continues(make_device, memory_st
     assert len(device.audio.played) == before  # no tones while paused
     device.press()  # resume
     assert device.runtime.state.name == "routine"
-    device.run_for(FULL_S - 30 + 2)
+    device.run_for(FULL_S - 22 + 2)
     [stretch] = memory_store.breaks
     assert stretch.completed
     # paused just after the hang's first out-breath began: that breath starts over,

@@ -358,9 +358,11 @@ def test_player_hanging_never_stalls_the_loop_or_the_watchdog(
         parts.runtime.start(parts.inputs.seat_occupied())
         start = clock.monotonic()
         button = factory.pin(config.pins.button)
-        button.drive_low()
-        parts.runtime.run_until(clock.monotonic() + 0.1, clock, parts.events)
-        button.drive_high()
+        for _ in range(2):  # the safety notice, then "understood": the stretch
+            button.drive_low()
+            parts.runtime.run_until(clock.monotonic() + 0.1, clock, parts.events)
+            button.drive_high()
+            parts.runtime.run_until(clock.monotonic() + 1.0, clock, parts.events)
         parts.runtime.run_until(start + 60.0, clock, parts.events)
         assert parts.runtime.state.name == "routine"  # the stretch goes on
         assert notifier.pings >= 60 / 10 - 1  # every 10 s, as if nothing happened
@@ -398,7 +400,7 @@ def test_player_stays_up_for_a_whole_routine_and_goes_after_it(
 
     clock = FakeClock()
     link = fake(links, clock)
-    plan = plan_routine(RoutineConfig(), Variant.SEATED, False)
+    plan = plan_routine(RoutineConfig(), Variant.SEATED)
     origin = clock.monotonic() + 10.0
     cues = [cue for cue in plan.cues if cue.tone is not None]
     link.expect(origin)  # the runtime passes on the first planned sound

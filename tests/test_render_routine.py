@@ -17,9 +17,11 @@ from device.core.records import Variant
 from device.core.routine import (
     PROGRESS_PX,
     TITLES,
+    WALK_STEPS_S,
     Phase,
     cues_for,
     plan_routine,
+    plan_walk,
     routine_due,
     routine_press,
     routine_view,
@@ -33,7 +35,8 @@ from tests.golden import assert_matches_golden
 GOLDEN = Path(__file__).parent / "golden" / "routine"
 CFG = RoutineConfig()
 START = 50.0
-REP_PHASES = [p for p in Phase if p not in (Phase.NOTICE,)]
+WALK_PHASES = [phase for phase, _ in WALK_STEPS_S]
+REP_PHASES = [p for p in Phase if p not in WALK_PHASES]
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +46,9 @@ def fonts() -> Fonts:
 
 def phase_view(variant: Variant, phase: Phase, share: float = 0.45) -> RoutineView:
     """The screen ``share`` of the way through ``phase`` (repetition 2 when it repeats)."""
-    plan = plan_routine(CFG, variant, False)
+    plan = plan_routine(CFG, variant)
     step = next(s for s in plan.steps if s.phase is phase and s.rep in (0, 2))
-    state, _ = start_routine(CFG, START, variant, False)
+    state, _ = start_routine(CFG, START, variant)
     at = START + step.start + share * step.length
     state, _, _ = routine_due(state, at, CFG)
     view = routine_view(state, at, CFG)
@@ -54,17 +57,22 @@ def phase_view(variant: Variant, phase: Phase, share: float = 0.45) -> RoutineVi
     return view
 
 
-def notice_view() -> NoticeView:
-    state, _ = start_routine(CFG, START, Variant.SEATED, True)
-    view = routine_view(state, START + 2.5, CFG)
-    assert isinstance(view, NoticeView)
+def walk_view(phase: Phase) -> RoutineView:
+    """The standing break, a third of the way through ``phase``."""
+    plan = plan_walk(CFG)
+    step = next(s for s in plan.steps if s.phase is phase)
+    state, _ = start_routine(CFG, START, Variant.STANDING, plan=plan)
+    at = START + step.start + step.length / 3
+    state, _, _ = routine_due(state, at, CFG)
+    view = routine_view(state, at, CFG)
+    assert isinstance(view, RoutineView)
     return view
 
 
 def paused_view(phase: Phase) -> PausedView:
-    plan = plan_routine(CFG, Variant.SEATED, False)
+    plan = plan_routine(CFG, Variant.SEATED)
     step = next(s for s in plan.steps if s.phase is phase and s.rep in (0, 2))
-    state, _ = start_routine(CFG, START, Variant.SEATED, False)
+    state, _ = start_routine(CFG, START, Variant.SEATED)
     at = START + step.start + 1.0
     state, _, _ = routine_due(state, at, CFG)
     state, _ = routine_press(state, at, CFG)
@@ -76,7 +84,10 @@ def paused_view(phase: Phase) -> PausedView:
 SCREENS = {
     **{f"{variant}-{phase}": (lambda v=variant, p=phase: phase_view(v, p))
        for variant in Variant for phase in REP_PHASES},
-    "notice": notice_view,
+    "notice": lambda: NoticeView(seconds_left=27),
+    **{f"walk-{phase}": (lambda p=phase: walk_view(p)) for phase in WALK_PHASES},
+    "done-walk": lambda: DoneView(repetitions=1, completed=True, reps=1, walk=True),
+    "done-asking": lambda: DoneView(repetitions=3, completed=True, reps=3, asking=True),
     "paused-hang": lambda: paused_view(Phase.HANG),
     "paused-setup": lambda: paused_view(Phase.SETUP),
     "done-completed": lambda: DoneView(repetitions=3, completed=True),

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from device.config import RoutineConfig
 from device.core.effects import Effect, Play, Say
-from device.core.records import Variant
+from device.core.practice import MAX_LEVEL, UNCURL_STEP_S
+from device.core.records import BreakKind, Variant
 from device.core.routine import (
     BREATH_MAX_R,
     BREATH_MIN_R,
@@ -19,10 +20,12 @@ from device.core.routine import (
     FRAME_S,
     PHASE_SOUNDS,
     PROGRESS_PX,
+    WALK_STEPS_S,
     Phase,
     RoutineEnd,
     RoutineState,
     plan_routine,
+    plan_walk,
     routine_deadline,
     routine_due,
     routine_name,
@@ -33,7 +36,7 @@ from device.core.routine import (
     start_routine,
 )
 from device.core.tones import BREATH_COVER, BREATH_TONES, RECUE_LEAD_S, Tone
-from device.core.views import NoticeView, PausedView, RoutineView
+from device.core.views import PausedView, RoutineView
 
 START = 1000.0
 CFG = RoutineConfig()
@@ -55,8 +58,6 @@ class Run:
 
 
 def _phase_of(view: object) -> str:
-    if isinstance(view, NoticeView):
-        return "notice"
     if isinstance(view, PausedView):
         return "paused"
     assert isinstance(view, RoutineView)
@@ -76,13 +77,13 @@ def _plays(at: float, effects: list[Effect]) -> list[tuple[float, Play]]:
 
 
 def drive(cfg: RoutineConfig = CFG, variant: Variant = Variant.SEATED,
-          show_notice: bool = False, presses: tuple[float, ...] = ()) -> Run:
+          level: int = 0, presses: tuple[float, ...] = ()) -> Run:
     """Run the routine as the device loop would: sleep until the deadline, handle it.
 
     ``presses`` are short presses, in seconds after the start; each is handled after
     everything due before it, as the machine does.
     """
-    state, effects = start_routine(cfg, START, variant, show_notice)
+    state, effects = start_routine(cfg, START, variant, level)
     tones = _tones(START, effects)
     plays = _plays(START, effects)
     run_views = [(START, routine_view(state, START, cfg))]
@@ -135,16 +136,15 @@ def phase_spans(run: Run) -> list[tuple[str, float]]:
                                                                   strict=True)]
 
 
-def expected_spans(cfg: RoutineConfig, show_notice: bool) -> list[tuple[str, float]]:
+def expected_spans(cfg: RoutineConfig) -> list[tuple[str, float]]:
     rep = [("inhale", cfg.inhale_s), ("fold", cfg.exhale_s),
            ("hang", cfg.hang_breaths * (cfg.inhale_s + cfg.exhale_s)),
            ("inhale_again", cfg.inhale_s), ("recommit", cfg.exhale_s),
            ("uncurl", cfg.uncurl_s), ("rest", cfg.rest_s)]
-    head = [("notice", cfg.notice_s)] if show_notice else []
-    return [*head, ("setup", cfg.setup_s), *rep * cfg.repetitions]
+    return [("setup", cfg.setup_s), *rep * cfg.repetitions]
 
 
-def expected_tones(cfg: RoutineConfig, show_notice: bool) -> list[Tone]:
+def expected_tones(cfg: RoutineConfig) -> list[Tone]:
     def one_rep(rep: int) -> list[Tone]:
         return [Tone.INHALE, Tone.FOLD, Tone.EXHALE,
                 Tone.HANG, *[Tone.INHALE, Tone.EXHALE] * cfg.hang_breaths,
@@ -152,9 +152,8 @@ def expected_tones(cfg: RoutineConfig, show_notice: bool) -> list[Tone]:
                 Tone.UNCURL, *[Tone.TICK] * cfg.uncurl_ticks,
                 Tone.REST, *[Tone.PIP] * rep]
 
-    head = [Tone.PHASE] if show_notice else []
     reps = [tone for rep in range(1, cfg.repetitions + 1) for tone in one_rep(rep)]
-    return [*head, Tone.SETUP, *reps, Tone.COMPLETE]
+    return [Tone.SETUP, *reps, Tone.COMPLETE]
 
 
 def test_routine_default_total_between_90s_and_5min() -> None:
@@ -163,15 +162,15 @@ def test_routine_default_total_between_90s_and_5min() -> None:
         + CFG.uncurl_s + CFG.rest_s)
     assert routine_total_s(CFG) == setup_and_reps
     assert 90 <= routine_total_s(CFG) <= 300
-    assert 90 <= routine_total_s(CFG, show_notice=True) <= 300
+    assert 90 <= routine_total_s(CFG, level=MAX_LEVEL) <= 300
     assert DONE_SHOW_S == 4.0
 
 
 def test_routine_seated_run_phases_in_order_with_durations() -> None:
     run = drive(variant=Variant.SEATED)
     spans = phase_spans(run)
-    assert [p for p, _ in spans] == [p for p, _ in expected_spans(CFG, False)]
-    for (_, seen), (phase, want) in zip(spans, expected_spans(CFG, False), strict=True):
+    assert [p for p, _ in spans] == [p for p, _ in expected_spans(CFG)]
+    for (_, seen), (phase, want) in zip(spans, expected_spans(CFG), strict=True):
         assert abs(seen - want) < 1e-6, phase
 
 
@@ -190,13 +189,13 @@ def test_routine_standing_run_phases_and_cues_differ_only_in_setup_words() -> No
 def test_routine_run_tones_in_order_and_complete_at_end() -> None:
     run = drive()
     tones = [tone for _, tone in run.tones]
-    assert tones == expected_tones(CFG, False)
+    assert tones == expected_tones(CFG)
     assert tones.count(Tone.TICK) == CFG.uncurl_ticks * CFG.repetitions
     assert run.tones[-1] == (run.end.ended_at, Tone.COMPLETE)
 
 
 def test_routine_run_every_phase_start_is_audible() -> None:
-    run = drive(show_notice=True)
+    run = drive()
     sounded = {at for at, _ in run.tones}
     starts = [at for (_, before), (at, phase) in pairwise(run.phases) if phase != before]
     assert starts, "the run has phase changes"
@@ -235,13 +234,13 @@ def test_routine_run_ends_completed_with_record_fields() -> None:
 
 
 def test_routine_frames_at_most_ten_a_second() -> None:
-    run = drive(show_notice=True)
+    run = drive()
     gaps = [b - a for a, b in pairwise(run.wakes)]
     assert min(gaps) >= FRAME_S - 1e-9
     for first in run.wakes:
         assert sum(1 for at in run.wakes if first <= at < first + 1.0) <= 10
     # and it does animate: a wake about every frame, not just at the cues
-    total = routine_total_s(CFG, show_notice=True)
+    total = routine_total_s(CFG)
     assert len(run.wakes) >= 0.9 * total / FRAME_S
 
 
@@ -262,10 +261,10 @@ def test_routine_pause_shifts_the_end_by_the_paused_time() -> None:
 
 
 def test_routine_resume_in_a_breath_recues_the_phase_then_restarts_that_breath() -> None:
-    plan = plan_routine(CFG, Variant.SEATED, False)
+    plan = plan_routine(CFG, Variant.SEATED)
     hang = next(s for s in plan.steps if s.phase is Phase.HANG and s.rep == 1)
     second_in = hang.start + CFG.inhale_s + CFG.exhale_s  # the hang's second in-breath
-    state, _ = start_routine(CFG, START, Variant.SEATED, False)
+    state, _ = start_routine(CFG, START, Variant.SEATED)
     at = START + second_in + 2.5
     state, effects, _ = routine_due(state, at, CFG)
     state, effects = routine_press(state, at, CFG)
@@ -285,9 +284,9 @@ def test_routine_resume_in_a_breath_recues_the_phase_then_restarts_that_breath()
 
 
 def test_routine_resume_in_the_first_breath_of_a_phase_cues_the_phase_once() -> None:
-    plan = plan_routine(CFG, Variant.SEATED, False)
+    plan = plan_routine(CFG, Variant.SEATED)
     fold = next(s for s in plan.steps if s.phase is Phase.FOLD and s.rep == 2)
-    state, _ = start_routine(CFG, START, Variant.SEATED, False)
+    state, _ = start_routine(CFG, START, Variant.SEATED)
     at = START + fold.start + 1.0
     state, _, _ = routine_due(state, at, CFG)
     state, _ = routine_press(state, at, CFG)
@@ -298,7 +297,7 @@ def test_routine_resume_in_the_first_breath_of_a_phase_cues_the_phase_once() -> 
 
 
 def test_routine_pause_freezes_the_view_and_names_the_state() -> None:
-    state, _ = start_routine(CFG, START, Variant.SEATED, False)
+    state, _ = start_routine(CFG, START, Variant.SEATED)
     at = START + 50.0  # in the uncurl of repetition 1: not paced by breath
     state, _, _ = routine_due(state, at, CFG)
     before = routine_view(state, at, CFG)
@@ -316,8 +315,8 @@ def test_routine_pause_freezes_the_view_and_names_the_state() -> None:
 
 
 def test_routine_stop_reports_completed_false_and_how_far() -> None:
-    state, _ = start_routine(CFG, START, Variant.SEATED, False)
-    plan = plan_routine(CFG, Variant.SEATED, False)
+    state, _ = start_routine(CFG, START, Variant.SEATED)
+    plan = plan_routine(CFG, Variant.SEATED)
     uncurl_2 = next(s for s in plan.steps if s.phase is Phase.UNCURL and s.rep == 2)
     at = START + uncurl_2.start + 3.0
     state, _, _ = routine_due(state, at, CFG)
@@ -329,28 +328,38 @@ def test_routine_stop_reports_completed_false_and_how_far() -> None:
 
 
 def test_routine_stop_in_setup_and_while_paused() -> None:
-    state, _ = start_routine(CFG, START, Variant.STANDING, True)
-    _, end = routine_stop(state, START + 9.0, CFG)
+    state, _ = start_routine(CFG, START, Variant.STANDING)
+    _, end = routine_stop(state, START + 5.0, CFG)
     assert (end.reached, end.repetitions_done, end.completed) == ("setup", 0, False)
     state, _, _ = routine_due(state, START + 2.0, CFG)
     state, _ = routine_press(state, START + 2.0, CFG)
-    _, end = routine_stop(state, START + 200.0, CFG)  # paused in the notice all along
-    assert end.reached == "notice"
+    _, end = routine_stop(state, START + 200.0, CFG)  # paused in the set-up all along
+    assert end.reached == "setup"
     assert end.ended_at == START + 200.0
 
 
-def test_routine_notice_only_when_asked() -> None:
-    without = drive(show_notice=False)
-    with_notice = drive(show_notice=True)
-    assert "notice" not in {phase for _, phase in without.phases}
-    assert phase_spans(with_notice)[0] == ("notice", CFG.notice_s)
-    assert phase_spans(with_notice)[1:] == phase_spans(without)
-    first = with_notice.views[0][1]
-    assert first == NoticeView(seconds_left=round(CFG.notice_s), progress=PROGRESS_PX)
+def test_routine_practice_level_lengthens_the_uncurl_only() -> None:
+    plain, practised = drive(), drive(level=3)
+    uncurl = dict(phase_spans(plain))["uncurl"]
+    assert dict(phase_spans(practised))["uncurl"] == uncurl + 3 * UNCURL_STEP_S
+    ticks = [tone for _, tone in practised.tones if tone is Tone.TICK]
+    assert len(ticks) == 3 * (CFG.uncurl_ticks + 3)
+    others = [(p, s) for p, s in phase_spans(plain) if p != "uncurl"]
+    assert [(p, s) for p, s in phase_spans(practised) if p != "uncurl"] == others
+
+
+def test_routine_standing_break_walks_then_loosens_then_completes() -> None:
+    state, effects = start_routine(CFG, START, Variant.STANDING, plan=plan_walk(CFG))
+    assert state.plan.kind is BreakKind.WALK
+    assert [s.phase for s in state.plan.steps] == [Phase.STAND_UP, Phase.WALK, Phase.LOOSEN]
+    assert 120 <= state.plan.total <= 300  # a few minutes
+    view = routine_view(state, START, CFG)
+    assert (view.title, view.cue, view.rep) == ("STAND UP", "stand up, step away", 0)
+    assert Play(Tone.PHASE) in effects
 
 
 def test_routine_start_plays_a_phase_cue_and_waits_for_the_next_frame() -> None:
-    state, effects = start_routine(CFG, START, Variant.SEATED, False)
+    state, effects = start_routine(CFG, START, Variant.SEATED)
     assert effects == [Play(Tone.SETUP), Say("sit on front edge")]
     assert routine_deadline(state, CFG) == START + FRAME_S
     assert isinstance(state, RoutineState)
@@ -409,14 +418,14 @@ def test_routine_any_config_terminates_with_every_tone(
                         uncurl_s=uncurl, uncurl_ticks=ticks, rest_s=rest, setup_s=setup,
                         repetitions=reps)
     run = drive(cfg, presses=(1.5, 2.75))  # paused and resumed in the set-up
-    want = expected_tones(cfg, False)
+    want = expected_tones(cfg)
     assert [t for _, t in run.tones] == [want[0], Tone.PAUSE, Tone.RESUME, *want]
     assert abs(run.end.ended_at - (START + routine_total_s(cfg) + 1.25)) < 1e-6
     assert run.end.repetitions_done == reps
 
 
 def test_routine_no_two_phases_start_with_the_same_sound() -> None:
-    run = drive(show_notice=True)
+    run = drive()
     first_sound: dict[str, Tone] = {}
     starts = [(START, run.phases[0][1])] + [
         (at, phase) for (_, before), (at, phase) in pairwise(run.phases) if phase != before]
@@ -426,7 +435,8 @@ def test_routine_no_two_phases_start_with_the_same_sound() -> None:
     sounds = list(first_sound.values())
     assert len(set(sounds)) == len(sounds), first_sound
     assert run.tones[-1][1] is Tone.COMPLETE and Tone.COMPLETE not in sounds
-    assert set(PHASE_SOUNDS.values()) - {None} <= set(sounds)
+    walk = {phase for phase, _ in WALK_STEPS_S}
+    assert {PHASE_SOUNDS[p] for p in Phase if p not in walk} - {None} <= set(sounds)
 
 
 def test_routine_breath_sounds_last_their_breath() -> None:
@@ -456,7 +466,7 @@ def test_routine_each_rest_counts_the_repetitions_done_in_pips() -> None:
 @pytest.mark.parametrize("rest_s", [2.0, 3.0])
 def test_routine_pips_fit_a_short_rest(rest_s: float) -> None:
     cfg = RoutineConfig(rest_s=rest_s, repetitions=10)
-    plan = plan_routine(cfg, Variant.SEATED, False)
+    plan = plan_routine(cfg, Variant.SEATED)
     last_rest = plan.steps[-1]
     pips = [c.offset for c in plan.cues if c.tone is Tone.PIP
             and last_rest.start <= c.offset < last_rest.end]
@@ -469,7 +479,7 @@ def test_routine_speaks_each_screen_cue_as_it_appears() -> None:
     (spoken only with [audio] voice on; the tones carry the routine either way)."""
     run = drive(variant=Variant.STANDING)
     said: list[tuple[float, str]] = []
-    state, effects = start_routine(CFG, START, Variant.STANDING, False)
+    state, effects = start_routine(CFG, START, Variant.STANDING)
     said += [(START, e.text) for e in effects if isinstance(e, Say)]
     at = START
     while (deadline := routine_deadline(state, CFG)) is not None:

@@ -20,6 +20,7 @@ STRETCH = """\
 start 2026-11-24T09:00
 0:00 sit
 0:01 press
+0:01:02 press
 0:05 end
 """
 

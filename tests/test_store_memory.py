@@ -13,6 +13,7 @@ from device.core.records import (
     BreakRecord,
     DeviceRecord,
     ErrorRecord,
+    NoticeAnswer,
     NoticeRecord,
     ReminderOutcome,
     ReminderRecord,
@@ -43,7 +44,7 @@ RECORDS = [
 
 def test_store_memory_keeps_records_in_order_by_kind():
     store = MemoryStore.open()
-    assert not store.notice_seen()
+    assert store.notice_answer() is None
     for record in RECORDS:
         store.append(record)
     assert store.records == RECORDS
@@ -53,7 +54,7 @@ def test_store_memory_keeps_records_in_order_by_kind():
     assert store.notices == [RECORDS[4]]
     assert store.device_events == [RECORDS[0]]
     assert store.errors == [RECORDS[-1]]
-    assert store.notice_seen()
+    assert store.notice_answer() is NoticeAnswer.UNDERSTOOD
     assert store.healthy
     assert store.deadline() is None
 
@@ -69,7 +70,8 @@ def test_store_memory_answers_like_the_sqlite_store(tmp_path, day):
     assert memory.breaks_on(day) == sqlite.breaks_on(day)
     assert memory.day_summary(day) == sqlite.day_summary(day)
     assert memory.week_summary(day) == sqlite.week_summary(day)
-    assert memory.notice_seen() == sqlite.notice_seen()
+    assert memory.notice_answer() == sqlite.notice_answer()
+    assert memory.practice() == sqlite.practice()
     sqlite.close()
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from device.clock import FakeClock
-from device.core.records import BreakKind, BreakRecord, NoticeRecord
+from device.core.records import BreakKind, BreakRecord, NoticeAnswer, NoticeRecord
 from device.store.sqlite import SqliteStore, connect_file
 
 WALL = datetime(2026, 11, 24, 9, 0, tzinfo=timezone(timedelta(hours=1)))
@@ -137,7 +137,7 @@ def test_store_readonly_parent_is_a_file_starts_and_recovers(tmp_path, clock, ca
     assert not store.healthy
     store.append(NoticeRecord(WALL))
     store.append(numbered_break(0))
-    assert store.notice_seen()
+    assert store.notice_answer() is NoticeAnswer.UNDERSTOOD
     assert store.day_summary(WALL.date())["breaks_natural"] == 1
 
     blocker.unlink()  # the builder fixes the disk
@@ -147,7 +147,7 @@ def test_store_readonly_parent_is_a_file_starts_and_recovers(tmp_path, clock, ca
     store.close()
     assert numbers_on_disk(path) == [0]
     with SqliteStore.open(path, clock=clock) as reopened:
-        assert reopened.notice_seen()
+        assert reopened.notice_answer() is NoticeAnswer.UNDERSTOOD
     assert len(log_lines(caplog, logging.WARNING)) == 1
 
 

@@ -16,6 +16,7 @@ from device.core.records import (
     BreakRecord,
     DeviceRecord,
     ErrorRecord,
+    NoticeAnswer,
     NoticeRecord,
     ReminderOutcome,
     ReminderRecord,
@@ -91,7 +92,8 @@ def test_store_sqlite_append_each_record_type_reads_back(db_path, clock):
     assert [rows.break_from_row(r) for r in read_all(db_path, "breaks")] == [guided, stopped]
     back = [rows.reminder_from_row(r) for r in read_all(db_path, "reminders")]
     assert back == [reminder, snoozed]
-    assert [rows.device_event_from_row(r) for r in read_all(db_path, "device_events")] == [device]
+    assert [rows.device_event_from_row(r) for r in read_all(db_path, "device_events")] == [
+        DeviceRecord(at(9, 46), "notice", "understood"), device]
     assert [rows.error_from_row(r) for r in read_all(db_path, "errors")] == [error]
     # Equal instants are not enough: the local offset of each moment must survive too.
     stored_stop = rows.break_from_row(read_all(db_path, "breaks")[1])
@@ -119,22 +121,17 @@ def test_store_sqlite_pragmas_set_on_every_open(db_path, clock):
     assert len(opened) == 2
 
 
-def test_store_sqlite_notice_seen_flips_and_persists(db_path, clock):
+def test_store_sqlite_notice_answer_the_newest_counts_and_persists(db_path, clock):
     with SqliteStore.open(db_path, clock=clock) as store:
-        assert not store.notice_seen()
-        store.append(NoticeRecord(at(9)))
-        assert store.notice_seen()
-        store.append(NoticeRecord(at(10)))  # a second showing keeps the first date
+        assert store.notice_answer() is None
+        store.append(NoticeRecord(at(9), NoticeAnswer.DECLINED))
+        assert store.notice_answer() is NoticeAnswer.DECLINED
     with SqliteStore.open(db_path, clock=clock) as store:
-        assert store.notice_seen()
-    assert [tuple(r) for r in read_all_meta(db_path)] == [
-        ("notice_seen", "2026-11-24T08:00:00.000000+00:00")
-    ]
-
-
-def read_all_meta(path: Path) -> list[sqlite3.Row]:
-    with sqlite3.connect(path) as connection:
-        return connection.execute("SELECT key, value FROM meta").fetchall()
+        assert store.notice_answer() is NoticeAnswer.DECLINED
+        store.append(NoticeRecord(at(10), NoticeAnswer.RESET))  # asked again
+        assert store.notice_answer() is None
+    answers = [(r["what"], r["detail"]) for r in read_all(db_path, "device_events")]
+    assert answers == [("notice", "declined"), ("notice", "reset")]  # each with its time
 
 
 def test_store_sqlite_breaks_on_counts_by_local_day(db_path, clock):

@@ -10,6 +10,7 @@ is handled in time order, so a late wake-up never reorders what happened.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -39,6 +40,7 @@ from device.core.events import (
     StretchRequested,
 )
 from device.core.panel import PanelState, shift_for, shift_slot
+from device.core.practice import Practice
 from device.core.quiet import is_quiet, seconds_until_loud
 from device.core.records import (
     BoutRecord,
@@ -47,6 +49,7 @@ from device.core.records import (
     DeviceRecord,
     EndedBy,
     ErrorRecord,
+    NoticeAnswer,
     NoticeRecord,
     Record,
     ReminderOutcome,
@@ -55,9 +58,11 @@ from device.core.records import (
 )
 from device.core.reminder import ReminderPlan, Reminding
 from device.core.routine import (
+    DONE_ASK_S,
     DONE_SHOW_S,
     RoutineEnd,
     RoutineState,
+    plan_walk,
     routine_cut,
     routine_deadline,
     routine_due,
@@ -70,7 +75,15 @@ from device.core.routine import (
 )
 from device.core.seat import Away, Bout, Left, Sat, SeatChange, SeatState, seat_due, seat_edge
 from device.core.tones import Tone
-from device.core.views import BlankView, DoneView, IdleView, ReminderView, SnoozedView, View
+from device.core.views import (
+    BlankView,
+    DoneView,
+    IdleView,
+    NoticeView,
+    ReminderView,
+    SnoozedView,
+    View,
+)
 from device.errors import StuckDeadlineError
 
 # Sums of float seconds land a hair short of a whole minute; this keeps the minute on
@@ -111,9 +124,10 @@ class Now:
 class History:
     """What the core needs to know from the log at start."""
 
-    notice_seen: bool = False
+    notice: NoticeAnswer | None = None  # the safety notice's answer (None: not answered)
     breaks_today: int = 0
     boot: str = "0"  # unique to this start of the device: prefixes the keys of its rows
+    practice: Practice = field(default_factory=Practice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,14 +155,25 @@ class Browsing:
 
 
 @dataclass(frozen=True, slots=True)
+class Noticing:
+    """The safety notice waits for its answer until ``until``; then back to idle."""
+
+    until: float
+
+
+@dataclass(frozen=True, slots=True)
 class Finished:
-    """The stretch just ended, or a snooze was taken; the result shows until ``until``."""
+    """The stretch just ended, or a snooze was taken; the result shows until ``until``.
+
+    After a completed stretch ``asking`` is its row: a press answers "uncurl smooth?".
+    """
 
     until: float
     view: DoneView | SnoozedView
+    asking: BreakRecord | None = None
 
 
-Mode = Idle | Reminding | Guiding | Browsing | Finished
+Mode = Idle | Reminding | Guiding | Browsing | Finished | Noticing
 
 STATS_IDLE_S = 15.0  # the stats pages return to idle after this long untouched
 
@@ -175,7 +200,8 @@ class DeviceState:
     empty_since: float | None = None  # the seat has been confirmed empty since
     panel: PanelState = field(default_factory=PanelState)
     shift_slot: int = 0
-    notice_seen: bool = False
+    notice: NoticeAnswer | None = None
+    practice: Practice = field(default_factory=Practice)
     shown: View | None = None
     boot: str = "0"
     next_key: int = 0  # rows this start has opened so far (their keys count up)
@@ -192,6 +218,8 @@ class DeviceState:
                 return "reminder"
             case Guiding(routine=routine):
                 return routine_name(routine)
+            case Noticing():
+                return "notice"
             case Finished(view=SnoozedView()):
                 return "snoozed"
             case Finished():
@@ -216,7 +244,8 @@ def initial_state(config: Config, now: Now, seat_occupied: bool, history: Histor
         plan=ReminderPlan.fresh(config.reminder),
         empty_since=now.at,
         panel=PanelState(touched_at=now.at),
-        notice_seen=history.notice_seen,
+        notice=history.notice,
+        practice=history.practice,
         boot=history.boot,
         wall_offset=_wall_offset(now),
     )
@@ -427,7 +456,7 @@ def _reminder_record(reminding: Reminding, outcome: ReminderOutcome | None,
 def _guided_record(guiding: Guiding, end: RoutineEnd, end_wall: datetime,
                    ended_by: EndedBy | None) -> BreakRecord:
     return BreakRecord(
-        kind=BreakKind.GUIDED, start=guiding.started_wall, end=end_wall,
+        kind=guiding.routine.plan.kind, start=guiding.started_wall, end=end_wall,
         duration_s=end.ended_at - end.started_at, completed=end.completed,
         variant=end.variant, repetitions=end.repetitions_done,
         reached=None if end.completed else end.reached, key=guiding.key, ended_by=ended_by)
@@ -456,7 +485,7 @@ def _mode_deadline(state: DeviceState, config: Config) -> float | None:
             return reminding.next_chime(config.reminder)
         case Guiding(routine=routine):
             return routine_deadline(routine, config.routine)
-        case Finished(until=until) | Browsing(until=until):
+        case Finished(until=until) | Browsing(until=until) | Noticing(until=until):
             return until
     return None
 
@@ -479,7 +508,11 @@ def _panel_deadlines(state: DeviceState, config: Config) -> tuple[float | None, 
 
 
 def _redraw_deadline(state: DeviceState, config: Config) -> float | None:
-    """When the idle screen changes by itself: the next minute of sitting, the next nudge."""
+    """When the screen changes by itself: the next minute of sitting, the next nudge, the
+    notice's next second."""
+    if state.panel.on and isinstance(state.mode, Noticing) and isinstance(state.shown,
+                                                                          NoticeView):
+        return state.mode.until - (state.shown.seconds_left - 1)
     if not state.panel.on or not isinstance(state.mode, Idle | Reminding):
         return None
     bout, shown = state.bout, state.shown
@@ -546,7 +579,7 @@ def _on_mode_deadline(state: DeviceState, now: Now, config: Config,
                 effects.append(Log(_guided_record(guiding, routine_cut(routine, now.at),
                                                   now.wall, None)))
             return replace(state, mode=guiding)
-        case Finished() | Browsing():
+        case Finished() | Browsing() | Noticing():  # unanswered: nothing is logged
             return replace(state, mode=Idle(), panel=state.panel.touched(now.at))
     return state
 
@@ -590,6 +623,14 @@ def _on_gesture(state: DeviceState, gesture: Gesture | None, now: Now, config: C
     if gesture is None:
         return state
     match state.mode, gesture:
+        case Finished(asking=BreakRecord() as stretch), Press():
+            return _smooth_reported(state, stretch, now, effects)
+        case Noticing(), Press() | Hold():
+            answer = NoticeAnswer.UNDERSTOOD if isinstance(gesture, Press) \
+                else NoticeAnswer.DECLINED
+            effects.append(Log(NoticeRecord(now.wall, answer)))
+            return _start_routine(replace(state, mode=Idle(), notice=answer), now, config,
+                                  effects)
         case Idle() | Finished(), Press():
             return _start_routine(replace(state, mode=Idle()), now, config, effects)
         case Idle() | Finished(), Hold():
@@ -634,33 +675,57 @@ def _snooze(state: DeviceState, reminding: Reminding, now: Now, config: Config,
 
 def _start_routine(state: DeviceState, now: Now, config: Config,
                    effects: list[Effect]) -> DeviceState:
-    chosen = config.routine.variant
-    if chosen == "auto":
-        variant = Variant.SEATED if state.seat.raw else Variant.STANDING
+    """The button asked for a break: the notice first if it has no answer yet, then the
+    stretch, or the standing break for whom the stretch is not right."""
+    if state.notice is None:
+        effects.append(Play(Tone.PHASE))
+        return replace(state, mode=Noticing(now.at + config.routine.notice_s),
+                       panel=state.panel.touched(now.at))
+    if state.notice is NoticeAnswer.DECLINED:
+        routine, routine_effects = start_routine(config.routine, now.at, Variant.STANDING,
+                                                 plan=plan_walk(config.routine))
     else:
-        variant = Variant(chosen)
-    show_notice = not state.notice_seen
-    if show_notice:
-        effects.append(Log(NoticeRecord(now.wall)))
-    routine, routine_effects = start_routine(config.routine, now.at, variant, show_notice)
+        chosen = config.routine.variant
+        if chosen == "auto":
+            variant = Variant.SEATED if state.seat.raw else Variant.STANDING
+        else:
+            variant = Variant(chosen)
+        level = state.practice.on(now.wall.date()).level if config.routine.progression else 0
+        routine, routine_effects = start_routine(config.routine, now.at, variant, level)
     effects += routine_effects
     state, key = _next_key(state)
     guiding = Guiding(routine, now.wall, key=key, step=routine_step_index(routine, now.at))
     effects.append(Log(_guided_record(guiding, routine_cut(routine, now.at), now.wall, None)))
     bout = state.bout.pause(now.at) if state.bout else None
-    return replace(state, mode=guiding, bout=bout, notice_seen=True,
-                   panel=state.panel.touched(now.at))
+    return replace(state, mode=guiding, bout=bout, panel=state.panel.touched(now.at))
+
+
+def _smooth_reported(state: DeviceState, stretch: BreakRecord, now: Now,
+                     effects: list[Effect]) -> DeviceState:
+    """"Uncurl smooth?" answered yes: the row says so, and the practice may step up."""
+    effects.append(Play(Tone.ACK))
+    effects.append(Log(replace(stretch, smooth=True)))
+    practice = state.practice.practised(stretch.start.date(), smooth=True)
+    return replace(state, mode=Idle(), practice=practice, panel=state.panel.touched(now.at))
 
 
 def _end_routine(state: DeviceState, guiding: Guiding, end: RoutineEnd, now: Now,
                  config: Config, effects: list[Effect]) -> DeviceState:
     """Log the guided break; a completed one also ends the bout (a new one starts if the
     person is still seated), a stopped one lets the bout go on."""
-    effects.append(Log(_guided_record(guiding, end, now.wall_at(end.ended_at), EndedBy.ENDED)))
-    done = DoneView(end.repetitions_done, end.completed, guiding.routine.plan.reps)
-    state = replace(state, mode=Finished(now.at + DONE_SHOW_S, done),
+    record = _guided_record(guiding, end, now.wall_at(end.ended_at), EndedBy.ENDED)
+    effects.append(Log(record))
+    plan = guiding.routine.plan
+    stretch = plan.kind is BreakKind.GUIDED
+    asking = end.completed and stretch and config.routine.progression
+    done = DoneView(end.repetitions_done, end.completed, plan.reps, walk=not stretch,
+                    asking=asking)
+    state = replace(state, mode=Finished(now.at + (DONE_ASK_S if asking else DONE_SHOW_S),
+                                         done, record if asking else None),
                     panel=state.panel.touched(now.at),
                     last_routine=(end.started_at, end.ended_at))
+    if end.completed and stretch:
+        state = replace(state, practice=state.practice.practised(record.start.date(), None))
     bout = state.bout
     if not end.completed and bout is not None:
         return replace(state, bout=bout.resume(end.ended_at) if state.seat.occupied else bout)
@@ -783,6 +848,8 @@ def view_of(state: DeviceState, now: Now, config: Config) -> View:
             return routine_view(routine, now.at, config.routine)
         case Finished(view=done):
             return done
+        case Noticing(until=until):
+            return NoticeView(seconds_left=max(0, math.ceil(until - now.at - _ROUNDING_S)))
         case Browsing(pages=pages, page=page) if pages:
             return pages[page]
     return IdleView(

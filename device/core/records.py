@@ -17,6 +17,7 @@ from typing import Any
 class BreakKind(StrEnum):
     GUIDED = "guided"  # the stretch routine, started with the button
     NATURAL = "natural"  # the seat stayed empty long enough to count
+    WALK = "walk"  # the standing break, for whom the stretch is not right
 
 
 class Variant(StrEnum):
@@ -73,6 +74,7 @@ class BreakRecord:
     reached: str | None = None  # the phase a stopped routine got to
     key: str = ""  # the same for every version of one break (open, checkpoints, closed)
     ended_by: EndedBy | None = EndedBy.ENDED  # None while under way
+    smooth: bool | None = None  # "uncurl smooth?" after a completed stretch; None: no answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +119,20 @@ def identity(record: Record) -> tuple[type, str] | None:
     return None
 
 
+class NoticeAnswer(StrEnum):
+    """The answer to the safety notice, asked before the first stretch (and after a reset)."""
+
+    UNDERSTOOD = "understood"  # a press: the stretch is fine for me
+    DECLINED = "declined"  # a hold: not for me (a disc problem): standing breaks instead
+    RESET = "reset"  # asked again before the next stretch
+
+
 @dataclass(frozen=True, slots=True)
 class NoticeRecord:
-    """The safety notice was shown (it is shown once, before the first routine ever)."""
+    """The safety notice was answered (or its answer reset), and when."""
 
     at: datetime
+    answer: NoticeAnswer = NoticeAnswer.UNDERSTOOD
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,8 @@ from types import MappingProxyType
 
 from device.config import RoutineConfig
 from device.core.effects import Effect, Play, Say
-from device.core.records import Variant
+from device.core.practice import uncurl_for
+from device.core.records import BreakKind, Variant
 from device.core.tones import (
     BREATH_COVER,
     BREATH_TONES,
@@ -36,10 +37,13 @@ from device.core.tones import (
     RECUE_LEAD_S,
     Tone,
 )
-from device.core.views import NoticeView, PausedView, RoutineView
+from device.core.views import PausedView, RoutineView
 
 DONE_SHOW_S = 4.0
 """How long the machine shows the DoneView after the routine ends."""
+
+DONE_ASK_S = 8.0
+"""How long "uncurl smooth?" waits for its press after a completed stretch."""
 
 FRAME_S = 0.1
 """Routine-time spacing of animation frames: at most 10 redraws a second."""
@@ -57,7 +61,6 @@ _EPS = 1e-6
 
 
 class Phase(StrEnum):
-    NOTICE = "notice"  # safety notice, first routine ever only
     SETUP = "setup"  # take the starting position (depends on the variant)
     INHALE = "inhale"  # breathe in, tall
     FOLD = "fold"  # breathe out and fold the trunk over the thighs
@@ -66,10 +69,13 @@ class Phase(StrEnum):
     RECOMMIT = "recommit"  # breathe out: hips soft again, abs in again
     UNCURL = "uncurl"  # roll up from the pelvis, one vertebra at a time
     REST = "rest"  # upright, before the next repetition
+    # The standing break, for whom the stretch is not right (the notice was declined).
+    STAND_UP = "stand_up"  # get up from the chair
+    WALK = "walk"  # walk a few steps, arms easy
+    LOOSEN = "loosen"  # roll the shoulders loose, standing tall
 
 
 TITLES = MappingProxyType({
-    Phase.NOTICE: "CAUTION",
     Phase.SETUP: "SET UP",
     Phase.INHALE: "INHALE",
     Phase.FOLD: "FOLD",
@@ -78,6 +84,9 @@ TITLES = MappingProxyType({
     Phase.RECOMMIT: "RECOMMIT",
     Phase.UNCURL: "UNCURL",
     Phase.REST: "REST",
+    Phase.STAND_UP: "STAND UP",
+    Phase.WALK: "WALK",
+    Phase.LOOSEN: "LOOSEN",
 })
 """The phase names as shown in the large font (at most 8 characters, 64 px)."""
 
@@ -85,7 +94,9 @@ TITLES = MappingProxyType({
 # of the 6x12 font). A phase with several cues shows them in turn, each for an equal
 # share of the phase. See the README table for which instruction lands where.
 _SHARED_CUES: MappingProxyType[Phase, tuple[str, ...]] = MappingProxyType({
-    Phase.NOTICE: ("",),
+    Phase.STAND_UP: ("stand up, step away",),
+    Phase.WALK: ("walk a few steps", "arms swing easy", "breathe slow and low"),
+    Phase.LOOSEN: ("roll shoulders back", "shoulders loose", "tall, knees soft"),
     Phase.FOLD: ("out: fold over thighs", "back relaxed, long", "draw low abs in"),
     Phase.HANG: ("head hangs, rag doll", "shoulders loose", "hip fronts soft",
                  "slow, easy breaths"),
@@ -122,7 +133,7 @@ class Step:
     """
 
     phase: Phase
-    rep: int  # 1-based; 0 for the notice and the set-up
+    rep: int  # 1-based; 0 for the set-up and the standing break's steps
     start: float
     length: float
     breathing: tuple[float, float] | None = None
@@ -152,7 +163,6 @@ class Cue:
 
 
 PHASE_SOUNDS: MappingProxyType[Phase, Tone | None] = MappingProxyType({
-    Phase.NOTICE: Tone.PHASE,
     Phase.SETUP: Tone.SETUP,
     Phase.INHALE: None,  # its in-breath is its sound: the first breath after set-up or rest
     Phase.FOLD: Tone.FOLD,
@@ -161,6 +171,9 @@ PHASE_SOUNDS: MappingProxyType[Phase, Tone | None] = MappingProxyType({
     Phase.RECOMMIT: Tone.RECOMMIT,
     Phase.UNCURL: Tone.UNCURL,
     Phase.REST: Tone.REST,
+    Phase.STAND_UP: Tone.PHASE,
+    Phase.WALK: Tone.SETUP,
+    Phase.LOOSEN: Tone.REST,
 })
 """The sound that starts each phase (before its breath sound, if it has one)."""
 
@@ -172,14 +185,42 @@ class Plan:
     steps: tuple[Step, ...]
     cues: tuple[Cue, ...]
     reps: int
+    kind: BreakKind = BreakKind.GUIDED  # the stretch, or the standing break
 
     @property
     def total(self) -> float:
         return self.steps[-1].end
 
 
-def plan_routine(cfg: RoutineConfig, variant: Variant, show_notice: bool) -> Plan:
-    """Lay out every phase and tone of the routine in routine time."""
+_COUNTED_DOWN = frozenset({Phase.SETUP, Phase.REST, Phase.STAND_UP, Phase.WALK, Phase.LOOSEN})
+"""Phases the eyes can follow: their screen counts down the seconds left."""
+
+WALK_STEPS_S = ((Phase.STAND_UP, 10.0), (Phase.WALK, 150.0), (Phase.LOOSEN, 30.0))
+"""The standing break: up, a few minutes' walk, shoulders loosened (3 min 10 s)."""
+
+
+def plan_walk(cfg: RoutineConfig) -> Plan:
+    """The standing break, in place of the stretch for whom it is not right."""
+    steps: list[Step] = []
+    for phase, length in WALK_STEPS_S:
+        start = steps[-1].end if steps else 0.0
+        steps.append(Step(phase, 0, start, length))
+    cues: list[Cue] = []
+    for step in steps:
+        cues.extend(_step_cues(step, cfg))
+        cues.extend(_spoken_cues(step, Variant.STANDING))
+    cues.append(Cue(steps[-1].end, Tone.COMPLETE))
+    cues.sort(key=lambda cue: cue.offset)
+    return Plan(tuple(steps), tuple(cues), 1, BreakKind.WALK)
+
+
+def plan_routine(cfg: RoutineConfig, variant: Variant, level: int = 0) -> Plan:
+    """Lay out every phase and tone of the routine in routine time.
+
+    ``level`` is the practice level (:mod:`device.core.practice`): each step makes the
+    uncurl longer, with one more vertebra tick.
+    """
+    uncurl_s, uncurl_ticks = uncurl_for(level, cfg.uncurl_s, cfg.uncurl_ticks)
     breath_s = cfg.inhale_s + cfg.exhale_s
     steps: list[Step] = []
 
@@ -188,8 +229,6 @@ def plan_routine(cfg: RoutineConfig, variant: Variant, show_notice: bool) -> Pla
         start = steps[-1].end if steps else 0.0
         steps.append(Step(phase, rep, start, length, breathing, ticks))
 
-    if show_notice:
-        add(Phase.NOTICE, 0, cfg.notice_s)
     add(Phase.SETUP, 0, cfg.setup_s)
     for rep in range(1, cfg.repetitions + 1):
         add(Phase.INHALE, rep, cfg.inhale_s, breathing=(cfg.inhale_s, 0.0))
@@ -198,7 +237,7 @@ def plan_routine(cfg: RoutineConfig, variant: Variant, show_notice: bool) -> Pla
             breathing=(cfg.inhale_s, cfg.exhale_s))
         add(Phase.INHALE_AGAIN, rep, cfg.inhale_s, breathing=(cfg.inhale_s, 0.0))
         add(Phase.RECOMMIT, rep, cfg.exhale_s, breathing=(0.0, cfg.exhale_s))
-        add(Phase.UNCURL, rep, cfg.uncurl_s, ticks=cfg.uncurl_ticks)
+        add(Phase.UNCURL, rep, uncurl_s, ticks=uncurl_ticks)
         add(Phase.REST, rep, cfg.rest_s)
 
     cues: list[Cue] = []
@@ -310,9 +349,10 @@ class RoutineEnd:
 
 
 def start_routine(cfg: RoutineConfig, at: float, variant: Variant,
-                  show_notice: bool) -> tuple[RoutineState, list[Effect]]:
-    """Begin at ``at``: the notice (only when asked, i.e. the first routine ever) or set-up."""
-    plan = plan_routine(cfg, variant, show_notice)
+                  level: int = 0, plan: Plan | None = None
+                  ) -> tuple[RoutineState, list[Effect]]:
+    """Begin at ``at`` with the set-up (or the first step of ``plan``, the standing break)."""
+    plan = plan or plan_routine(cfg, variant, level)
     state = RoutineState(plan=plan, variant=variant, started_at=at, origin=at)
     state, effects, _ = routine_due(state, at, cfg)
     return state, effects
@@ -431,7 +471,7 @@ def routine_step_index(state: RoutineState, at: float) -> int:
 
 
 def routine_view(state: RoutineState, at: float, cfg: RoutineConfig
-                 ) -> NoticeView | RoutineView | PausedView:
+                 ) -> RoutineView | PausedView:
     """The screen for routine state ``state`` at ``at``."""
     plan = state.plan
     elapsed = _elapsed(state, at)
@@ -442,8 +482,6 @@ def routine_view(state: RoutineState, at: float, cfg: RoutineConfig
     fraction = into / step.length
     progress = min(PROGRESS_PX, math.floor(fraction * PROGRESS_PX + _EPS))
     seconds_left = math.ceil(step.length - into - _EPS)
-    if step.phase is Phase.NOTICE:
-        return NoticeView(seconds_left=seconds_left, progress=PROGRESS_PX - progress)
     cues = cues_for(step.phase, state.variant)
     cue = cues[min(len(cues) - 1, math.floor(fraction * len(cues) + _EPS))]
     ticks = None
@@ -460,7 +498,7 @@ def routine_view(state: RoutineState, at: float, cfg: RoutineConfig
         breath=_breath_radius(step, into),
         variant=state.variant.value,
         ticks=ticks,
-        seconds_left=seconds_left if step.phase in (Phase.SETUP, Phase.REST) else None,
+        seconds_left=seconds_left if step.phase in _COUNTED_DOWN else None,
     )
 
 
@@ -469,9 +507,9 @@ def routine_name(state: RoutineState) -> str:
     return "routine" if state.paused_at is None else "paused"
 
 
-def routine_total_s(cfg: RoutineConfig, show_notice: bool = False) -> float:
+def routine_total_s(cfg: RoutineConfig, level: int = 0) -> float:
     """How long the whole routine lasts without pauses (set-up included)."""
-    return plan_routine(cfg, Variant.SEATED, show_notice).total
+    return plan_routine(cfg, Variant.SEATED, level).total
 
 
 def _elapsed(state: RoutineState, at: float) -> float:
@@ -506,6 +544,6 @@ def _breath_radius(step: Step, into: float) -> int | None:
 
 
 def _reached(plan: Plan, step: Step) -> str:
-    """How far the routine got, for the log: "notice", "setup" or "rep 2/3 uncurl"."""
+    """How far the routine got, for the log: "setup", "walk" or "rep 2/3 uncurl"."""
     name = step.phase.value.replace("_", " ")
     return name if step.rep == 0 else f"rep {step.rep}/{plan.reps} {name}"

@@ -32,10 +32,9 @@ class BlankView:
 
 @dataclass(frozen=True, slots=True)
 class NoticeView:
-    """The safety notice before the first routine ever; it moves on by itself."""
+    """The safety notice, waiting for its answer: press = understood, hold = not for me."""
 
-    seconds_left: int  # whole seconds until the routine goes on (rounded up)
-    progress: int  # pixels of the draining bar, 0..routine.PROGRESS_PX
+    seconds_left: int  # whole seconds until it gives up and returns to idle
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +69,8 @@ class DoneView:
     repetitions: int  # repetitions finished
     completed: bool
     reps: int = 0  # repetitions planned, for "stopped after rep 1 of 3"
+    walk: bool = False  # the standing break, not the stretch
+    asking: bool = False  # "uncurl smooth? press = yes"
 
 
 @dataclass(frozen=True, slots=True)

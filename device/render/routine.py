@@ -64,12 +64,14 @@ def _vertebrae(draw: ImageDraw.ImageDraw, done: int, of: int) -> None:
 
 
 def draw_notice(view: NoticeView, fonts: Fonts) -> Image.Image:
+    """The caution and the two answers; it waits (the seconds count down in the corner)."""
     image, draw = blank()
     text(draw, (1, 0), "CAUTION", fonts.large)
-    text(draw, (WIDTH - 1, 0), str(view.seconds_left), fonts.large, align="right")
+    text(draw, (WIDTH - 1, 4), f"{view.seconds_left}s", fonts.small, align="right")
     for row, line in enumerate(NOTICE_LINES):
-        text(draw, (1, 17 + row * 12), line, fonts.body)
-    bar(draw, BAR_BOX, view.progress / PROGRESS_PX)
+        text(draw, (1, 16 + row * 11), line, fonts.body)
+    draw.line((0, 50, WIDTH - 1, 50), fill=ON)
+    text(draw, (WIDTH // 2, 54), "press=ok  hold=not for me", fonts.small, align="center")
     return image
 
 
@@ -88,10 +90,14 @@ def draw_done(view: DoneView, fonts: Fonts) -> Image.Image:
     """A completed stretch is a break; a stopped one says how far it got and that the
     stats count it as stopped, not as a break (the screen says what the log will say)."""
     image, draw = blank()
-    if view.completed:
+    if view.completed and view.walk:
+        headline, detail, note = "WELL DONE", "standing break", "break logged"
+    elif view.completed:
         plural = "" if view.repetitions == 1 else "s"
         headline, detail, note = "WELL DONE", f"{view.repetitions} repetition{plural}", \
             "break logged"
+        if view.asking:
+            note = "uncurl smooth? press=yes"
     else:
         detail = (f"after rep {view.repetitions} of {view.reps}" if view.repetitions
                   else "no rep finished")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
-from device.core.records import Record
+from device.core.records import NoticeAnswer, Record
 from device.store.queries import DaySummary
 
 
@@ -25,7 +25,9 @@ class Store(Protocol):
 
     def service(self, now: float) -> None: ...
 
-    def notice_seen(self) -> bool: ...
+    def notice_answer(self) -> NoticeAnswer | None: ...
+
+    def practice(self) -> list[tuple[date, bool | None]]: ...
 
     def breaks_on(self, day: date) -> int: ...
 

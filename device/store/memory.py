@@ -17,6 +17,7 @@ from device.core.records import (
     DeviceRecord,
     EndedBy,
     ErrorRecord,
+    NoticeAnswer,
     NoticeRecord,
     Record,
     ReminderOutcome,
@@ -93,8 +94,13 @@ class MemoryStore(ClosesOnExit):
     def service(self, now: float) -> None:
         """Nothing to retry."""
 
-    def notice_seen(self) -> bool:
-        return any(isinstance(r, NoticeRecord) for r in self.records)
+    def notice_answer(self) -> NoticeAnswer | None:
+        answers = [r.answer for r in self.records if isinstance(r, NoticeRecord)]
+        answer = answers[-1] if answers else None
+        return None if answer is NoticeAnswer.RESET else answer
+
+    def practice(self) -> list[tuple[date, bool | None]]:
+        return queries.practice_days(self.records)
 
     def breaks_on(self, day: date) -> int:
         return queries.count_breaks(day, self.breaks)

@@ -26,12 +26,14 @@ from device.core.records import (
     BoutRecord,
     BreakKind,
     BreakRecord,
+    NoticeAnswer,
     Record,
     ReminderOutcome,
     ReminderRecord,
     replace_version,
 )
 from device.store.rows import (
+    NOTICE_EVENT,
     bout_from_row,
     break_from_row,
     from_columns,
@@ -150,6 +152,28 @@ def breaks_on(connection: sqlite3.Connection, day: date) -> int:
     return int(count)
 
 
+def notice_answer(connection: sqlite3.Connection) -> NoticeAnswer | None:
+    """The newest answer to the safety notice in the log, reset included."""
+    row = connection.execute(
+        "SELECT detail FROM device_events WHERE what = ? ORDER BY id DESC LIMIT 1",
+        (NOTICE_EVENT,)).fetchone()
+    return None if row is None else NoticeAnswer(row[0])
+
+
+def practice_rows(connection: sqlite3.Connection) -> list[BreakRecord]:
+    """Every completed stretch in the log (a few a day: a year is a few hundred rows)."""
+    return [break_from_row(row) for row in _fetch(
+        connection, "SELECT * FROM breaks WHERE kind = 'guided' AND completed = 1 ORDER BY id",
+        ())]
+
+
+def practice_days(records: Iterable[Record]) -> list[tuple[date, bool | None]]:
+    """(local day, smooth answer) of each completed stretch, newest version of each row."""
+    rows = LogRows().add(records)
+    return [(item.start.date(), item.smooth) for item in rows.breaks
+            if item.kind is BreakKind.GUIDED and item.completed]
+
+
 def week_ending(last_day: date) -> list[date]:
     """The seven days ending with ``last_day``, oldest first."""
     return [last_day - timedelta(days=back) for back in range(6, -1, -1)]
@@ -193,10 +217,11 @@ def _summarize_day(day: date, rows: LogRows) -> DaySummary:
                      for bout in rows.bouts)
     return DaySummary(
         day=day,
-        breaks_guided=sum(1 for b in breaks if b.kind == BreakKind.GUIDED and b.completed),
+        # The standing break is a guided break of its own kind: it counts with the stretch.
+        breaks_guided=sum(1 for b in breaks if b.kind in _GUIDED and b.completed),
         breaks_natural=sum(1 for b in breaks if b.kind == BreakKind.NATURAL and b.completed),
         # A routine still under way is not (yet) a stopped one.
-        routines_stopped=sum(1 for b in breaks if b.kind == BreakKind.GUIDED
+        routines_stopped=sum(1 for b in breaks if b.kind in _GUIDED
                              and not b.completed and b.ended_by is not None),
         reminders=len(reminders),
         snoozes=sum(1 for r in reminders if r.outcome == ReminderOutcome.SNOOZED),
@@ -206,6 +231,9 @@ def _summarize_day(day: date, rows: LogRows) -> DaySummary:
         median_response_s=statistics.median(responses) if responses else None,
         bout_open=open_today,
     )
+
+
+_GUIDED = frozenset({BreakKind.GUIDED, BreakKind.WALK})
 
 
 def _fetch(

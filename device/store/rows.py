@@ -27,7 +27,7 @@ from device.core.records import (
 )
 from device.errors import BadRowError
 
-NOTICE_SEEN_KEY = "notice_seen"
+NOTICE_EVENT = "notice"  # device_events.what of a notice answer; the answer is its detail
 
 # No place on Earth is further than 14 hours from UTC: a local day lies inside its UTC
 # date widened by this much on each side, which lets the day queries use a plain index.
@@ -85,7 +85,7 @@ def insert_statement(record: Record) -> tuple[str, tuple[Any, ...]]:
             return _upsert(
                 "breaks", ("kind", "start_utc", "start_offset_min", "end_utc",
                            "end_offset_min", "duration_s", "completed", "variant",
-                           "repetitions", "reached"),
+                           "repetitions", "reached", "smooth"),
                 (
                     str(record.kind),
                     *_when(record.start),
@@ -95,6 +95,7 @@ def insert_statement(record: Record) -> tuple[str, tuple[Any, ...]]:
                     None if record.variant is None else str(record.variant),
                     record.repetitions,
                     record.reached,
+                    None if record.smooth is None else int(record.smooth),
                 ),
                 record.key, record.ended_by)
         case ReminderRecord(at=at, outcome=outcome, response_s=response_s, chimes=chimes):
@@ -102,11 +103,12 @@ def insert_statement(record: Record) -> tuple[str, tuple[Any, ...]]:
                 "reminders", ("at_utc", "at_offset_min", "outcome", "response_s", "chimes"),
                 (*_when(at), None if outcome is None else str(outcome), response_s, chimes),
                 record.key, record.ended_by)
-        case NoticeRecord(at=at):
-            # Only the first showing matters: later ones keep the original date.
+        case NoticeRecord(at=at, answer=answer):
+            # Every answer is kept with its time (export shows them); the newest counts.
             return (
-                "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
-                (NOTICE_SEEN_KEY, utc_text(at)),
+                "INSERT INTO device_events (at_utc, at_offset_min, what, detail)"
+                " VALUES (?, ?, ?, ?)",
+                (*_when(at), NOTICE_EVENT, str(answer)),
             )
         case DeviceRecord(at=at, what=what, detail=detail):
             return (
@@ -198,6 +200,7 @@ def break_from_row(row: sqlite3.Row) -> BreakRecord:
         variant=None if row["variant"] is None else Variant(row["variant"]),
         repetitions=row["repetitions"],
         reached=row["reached"],
+        smooth=None if row["smooth"] is None else bool(row["smooth"]),
         **_key_and_end(row),
     )
 

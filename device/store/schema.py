@@ -146,6 +146,36 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX outbox_by_row ON outbox (row_id)",
         ),
     ),
+    Migration(
+        version=5,
+        purpose="the standing break as a break of its own kind; the uncurl's smooth report",
+        statements=(
+            """CREATE TABLE breaks_v5 (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('guided', 'natural', 'walk')),
+                start_utc TEXT NOT NULL,
+                start_offset_min INTEGER NOT NULL,
+                end_utc TEXT NOT NULL,
+                end_offset_min INTEGER NOT NULL,
+                duration_s REAL NOT NULL CHECK (duration_s >= 0),
+                completed INTEGER NOT NULL CHECK (completed IN (0, 1)),
+                variant TEXT CHECK (variant IN ('seated', 'standing')),
+                repetitions INTEGER,
+                reached TEXT,
+                key TEXT,
+                ended_by TEXT CHECK (ended_by IN ('ended', 'stop', 'power_loss')),
+                smooth INTEGER CHECK (smooth IN (0, 1))
+            )""",
+            "INSERT INTO breaks_v5 (id, kind, start_utc, start_offset_min, end_utc,"
+            " end_offset_min, duration_s, completed, variant, repetitions, reached, key,"
+            " ended_by) SELECT id, kind, start_utc, start_offset_min, end_utc, end_offset_min,"
+            " duration_s, completed, variant, repetitions, reached, key, ended_by FROM breaks",
+            "DROP TABLE breaks",
+            "ALTER TABLE breaks_v5 RENAME TO breaks",
+            "CREATE INDEX breaks_by_start ON breaks (start_utc)",
+            "CREATE UNIQUE INDEX breaks_by_key ON breaks (key)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -27,11 +27,11 @@ from typing import TypeVar
 
 from device.clock import Clock, SystemClock
 from device.closing import ClosesOnExit
-from device.core.records import BreakRecord, EndedBy, NoticeRecord, Record
+from device.core.records import BreakRecord, EndedBy, NoticeAnswer, NoticeRecord, Record
 from device.errors import StoreError
 from device.store import outbox, queries
 from device.store.pending import PendingRows
-from device.store.rows import CLOSE_OPEN_STATEMENTS, NOTICE_SEEN_KEY, insert_statement
+from device.store.rows import CLOSE_OPEN_STATEMENTS, insert_statement
 from device.store.schema import migrate, schema_version
 
 Connect = Callable[[Path], sqlite3.Connection]
@@ -191,18 +191,16 @@ class SqliteStore(ClosesOnExit):
         if due is not None and now >= due:
             self._retry(now)
 
-    def notice_seen(self) -> bool:
-        """True once a :class:`NoticeRecord` was appended (ever, on this log)."""
-        if any(isinstance(record, NoticeRecord) for record in self._pending):
-            return True
-        return bool(
-            self._read(
-                lambda c: c.execute(
-                    "SELECT 1 FROM meta WHERE key = ?", (NOTICE_SEEN_KEY,)
-                ).fetchone(),
-                None,
-            )
-        )
+    def notice_answer(self) -> NoticeAnswer | None:
+        """The newest answer to the safety notice (None: never answered, or reset)."""
+        waiting = [r.answer for r in self._pending if isinstance(r, NoticeRecord)]
+        answer = waiting[-1] if waiting else self._read(queries.notice_answer, None)
+        return None if answer is NoticeAnswer.RESET else answer
+
+    def practice(self) -> list[tuple[date, bool | None]]:
+        """Every completed stretch as (local day, smooth answer), oldest first."""
+        rows = self._read(queries.practice_rows, [])
+        return queries.practice_days([*rows, *self._pending])
 
     def breaks_on(self, day: date) -> int:
         """Breaks on a local day (completed guided + natural), waiting rows included."""
