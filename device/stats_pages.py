@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Protocol
 
 from device.config import Config
+from device.core.practice import practice_from
 from device.core.views import StatsResponseView, StatsStreakView, StatsTodayView, StatsWeekView
 from device.store.queries import DailyGoal, DaySummary, median_or_none, streak_days
 
@@ -27,6 +28,8 @@ class StatsSource(Protocol):
     def week_summary(self, last_day: date) -> list[DaySummary]: ...
 
     def response_times(self, first_day: date, last_day: date) -> list[float]: ...
+
+    def practice(self) -> list[tuple[date, bool | None]]: ...
 
 
 def daily_goal(config: Config) -> DailyGoal:
@@ -55,6 +58,8 @@ def stats_pages(
     """The four pages, in order, for the local day ``today``."""
     week = store.week_summary(today)
     day = week[-1]
+    history = store.practice()
+    this_week = [(d, smooth) for d, smooth in history if week[0]["day"] <= d <= today]
     goal = daily_goal(config)
     return (
         StatsTodayView(
@@ -71,7 +76,10 @@ def stats_pages(
                     summary["breaks_guided"] + summary["breaks_natural"],
                 )
                 for summary in week
-            )
+            ),
+            level=practice_from(history).on(today).level,
+            smooth=sum(1 for day, smooth in this_week if smooth),
+            stretches=len(this_week),
         ),
         StatsStreakView(days=_streak(store, week, goal), goal=goal_text(goal)),
         StatsResponseView(

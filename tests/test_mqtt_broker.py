@@ -21,6 +21,7 @@ import pytest
 from device.addons import outbox_cap
 from device.clock import FakeClock
 from device.config import Config, MqttConfig
+from device.core.records import NoticeAnswer, NoticeRecord
 from device.mqtt.link import MqttLink
 from device.scenario.harness import VirtualDevice
 from device.store.sqlite import SqliteStore
@@ -76,6 +77,8 @@ def mqtt_config(broker: Broker, **keys: object) -> Config:
 def open_desk(config: Config, db: Path, clock: FakeClock | None = None) -> Desk:
     clock = clock or FakeClock(MORNING)
     store = SqliteStore.open(db, clock=clock, outbox_cap=outbox_cap(config))
+    if store.notice_answer() is None:  # its owner has said the stretch is fine for them
+        store.append(NoticeRecord(clock.wall(), NoticeAnswer.UNDERSTOOD))
     return Desk(VirtualDevice.build(config, store, clock=clock), store, db)
 
 

@@ -12,7 +12,7 @@ import pytest
 from device.clock import FakeClock
 from device.config import Config, MqttConfig, parse_config
 from device.core.events import QuietSet, SnoozeRequested, StretchRequested
-from device.core.records import BoutRecord, DeviceRecord, EndedBy
+from device.core.records import BoutRecord, DeviceRecord, EndedBy, NoticeAnswer, NoticeRecord
 from device.errors import ConfigError
 from device.mqtt.commands import BadCommand, parse_command
 from device.mqtt.topics import Topics
@@ -123,7 +123,17 @@ def test_without_mqtt_the_log_keeps_no_outbox_rows(tmp_path: Path) -> None:
 
 
 def device() -> VirtualDevice:
-    return VirtualDevice.build(Config(), MemoryStore(), wall_start=MORNING)
+    """A desk whose owner has answered the safety notice: a remote stretch starts it (with
+    no answer yet, it shows the notice, which only the button can answer)."""
+    store = MemoryStore()
+    store.append(NoticeRecord(MORNING, NoticeAnswer.UNDERSTOOD))
+    return VirtualDevice.build(Config(), store, wall_start=MORNING)
+
+
+def test_a_remote_stretch_before_the_notice_is_answered_only_shows_the_notice() -> None:
+    desk = VirtualDevice.build(Config(), MemoryStore(), wall_start=MORNING)
+    send(desk, StretchRequested)
+    assert desk.runtime.state.name == "notice"
 
 
 def send(machine: VirtualDevice, event_type: type, **fields: object) -> None:

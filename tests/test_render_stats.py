@@ -22,7 +22,7 @@ CASES = {
                                   longest_min=0),
     "today-busy": StatsTodayView(breaks_guided=12, breaks_natural=15, sitting_min=611,
                                  longest_min=45),
-    "week": StatsWeekView(days=A_WEEK),
+    "week": StatsWeekView(days=A_WEEK, level=3, smooth=4, stretches=5),
     "week-long": StatsWeekView(days=(("T", 127, 14), ("F", 98, 3), ("S", 0, 0), ("S", 0, 0),
                                      ("M", 105, 0), ("T", 88, 12), ("W", 4, 0))),
     "week-empty": StatsWeekView(days=tuple((letter, 0, 0) for letter in "TFSSMTW")),

@@ -120,6 +120,9 @@ class StatsWeekView:
     """Page 2: seven days ending today, oldest first, as bars with a mark per break."""
 
     days: tuple[tuple[str, int, int], ...]  # (weekday letter, sitting tenths of hours, breaks)
+    level: int = 0  # the practice level (the uncurl's length)
+    smooth: int = 0  # stretches this week whose uncurl was reported smooth
+    stretches: int = 0  # stretches completed this week
     page: int = 2
     pages: int = STATS_PAGES
 

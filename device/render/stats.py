@@ -41,7 +41,9 @@ def draw_today(view: StatsTodayView, fonts: Fonts) -> Image.Image:
 
 def draw_week(view: StatsWeekView, fonts: Fonts) -> Image.Image:
     image, draw = blank()
-    _header(draw, "THIS WEEK", view.page, view.pages, fonts)
+    title = f"WEEK lv{view.level} {view.smooth}/{view.stretches} smooth" if view.stretches \
+        else f"THIS WEEK  lv{view.level}"
+    _header(draw, title, view.page, view.pages, fonts)
     scale = max(MIN_SCALE_TENTHS, *(tenths for _, tenths, _ in view.days))
     scale = -(-scale // 10) * 10  # up to whole hours
     draw.line((CHART_LEFT, BASELINE_Y, CHART_LEFT + 7 * COLUMN_W - 1, BASELINE_Y), fill=ON)

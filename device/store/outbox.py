@@ -25,10 +25,17 @@ from device.core.records import (
     BoutRecord,
     BreakRecord,
     DeviceRecord,
+    NoticeRecord,
     Record,
     ReminderRecord,
 )
-from device.store.rows import bout_from_row, break_from_row, reminder_from_row, utc_text
+from device.store.rows import (
+    NOTICE_EVENT,
+    bout_from_row,
+    break_from_row,
+    reminder_from_row,
+    utc_text,
+)
 
 DEFAULT_CAP = 20000
 
@@ -54,6 +61,8 @@ def row_id(record: Record) -> str | None:
             return f"{_kind(record)}-{key}"
         case DeviceRecord(at=at, what=what):
             return f"device-{utc_text(at)}-{what}"
+        case NoticeRecord(at=at):
+            return f"device-{utc_text(at)}-notice"
     return None
 
 
@@ -76,11 +85,14 @@ def payload(record: Record, seq: int | None = None) -> dict[str, Any]:
                     "response_s": record.response_s, "chimes": record.chimes}
         case DeviceRecord():
             body = {"at": record.at.isoformat(), "what": record.what, "detail": record.detail}
+        case NoticeRecord():  # a device_events row like a start, with the answer as detail
+            body = {"at": record.at.isoformat(), "what": NOTICE_EVENT,
+                    "detail": str(record.answer)}
         case _:
             raise TypeError(f"{type(record).__name__} rows are not published")
     ended_by = getattr(record, "ended_by", None)
     result = {"id": row_id(record), "type": _kind(record), **body}
-    if not isinstance(record, DeviceRecord):
+    if not isinstance(record, DeviceRecord | NoticeRecord):
         result["open"] = ended_by is None
         result["ended_by"] = None if ended_by is None else str(ended_by)
     if seq is not None:
@@ -175,6 +187,6 @@ def _kind(record: Record) -> str:
             return "break"
         case ReminderRecord():
             return "reminder"
-        case DeviceRecord():
+        case DeviceRecord() | NoticeRecord():
             return "device"
     raise TypeError(f"{type(record).__name__} rows are not published")
