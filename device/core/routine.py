@@ -105,14 +105,15 @@ _SHARED_CUES: MappingProxyType[Phase, tuple[str, ...]] = MappingProxyType({
     Phase.UNCURL: ("roll up from pelvis", "vertebra by vertebra", "feel where it clumps"),
 })
 _SEATED_CUES = MappingProxyType({
-    Phase.SETUP: ("sit on front edge", "sit bones firm, even", "buttocks unclenched"),
+    Phase.SETUP: ("sit on front edge", "sit bones firm, even", "buttocks unclenched",
+                  "a little rounding: ok"),
     Phase.INHALE: ("breathe in, sit tall",),
-    Phase.REST: ("rest, sitting tall",),
+    Phase.REST: ("rest, sitting tall", "soft hips: abs do it", "loose shoulders: hips"),
 })
 _STANDING_CUES = MappingProxyType({
-    Phase.SETUP: ("feet point forward", "feet soft, flat down"),
+    Phase.SETUP: ("feet point forward", "feet soft, flat down", "a little rounding: ok"),
     Phase.INHALE: ("breathe in, grow tall",),
-    Phase.REST: ("rest, standing tall",),
+    Phase.REST: ("rest, standing tall", "soft hips: abs do it", "loose shoulders: hips"),
 })
 _VARIANT_CUES = MappingProxyType({Variant.SEATED: _SEATED_CUES,
                                   Variant.STANDING: _STANDING_CUES})
@@ -191,6 +192,10 @@ class Plan:
     def total(self) -> float:
         return self.steps[-1].end
 
+
+HEAD_DOWN = frozenset({Phase.FOLD, Phase.HANG, Phase.INHALE_AGAIN, Phase.RECOMMIT})
+"""Phases folded over the thighs: their content cues are spoken (with voice on) and were
+read in the set-up; the screen shows only the phase and the breath, large."""
 
 _COUNTED_DOWN = frozenset({Phase.SETUP, Phase.REST, Phase.STAND_UP, Phase.WALK, Phase.LOOSEN})
 """Phases the eyes can follow: their screen counts down the seconds left."""
@@ -484,6 +489,8 @@ def routine_view(state: RoutineState, at: float, cfg: RoutineConfig
     seconds_left = math.ceil(step.length - into - _EPS)
     cues = cues_for(step.phase, state.variant)
     cue = cues[min(len(cues) - 1, math.floor(fraction * len(cues) + _EPS))]
+    if step.phase in HEAD_DOWN:
+        cue = ""  # the eyes are off the screen: the phase and the breath only, large
     ticks = None
     if step.ticks:
         ticks = (min(step.ticks, math.floor(into / (step.length / step.ticks) + 0.5 + _EPS)),

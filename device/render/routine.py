@@ -21,6 +21,8 @@ from device.render.canvas import ON, WIDTH, bar, blank, text
 # view's progress maps one step to one pixel.
 BAR_BOX = (2, 56, 5 + PROGRESS_PX, 63)
 MIDDLE_Y = 42  # centre line of the band between the cue (ends at y 29) and the bar (y 56)
+LARGE_MIDDLE_Y = 36  # with no cue line: the band from the title (y 16) to the bar
+LARGE_SCALE = 1.7  # the breath disc's size there: its ring just fits the band
 NOTICE_LINES = ("Disc problem? Skip it", "Back injury? Ask your", "doctor first.")
 
 
@@ -31,9 +33,10 @@ def draw_routine(view: RoutineView, fonts: Fonts) -> Image.Image:
         text(draw, (WIDTH - 1, 0), f"{view.rep}/{view.reps}", fonts.large, align="right")
     else:
         text(draw, (WIDTH - 1, 4), view.variant.upper(), fonts.small, align="right")
-    text(draw, (WIDTH // 2, 17), view.cue, fonts.body, align="center")
+    if view.cue:
+        text(draw, (WIDTH // 2, 17), view.cue, fonts.body, align="center")
     if view.breath is not None:
-        _breath(draw, view.breath)
+        _breath(draw, view.breath, large=not view.cue)
     elif view.ticks is not None:
         _vertebrae(draw, *view.ticks)
     elif view.seconds_left is not None:
@@ -43,10 +46,13 @@ def draw_routine(view: RoutineView, fonts: Fonts) -> Image.Image:
     return image
 
 
-def _breath(draw: ImageDraw.ImageDraw, radius: int) -> None:
-    """A disc that fills the ring as the lungs fill, and empties with the out-breath."""
-    cx, cy = WIDTH // 2, MIDDLE_Y
-    ring = BREATH_MAX_R + 2  # one dark pixel between a full disc and its ring
+def _breath(draw: ImageDraw.ImageDraw, radius: int, large: bool = False) -> None:
+    """A disc that fills the ring as the lungs fill, and empties with the out-breath;
+    ``large`` (no cue line above it) fills the band from the title to the bar."""
+    cx, cy = WIDTH // 2, (LARGE_MIDDLE_Y if large else MIDDLE_Y)
+    if large:
+        radius = round(radius * LARGE_SCALE)
+    ring = round(BREATH_MAX_R * (LARGE_SCALE if large else 1)) + 2
     draw.ellipse((cx - ring, cy - ring, cx + ring, cy + ring), outline=ON)
     draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=ON)
 
