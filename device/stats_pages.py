@@ -12,7 +12,14 @@ from typing import Protocol
 
 from device.config import Config
 from device.core.practice import practice_from
-from device.core.views import StatsResponseView, StatsStreakView, StatsTodayView, StatsWeekView
+from device.core.records import NoticeAnswer
+from device.core.views import (
+    StatsResponseView,
+    StatsSafetyView,
+    StatsStreakView,
+    StatsTodayView,
+    StatsWeekView,
+)
 from device.store.queries import DailyGoal, DaySummary, median_or_none, streak_days
 
 WEEKDAY_LETTERS = "MTWTFSS"  # date.weekday(): Monday is 0
@@ -30,6 +37,8 @@ class StatsSource(Protocol):
     def response_times(self, first_day: date, last_day: date) -> list[float]: ...
 
     def practice(self) -> list[tuple[date, bool | None]]: ...
+
+    def notice_answer(self) -> NoticeAnswer | None: ...
 
 
 def daily_goal(config: Config) -> DailyGoal:
@@ -54,7 +63,7 @@ def goal_text(goal: DailyGoal) -> str:
 
 def stats_pages(
     store: StatsSource, today: date, config: Config
-) -> tuple[StatsTodayView, StatsWeekView, StatsStreakView, StatsResponseView]:
+) -> tuple[StatsTodayView, StatsWeekView, StatsStreakView, StatsResponseView, StatsSafetyView]:
     """The four pages, in order, for the local day ``today``."""
     week = store.week_summary(today)
     day = week[-1]
@@ -86,6 +95,7 @@ def stats_pages(
             today_s=_whole(day["median_response_s"]),
             week_s=_whole(median_or_none(store.response_times(week[0]["day"], today))),
         ),
+        StatsSafetyView(answer=str(store.notice_answer() or "")),
     )
 
 

@@ -14,7 +14,7 @@ from device.core.practice import UNCURL_STEP_S
 from device.core.records import BreakKind, NoticeAnswer, NoticeRecord
 from device.core.routine import DONE_ASK_S, Phase, plan_walk, routine_total_s
 from device.core.tones import Tone
-from device.core.views import DoneView, NoticeView, RoutineView
+from device.core.views import DoneView, NoticeView, RoutineView, StatsSafetyView
 from device.errors import ConfigError
 from device.scenario.harness import VirtualDevice
 from device.store.memory import MemoryStore
@@ -190,3 +190,20 @@ def test_practice_cli_reset_notice_asks_again_at_the_next_start(tmp_path, capsys
     assert "was 'declined'" in capsys.readouterr().out
     with SqliteStore.open(db) as store:
         assert store.notice_answer() is None
+
+
+def test_practice_a_hold_on_the_safety_page_asks_the_notice_again():
+    store = MemoryStore()
+    store.append(NoticeRecord(MORNING, NoticeAnswer.DECLINED))
+    device = new_device(store)
+    device.hold()  # the stats pages
+    for _ in range(4):
+        device.press()
+    assert device.runtime.state.shown == StatsSafetyView(answer="declined")
+    device.hold()
+    assert notices(store) == [NoticeAnswer.DECLINED, NoticeAnswer.RESET]
+    assert device.runtime.state.name == "away"
+    device.press()
+    assert device.runtime.state.name == "notice"  # asked again, here and after a restart
+    device.close()
+    assert store.notice_answer() is None

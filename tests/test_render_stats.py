@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from device.adapters.fonts import Fonts
-from device.core.views import StatsResponseView, StatsStreakView, StatsTodayView, StatsWeekView
+from device.core.views import (
+    StatsResponseView,
+    StatsSafetyView,
+    StatsStreakView,
+    StatsTodayView,
+    StatsWeekView,
+)
 from device.render import stats
 from tests.golden import assert_matches_golden
 
@@ -31,6 +37,8 @@ CASES = {
     "streak-long": StatsStreakView(days=365, goal="max bout 480m, 10+ breaks"),
     "response": StatsResponseView(today_s=35, week_s=42),
     "response-slow": StatsResponseView(today_s=None, week_s=145),
+    "safety-understood": StatsSafetyView(answer="understood"),
+    "safety-declined": StatsSafetyView(answer="declined"),
 }
 
 
@@ -49,9 +57,9 @@ def test_render_stats_page_dots_mark_the_current_page(fonts):
     # The current page's dot is a lit 4x4 square; the others are 2x2.
     for view in (CASES["today"], CASES["week"], CASES["streak"], CASES["response"]):
         image = stats.DRAWERS[type(view)](view, fonts)
-        lit = [sum(image.getpixel((x, y)) > 0 for x in range(104 + 6 * i, 108 + 6 * i)
-                   for y in range(1, 5)) for i in range(4)]
-        assert lit == [16 if i + 1 == view.page else 4 for i in range(4)]
+        lit = [sum(image.getpixel((x, y)) > 0 for x in range(98 + 6 * i, 102 + 6 * i)
+                   for y in range(1, 5)) for i in range(5)]
+        assert lit == [16 if i + 1 == view.page else 4 for i in range(5)]
 
 
 def test_render_stats_week_bars_grow_with_sitting_time(fonts):
@@ -70,4 +78,4 @@ def test_render_stats_week_bars_grow_with_sitting_time(fonts):
 
 def test_render_stats_drawers_cover_every_stats_view():
     assert set(stats.DRAWERS) == {StatsTodayView, StatsWeekView, StatsStreakView,
-                                  StatsResponseView}
+                                  StatsResponseView, StatsSafetyView}

@@ -4,6 +4,7 @@ from device.core.records import BreakKind
 from device.core.views import (
     IdleView,
     StatsResponseView,
+    StatsSafetyView,
     StatsStreakView,
     StatsTodayView,
     StatsWeekView,
@@ -23,7 +24,8 @@ def test_stats_navigation_hold_opens_press_turns_and_time_closes(make_device):
     today = device.runtime.state.shown
     assert isinstance(today, StatsTodayView)
     assert today.breaks_natural == 1
-    kinds = [StatsWeekView, StatsStreakView, StatsResponseView, StatsTodayView]
+    kinds = [StatsWeekView, StatsStreakView, StatsResponseView, StatsSafetyView,
+             StatsTodayView]
     for kind in kinds:
         device.press()
         assert isinstance(device.runtime.state.shown, kind)

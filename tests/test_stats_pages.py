@@ -8,7 +8,13 @@ import pytest
 
 from device.config import Config, ReminderConfig
 from device.core.records import BoutRecord, BreakKind, BreakRecord, ReminderOutcome, ReminderRecord
-from device.core.views import StatsResponseView, StatsStreakView, StatsTodayView, StatsWeekView
+from device.core.views import (
+    StatsResponseView,
+    StatsSafetyView,
+    StatsStreakView,
+    StatsTodayView,
+    StatsWeekView,
+)
 from device.stats_pages import daily_goal, goal_text, stats_pages
 from device.store import queries
 from device.store.memory import MemoryStore
@@ -81,18 +87,19 @@ def test_stats_pages_week_has_seven_days_ending_today(store, config):
     take_break(store, days_ago(1), 11, BreakKind.GUIDED)
     take_break(store, days_ago(1), 12)
     sit(store, TODAY, 8, 20)
-    _, week, _, _ = stats_pages(store, TODAY, config)
+    _, week, *_ = stats_pages(store, TODAY, config)
     assert week == StatsWeekView(days=(
         ("T", 50, 1), ("F", 0, 0), ("S", 0, 0), ("S", 0, 0), ("M", 0, 0), ("T", 16, 2),
         ("W", 3, 0),
     ), level=0, smooth=0, stretches=1)  # one stretch this week, its uncurl not reported
 
 
-def test_stats_pages_are_numbered_one_to_four(store, config):
+def test_stats_pages_are_numbered_one_to_five(store, config):
     pages = stats_pages(store, TODAY, config)
     assert [type(p) for p in pages] == [StatsTodayView, StatsWeekView, StatsStreakView,
-                                        StatsResponseView]
-    assert [(p.page, p.pages) for p in pages] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+                                        StatsResponseView, StatsSafetyView]
+    assert [(p.page, p.pages) for p in pages] == [(n, 5) for n in range(1, 6)]
+    assert pages[4] == StatsSafetyView(answer="")  # not answered in this log
 
 
 def test_stats_pages_goal_is_the_reminder_time_plus_a_quarter_hour():
@@ -116,7 +123,7 @@ def test_stats_pages_streak_counts_days_within_the_goal_up_to_today(store, confi
     sit(store, days_ago(4), 9, 90)  # too long (over 60 min): the streak starts after it
     for back in range(3, -1, -1):
         sit(store, days_ago(back), 9, 55)
-    _, _, streak, _ = stats_pages(store, TODAY, config)
+    _, _, streak, *_ = stats_pages(store, TODAY, config)
     assert streak == StatsStreakView(days=4, goal="no bout over 60 min")
 
 
@@ -163,7 +170,7 @@ def test_stats_pages_response_week_is_the_median_of_every_answer(store, config):
         answer(store, days_ago(2), hour, 10.0)
     answer(store, TODAY, 9, 100.4)
     answer(store, days_ago(7), 9, 500.0)  # eight days back: not in the week
-    _, _, _, response = stats_pages(store, TODAY, config)
+    _, _, _, response, _ = stats_pages(store, TODAY, config)
     # Not the median of the daily medians (55 s): each answer counts once.
     assert response == StatsResponseView(today_s=100, week_s=10)
 

@@ -82,6 +82,7 @@ from device.core.views import (
     NoticeView,
     ReminderView,
     SnoozedView,
+    StatsSafetyView,
     View,
 )
 from device.errors import StuckDeadlineError
@@ -642,6 +643,12 @@ def _on_gesture(state: DeviceState, gesture: Gesture | None, now: Now, config: C
             pages = max(1, len(browsing.pages))
             return replace(state, mode=replace(browsing, page=(browsing.page + 1) % pages,
                                                until=now.at + STATS_IDLE_S))
+        case Browsing(pages=pages, page=page), Hold() if isinstance(
+                pages[page] if page < len(pages) else None, StatsSafetyView):
+            # on the safety page a hold asks the notice again before the next break
+            effects.append(Play(Tone.ACK))
+            effects.append(Log(NoticeRecord(now.wall, NoticeAnswer.RESET)))
+            return replace(state, mode=Idle(), notice=None)
         case Browsing(), Hold():
             return replace(state, mode=Idle())
         case Reminding() as reminding, Press():

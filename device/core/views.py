@@ -100,7 +100,7 @@ class ReminderView:
 
 # --- The stats pages (drawn by device.render.stats; built by device.stats_pages) ---
 
-STATS_PAGES = 4
+STATS_PAGES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +147,17 @@ class StatsResponseView:
     pages: int = STATS_PAGES
 
 
-StatsScreen = StatsTodayView | StatsWeekView | StatsStreakView | StatsResponseView
+@dataclass(frozen=True, slots=True)
+class StatsSafetyView:
+    """Page 5: the safety notice's answer; a hold here asks it again before the next break."""
+
+    answer: str  # "understood", "declined" or "" (not answered yet)
+    page: int = 5
+    pages: int = STATS_PAGES
+
+
+StatsScreen = (StatsTodayView | StatsWeekView | StatsStreakView | StatsResponseView
+               | StatsSafetyView)
 """Every stats page (to be joined into ``View``)."""
 
 

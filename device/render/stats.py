@@ -13,7 +13,13 @@ from types import MappingProxyType
 from PIL import Image, ImageDraw, ImageFont
 
 from device.adapters.fonts import Fonts
-from device.core.views import StatsResponseView, StatsStreakView, StatsTodayView, StatsWeekView
+from device.core.views import (
+    StatsResponseView,
+    StatsSafetyView,
+    StatsStreakView,
+    StatsTodayView,
+    StatsWeekView,
+)
 from device.render.canvas import ON, WIDTH, blank, text, text_width
 
 # The week chart: seven columns across the panel, each a bar with break marks above it.
@@ -41,7 +47,7 @@ def draw_today(view: StatsTodayView, fonts: Fonts) -> Image.Image:
 
 def draw_week(view: StatsWeekView, fonts: Fonts) -> Image.Image:
     image, draw = blank()
-    title = f"WEEK lv{view.level} {view.smooth}/{view.stretches} smooth" if view.stretches \
+    title = f"lv{view.level} smooth {view.smooth}/{view.stretches}" if view.stretches \
         else f"THIS WEEK  lv{view.level}"
     _header(draw, title, view.page, view.pages, fonts)
     scale = max(MIN_SCALE_TENTHS, *(tenths for _, tenths, _ in view.days))
@@ -76,6 +82,23 @@ def draw_response(view: StatsResponseView, fonts: Fonts) -> Image.Image:
     _labelled_value(draw, 11, "today", _seconds(view.today_s), fonts)
     _labelled_value(draw, 29, "week", _seconds(view.week_s), fonts)
     text(draw, (WIDTH // 2, 55), "chime to standing", fonts.small, align="center")
+    return image
+
+
+SAFETY_LINES = {
+    "understood": ("the stretch: ok for me", "hold: ask me again"),
+    "declined": ("standing breaks instead", "hold: ask me again"),
+    "": ("asked before the next", "stretch"),
+}
+
+
+def draw_safety(view: StatsSafetyView, fonts: Fonts) -> Image.Image:
+    """What the notice was answered, and how to be asked again (a hold on this page)."""
+    image, draw = blank()
+    _header(draw, "SAFETY", view.page, view.pages, fonts)
+    first, second = SAFETY_LINES[view.answer]
+    text(draw, (WIDTH // 2, 18), first, fonts.body, align="center")
+    text(draw, (WIDTH // 2, 40), second, fonts.body, align="center")
     return image
 
 
@@ -186,5 +209,6 @@ DRAWERS = MappingProxyType(
         StatsWeekView: draw_week,
         StatsStreakView: draw_streak,
         StatsResponseView: draw_response,
+        StatsSafetyView: draw_safety,
     }
 )
