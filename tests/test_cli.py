@@ -139,7 +139,8 @@ def test_cli_scenario_bouncing_button_gives_one_gesture_per_touch():
     assert result.returncode == 0, result.stderr
     events = lines_of(result.stdout)
     states = [e["state"] for e in events if e["kind"] == "state"]
-    assert states == ["away", "seated", "routine", "paused", "routine", "done", "seated"]
+    assert states == ["away", "seated", "notice", "routine", "paused", "routine", "done",
+                      "seated"]
     tones = [e["name"] for e in events if e["kind"] == "tone"]
     assert (tones.count("pause"), tones.count("resume"), tones.count("stop")) == (1, 1, 1)
     [stretch] = [e for e in events if e["kind"] == "break"]

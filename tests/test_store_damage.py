@@ -73,7 +73,8 @@ def assert_one_line_or_success(code: int, err: str) -> None:
 def device_starts_and_reads(path: Path) -> SqliteStore:
     """What the device does with its log from power-on to opening the stats pages."""
     store = SqliteStore.open(path, clock=FakeClock(WALL), logger=logging.getLogger("t"))
-    store.notice_seen()
+    store.notice_answer()
+    store.practice()
     store.breaks_on(DAY)
     store.append(DeviceRecord(WALL, "start"))
     store.day_summary(DAY)
