@@ -326,3 +326,13 @@ def test_cli_stats_bad_config_is_one_line_and_exit_2(tmp_path, capsys):
     assert main(["stats", "--config", str(config)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("unslump: ") and "\n" not in err and "path" in err
+
+
+def test_cli_export_a_damaged_schema_is_one_line_not_a_traceback(db, capsys):
+    """A flipped byte in a column's name (found by the random corruptions)."""
+    with sqlite3.connect(db) as connection:
+        connection.execute("ALTER TABLE breaks RENAME COLUMN end_offset_min TO end_offset_mim")
+    connection.close()
+    assert main(["export", "--db", str(db), "--format", "json"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "table breaks has no column end_offset_min" in err

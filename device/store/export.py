@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from typing import TextIO
 
-from device.errors import BadRowError
+from device.errors import BadRowError, StoreError
 from device.store.queries import EXPORT_TABLES
 from device.store.rows import MAX_OFFSET, from_columns, utc_text
 
@@ -47,7 +47,16 @@ def export_table(connection: sqlite3.Connection, table: str,
         parameters = (utc_text(low - MAX_OFFSET), since.isoformat())
     cursor = connection.cursor()
     cursor.row_factory = sqlite3.Row
-    for raw in cursor.execute(sql + " ORDER BY id", parameters):
+    rows = cursor.execute(sql + " ORDER BY id", parameters)
+    present = {description[0] for description in rows.description}
+    needed = {"id"}
+    for column in columns:
+        needed |= {f"{column}_utc", f"{column}_offset_min"} if column in _TIMES else {column}
+    if missing := sorted(needed - present):
+        # A damaged schema (a flipped byte in a column's name) reads as a table without it.
+        raise StoreError(f"the break log's table {table} has no column {missing[0]}: its "
+                         "schema is damaged; move the file aside to start a new log")
+    for raw in rows:
         yield _plain(table, columns, raw)
 
 
