@@ -252,8 +252,11 @@ def find_config(cli_path: str | None, env: Mapping[str, str] = os.environ,
             return path
     user = (home or Path.home()) / ".config" / "unslump" / "config.toml"
     for path in (SYSTEM_CONFIG, user):
-        if path.is_file():
-            return path
+        try:
+            if path.is_file():
+                return path
+        except OSError:  # a home this user may not look into (sudo -u, setpriv): skip it
+            continue
     return None
 
 

@@ -186,7 +186,8 @@ else
     say "pip: wheels only (--only-binary :all:), from a copy in $copy"
     # A local directory is always reinstalled: pip removes the old files it recorded.
     # shellcheck disable=SC2086  # PIP_OPTS is split on purpose
-    system "$PIP" install $PIP_OPTS "$copy" ||
+    # [mqtt]: paho-mqtt, a pure-Python wheel; imported only when [mqtt] is configured.
+    system "$PIP" install $PIP_OPTS "${copy}[mqtt]" ||
         die "pip could not install from wheels; see its message above (no compiler is used" \
             "on purpose: a dependency without a wheel for Python $python_version on $ARCH needs" \
             "its Debian package)"
@@ -242,6 +243,11 @@ else
     mv "$UNIT_DIR/.$UNIT_NAME.tmp" "$UNIT_DIR/$UNIT_NAME"
     unit_changed=1
     changed "unit"
+fi
+# The unit ships with no network; with [mqtt] on, a drop-in opens exactly the broker.
+if [ "$DRYRUN" != 1 ] && [ -x "$DESTDIR$VENV/bin/unslump" ]; then
+    "$DESTDIR$VENV/bin/unslump" mqtt-dropin --config "$CONFIG_DIR/config.toml" \
+        --write "$UNIT_DIR/$UNIT_NAME.d" || warn "mqtt-dropin failed: MQTT stays closed"
 fi
 if [ "$(readlink "$BIN_LINK" 2>/dev/null)" != "$VENV/bin/unslump" ]; then
     ln -sfn "$VENV/bin/unslump" "$BIN_LINK"
@@ -310,7 +316,7 @@ Unslump is installed. What to check next:
   1. I2C is on:     sudo raspi-config nonint do_i2c 0, then reboot;
                     i2cdetect -y 1 should show 3c (the OLED).
   2. Audio option:  the /boot/firmware/config.txt lines for your speaker are in
-                    $SRC/hardware/README.md (I2S amp: dtoverlay=max98357a).
+                    $SRC/hardware/README.md (I2S amp: dtoverlay=max98357a,no-sdmode).
   3. Wiring:        $SRC/hardware/pins.md and hardware/wiring.svg.
   4. Self-check:    unslump doctor
   5. Running:       systemctl status unslump; journalctl -u unslump -f

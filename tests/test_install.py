@@ -223,7 +223,7 @@ def test_install_prints_the_next_steps(destdir, defaults_cmd, system):
     assert "raspi-config nonint do_i2c 0" in out
     assert "hardware/pins.md" in out
     assert "unslump doctor" in out
-    assert "dtoverlay=max98357a" in out
+    assert "dtoverlay=max98357a,no-sdmode" in out
 
 
 # -- system packages ---------------------------------------------------------------------

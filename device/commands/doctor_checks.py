@@ -96,7 +96,7 @@ def check_service_store(db: str | None, config: Config, unit: ServiceUnit | None
 
     ``--db`` or ``[store] path`` still win; otherwise the caller's own default would be
     checked, a file the service never touches. The service's state directory is private
-    to its user (mode 0700), so from another user this says how to look instead.
+    to its user and group (mode 0750), so from another user this says how to look instead.
     """
     if db or config.store.path or unit is None:
         return check_store(chosen_db_path(db, config.store.path, probe.env))
