@@ -46,6 +46,8 @@ SENSORS: tuple[Sensor, ...] = (
            state_class="measurement"),
     Sensor("streak_days", "Streak", device_class="duration", unit="d",
            state_class="measurement", icon="mdi:fire"),
+    Sensor("practice_level", "Practice level", state_class="measurement",
+           icon="mdi:human-handsdown"),
 )
 
 REMINDER_EVENTS = ("chimed", "stood_up", "routine", "snoozed", "ignored", "cut_short")

@@ -283,10 +283,11 @@ class MqttLink(ClosesOnExit):
 
     def _refresh_day(self, with_streak: bool) -> None:
         today = self._clock.wall().date()
-        streak = None
+        streak = level = None
         if with_streak:
-            streak = stats_pages(self._store, today, self._config)[2].days
-        self._live = self._live.with_day(self._store.day_summary(today), streak)
+            pages = stats_pages(self._store, today, self._config)
+            streak, level = pages[2].days, pages[1].level
+        self._live = self._live.with_day(self._store.day_summary(today), streak, level)
 
     def _publish_state(self) -> None:
         self._publish(self._topics.state, self._live.document(), retain=True)

@@ -34,6 +34,7 @@ class LiveState:
     reminders_today: int = 0
     last_response_s: float | None = None
     streak_days: int = 0
+    practice_level: int = 0  # the stretch's level: each step lengthens the uncurl
     quiet: bool = False
 
     def document(self) -> dict[str, Any]:
@@ -54,12 +55,14 @@ class LiveState:
                 return replace(self, seated=False, bout_min=0.0, quiet=False)
         return self
 
-    def with_day(self, day: DaySummary, streak_days: int | None = None) -> LiveState:
+    def with_day(self, day: DaySummary, streak_days: int | None = None,
+                 practice_level: int | None = None) -> LiveState:
         return replace(
             self, sitting_today_min=round(day["sitting_s"] / 60, 1),
             breaks_guided_today=day["breaks_guided"],
             breaks_natural_today=day["breaks_natural"], reminders_today=day["reminders"],
-            streak_days=self.streak_days if streak_days is None else streak_days)
+            streak_days=self.streak_days if streak_days is None else streak_days,
+            practice_level=self.practice_level if practice_level is None else practice_level)
 
 
 def event_of(record: Record, previous: Record | None) -> tuple[str, str] | None:
