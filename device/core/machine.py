@@ -790,14 +790,16 @@ def _sit_down(state: DeviceState, sat_at: float, now: Now, config: Config,
     before the press), the seconds during it do not, and a bout only counts again from
     its end. Sitting down during a stretch starts no bout: the stretch is the break.
     """
+    began: float | None = None
+    ended: float | None = None
     if isinstance(state.mode, Guiding):
-        began, ended = state.mode.routine.started_at, None
+        began = state.mode.routine.started_at
     elif state.last_routine is not None:
         began, ended = state.last_routine
-    else:
-        began = ended = None
     before = began - sat_at if began is not None and sat_at < began else 0.0
-    counts_from = None if isinstance(state.mode, Guiding) else max(sat_at, ended or sat_at)
+    counts_from = None
+    if not isinstance(state.mode, Guiding):
+        counts_from = sat_at if ended is None else max(sat_at, ended)
     bout = state.bout
     fresh = bout is None
     if bout is None:

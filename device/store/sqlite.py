@@ -199,7 +199,7 @@ class SqliteStore(ClosesOnExit):
 
     def practice(self) -> list[tuple[date, bool | None]]:
         """Every completed stretch as (local day, smooth answer), oldest first."""
-        rows = self._read(queries.practice_rows, [])
+        rows: list[BreakRecord] = self._read(queries.practice_rows, [])
         return queries.practice_days([*rows, *self._pending])
 
     def breaks_on(self, day: date) -> int:
