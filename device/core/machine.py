@@ -14,7 +14,6 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from device.config import Config
 from device.core.button import (
     STUCK_S,
     ButtonState,
@@ -74,6 +73,7 @@ from device.core.routine import (
     start_routine,
 )
 from device.core.seat import Away, Bout, Left, Sat, SeatChange, SeatState, seat_due, seat_edge
+from device.core.settings import CoreConfig
 from device.core.tones import Tone
 from device.core.views import (
     BlankView,
@@ -233,7 +233,7 @@ class DeviceState:
 Outcome = tuple[DeviceState, list[Effect]]
 
 
-def initial_state(config: Config, now: Now, seat_occupied: bool, history: History) -> Outcome:
+def initial_state(config: CoreConfig, now: Now, seat_occupied: bool, history: History) -> Outcome:
     """The state at power-on: the seat as read from the pin, the day's tally from the log.
 
     A seat that is occupied at boot is a raw reading like any other: it is confirmed after
@@ -262,7 +262,7 @@ def shutdown(state: DeviceState, now: Now) -> list[Effect]:
     return [Log(record) for record in _open_records(state, now, EndedBy.STOP)]
 
 
-def step(state: DeviceState, event: Event, config: Config) -> Outcome:
+def step(state: DeviceState, event: Event, config: CoreConfig) -> Outcome:
     """Apply one event: first every deadline due before it, then the event itself."""
     now = Now(event.at, event.wall)
     effects: list[Effect] = []
@@ -294,7 +294,7 @@ def step(state: DeviceState, event: Event, config: Config) -> Outcome:
     return _settle(state, now, config, effects, panel_before)
 
 
-def _on_stretch_requested(state: DeviceState, now: Now, config: Config,
+def _on_stretch_requested(state: DeviceState, now: Now, config: CoreConfig,
                           effects: list[Effect]) -> DeviceState:
     """A stretch asked for from afar starts as a press would, from any mode but itself."""
     match state.mode:
@@ -307,24 +307,24 @@ def _on_stretch_requested(state: DeviceState, now: Now, config: Config,
     return state
 
 
-def _quiet(state: DeviceState, now: Now, config: Config) -> bool:
+def _quiet(state: DeviceState, now: Now, config: CoreConfig) -> bool:
     """Quiet hours, or quiet mode switched on."""
     return state.quiet_switch or is_quiet(now.wall, config.quiet)
 
 
-def _loud_in(state: DeviceState, now: Now, config: Config) -> float:
+def _loud_in(state: DeviceState, now: Now, config: CoreConfig) -> float:
     """Seconds until a held-back reminder should look again."""
     if state.quiet_switch:
         return QUIET_SWITCH_RECHECK_S
     return seconds_until_loud(now.wall, config.quiet)
 
 
-def next_deadline(state: DeviceState, config: Config) -> float | None:
+def next_deadline(state: DeviceState, config: CoreConfig) -> float | None:
     """The earliest monotonic time at which the machine needs to be woken."""
     return _earliest(_state_deadline(state, config), _redraw_deadline(state, config))
 
 
-def _settle(state: DeviceState, now: Now, config: Config, effects: list[Effect],
+def _settle(state: DeviceState, now: Now, config: CoreConfig, effects: list[Effect],
             panel_before: PanelState | None) -> Outcome:
     """Handle what fell due at ``now`` itself, then bring panel and screen up to date.
 
@@ -352,7 +352,8 @@ def _unasked_sound(effect: Effect) -> bool:
     return isinstance(effect, Play) and effect.tone is Tone.REMINDER
 
 
-def _catch_up(state: DeviceState, now: Now, config: Config, effects: list[Effect]) -> DeviceState:
+def _catch_up(state: DeviceState, now: Now, config: CoreConfig,
+              effects: list[Effect]) -> DeviceState:
     """Handle, in time order, every state deadline at or before ``now``."""
     while (due := _state_deadline(state, config)) is not None and due <= now.at:
         before = state
@@ -463,7 +464,7 @@ def _guided_record(guiding: Guiding, end: RoutineEnd, end_wall: datetime,
         reached=None if end.completed else end.reached, key=guiding.key, ended_by=ended_by)
 
 
-def _state_deadline(state: DeviceState, config: Config) -> float | None:
+def _state_deadline(state: DeviceState, config: CoreConfig) -> float | None:
     """The earliest deadline whose handling changes the state (and clears that deadline)."""
     seat = config.seat
     guiding = isinstance(state.mode, Guiding)
@@ -478,7 +479,7 @@ def _state_deadline(state: DeviceState, config: Config) -> float | None:
     )
 
 
-def _mode_deadline(state: DeviceState, config: Config) -> float | None:
+def _mode_deadline(state: DeviceState, config: CoreConfig) -> float | None:
     match state.mode:
         case Idle():
             return state.plan.due_at(state.bout)
@@ -491,12 +492,12 @@ def _mode_deadline(state: DeviceState, config: Config) -> float | None:
     return None
 
 
-def _panel_deadline(state: DeviceState, config: Config) -> float | None:
+def _panel_deadline(state: DeviceState, config: CoreConfig) -> float | None:
     """When the panel goes dark (empty seat) or dims (untouched); only while idle."""
     return _earliest(*_panel_deadlines(state, config))
 
 
-def _panel_deadlines(state: DeviceState, config: Config) -> tuple[float | None, float | None]:
+def _panel_deadlines(state: DeviceState, config: CoreConfig) -> tuple[float | None, float | None]:
     """(dark, dim): the empty seat's dark timer counts from the last touch too."""
     panel = state.panel
     if not panel.on or not isinstance(state.mode, Idle):
@@ -508,7 +509,7 @@ def _panel_deadlines(state: DeviceState, config: Config) -> tuple[float | None, 
     return dark, dim
 
 
-def _redraw_deadline(state: DeviceState, config: Config) -> float | None:
+def _redraw_deadline(state: DeviceState, config: CoreConfig) -> float | None:
     """When the screen changes by itself: the next minute of sitting, the next nudge, the
     notice's next second."""
     if state.panel.on and isinstance(state.mode, Noticing) and isinstance(state.shown,
@@ -527,7 +528,7 @@ def _redraw_deadline(state: DeviceState, config: Config) -> float | None:
     return _earliest(minute, nudge)
 
 
-def _on_deadline(state: DeviceState, now: Now, config: Config,
+def _on_deadline(state: DeviceState, now: Now, config: CoreConfig,
                  effects: list[Effect]) -> DeviceState:
     button, gesture = button_due(state.button, now.at, config.button.hold_s,
                                  config.button.debounce_s)
@@ -552,7 +553,7 @@ def _on_deadline(state: DeviceState, now: Now, config: Config,
     return _with_checkpoint(state, now)
 
 
-def _on_mode_deadline(state: DeviceState, now: Now, config: Config,
+def _on_mode_deadline(state: DeviceState, now: Now, config: CoreConfig,
                       effects: list[Effect]) -> DeviceState:
     due = _mode_deadline(state, config)
     if due is None or due > now.at:
@@ -585,7 +586,7 @@ def _on_mode_deadline(state: DeviceState, now: Now, config: Config,
     return state
 
 
-def _on_panel_deadline(state: DeviceState, now: Now, config: Config) -> DeviceState:
+def _on_panel_deadline(state: DeviceState, now: Now, config: CoreConfig) -> DeviceState:
     dark, dim = _panel_deadlines(state, config)
     if dark is not None and dark <= now.at:
         return replace(state, panel=replace(state.panel, on=False))
@@ -594,7 +595,7 @@ def _on_panel_deadline(state: DeviceState, now: Now, config: Config) -> DeviceSt
     return state
 
 
-def _remind(state: DeviceState, now: Now, config: Config, effects: list[Effect]) -> DeviceState:
+def _remind(state: DeviceState, now: Now, config: CoreConfig, effects: list[Effect]) -> DeviceState:
     """The bout has reached its reminder time: chime, unless quiet hours hold it back."""
     if _quiet(state, now, config):
         wait = _loud_in(state, now, config)
@@ -607,7 +608,7 @@ def _remind(state: DeviceState, now: Now, config: Config, effects: list[Effect])
 
 
 def _end_reminder(state: DeviceState, outcome: ReminderOutcome, response_s: float | None,
-                  now: Now, config: Config, effects: list[Effect]) -> DeviceState:
+                  now: Now, config: CoreConfig, effects: list[Effect]) -> DeviceState:
     reminding = state.mode
     assert isinstance(reminding, Reminding)
     effects.append(Log(_reminder_record(reminding, outcome, response_s, EndedBy.ENDED)))
@@ -617,7 +618,7 @@ def _end_reminder(state: DeviceState, outcome: ReminderOutcome, response_s: floa
     return replace(state, mode=Idle(), plan=plan)
 
 
-def _on_gesture(state: DeviceState, gesture: Gesture | None, now: Now, config: Config,
+def _on_gesture(state: DeviceState, gesture: Gesture | None, now: Now, config: CoreConfig,
                 effects: list[Effect]) -> DeviceState:
     """Act on a press or a hold according to the mode (a press that woke the panel only
     woke it)."""
@@ -668,7 +669,7 @@ def _on_gesture(state: DeviceState, gesture: Gesture | None, now: Now, config: C
     return state
 
 
-def _snooze(state: DeviceState, reminding: Reminding, now: Now, config: Config,
+def _snooze(state: DeviceState, reminding: Reminding, now: Now, config: CoreConfig,
             effects: list[Effect]) -> DeviceState:
     if state.plan.snoozes >= config.reminder.max_snoozes:
         return replace(state, mode=replace(reminding, snooze_refused=True))
@@ -680,7 +681,7 @@ def _snooze(state: DeviceState, reminding: Reminding, now: Now, config: Config,
     return replace(state, plan=plan, mode=Finished(now.at + SNOOZED_SHOW_S, shown))
 
 
-def _start_routine(state: DeviceState, now: Now, config: Config,
+def _start_routine(state: DeviceState, now: Now, config: CoreConfig,
                    effects: list[Effect]) -> DeviceState:
     """The button asked for a break: the notice first if it has no answer yet, then the
     stretch, or the standing break for whom the stretch is not right."""
@@ -717,7 +718,7 @@ def _smooth_reported(state: DeviceState, stretch: BreakRecord, now: Now,
 
 
 def _end_routine(state: DeviceState, guiding: Guiding, end: RoutineEnd, now: Now,
-                 config: Config, effects: list[Effect]) -> DeviceState:
+                 config: CoreConfig, effects: list[Effect]) -> DeviceState:
     """Log the guided break; a completed one also ends the bout (a new one starts if the
     person is still seated), a stopped one lets the bout go on."""
     record = _guided_record(guiding, end, now.wall_at(end.ended_at), EndedBy.ENDED)
@@ -752,7 +753,7 @@ def _end_routine(state: DeviceState, guiding: Guiding, end: RoutineEnd, now: Now
     return replace(state, bout=new_bout, plan=ReminderPlan.fresh(config.reminder))
 
 
-def _on_seat_change(state: DeviceState, change: SeatChange | None, now: Now, config: Config,
+def _on_seat_change(state: DeviceState, change: SeatChange | None, now: Now, config: CoreConfig,
                     effects: list[Effect]) -> DeviceState:
     """Follow a confirmed seat change into the bout, the reminder and the panel."""
     match change:
@@ -782,7 +783,7 @@ def _on_seat_change(state: DeviceState, change: SeatChange | None, now: Now, con
     return state
 
 
-def _sit_down(state: DeviceState, sat_at: float, now: Now, config: Config,
+def _sit_down(state: DeviceState, sat_at: float, now: Now, config: CoreConfig,
               effects: list[Effect]) -> DeviceState:
     """Sitting is confirmed, dated from its first edge at ``sat_at``.
 
@@ -818,7 +819,7 @@ def _sit_down(state: DeviceState, sat_at: float, now: Now, config: Config,
     return state
 
 
-def _end_bout_by_absence(state: DeviceState, away: Away, now: Now, config: Config,
+def _end_bout_by_absence(state: DeviceState, away: Away, now: Now, config: CoreConfig,
                          effects: list[Effect]) -> DeviceState:
     """The absence is long enough: the bout ended when the person left."""
     if state.bout is not None:
@@ -843,7 +844,7 @@ def _tally_for(tally: DayTally, today: date) -> DayTally:
     return tally if tally.day == today else DayTally(today)
 
 
-def view_of(state: DeviceState, now: Now, config: Config) -> View:
+def view_of(state: DeviceState, now: Now, config: CoreConfig) -> View:
     """The screen for the current state (blank while the panel is dark)."""
     if not state.panel.on:
         return BlankView()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
-from device.config import WEEKDAYS, QuietConfig
+from device.core.settings import WEEKDAYS, QuietConfig
 
 # A floor on the wait, so that a wall clock set back at the wrong moment cannot make the
 # loop spin; one second, so a reminder due in quiet time's last minute is not held back

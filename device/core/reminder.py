@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from device.config import ReminderConfig
 from device.core.seat import Bout
+from device.core.settings import ReminderConfig
 
 
 @dataclass(frozen=True, slots=True)

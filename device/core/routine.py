@@ -25,10 +25,10 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from types import MappingProxyType
 
-from device.config import RoutineConfig
 from device.core.effects import Effect, Play, Say
 from device.core.practice import uncurl_for
 from device.core.records import BreakKind, Variant
+from device.core.settings import RoutineConfig
 from device.core.tones import (
     BREATH_COVER,
     BREATH_TONES,

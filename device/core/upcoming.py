@@ -9,16 +9,16 @@ state, with no clock and no I/O, and the runtime passes the answer on to the aud
 
 from __future__ import annotations
 
-from device.config import Config
 from device.core.machine import DeviceState, Guiding, Idle
 from device.core.reminder import Reminding
 from device.core.routine import routine_next_cue
+from device.core.settings import CoreConfig
 
 PAUSE_KEEP_S = 30.0
 """A paused stretch is expected to resume within this long: the audio stays ready."""
 
 
-def next_sound_at(state: DeviceState, config: Config) -> float | None:
+def next_sound_at(state: DeviceState, config: CoreConfig) -> float | None:
     """The monotonic time of the next sound the core plans, or None if none is planned.
 
     A guess on the safe side: quiet hours may still hold a reminder back, and a pause may
