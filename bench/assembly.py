@@ -18,11 +18,12 @@ from typing import Any
 from gpiozero.pins.mock import MockFactory
 
 from device.adapters.inputs import drive_mock_seat
-from device.app import Parts
+from device.app import Edges, Parts
 from device.app import assemble as assemble_device
-from device.clock import Clock
+from device.clock import FakeClock
 from device.config import Config
 from device.heap import trim_heap
+from device.ports import Clock, QueueItem
 from device.runtime import Runtime
 from device.sdnotify import Notifier
 
@@ -68,7 +69,7 @@ class Assembly:
     parts: Parts
 
     @property
-    def events(self) -> queue.SimpleQueue:
+    def events(self) -> queue.SimpleQueue[QueueItem]:
         return self.parts.events
 
     @property
@@ -90,11 +91,15 @@ class Assembly:
         self.runtime.start(self.parts.inputs.seat_occupied())
         trim_heap()  # as run_device does once started
 
+    def run_until(self, clock: FakeClock, until: float) -> None:
+        """Virtual time: the device's own loop, run on ``clock`` to monotonic ``until``."""
+        self.parts.run_until(clock, until)
+
 
 def assemble(stack: ExitStack, config: Config, clock: Clock, db: Path, notifier: Notifier,
              panel: Any) -> Assembly:
     """The device as ``unslump run`` assembles it, on mock pins and the given panel."""
     factory = MockFactory()
-    parts = assemble_device(stack, config, clock, db, open_panel=lambda: panel,
-                            pin_factory=factory, notifier=notifier)
+    edges = Edges(clock, lambda: panel, pin_factory=factory, notifier=notifier)
+    parts = assemble_device(stack, config, edges, db)
     return Assembly(config, factory, parts)

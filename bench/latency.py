@@ -24,7 +24,7 @@ from bench.notify import CLOCK
 from bench.results import Figure
 from device.app import queue_waiter
 from device.config import Config
-from device.runtime import Stop
+from device.ports import Stop
 from device.sdnotify import Notifier
 
 FRAME_LIMIT_S = 5.0
@@ -72,7 +72,7 @@ def loop_thread(db: Path, stamps: FrameStamps, handed: dict[str, Any],
         parts.start_seated()
         handed["parts"] = parts
         ready.set()
-        parts.runtime.run_forever(queue_waiter(parts.events))
+        parts.runtime.run_forever(queue_waiter(parts.events, CLOCK))
 
 
 def presses(count: int, db: Path) -> dict[str, Any]:

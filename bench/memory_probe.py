@@ -56,10 +56,10 @@ def probe(db: Path) -> dict[str, object]:
         origin = clock.monotonic()
         assembled_kib = rss_kib()
         parts.start_seated()
-        parts.runtime.run_until(origin + TEN_MINUTES, clock, parts.events)
+        parts.run_until(clock, origin + TEN_MINUTES)
         at_ten = {"rss_kib": rss_kib(), "rss_assembled_kib": assembled_kib,
                   "pygame_imported": "pygame" in sys.modules, "modules": len(sys.modules)}
-        parts.runtime.run_until(origin + 52 * 60, clock, parts.events)
+        parts.run_until(clock, origin + 52 * 60)
         return {"interpreter_kib": interpreter_kib, "ten_minutes": at_ten, "first_tone": first_tone,
                 "rss_at_52_min_kib": rss_kib(), "pygame_at_52_min": "pygame" in sys.modules}
 

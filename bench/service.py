@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         notifier.ready()
         if not args.no_tone:
             parts.audio.play(Play(Tone.REMINDER))
-        reason = parts.runtime.run_forever(queue_waiter(parts.events))
+        reason = parts.runtime.run_forever(queue_waiter(parts.events, clock))
         notifier.stopping()
         parts.runtime.stop(reason)
     return 0

@@ -19,7 +19,7 @@ from device.clock import Clock
 from device.config import Config
 from device.core.records import Record
 from device.errors import ConfigError
-from device.runtime import QueueItem
+from device.ports import QueueItem
 
 
 class AddOn(Protocol):

@@ -10,19 +10,15 @@ only when told to, so a day of sitting runs in milliseconds.
 from __future__ import annotations
 
 import os
+import queue
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Protocol
 
+from device.ports import Clock, QueueItem, Stop, Waiter
 
-class Clock(Protocol):
-    """Monotonic seconds for durations, an aware local datetime for calendars."""
-
-    def monotonic(self) -> float: ...
-
-    def wall(self) -> datetime: ...
+__all__ = ["Clock", "FakeClock", "SystemClock", "VirtualTime", "local_zone"]
 
 
 class SystemClock:
@@ -74,6 +70,39 @@ class FakeClock:
     def jump_wall(self, seconds: float) -> None:
         """Shift the wall clock alone, as a late network-time correction does."""
         self._wall_shift += timedelta(seconds=seconds)
+
+
+class VirtualTime:
+    """Virtual time as the loop's wait: the device's own loop, run on a fake clock.
+
+    Where the device would sleep until its next deadline, this moves the clock there at
+    once; queued inputs (MockFactory pins call back synchronously) are handed over first,
+    and the run ends with a :class:`~device.ports.Stop` when the next deadline lies past
+    ``until``, with the clock moved to ``until``. A day of sitting runs in milliseconds
+    through exactly the code the service runs.
+    """
+
+    UNTIL = "virtual time reached"
+
+    def __init__(self, clock: FakeClock, events: queue.SimpleQueue[QueueItem]) -> None:
+        self._clock = clock
+        self._events = events
+
+    def until(self, until: float) -> Waiter:
+        """A wait that lets time run to the monotonic instant ``until``, then stops."""
+
+        def wait(deadline: float | None) -> QueueItem | None:
+            try:
+                return self._events.get_nowait()
+            except queue.Empty:
+                pass
+            if deadline is None or deadline > until:
+                self._clock.advance_to(until)
+                return Stop(self.UNTIL)
+            self._clock.advance_to(deadline)
+            return None
+
+        return wait
 
 
 @contextmanager

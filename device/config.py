@@ -404,7 +404,7 @@ def render_defaults() -> str:
 
 
 def _describe(meta: Mapping[str, Any]) -> str:
-    text = meta["doc"]
+    text = str(meta["doc"])
     if meta.get("choices") is not None:
         text += f" (one of: {', '.join(_toml_value(c) for c in meta['choices'])})"
     elif meta.get("low") is not None:

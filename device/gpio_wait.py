@@ -30,8 +30,8 @@ from device.config import Config
 from device.core.records import ErrorRecord
 from device.core.views import BlankView
 from device.errors import GpioUnavailableError, StoreError
+from device.ports import Stop, Waiter
 from device.render.canvas import WIDTH, blank, text
-from device.runtime import Stop, Waiter
 from device.store.sqlite import SqliteStore
 from device.watchdog import WatchdogPinger
 
@@ -109,7 +109,7 @@ def wait_for_gpio(probe: Callable[[], None], *, clock: Clock, notifier: StatusNo
     next_try = clock.monotonic() + retry_s
     while True:
         due = [next_try, *(d for part in serviced if (d := part.deadline()) is not None)]
-        item = wait(max(0.0, min(due) - clock.monotonic()))
+        item = wait(min(due))
         if isinstance(item, Stop):
             return item.reason
         now = clock.monotonic()

@@ -2,20 +2,17 @@
 
 It sleeps until the earliest deadline (the core's, or an adapter's: closing the idle audio
 device, retrying the log) or the next input, whichever comes first; there is no polling
-rate. The same loop runs in real time on the device and in virtual time for scenarios,
-where :meth:`Runtime.run_until` jumps a fake clock from deadline to deadline.
+rate. The same loop runs in real time on the device and in virtual time for tests and
+scenarios: only the wait differs (:class:`device.clock.VirtualTime` moves a fake clock to
+the deadline instead of sleeping until it).
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, date
-from typing import Protocol, runtime_checkable
+from collections.abc import Iterable
+from datetime import UTC
 
-from device.clock import Clock, FakeClock
 from device.config import Config
 from device.core.effects import Effect, LoadStats, Log, Panel, Play, Say, Show
 from device.core.events import DeadlineReached, Event, StatsLoaded
@@ -29,78 +26,25 @@ from device.core.machine import (
     step,
 )
 from device.core.practice import practice_from
-from device.core.records import DeviceRecord, EndedBy, ErrorRecord, NoticeAnswer, Record
+from device.core.records import DeviceRecord, EndedBy, ErrorRecord, Record
 from device.core.upcoming import next_sound_at
-from device.core.views import View
 from device.errors import StuckDeadlineError
-from device.stats_pages import StatsSource, stats_pages
+from device.ports import (
+    Audio,
+    Clock,
+    Display,
+    Observer,
+    RecordSink,
+    Serviced,
+    Stop,
+    Store,
+    Waiter,
+)
+from device.stats_pages import stats_pages
 
 log = logging.getLogger(__name__)
 
 STORE_WARNING = frozenset({"store"})
-
-
-class ScreenPort(Protocol):
-    def show(self, view: View) -> bool: ...
-    def power(self, on: bool, contrast: int) -> None: ...
-    def set_warnings(self, warnings: frozenset[str]) -> None: ...
-
-
-class AudioPort(Protocol):
-    def play(self, play: Play) -> None: ...
-    def expect(self, at: float | None) -> None: ...
-    def say(self, text: str) -> None: ...
-
-
-@runtime_checkable
-class RecordSink(Protocol):
-    """Takes every row the device logs, in order: the store first, then any consumer
-    (the MQTT publisher). A new consumer is one class with this method, registered in
-    ``assemble()``; the runtime never needs to know what it does with the rows."""
-
-    def append(self, record: Record) -> None: ...
-
-
-class StorePort(StatsSource, Protocol):
-    @property
-    def healthy(self) -> bool: ...
-    def append(self, record: Record) -> None: ...
-    def notice_answer(self) -> NoticeAnswer | None: ...
-    def practice(self) -> list[tuple[date, bool | None]]: ...
-    def breaks_on(self, day: date) -> int: ...
-    def close_open(self, ended_by: EndedBy) -> int: ...
-
-
-@runtime_checkable
-class Serviced(Protocol):
-    """An adapter with housekeeping of its own that the loop must wake up for."""
-
-    def deadline(self) -> float | None: ...
-    def service(self, now: float) -> None: ...
-
-
-class Observer(Protocol):
-    """Sees every state change and effect (the scenario runner prints them)."""
-
-    def state(self, at: float, name: str) -> None: ...
-    def effect(self, at: float, effect: Effect) -> None: ...
-
-
-@dataclass(frozen=True)
-class Stop:
-    """Put on the event queue to end :meth:`Runtime.run_forever` (signal handlers do)."""
-
-    reason: str = "stop"
-
-
-@dataclass(frozen=True)
-class Poke:
-    """Put on the event queue by an adapter's own thread (paho's network thread) when it
-    has work for the loop thread: the loop wakes and services its adapters at once."""
-
-
-QueueItem = Event | Stop | Poke
-Waiter = Callable[[float | None], QueueItem | None]
 
 
 def boot_name(now: Now) -> str:
@@ -115,8 +59,8 @@ def boot_name(now: Now) -> str:
 class Runtime:
     """Feeds events to the core and carries out its effects through the adapters."""
 
-    def __init__(self, config: Config, clock: Clock, screen: ScreenPort, audio: AudioPort,
-                 store: StorePort, serviced: Iterable[Serviced] = (),
+    def __init__(self, config: Config, clock: Clock, screen: Display, audio: Audio,
+                 store: Store, serviced: Iterable[Serviced] = (),
                  observer: Observer | None = None, sinks: Iterable[RecordSink] = ()) -> None:
         self._config = config
         self._clock = clock
@@ -187,35 +131,18 @@ class Runtime:
                 raise StuckDeadlineError(f"core deadline {due:.6f} did not move after handling")
 
     def run_forever(self, wait: Waiter) -> str:
-        """The real-time loop: sleep until the next deadline or input; returns why it ended."""
+        """The loop: wait until the next deadline or input, handle it; returns why it ended.
+
+        On the device ``wait`` sleeps on the event queue; in virtual time it moves a fake
+        clock to the deadline and ends the run at a given instant with a :class:`Stop`.
+        """
         while True:
-            deadline = self.deadline()
-            timeout = None if deadline is None else max(0.0, deadline - self._clock.monotonic())
-            item = wait(timeout)
+            item = wait(self.deadline())
             if isinstance(item, Stop):
                 return item.reason
             if isinstance(item, Event):
                 self.dispatch(item)
             self.wake()
-
-    def run_until(self, until: float, clock: FakeClock, events: queue.SimpleQueue) -> None:
-        """Virtual time: handle queued inputs and every deadline up to ``until``, at once."""
-        self.drain(events)
-        while (deadline := self.deadline()) is not None and deadline <= until:
-            clock.advance_to(deadline)
-            self.wake()
-            self.drain(events)
-        clock.advance_to(until)
-
-    def drain(self, events: queue.SimpleQueue) -> None:
-        """Dispatch every event already queued (virtual time: callbacks ran synchronously)."""
-        while True:
-            try:
-                item = events.get_nowait()
-            except queue.Empty:
-                return
-            if isinstance(item, Event):
-                self.dispatch(item)
 
     def _now(self) -> Now:
         return Now(self._clock.monotonic(), self._clock.wall())

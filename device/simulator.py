@@ -30,7 +30,7 @@ from luma.core.device import dummy
 from device.adapters.inputs import drive_mock_seat
 from device.clock import Clock
 from device.config import Config
-from device.runtime import QueueItem, Stop
+from device.ports import QueueItem, Stop
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +83,9 @@ class WindowFrontEnd:
         pygame.display.set_caption("Unslump simulator: space = button, s = seat, q = quit")
         self._pins, self._clock, self._events = pins, clock, events
 
-    def wait(self, timeout: float | None) -> QueueItem | None:
-        """The loop's wait: a queued event, a key turned into a pin edge, or a timeout."""
+    def wait(self, end: float | None) -> QueueItem | None:
+        """The loop's wait: a queued event, a key turned into a pin edge, or ``end``."""
         pygame = self._pygame
-        end = None if timeout is None else self._clock.monotonic() + timeout
         while True:
             if (item := _from_queue(self._events)) is not None:
                 return item
@@ -209,8 +208,8 @@ class TerminalFrontEnd:
         self._stdout: TextIO | None = stdout
         stdout.write("\x1b[?25l\x1b[2J")  # no cursor blinking over the panel
 
-    def wait(self, timeout: float | None) -> QueueItem | None:
-        end = None if timeout is None else self._clock.monotonic() + timeout
+    def wait(self, end: float | None) -> QueueItem | None:
+        """The loop's wait: a queued event, a key turned into a pin edge, or ``end``."""
         while True:
             if (item := _from_queue(self._events)) is not None:
                 return item

@@ -8,11 +8,9 @@ for them when the stats open (they do not change while they are shown).
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Protocol
 
 from device.config import Config
 from device.core.practice import practice_from
-from device.core.records import NoticeAnswer
 from device.core.views import (
     StatsResponseView,
     StatsSafetyView,
@@ -20,25 +18,12 @@ from device.core.views import (
     StatsTodayView,
     StatsWeekView,
 )
+from device.ports import StatsSource
 from device.store.queries import DailyGoal, DaySummary, median_or_none, streak_days
 
 WEEKDAY_LETTERS = "MTWTFSS"  # date.weekday(): Monday is 0
 GOAL_SLACK_MIN = 15  # a bout may run this far past the reminder and the day still counts
 MAX_STREAK_WEEKS = 53  # how far back a streak is counted (a year, in week-sized reads)
-
-
-class StatsSource(Protocol):
-    """What the pages need from the break log (both stores implement it)."""
-
-    def day_summary(self, day: date) -> DaySummary: ...
-
-    def week_summary(self, last_day: date) -> list[DaySummary]: ...
-
-    def response_times(self, first_day: date, last_day: date) -> list[float]: ...
-
-    def practice(self) -> list[tuple[date, bool | None]]: ...
-
-    def notice_answer(self) -> NoticeAnswer | None: ...
 
 
 def daily_goal(config: Config) -> DailyGoal:

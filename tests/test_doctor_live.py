@@ -57,18 +57,19 @@ class Builder:
         """Hands on the button and the seat only once the sound has been asked about."""
         return any("chime?" in prompt for prompt in self.prompts)
 
-    def waiter(self, events: queue.SimpleQueue) -> Callable[[float], object]:
-        def wait(timeout: float) -> object:
+    def waiter(self, events: queue.SimpleQueue, clock: object) -> Callable[[float], object]:
+        def wait(until: float) -> object:
             if not events.empty():
                 return events.get_nowait()
             now = self.clock.monotonic()
+            timeout = until - now
             if self.acting and self.acts and self.due + self.acts[0][0] <= now + timeout:
                 delay, act = self.acts.pop(0)
                 self.due += delay
                 self.clock.advance_to(self.due)
                 act()
                 return events.get_nowait() if not events.empty() else None
-            self.clock.advance(timeout)
+            self.clock.advance_to(until)
             return None
 
         return wait
@@ -333,12 +334,12 @@ def test_doctor_live_buzzer_plays_the_whole_score_on_the_pin(tmp_path, clock, fa
 
     heard: list[float | None] = []
 
-    def listening_waiter(events: queue.SimpleQueue) -> Callable[[float], object]:
-        wait = builder.waiter(events)
+    def listening_waiter(events: queue.SimpleQueue, clock: object) -> Callable[[float], object]:
+        wait = builder.waiter(events, clock)
 
-        def listen(timeout: float) -> object:
+        def listen(until: float) -> object:
             heard.append(factory.pin(12).frequency)  # what sounds while the loop waits
-            return wait(timeout)
+            return wait(until)
 
         return listen
 

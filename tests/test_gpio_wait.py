@@ -28,7 +28,7 @@ from device.gpio_wait import (
     WaitRenderer,
     wait_until_gpio_loads,
 )
-from device.runtime import Stop
+from device.ports import Stop
 from device.sdnotify import Notifier
 from device.store.sqlite import SqliteStore
 
@@ -75,7 +75,7 @@ class Gpio:
 
 
 class ScriptedWait:
-    """The loop's wait in virtual time: every call lets the timeout pass on the clock."""
+    """The loop's wait in virtual time: every call moves the clock to its deadline."""
 
     def __init__(self, clock: FakeClock, stop_after_s: float | None = None,
                  sock: socket.socket | None = None) -> None:
@@ -86,12 +86,12 @@ class ScriptedWait:
         self.stop_after_s = stop_after_s
         self.timeouts: list[float | None] = []
 
-    def __call__(self, timeout: float | None):
-        self.timeouts.append(timeout)
+    def __call__(self, until: float | None):
+        assert until is not None, "the wait must always have a deadline (retry, watchdog)"
+        self.timeouts.append(until - self.clock.monotonic())
         if self.sock is not None:
             self.sent += datagrams(self.sock)
-        assert timeout is not None, "the wait must always have a deadline (retry, watchdog)"
-        self.clock.advance(timeout)
+        self.clock.advance_to(until)
         elapsed = self.clock.monotonic() - self.start
         if self.stop_after_s is not None and elapsed >= self.stop_after_s:
             return Stop("SIGTERM")

@@ -24,7 +24,7 @@ from PIL import Image, ImageChops
 
 from device.adapters.display import open_luma_device
 from device.adapters.inputs import drive_mock_seat
-from device.app import Parts, assemble
+from device.app import Edges, Parts, assemble
 from device.clock import FakeClock
 from device.config import Config, DisplayConfig
 from device.core.panel import BRIGHT, DIM
@@ -86,10 +86,9 @@ class Day:
         self.clock = FakeClock(MORNING)
         self.origin = self.clock.monotonic()
         self.factory = MockFactory()
-        self.parts: Parts = assemble(
-            stack, self.config, self.clock, tmp_path / "day.db",
-            open_panel=lambda: open_luma_device(self.config.display),
-            pin_factory=self.factory, notifier=Notifier(env={}))
+        edges = Edges(self.clock, lambda: open_luma_device(self.config.display),
+                      pin_factory=self.factory, notifier=Notifier(env={}))
+        self.parts: Parts = assemble(stack, self.config, edges, tmp_path / "day.db")
         self.renderer = Renderer()
         self.rotate = rotate
         self.checks = 0
@@ -130,18 +129,17 @@ class Day:
         self.frames_checked += 1
 
     def at(self, minutes: float) -> None:
-        runtime = self.parts.runtime
-        runtime.run_until(self.origin + minutes * 60, self.clock, self.parts.events)
+        self.parts.run_until(self.clock, self.origin + minutes * 60)
         self.check()  # also after adapter housekeeping (a panel found again)
 
     def seat(self, occupied: bool) -> None:
         drive_mock_seat(self.factory, self.config.pins, occupied)
-        self.parts.runtime.drain(self.parts.events)
+        self.parts.run_until(self.clock, self.clock.monotonic())
 
     def button(self, down: bool) -> None:
         pin = self.factory.pin(self.config.pins.button)
         (pin.drive_low if down else pin.drive_high)()
-        self.parts.runtime.drain(self.parts.events)
+        self.parts.run_until(self.clock, self.clock.monotonic())
 
     def press(self, minutes: float, held_s: float = 0.1) -> None:
         self.at(minutes)

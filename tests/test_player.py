@@ -349,9 +349,9 @@ def test_player_hanging_never_stalls_the_loop_or_the_watchdog(
     notifier = CountingNotifier()
     factory = MockFactory()
     with ExitStack() as stack, caplog.at_level(logging.WARNING):
-        parts = app.assemble(stack, config, clock, tmp_path / "log.db",
-                             open_panel=lambda: dummy(width=128, height=64, mode="1"),
-                             pin_factory=factory, notifier=notifier)  # type: ignore[arg-type]
+        edges = app.Edges(clock, lambda: dummy(width=128, height=64, mode="1"),
+                          pin_factory=factory, notifier=notifier)  # type: ignore[arg-type]
+        parts = app.assemble(stack, config, edges, tmp_path / "log.db")
         drive_mock_seat(factory, config.pins, True)
         while not parts.events.empty():
             parts.events.get_nowait()
@@ -360,10 +360,10 @@ def test_player_hanging_never_stalls_the_loop_or_the_watchdog(
         button = factory.pin(config.pins.button)
         for _ in range(2):  # the safety notice, then "understood": the stretch
             button.drive_low()
-            parts.runtime.run_until(clock.monotonic() + 0.1, clock, parts.events)
+            parts.run_until(clock, clock.monotonic() + 0.1)
             button.drive_high()
-            parts.runtime.run_until(clock.monotonic() + 1.0, clock, parts.events)
-        parts.runtime.run_until(start + 60.0, clock, parts.events)
+            parts.run_until(clock, clock.monotonic() + 1.0)
+        parts.run_until(clock, start + 60.0)
         assert parts.runtime.state.name == "routine"  # the stretch goes on
         assert notifier.pings >= 60 / 10 - 1  # every 10 s, as if nothing happened
         assert parts.audio.silent  # gave up after MAX_FAILURES hung players

@@ -1,50 +1,48 @@
 import queue
+from contextlib import ExitStack
 from datetime import datetime
 
 import pytest
+from gpiozero.pins.mock import MockFactory
+from luma.core.device import dummy
 
 from device.adapters.audio import RecordingAudio
-from device.clock import FakeClock
+from device.app import Edges, assemble
+from device.clock import FakeClock, VirtualTime
 from device.config import Config
 from device.core.events import SeatOccupied
 from device.core.records import DeviceRecord
-from device.runtime import Runtime, Stop
+from device.ports import Stop
 from device.store.memory import MemoryStore
 
 
-class FakeScreen:
-    def __init__(self):
-        self.views = []
-
-    def show(self, view):
-        self.views.append(view)
-        return True
-
-    def power(self, on, contrast):
-        pass
-
-    def set_warnings(self, warnings):
-        self.warnings = warnings
+@pytest.fixture
+def stack():
+    with ExitStack() as parts:
+        yield parts
 
 
-def make_runtime(clock, store):
-    return Runtime(Config(), clock, FakeScreen(), RecordingAudio(clock), store, serviced=[store])
+def make_runtime(stack, clock, store):
+    """The runtime as the service assembles it, on mock pins, a dummy panel and fakes."""
+    edges = Edges(clock, lambda: dummy(width=128, height=64, mode="1"),
+                  pin_factory=MockFactory(), store=store, audio=RecordingAudio(clock))
+    return assemble(stack, Config(), edges).runtime
 
 
-def test_runtime_run_forever_sleeps_until_the_next_deadline_and_stops_on_stop():
+def test_runtime_run_forever_sleeps_until_the_next_deadline_and_stops_on_stop(stack):
     clock, store = FakeClock(datetime(2026, 11, 24, 9).astimezone()), MemoryStore()
-    runtime = make_runtime(clock, store)
+    runtime = make_runtime(stack, clock, store)
     runtime.start(seat_occupied=False)
     waits = []
     script = [None, "sit", None, Stop("test")]
 
-    def wait(timeout):
-        waits.append(timeout)
+    def wait(until):
+        waits.append(None if until is None else until - clock.monotonic())
         item = script.pop(0)
         if item == "sit":
             return SeatOccupied(clock.monotonic(), clock.wall())
         if item is None:
-            clock.advance(timeout)  # nothing came: the timeout passed
+            clock.advance_to(until)  # nothing came: the deadline passed
         return item
 
     assert runtime.run_forever(wait) == "test"
@@ -54,17 +52,20 @@ def test_runtime_run_forever_sleeps_until_the_next_deadline_and_stops_on_stop():
     assert runtime.state.name == "seated"
 
 
-def test_runtime_virtual_time_runs_a_day_in_milliseconds():
+def test_runtime_virtual_time_runs_a_day_in_milliseconds(stack):
     clock, store = FakeClock(datetime(2026, 11, 24, 9).astimezone()), MemoryStore()
-    runtime = make_runtime(clock, store)
+    runtime = make_runtime(stack, clock, store)
     runtime.start(seat_occupied=True)
-    runtime.run_until(clock.monotonic() + 8 * 3600, clock, queue.SimpleQueue())
+    until = clock.monotonic() + 8 * 3600
+    reason = runtime.run_forever(VirtualTime(clock, queue.SimpleQueue()).until(until))
+    assert reason == VirtualTime.UNTIL
+    assert clock.monotonic() == until
     assert runtime.state.bout.sitting_s(clock.monotonic()) == pytest.approx(8 * 3600)
 
 
-def test_runtime_start_and_stop_are_logged():
+def test_runtime_start_and_stop_are_logged(stack):
     clock, store = FakeClock(), MemoryStore()
-    runtime = make_runtime(clock, store)
+    runtime = make_runtime(stack, clock, store)
     runtime.start(seat_occupied=False)
     runtime.stop("SIGTERM")
     assert [(r.what, r.detail) for r in store.device_events] == [("start", ""),

@@ -20,7 +20,9 @@ from device.core.records import (
     Variant,
 )
 from device.errors import StoreError
-from device.store import MemoryStore, SqliteStore, Store
+from device.ports import Store
+from device.store.memory import MemoryStore
+from device.store.sqlite import SqliteStore
 
 LOCAL = timezone(timedelta(hours=1))
 

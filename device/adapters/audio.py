@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from device.clock import Clock
 from device.closing import ClosesOnExit
@@ -25,31 +25,10 @@ from device.config import AudioConfig
 from device.core.effects import Play
 from device.core.tones import Tone
 from device.errors import ConfigError
+from device.ports import Audio
 
 BACKENDS = ("pygame", "buzzer", "none")
 """The names ``make_audio`` accepts (the config key ``audio.backend``)."""
-
-
-class Audio(Protocol):
-    """What the runtime needs from a speaker."""
-
-    def play(self, play: Play) -> None:
-        """Queue the sound now and return at once (never raises for a missing device)."""
-
-    def expect(self, at: float | None) -> None:
-        """The core's next planned sound (monotonic), or None: get ready, or rest."""
-
-    def say(self, text: str) -> None:
-        """Speak ``text`` over the tones if spoken cues are on (else nothing)."""
-
-    def deadline(self) -> float | None:
-        """The monotonic time the adapter next needs :meth:`service`, or None."""
-
-    def service(self, now: float) -> None:
-        """Housekeeping due at or after :meth:`deadline`."""
-
-    def close(self) -> None:
-        """Release the device; calling it again does nothing."""
 
 
 class NullAudio(ClosesOnExit):

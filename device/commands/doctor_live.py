@@ -51,7 +51,7 @@ from device.core.seat import Sat, SeatState, seat_due, seat_edge
 from device.core.tones import Tone
 from device.errors import DisplayError, InputError
 from device.pinmap import default_pins
-from device.runtime import QueueItem, Waiter
+from device.ports import QueueItem, Waiter
 
 PANEL_ADDRESSES = (0x3C, 0x3D)
 LOOKALIKES = ("ssd1306", "sh1106")  # the pair sold under each other's names
@@ -104,7 +104,7 @@ class LiveProbe:
     ask: Ask = ask_on_terminal
     scan_i2c: I2cScanner = scan_i2c
     open_audio: AudioOpener = open_configured_audio
-    make_waiter: Callable[[queue.SimpleQueue], Waiter] = queue_waiter
+    make_waiter: Callable[[queue.SimpleQueue, Clock], Waiter] = queue_waiter
     step_timeout_s: float = STEP_TIMEOUT_S
 
 
@@ -120,7 +120,7 @@ class LiveSession:
         self.live = live
         self.out = out
         self.events: queue.SimpleQueue = queue.SimpleQueue()
-        self.wait = live.make_waiter(self.events)
+        self.wait = live.make_waiter(self.events, live.clock)
         self.results: list[CheckResult] = []
 
     def say(self, text: str) -> None:
@@ -262,7 +262,7 @@ class LiveSession:
         try:
             audio.play(Play(TEST_TONE))
             while (due := audio.deadline()) is not None:
-                self.wait(max(0.0, due - clock.monotonic()))
+                self.wait(due)
                 audio.service(clock.monotonic())
         finally:
             audio.close()
@@ -298,8 +298,8 @@ class LiveSession:
     def next_event(self, kinds: tuple[type[Event], ...], until: float) -> Event | None:
         """The next input event of ``kinds`` before ``until`` (others are dropped)."""
         clock = self.live.clock
-        while (left := until - clock.monotonic()) > 0:
-            item: QueueItem | None = self.wait(left)
+        while clock.monotonic() < until:
+            item: QueueItem | None = self.wait(until)
             if isinstance(item, kinds):
                 return item
         return None

@@ -46,7 +46,7 @@ from device.mqtt.discovery import discovery_payload
 from device.mqtt.live import LiveState, event_of
 from device.mqtt.network import KEEPALIVE_S, NetworkThread
 from device.mqtt.topics import Topics
-from device.runtime import Poke, QueueItem
+from device.ports import Poke, QueueItem
 from device.stats_pages import stats_pages
 from device.store.sqlite import SqliteStore
 

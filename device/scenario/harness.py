@@ -1,9 +1,10 @@
 """A whole device on mock hardware in virtual time.
 
-The same parts as on the Pi, but for the edges: gpiozero devices on MockFactory pins,
-a luma ``dummy`` panel, a recording audio fake and a fake clock. Tests, the scenario
-runner and the demo all drive the device through this one harness, so what they
-exercise is the real input path, the real core and the real loop.
+The service's own assembly (:func:`device.app.assemble`) with virtual-time edges:
+gpiozero devices on MockFactory pins, a luma ``dummy`` panel, a recording audio fake and
+a fake clock driving the service's own loop (:class:`device.clock.VirtualTime`). Tests,
+the scenario runner and the demo all drive the device through this one harness, so what
+they exercise is the real input path, the real core and the real loop.
 """
 
 from __future__ import annotations
@@ -21,34 +22,35 @@ from luma.core.device import dummy
 from device.adapters.audio import RecordingAudio
 from device.adapters.display import Screen
 from device.adapters.inputs import GpioInputs, drive_mock_seat
-from device.addons import AddOn, Wiring, open_add_ons
+from device.addons import AddOn
+from device.app import Edges, Parts, assemble
 from device.clock import FakeClock
 from device.config import Config
+from device.ports import Observer, QueueItem, Store
 from device.render import Renderer
-from device.runtime import Observer, Runtime, StorePort
+from device.runtime import Runtime
 
 T = TypeVar("T")
 
 
 @dataclass
 class VirtualDevice:
-    """The device's parts, wired as in ``unslump run``, with handles to drive and inspect."""
+    """The device's parts, assembled as in ``unslump run``, with handles to drive them.
+
+    ``parts`` come from :func:`device.app.assemble` (the service's own assembly) with
+    virtual-time edges; ``stack`` closes them. The store is the caller's: it outlives a
+    power cut and is closed by whoever opened it.
+    """
 
     config: Config
     clock: FakeClock
     factory: MockFactory
-    events: queue.SimpleQueue
-    inputs: GpioInputs
-    screen: Screen
-    audio: RecordingAudio
-    store: StorePort
-    runtime: Runtime
+    parts: Parts
     origin: float  # monotonic time of t=0
-    add_ons: list[AddOn] = field(default_factory=list)  # as configured: the MQTT link
-    parts: ExitStack = field(default_factory=ExitStack)  # closes the add-ons
+    stack: ExitStack = field(default_factory=ExitStack)
 
     @classmethod
-    def build(cls, config: Config, store: StorePort, wall_start: datetime | None = None,
+    def build(cls, config: Config, store: Store, wall_start: datetime | None = None,
               observer: Observer | None = None, seat_occupied: bool = False,
               renderer: Renderer | None = None,
               clock: FakeClock | None = None) -> VirtualDevice:
@@ -60,7 +62,7 @@ class VirtualDevice:
         device.runtime.start(device.inputs.seat_occupied())
         return device
 
-    def boot_again(self, store: StorePort, observer: Observer | None = None,
+    def boot_again(self, store: Store, observer: Observer | None = None,
                    renderer: Renderer | None = None) -> VirtualDevice:
         """A fresh device on the same pins, clock and t=0, after :meth:`cut_power`.
 
@@ -82,7 +84,7 @@ class VirtualDevice:
         self._keeping_levels(self.inputs.close)
         for add_on in self.add_ons:
             add_on.abandon()
-        self.parts.pop_all()
+        self.stack.pop_all()
 
     def _keeping_levels(self, change: Callable[[], T]) -> T:
         """Run ``change`` and put the button and seat pins back at their levels after it.
@@ -99,21 +101,46 @@ class VirtualDevice:
         return result
 
     @classmethod
-    def _assemble(cls, config: Config, store: StorePort, clock: FakeClock,
+    def _assemble(cls, config: Config, store: Store, clock: FakeClock,
                   factory: MockFactory, observer: Observer | None, renderer: Renderer | None,
                   origin: float) -> VirtualDevice:
-        events: queue.SimpleQueue = queue.SimpleQueue()
-        inputs = GpioInputs(config.pins, clock, events.put, pin_factory=factory)
         panel = dummy(width=config.display.width, height=config.display.height, mode="1")
-        screen = Screen(lambda: panel, renderer or Renderer(), clock,
-                        persist=config.display.persist)
-        audio = RecordingAudio(clock)
-        parts = ExitStack()
-        add_ons = open_add_ons(parts, Wiring(config, clock, events.put, store))
-        runtime = Runtime(config, clock, screen, audio, store,
-                          serviced=[store, screen, *add_ons], observer=observer, sinks=add_ons)
-        return cls(config, clock, factory, events, inputs, screen, audio, store, runtime,
-                   origin, add_ons, parts)
+        edges = Edges(clock, lambda: panel, pin_factory=factory, store=store,
+                      audio=RecordingAudio(clock), renderer=renderer, observer=observer)
+        stack = ExitStack()
+        parts = assemble(stack, config, edges)
+        return cls(config, clock, factory, parts, origin, stack)
+
+    # The parts, by name (tests inspect them).
+    @property
+    def events(self) -> queue.SimpleQueue[QueueItem]:
+        return self.parts.events
+
+    @property
+    def inputs(self) -> GpioInputs:
+        return self.parts.inputs
+
+    @property
+    def screen(self) -> Screen:
+        return self.parts.screen
+
+    @property
+    def audio(self) -> RecordingAudio:
+        audio = self.parts.audio
+        assert isinstance(audio, RecordingAudio)
+        return audio
+
+    @property
+    def store(self) -> Store:
+        return self.parts.store
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.parts.runtime
+
+    @property
+    def add_ons(self) -> list[AddOn]:
+        return self.parts.add_ons
 
     @property
     def now(self) -> float:
@@ -127,26 +154,26 @@ class VirtualDevice:
 
     def run_until(self, seconds: float) -> None:
         """Let virtual time run to ``seconds`` since t=0, handling everything due."""
-        self.runtime.run_until(self.origin + seconds, self.clock, self.events)
+        self.parts.run_until(self.clock, self.origin + seconds)
 
     def run_for(self, seconds: float) -> None:
         self.run_until(self.now + seconds)
 
     def sit(self) -> None:
         self._drive_seat(True)
-        self.runtime.drain(self.events)
+        self._settle()
 
     def stand(self) -> None:
         self._drive_seat(False)
-        self.runtime.drain(self.events)
+        self._settle()
 
     def down(self) -> None:
         self.factory.pin(self.config.pins.button).drive_low()
-        self.runtime.drain(self.events)
+        self._settle()
 
     def up(self) -> None:
         self.factory.pin(self.config.pins.button).drive_high()
-        self.runtime.drain(self.events)
+        self._settle()
 
     def press(self, seconds: float = 0.1) -> None:
         """Down for ``seconds``, up, and on until the release has settled (the debounce
@@ -157,7 +184,7 @@ class VirtualDevice:
         button = self.config.button
         settled = self.runtime.state.button.deadline(button.hold_s, button.debounce_s)
         if settled is not None:
-            self.runtime.run_until(settled, self.clock, self.events)
+            self.parts.run_until(self.clock, settled)
 
     def hold(self, seconds: float | None = None) -> None:
         self.press(self.config.button.hold_s + 0.5 if seconds is None else seconds)
@@ -167,6 +194,10 @@ class VirtualDevice:
 
     def _drive_seat(self, occupied: bool) -> None:
         drive_mock_seat(self.factory, self.config.pins, occupied)
+
+    def _settle(self) -> None:
+        """Handle the edges the pins just queued, at this instant."""
+        self.parts.run_until(self.clock, self.clock.monotonic())
 
     def _discard_queued(self) -> None:
         while not self.events.empty():
@@ -178,7 +209,4 @@ class VirtualDevice:
         return sum(add_on.drain(timeout_s) for add_on in self.add_ons)
 
     def close(self) -> None:
-        self.parts.close()
-        self.inputs.close()
-        self.screen.close()
-        self.audio.close()
+        self.stack.close()

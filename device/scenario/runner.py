@@ -11,8 +11,8 @@ from typing import TextIO
 from device.adapters.inputs import drive_mock_seat
 from device.clock import Clock, FakeClock
 from device.config import Config
+from device.ports import Store
 from device.render import Renderer
-from device.runtime import StorePort
 from device.scenario.harness import VirtualDevice
 from device.scenario.output import JsonLines
 from device.scenario.script import Action, Script, Step
@@ -26,7 +26,7 @@ Boot = Callable[[VirtualDevice], VirtualDevice]
 """Starts a fresh device after a power cut, from the one that died (its pins and clock)."""
 
 
-def run_script(script: Script, config: Config, open_store: Callable[[Clock], StorePort],
+def run_script(script: Script, config: Config, open_store: Callable[[Clock], Store],
                out: TextIO, frames: Path | None = None) -> VirtualDevice:
     """Play ``script`` as fast as the CPU allows; returns the last device, stopped and closed.
 

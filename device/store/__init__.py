@@ -1,9 +1,6 @@
-"""The break log: an SQLite file on the device, lists in tests, one interface for both."""
+"""The break log: an SQLite file on the device (:mod:`device.store.sqlite`), lists in tests
+(:mod:`device.store.memory`), both behind the one port :class:`device.ports.Store`.
 
-from device.store.interface import Store
-from device.store.memory import MemoryStore
-from device.store.paths import default_db_path
-from device.store.queries import DaySummary
-from device.store.sqlite import SqliteStore
-
-__all__ = ["DaySummary", "MemoryStore", "SqliteStore", "Store", "default_db_path"]
+Nothing is imported here, so reading one module of the package (the queries, the paths)
+does not load SQLite.
+"""
