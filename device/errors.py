@@ -38,6 +38,11 @@ class AudioError(HardwareError):
     """No audio device could be opened."""
 
 
+class UsageError(UnslumpError, ValueError):
+    """Something on the command line to fix (an option's value, a path that is not a log);
+    the message is the whole line to print."""
+
+
 class StuckDeadlineError(UnslumpError, RuntimeError):
     """A deadline was handled but did not move: a bug that would spin the CPU forever."""
 

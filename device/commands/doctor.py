@@ -37,9 +37,9 @@ from device.adapters import display as display_adapter
 from device.adapters.buzzer import pin_errors
 from device.adapters.voice import ESPEAK
 from device.commands.blank import add_config_option
-from device.commands.stats import BadInput, read_only_log
+from device.commands.stats import read_only_log
 from device.config import Config, DisplayConfig, find_config, load_config
-from device.errors import ConfigError, DisplayError, StoreError
+from device.errors import ConfigError, DisplayError, StoreError, UsageError
 
 SERVICE = "unslump"
 I2C_GROUP_FIX = ("sudo usermod -aG i2c $USER, then log out and back in (the service's own "
@@ -372,7 +372,7 @@ def check_store(path: Path) -> CheckResult:
     try:
         with read_only_log(path) as connection:
             (check,) = connection.execute("PRAGMA quick_check(1)").fetchone()
-    except (BadInput, StoreError, sqlite3.Error) as exc:
+    except (UsageError, StoreError, sqlite3.Error) as exc:
         return CheckResult("store", False, str(exc), "move the file aside (the device "
                            "does so itself for a damaged log) or fix [store] path")
     if check != "ok":

@@ -20,7 +20,7 @@ from typing import Any
 
 from device.clock import SystemClock
 from device.config import find_config, load_config
-from device.errors import BadRowError, StoreError
+from device.errors import BadRowError, StoreError, UsageError
 from device.store import queries
 from device.store.export import EXPORTERS
 from device.store.paths import reader_db_path
@@ -41,10 +41,6 @@ DAY_ROWS: tuple[tuple[str, str], ...] = (
     ("median_response_s", "median response"),
 )
 DURATION_KEYS = frozenset({"sitting_s", "longest_sit_s"})
-
-
-class BadInput(Exception):
-    """Something on the command line to fix; the message is the whole line to print."""
 
 
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -82,7 +78,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
                 responses = queries.response_times(connection, summaries[0]["day"], day)
             else:
                 summaries = [queries.day_summary(connection, day)]
-    except BadInput as problem:
+    except UsageError as problem:
         print(f"unslump: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.json:
@@ -109,11 +105,11 @@ def cmd_export(args: argparse.Namespace) -> int:
                     with open(args.out, "w", encoding="utf-8", newline="") as file:
                         write(connection, file, since)
                 except OSError as exc:
-                    raise BadInput(f"--out {args.out}: cannot write it ({exc.strerror}); "
+                    raise UsageError(f"--out {args.out}: cannot write it ({exc.strerror}); "
                                    "choose a writable path") from None
             else:
                 write(connection, sys.stdout, since)
-    except BadInput as problem:
+    except UsageError as problem:
         print(f"unslump: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return 0
@@ -126,13 +122,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 def read_only_log(path: Path) -> Iterator[sqlite3.Connection]:
     """A read-only connection to the break log at ``path``, at the latest schema.
 
-    Raises :class:`BadInput` when there is no log at ``path`` and :class:`StoreError`
+    Raises :class:`UsageError` when there is no log at ``path`` and :class:`StoreError`
     when there is a file but it cannot be read as a break log.
     """
     if not path.exists():
-        raise BadInput(f"{path}: no break log here yet; run the device first or pass --db")
+        raise UsageError(f"{path}: no break log here yet; run the device first or pass --db")
     if path.is_dir():
-        raise BadInput(f"{path} is a directory; pass the break log file with --db")
+        raise UsageError(f"{path} is a directory; pass the break log file with --db")
     try:
         connection = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error as error:
@@ -205,7 +201,7 @@ def _parse_day(option: str, value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"{option} {value!r}: not a date; use YYYY-MM-DD") from None
+        raise UsageError(f"{option} {value!r}: not a date; use YYYY-MM-DD") from None
 
 
 def _add_db_option(parser: argparse.ArgumentParser) -> None:
