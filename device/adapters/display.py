@@ -22,7 +22,8 @@ from device.core.panel import BRIGHT
 from device.core.views import BlankView, View
 from device.errors import DisplayError
 
-Renderer = Callable[[View], Image.Image]
+DrawView = Callable[[View], Image.Image]
+"""Turns a view into the frame to send (``device.render.Renderer`` is the device's)."""
 # What a panel raises when the bus fails mid-run (I2C write errors are OSError).
 PANEL_ERRORS: tuple[type[BaseException], ...] = (OSError, LumaError)
 
@@ -77,7 +78,7 @@ class Screen:
     Warnings (the log cannot be written) show as a small mark in the top-right corner.
     """
 
-    def __init__(self, open_panel: PanelOpener, render: Renderer, clock: Clock, *,
+    def __init__(self, open_panel: PanelOpener, render: DrawView, clock: Clock, *,
                  persist: bool = False, retry_s: float = DISPLAY_RETRY_S,
                  logger: logging.Logger | None = None) -> None:
         self._open_panel = open_panel
