@@ -10,18 +10,18 @@ def test_scenario_script_parses_times_commands_and_comments():
         "0:50 stand\n1:00 walljump +5h\n1:00:00.250 down\n1:00:01 up\n8:00 end\n", "s.txt")
     assert script.start.isoformat() == "2026-11-24T09:00:00"
     assert script.end == 8 * 3600
-    steps = [(s.at, s.action) for s in script.steps]
+    steps = [(s.at, s.action) for s in script.moves]
     assert steps[:6] == [(0, Action.SIT), (2730, Action.DOWN), (2730 + PRESS_S, Action.UP),
                          (2760, Action.DOWN), (2763, Action.UP), (3000, Action.STAND)]
-    jump = next(s for s in script.steps if s.action is Action.WALLJUMP)
+    jump = next(s for s in script.moves if s.action is Action.WALLJUMP)
     assert jump.seconds == 5 * 3600
     assert (3600.25, Action.DOWN) in steps
 
 
 def test_scenario_script_hours_may_exceed_a_day_and_durations_have_units():
     script = parse_script("0:00 hold 90s\n30:00 walljump -2m\n", "s")
-    assert script.steps[1].at == 90
-    assert script.steps[-1].seconds == -120
+    assert script.moves[1].at == 90
+    assert script.moves[-1].seconds == -120
     assert script.end == 30 * 3600
 
 

@@ -15,7 +15,7 @@ from device.ports import Store
 from device.render import Renderer
 from device.scenario.harness import VirtualDevice
 from device.scenario.output import JsonLines
-from device.scenario.script import Action, Script, Step
+from device.scenario.script import Action, Move, Script
 
 log = logging.getLogger(__name__)
 
@@ -52,29 +52,29 @@ def run_script(script: Script, config: Config, open_store: Callable[[Clock], Sto
 def play_script(script: Script, device: VirtualDevice, reason: str = "scenario end", *,
                 boot: Boot | None = None,
                 on_cut: Callable[[float], None] | None = None) -> VirtualDevice:
-    """Drive ``device`` through every step of ``script``, then stop and close it.
+    """Drive ``device`` through every move of ``script``, then stop and close it.
 
     A ``power-cut`` abandons the device where it stands; until the next ``boot`` time runs
-    on and the steps only move the pins. Returns the device running at the end.
+    on and the moves only drive the pins. Returns the device running at the end.
     """
     powered = True
     try:
-        for step in script.steps:
-            _run_to(device, step.at, powered)
-            if step.action is Action.POWER_CUT:
+        for move in script.moves:
+            _run_to(device, move.at, powered)
+            if move.action is Action.POWER_CUT:
                 device.cut_power()
                 powered = False
                 if on_cut is not None:
                     on_cut(device.clock.monotonic())
-            elif step.action is Action.BOOT:
+            elif move.action is Action.BOOT:
                 if boot is None:
                     raise ValueError("this scenario boots the device again, but no way to "
                                      "start one was given")
                 device, powered = boot(device), True
             elif powered:
-                _perform(device, step)
+                _perform(device, move)
             else:
-                _move_pins(device, step)
+                _move_pins(device, move)
         _run_to(device, script.end, powered)
         if powered:
             device.runtime.stop(reason)
@@ -95,8 +95,8 @@ def _run_to(device: VirtualDevice, at: float, powered: bool) -> None:
         device.clock.advance_to(device.origin + at)
 
 
-def _perform(device: VirtualDevice, step: Step) -> None:
-    match step.action:
+def _perform(device: VirtualDevice, move: Move) -> None:
+    match move.action:
         case Action.SIT:
             device.sit()
         case Action.STAND:
@@ -106,18 +106,18 @@ def _perform(device: VirtualDevice, step: Step) -> None:
         case Action.UP:
             device.up()
         case Action.WALLJUMP:
-            device.walljump(step.seconds)
+            device.walljump(move.seconds)
 
 
-def _move_pins(device: VirtualDevice, step: Step) -> None:
-    """What a step does while the device is off: the pins and the wall clock still move."""
+def _move_pins(device: VirtualDevice, move: Move) -> None:
+    """What a move does while the device is off: the pins and the wall clock still move."""
     button = device.factory.pin(device.config.pins.button)
-    match step.action:
+    match move.action:
         case Action.SIT | Action.STAND:
-            drive_mock_seat(device.factory, device.config.pins, step.action is Action.SIT)
+            drive_mock_seat(device.factory, device.config.pins, move.action is Action.SIT)
         case Action.DOWN:
             button.drive_low()
         case Action.UP:
             button.drive_high()
         case Action.WALLJUMP:
-            device.walljump(step.seconds)
+            device.walljump(move.seconds)

@@ -54,7 +54,7 @@ class Action(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
+class Move:
     """One edge or clock change at ``at`` seconds since the start."""
 
     at: float
@@ -66,7 +66,7 @@ class Step:
 @dataclass(frozen=True, slots=True)
 class Script:
     start: datetime | None  # naive: local time in ``zone``, or in the process's TZ
-    steps: tuple[Step, ...]  # sorted by time; presses and holds already split into edges
+    moves: tuple[Move, ...]  # sorted by time; presses and holds already split into edges
     end: float
     zone: str | None = None  # an IANA zone named on the start line, like Europe/Berlin
 
@@ -75,7 +75,7 @@ def parse_script(text: str, source: str) -> Script:
     """Parse a whole file; the first problem raises :class:`ScenarioError`."""
     start: datetime | None = None
     zone: str | None = None
-    steps: list[Step] = []
+    moves: list[Move] = []
     last_at = 0.0
     end: float | None = None
     powered = True
@@ -92,7 +92,7 @@ def parse_script(text: str, source: str) -> Script:
         if end is not None:
             raise ScenarioError(f"{where}: nothing may follow 'end'")
         if words[0] == "start":
-            start, zone = _parse_start(words, where, bool(steps))
+            start, zone = _parse_start(words, where, bool(moves))
             continue
         at = _parse_time(words[0], where)
         if at < last_at:
@@ -112,13 +112,13 @@ def parse_script(text: str, source: str) -> Script:
                 raise ScenarioError(f"{where}: '{command}' while the power is already {state}; "
                                     "power-cut and boot take turns")
             powered = command == Action.BOOT
-            steps.append(Step(at, Action(command), line=number))
+            moves.append(Move(at, Action(command), line=number))
         else:
-            steps += _parse_command(command, args, at, where, number)
-    steps.sort(key=lambda s: s.at)
-    _check_jumps(steps, source)
-    final = end if end is not None else max((s.at for s in steps), default=0.0)
-    return Script(start, tuple(steps), final, zone)
+            moves += _parse_command(command, args, at, where, number)
+    moves.sort(key=lambda s: s.at)
+    _check_jumps(moves, source)
+    final = end if end is not None else max((s.at for s in moves), default=0.0)
+    return Script(start, tuple(moves), final, zone)
 
 
 def read_script(path: Path) -> Script:
@@ -133,14 +133,14 @@ def read_script(path: Path) -> Script:
 
 
 def _parse_command(command: str, args: list[str], at: float, where: str,
-                   line: int) -> list[Step]:
+                   line: int) -> list[Move]:
     simple = {"sit": Action.SIT, "stand": Action.STAND, "down": Action.DOWN, "up": Action.UP}
     if command in simple:
         _expect_args(args, 0, where, command)
-        return [Step(at, simple[command], line=line)]
+        return [Move(at, simple[command], line=line)]
     if command == "press":
         _expect_args(args, 0, where, command)
-        return [Step(at, Action.DOWN, line=line), Step(at + PRESS_S, Action.UP, line=line)]
+        return [Move(at, Action.DOWN, line=line), Move(at + PRESS_S, Action.UP, line=line)]
     if command == "hold":
         _expect_args(args, 1, where, command)
         seconds = _parse_duration(args[0], where, signed=False)
@@ -149,26 +149,26 @@ def _parse_command(command: str, args: list[str], at: float, where: str,
         if at + seconds > MAX_ELAPSED_H * 3600:
             raise ScenarioError(f"{where}: hold {args[0]} ends after {MAX_ELAPSED_H}:00, the "
                                 "longest a scenario may run")
-        return [Step(at, Action.DOWN, line=line), Step(at + seconds, Action.UP, line=line)]
+        return [Move(at, Action.DOWN, line=line), Move(at + seconds, Action.UP, line=line)]
     if command == "walljump":
         _expect_args(args, 1, where, command)
         jump = _parse_duration(args[0], where, signed=True)
         if abs(jump) > MAX_JUMP_H * 3600:
             raise ScenarioError(f"{where}: walljump {args[0]} is out of range; allowed: "
                                 f"-{MAX_JUMP_H}h to +{MAX_JUMP_H}h")
-        return [Step(at, Action.WALLJUMP, jump, line)]
+        return [Move(at, Action.WALLJUMP, jump, line)]
     raise ScenarioError(f"{where}: unknown command {command!r}; use sit, stand, press, hold, "
                         f"down, up, walljump, power-cut, boot or end")
 
 
-def _check_jumps(steps: list[Step], source: str) -> None:
+def _check_jumps(moves: list[Move], source: str) -> None:
     """The wall clock may end up at most a year from where it started, however many jumps."""
     shift = 0.0
-    for step in steps:
-        if step.action is Action.WALLJUMP:
-            shift += step.seconds
+    for move in moves:
+        if move.action is Action.WALLJUMP:
+            shift += move.seconds
             if abs(shift) > MAX_JUMP_H * 3600:
-                raise ScenarioError(f"{source}:{step.line}: the walljumps so far add up to "
+                raise ScenarioError(f"{source}:{move.line}: the walljumps so far add up to "
                                     f"{shift / 3600:+.0f}h; allowed: -{MAX_JUMP_H}h to "
                                     f"+{MAX_JUMP_H}h in all")
 
