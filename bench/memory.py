@@ -2,7 +2,10 @@
 The probe (``bench.memory_probe``) runs in a fresh interpreter and prints JSON.
 
 The probe assembles the service's parts on a fake clock, so ten minutes (and then the
-45 minutes to the first reminder) pass in a moment. pygame must never be in
+45 minutes to the first reminder) pass in a moment. It enters as ``unslump run`` does (the
+command line, the logging, the panel through luma's parser and the partial driver): the
+targets are the service's. The parts alone (``device.app.assemble`` on luma's dummy
+panel) are reported beside it, to show what the entry costs. pygame must never be in
 ``sys.modules``: the tone is played by the player process, which the service starts
 (for real, on SDL's dummy driver) when the reminder is near.
 """
@@ -37,13 +40,18 @@ def installed_env() -> dict[str, str]:
     return env
 
 
-def run() -> tuple[list[Figure], dict[str, object]]:
+def probe(entry: str, env: dict[str, str]) -> dict[str, object]:
+    """One run of the probe in a fresh interpreter, entering as ``entry``."""
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
-        env = installed_env()
-        done = subprocess.run([sys.executable, "-m", "bench.memory_probe", str(Path(directory) /
-                              "log.db")], cwd=ROOT, env=env, capture_output=True, text=True,
-                              check=True)
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+        done = subprocess.run([sys.executable, "-m", "bench.memory_probe",
+                               str(Path(directory) / "log.db"), entry], cwd=ROOT, env=env,
+                              capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run() -> tuple[list[Figure], dict[str, object]]:
+    env = installed_env()
+    report, parts = probe("service", env), probe("parts", env)
     ten, tone = report["ten_minutes"], report["first_tone"]
     figures = [
         Figure("rss_ten_minutes", "Memory: VmRSS after 10 virtual minutes seated",
@@ -55,6 +63,10 @@ def run() -> tuple[list[Figure], dict[str, object]]:
                f"first tone {tone.get('tone')} at {tone.get('at_s', 0) / 60:.1f} min, "
                "played by the player process"),
         Figure("rss_after_tone", "Memory: VmRSS of the service after a tone",
-               round(tone.get("rss_after_kib", 0) / 1024, 1), "MiB", 30, "max"),
+               round(tone.get("rss_after_kib", 0) / 1024, 1), "MiB", 30, "max",
+               "entered as `unslump run`, panel through luma's parser"),
+        Figure("rss_after_tone_parts", "Memory: VmRSS after a tone, the assembly alone",
+               round(parts["first_tone"].get("rss_after_kib", 0) / 1024, 1), "MiB",
+               note="device.app.assemble on luma's dummy panel, no command line"),
     ]
-    return figures, {"memory": report}
+    return figures, {"memory": report, "memory_parts": parts}

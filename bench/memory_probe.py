@@ -3,6 +3,13 @@
 It imports only what the service itself imports (the bench's JSON, subprocess and
 platform modules would otherwise be counted as the device's memory); the report is
 encoded after the measurements.
+
+``service`` (the default) enters as ``unslump run`` does: the command line is built and
+parsed and logging set up (``device.cli``), and the panel is opened the way
+``open_luma_device`` opens it (luma's own parser reads ``[display]``, then the partial
+SSD1306 driver), on a bus that only counts bytes since there is no I2C here. ``parts``
+assembles the device alone (``device.app.assemble``), as the probe did before: the two
+figures side by side say what the entry costs.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import sys
 from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 TEN_MINUTES = 600.0
 MORNING = datetime(2026, 11, 24, 9, 0)  # outside quiet hours, so the reminder sounds
@@ -25,9 +33,38 @@ def rss_kib() -> int:
     return 0
 
 
-def probe(db: Path) -> dict[str, object]:
+ENTRIES = ("service", "parts")
+
+
+def enter_as_service() -> None:
+    """What ``unslump run`` does before ``run_device``: the command line, the logging and
+    ``cmd_run``'s first step."""
+    from device.cli import build_parser, leave_freetype_out
+    from device.logs import configure_logging
+
+    build_parser().parse_args(["run"])
+    configure_logging(env={})
+    leave_freetype_out()
+
+
+def open_service_panel(config: Any) -> Any:
+    """The panel as ``device.adapters.display.open_luma_device`` opens it, on a null bus."""
+    from luma.core import cmdline
+
+    from bench.assembly import NullBus
+    from device.adapters.display import luma_arguments
+    from device.adapters.partial import PARTIAL_DRIVERS
+
+    parser = cmdline.create_parser(description="unslump display", autocomplete=False)
+    args = parser.parse_args(luma_arguments(config.display))
+    return PARTIAL_DRIVERS[args.display](serial_interface=NullBus(), **vars(args))
+
+
+def probe(db: Path, entry: str = "service") -> dict[str, object]:
     """Run in the probe process: the figures as a JSON-able dict."""
     interpreter_kib = rss_kib()
+    if entry == "service":
+        enter_as_service()
     from bench.assembly import assemble, open_panel
     from device.clock import FakeClock
     from device.config import Config
@@ -35,10 +72,11 @@ def probe(db: Path) -> dict[str, object]:
     from device.sdnotify import Notifier
 
     config = Config()
+    panel = open_service_panel(config) if entry == "service" else open_panel("dummy", config)
     clock = FakeClock(MORNING)
     first_tone: dict[str, object] = {}
     with ExitStack() as stack:
-        parts = assemble(stack, config, clock, db, Notifier(env={}), open_panel("dummy", config))
+        parts = assemble(stack, config, clock, db, Notifier(env={}), panel)
         real_play = parts.audio.play
 
         def play(sound: Play) -> None:
@@ -60,12 +98,13 @@ def probe(db: Path) -> dict[str, object]:
         at_ten = {"rss_kib": rss_kib(), "rss_assembled_kib": assembled_kib,
                   "pygame_imported": "pygame" in sys.modules, "modules": len(sys.modules)}
         parts.run_until(clock, origin + 52 * 60)
-        return {"interpreter_kib": interpreter_kib, "ten_minutes": at_ten, "first_tone": first_tone,
-                "rss_at_52_min_kib": rss_kib(), "pygame_at_52_min": "pygame" in sys.modules}
+        return {"entry": entry, "interpreter_kib": interpreter_kib, "ten_minutes": at_ten,
+                "first_tone": first_tone, "rss_at_52_min_kib": rss_kib(),
+                "pygame_at_52_min": "pygame" in sys.modules}
 
 
 if __name__ == "__main__":
-    report = probe(Path(sys.argv[1]))
+    report = probe(Path(sys.argv[1]), *sys.argv[2:3])
     import json
 
     print(json.dumps(report))
