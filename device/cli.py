@@ -35,7 +35,22 @@ def _config_from(args: argparse.Namespace) -> Config:
     return load_config(find_config(getattr(args, "config", None)))
 
 
+def leave_freetype_out() -> None:
+    """Keep Pillow's FreeType module (with libfreetype and harfbuzz) out of the service.
+
+    The device draws only with the bitmap fonts of device/fonts, yet Pillow's ImageFont
+    imports FreeType as it is imported itself (luma imports ImageDraw, which imports it):
+    about 1.5 MiB of the service's memory for good. Pillow runs without the module (only
+    TrueType fonts become unavailable), and ``None`` in ``sys.modules`` is how Python
+    marks a module not to import. Called by ``unslump run`` before Pillow is imported (no
+    subcommand's module imports it at start); once ImageFont is loaded it changes nothing.
+    """
+    if "PIL.ImageFont" not in sys.modules:
+        sys.modules.setdefault("PIL._imagingft", None)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    leave_freetype_out()
     from device.app import run_device
 
     run_device(_config_from(args), simulate=args.simulate, db=args.db)

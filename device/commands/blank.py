@@ -20,7 +20,6 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
-from device.adapters import display as display_adapter
 from device.config import DisplayConfig, find_config, load_config
 from device.errors import ConfigError, DisplayError
 
@@ -57,6 +56,8 @@ def blank(
         print(f"display: left lit ([display] persist = true, service result {result})",
               file=out)
         return 0
+    from device.adapters import display as display_adapter  # Pillow: not at `unslump` start
+
     opener = open_device or display_adapter.open_luma_device
     try:
         device = opener(config)

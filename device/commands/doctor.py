@@ -33,9 +33,6 @@ from typing import Any, NamedTuple, TextIO
 
 from gpiozero import GPIOZeroError, PinUnknownPi
 
-from device.adapters import display as display_adapter
-from device.adapters.buzzer import pin_errors
-from device.adapters.voice import ESPEAK
 from device.commands.blank import add_config_option
 from device.commands.stats import read_only_log
 from device.config import Config, DisplayConfig, find_config, load_config
@@ -88,6 +85,8 @@ def claim_errors() -> tuple[type[BaseException], ...]:
     imported, so from a directory the user cannot write, importing it raises an OSError;
     that must end up on the gpio line, not as a traceback.
     """
+    from device.adapters.buzzer import pin_errors  # here: `unslump run` imports this module
+
     try:
         return pin_errors()
     except OSError:
@@ -228,6 +227,8 @@ def check_display(display: DisplayConfig, probe: Probe, service_active: bool) ->
     if service_active:
         return CheckResult("display", True, f"{where}: not opened, the running service "
                            "holds it (stop the service to probe it)")
+    from device.adapters import display as display_adapter  # Pillow: not at `unslump` start
+
     opener = probe.open_display or display_adapter.open_luma_device
     try:
         device = opener(display)
@@ -314,6 +315,8 @@ def check_audio(config: Config, probe: Probe, service_active: bool) -> CheckResu
 
 def check_voice(config: Config, probe: Probe) -> CheckResult:
     """Spoken cues: on and speakable, or off with how to turn them on."""
+    from device.adapters.voice import ESPEAK  # here: `unslump run` imports this module
+
     audio = config.audio
     espeak = probe.find_program(ESPEAK)
     if not audio.voice:

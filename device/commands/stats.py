@@ -22,7 +22,6 @@ from device.clock import SystemClock
 from device.config import find_config, load_config
 from device.errors import BadRowError, StoreError, UsageError
 from device.store import queries
-from device.store.export import EXPORTERS
 from device.store.paths import reader_db_path
 from device.store.schema import LATEST_VERSION, migrate, schema_version
 
@@ -95,6 +94,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Stream every row to the output as it is read (memory stays flat; see
     :mod:`device.store.export`)."""
+    from device.store.export import EXPORTERS  # csv: only when exporting, not in the service
+
     write = EXPORTERS[args.format]
     try:
         since = _parse_day("--since", args.since) if args.since else None
