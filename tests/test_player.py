@@ -12,6 +12,8 @@ import textwrap
 import threading
 from array import array
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -476,3 +478,107 @@ def test_player_real_process_keeps_its_sounds_for_the_next_start(
     link.play(Play(Tone.SETUP))
     wait_for(link, lambda: link.prepared_at is not None, clock)
     assert len(list(cache.glob("*.pcm"))) == len(Tone)  # every tone, the breath at 3.6 s
+
+
+class ReminderRun:
+    """The service's own assembly on a player that speaks the protocol without pygame,
+    seated from the start: the reminder is due at 45 minutes and repeats every 5."""
+
+    def __init__(self, stack: ExitStack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+        from gpiozero.pins.mock import MockFactory
+        from luma.core.device import dummy
+
+        from device import app
+        from device.adapters import player_link
+        from device.adapters.inputs import drive_mock_seat
+        from device.config import Config
+
+        monkeypatch.setattr(player_link, "player_command",
+                            lambda *args: [sys.executable, "-c", FAKE_PLAYER])
+        self.config = Config()
+        self.clock = FakeClock(datetime(2026, 11, 24, 9, 0))  # outside quiet hours
+        self.factory = MockFactory()
+        edges = app.Edges(self.clock, lambda: dummy(width=128, height=64, mode="1"),
+                          pin_factory=self.factory,
+                          notifier=CountingNotifier())  # type: ignore[arg-type]
+        self.parts = app.assemble(stack, self.config, edges, tmp_path / "log.db")
+        drive_mock_seat(self.factory, self.config.pins, True)
+        while not self.parts.events.empty():
+            self.parts.events.get_nowait()
+        self.parts.runtime.start(self.parts.inputs.seat_occupied())
+        self.origin = self.clock.monotonic()
+        self.spawns: set[float] = set()
+        self.up: list[tuple[float, bool]] = []  # (minutes since the start, player up)
+
+    @property
+    def audio(self) -> PlayerAudio:
+        return self.parts.audio  # type: ignore[return-value]
+
+    def run_to(self, minutes: float) -> None:
+        """Virtual time in steps of a second; each sound sent is confirmed by the player
+        (a real process) before time goes on, as it would be within milliseconds."""
+        until = self.origin + minutes * 60
+        while self.clock.monotonic() < until:
+            step = min(until, self.clock.monotonic() + 1.0)
+            self.parts.run_until(self.clock, step)
+            if self.audio.waiting:
+                wait_for(self.audio, lambda: not self.audio.waiting, self.clock)
+            if self.audio.running:
+                self.spawns.add(self.audio.spawned_at or 0.0)
+            self.up.append(((self.clock.monotonic() - self.origin) / 60, self.audio.running))
+
+    def chimes(self) -> int:
+        return sum(1 for seq in self.audio.started)
+
+
+def test_player_stays_up_for_a_whole_reminder_and_goes_after_its_last_chime(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reminder repeats every 5 minutes until answered: one device opening for all
+    of its chimes (an I2S amplifier pops at each one), closed once the repeats are over."""
+    with ExitStack() as stack:
+        run = ReminderRun(stack, tmp_path, monkeypatch)
+        reminder = run.config.reminder
+        last = reminder.remind_after_min + reminder.max_repeats * reminder.repeat_every_min
+        run.run_to(last + 0.5)
+        assert run.chimes() == 1 + reminder.max_repeats
+        assert len(run.spawns) == 1  # opened once, ahead of the first chime
+        during = [up for minute, up in run.up if reminder.remind_after_min <= minute <= last]
+        assert during and all(during)
+        run.run_to(last + 0.5 + LINGER_S / 60 + 0.1)
+        assert not run.audio.running  # and closed after the last chime's linger
+
+
+def test_player_reminder_answered_by_standing_closes_the_device_after_its_linger(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from device.adapters.inputs import drive_mock_seat
+
+    with ExitStack() as stack:
+        run = ReminderRun(stack, tmp_path, monkeypatch)
+        run.run_to(46.0)
+        assert run.audio.running  # the reminder is sounding
+        drive_mock_seat(run.factory, run.config.pins, False)  # the person stands up
+        confirmed = 46.0 + run.config.seat.stand_confirm_s / 60
+        run.run_to(confirmed + (LINGER_S + 2.0) / 60)
+        assert not run.audio.running
+        assert run.parts.runtime.state.name != "reminding"
+
+
+def test_player_reminder_hold_ends_when_the_plan_changes(links: list[PlayerAudio]) -> None:
+    """A snooze (or anything else that moves the next planned sound) ends the hold: the
+    player goes after its linger instead of waiting for a chime that will not come."""
+    clock = FakeClock()
+    link = fake(links, clock)
+    link.play(Play(Tone.REMINDER))
+    link.expect(clock.monotonic() + 300.0)  # the next chime, 5 minutes on
+    wait_for(link, lambda: 1 in link.started, clock)
+    clock.advance(LINGER_S + 1.0)
+    link.service(clock.monotonic())
+    assert link.running  # held for the next chime
+    link.play(Play(Tone.ACK))  # a hold on the button: snoozed for 10 minutes
+    link.expect(clock.monotonic() + 600.0)
+    wait_for(link, lambda: 2 in link.started, clock)
+    wait_for(link, lambda: link.deadline() == pytest.approx(clock.monotonic() + LINGER_S),
+             clock)
+    clock.advance(LINGER_S)
+    link.service(clock.monotonic())
+    assert not link.running

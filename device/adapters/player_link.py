@@ -5,8 +5,11 @@ chime). :class:`PlayerAudio` starts ``python -m device.adapters.player`` ahead o
 when the core says a sound is coming within ``warm_s`` (the runtime passes on the next
 planned sound time, :func:`device.core.upcoming.next_sound_at`), or at once when a sound
 is asked for cold. It ends the player once it has been silent for ``linger_s`` and no
-sound is expected within ``keep_s``, so a whole routine or a whole reminder plays on one
-open device (no amplifier pops between cues) and a silent day costs nothing.
+sound is expected within ``keep_s``, so a whole routine plays on one open device (no
+amplifier pops between cues) and a silent day costs nothing. A reminder repeats its chime
+minutes apart until it is answered: after a chime the player is held open for the next
+one the core plans, as long as that plan stands (:meth:`PlayerAudio.expect`), so a whole
+reminder too opens the device once.
 
 Nothing here may stall the loop: the pipes are non-blocking, every read is of what is
 already there, and a player that does not confirm a sound within ``hang_s``, dies, or
@@ -27,6 +30,7 @@ from pathlib import Path
 from device.clock import Clock
 from device.closing import ClosesOnExit
 from device.core.effects import Play
+from device.core.tones import Tone
 
 WARM_S = 6.0
 """Start the player this long before a planned sound: a Pi Zero needs a few seconds to
@@ -91,6 +95,8 @@ class PlayerAudio(ClosesOnExit):
         self._unconfirmed: dict[int, float] = {}  # seq -> when it was sent
         self._idle_since: float | None = None  # the player's last "idle" (None: busy)
         self._expected: float | None = None  # the next planned sound, from the core
+        self._chimed = False  # a reminder chime was sent; the next plan is its repeat
+        self._held_for: float | None = None  # the repeat chime the player is kept open for
         self._failures = 0
         self._closed = False
         self.started: dict[int, float] = {}  # seq -> when the player started it
@@ -124,7 +130,16 @@ class PlayerAudio(ClosesOnExit):
         return self._closed or self._failures >= MAX_FAILURES
 
     def expect(self, at: float | None) -> None:
-        """The core's next planned sound (monotonic seconds), or None: nothing planned."""
+        """The core's next planned sound (monotonic seconds), or None: nothing planned.
+
+        The plan passed on right after a reminder chime is its next repeat: the player is
+        held open until then, however far off. Any other plan (stood up, snoozed, the
+        stretch begun, the repeats used up) ends the hold.
+        """
+        if self._chimed:
+            self._chimed, self._held_for = False, at
+        elif at != self._held_for:
+            self._held_for = None
         self._expected = at
         if at is not None and at - self._clock.monotonic() <= self._warm_s:
             self._ensure_running()
@@ -132,6 +147,7 @@ class PlayerAudio(ClosesOnExit):
     def play(self, play: Play) -> None:
         """Send ``play`` to the player (starting it cold if need be); ``last_seq`` is its
         number in :attr:`started`."""
+        self._chimed = play.tone is Tone.REMINDER
         if self.silent or not self._ensure_running():
             return
         self._seq += 1
@@ -220,10 +236,13 @@ class PlayerAudio(ClosesOnExit):
             self._look_in_at = now + LOOK_IN_S
 
     def _quit_time(self, idle_since: float) -> float:
-        """When a player idle since ``idle_since`` is ended (later if a sound is near)."""
+        """When a player idle since ``idle_since`` is ended (later if a sound is near, or
+        a reminder's next chime is planned)."""
         quit_at = idle_since + self._linger_s
-        if self._expected is not None and self._expected - quit_at < self._keep_s:
-            quit_at = max(quit_at, self._expected + self._linger_s)
+        expected = self._expected
+        if expected is not None and (expected - quit_at < self._keep_s
+                                     or expected == self._held_for):
+            quit_at = max(quit_at, expected + self._linger_s)
         return quit_at
 
     def _ensure_running(self) -> bool:
