@@ -582,3 +582,19 @@ def test_player_reminder_hold_ends_when_the_plan_changes(links: list[PlayerAudio
     clock.advance(LINGER_S)
     link.service(clock.monotonic())
     assert not link.running
+
+
+def test_player_imports_pygame_without_setuptools_pkg_resources() -> None:
+    """pygame's pkgdata imports pkg_resources where setuptools is installed: a fifth of a
+    second of a cold start (more on a Pi Zero) for resources the player never reads."""
+    script = textwrap.dedent("""
+        import sys
+        from device.adapters.player import import_pygame
+        import_pygame()
+        print(sys.modules.get("pkg_resources") is not None, "pygame.mixer" in sys.modules)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=60, check=False, cwd=REPO,
+                            env=dict(os.environ, SDL_AUDIODRIVER="dummy"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]

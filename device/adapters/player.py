@@ -334,9 +334,17 @@ def wait_s(seconds: float) -> None:
 
 
 def import_pygame() -> ModuleType:
-    """pygame, with SDL told to leave signals alone and its banner unprinted."""
+    """pygame, with SDL told to leave signals alone and its banner unprinted.
+
+    pygame's ``pkgdata`` imports setuptools' ``pkg_resources`` wherever setuptools is
+    installed (a fifth of a second of every cold start here, more on a Pi Zero) to find
+    its default font and icon, which the player never asks for; without it pygame reads
+    the same files directly. ``None`` in ``sys.modules`` is how Python marks a module not
+    to import, in this process only.
+    """
     os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    sys.modules.setdefault("pkg_resources", None)
     import pygame
 
     return pygame

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from device.core.records import Record
 from device.core.tones import Tone
-from device.core.views import View
+
+if TYPE_CHECKING:  # annotations only: the player process needs Play, not every view and row
+    from device.core.records import Record
+    from device.core.views import View
 
 
 @dataclass(frozen=True, slots=True)
