@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from device.core.effects import Effect, Play
 from device.core.events import Event
-from device.core.records import EndedBy, NoticeAnswer, Record
-from device.core.views import View
 
 if TYPE_CHECKING:  # the queries module is the log's; a port only names its result type
+    # Annotations only: the player process reads the clock port, not every view and row.
+    from device.core.effects import Effect, Play
+    from device.core.records import EndedBy, NoticeAnswer, Record
+    from device.core.views import View
     from device.store.queries import DaySummary
 
 

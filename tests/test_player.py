@@ -598,3 +598,15 @@ def test_player_imports_pygame_without_setuptools_pkg_resources() -> None:
                             env=dict(os.environ, SDL_AUDIODRIVER="dummy"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True"]
+
+
+def test_player_process_imports_only_the_sound_side_of_the_core() -> None:
+    """Every import is paid at a cold start: the player needs Play and the tones, not the
+    core's views, rows or state machine."""
+    script = ("import sys, device.adapters.player\n"
+              "print(sorted(m for m in sys.modules if m.startswith('device.core')))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=60, check=False, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(["device.core", "device.core.effects",
+                                         "device.core.events", "device.core.tones"])
