@@ -23,6 +23,7 @@ endif
 test: $(STAMP)
 	sh scripts/ci-deps.sh
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 demo: $(STAMP)

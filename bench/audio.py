@@ -24,6 +24,7 @@ import select
 import statistics
 import tempfile
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 
 from bench import proc
@@ -76,10 +77,10 @@ def first_sample_after(raw: Path, offset: int, since: float, rate: int = DEVICE_
     raise TimeoutError("no sound reached the disk driver's file")
 
 
-def settle(link: PlayerAudio, until: object) -> None:
-    """Let the player talk until ``until()`` is true (reading its pipe, no sleeping)."""
+def settle(link: PlayerAudio, until: Callable[[PlayerAudio], bool]) -> None:
+    """Let the player talk until ``until(link)`` is true (reading its pipe, no sleeping)."""
     start = CLOCK.monotonic()
-    while not until():  # type: ignore[operator]
+    while not until(link):
         fd = link.fileno()
         if fd is None or CLOCK.monotonic() - start > LIMIT_S:
             raise TimeoutError("the player did not get there")
@@ -100,12 +101,12 @@ def run(repeat: int = 20, cold_repeat: int = 3) -> tuple[list[Figure], dict[str,
                 if attempt < cold_repeat:
                     continue
                 # the last player stays: its sounds made, it is the warm one
-                settle(link, lambda link=link: link.prepared_at is not None)
+                settle(link, lambda player: player.prepared_at is not None)
                 assert link.pid is not None
                 player_kib = proc.sample(link.pid).rss_kib
                 warm: list[float] = []
                 for _ in range(repeat):
-                    settle(link, lambda link=link: not link.waiting)
+                    settle(link, lambda player: not player.waiting)
                     wait_s(0.3)  # the tick before is over: the file holds silence again
                     offset = raw.stat().st_size
                     since = CLOCK.monotonic()

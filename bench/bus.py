@@ -22,6 +22,7 @@ from PIL import Image
 from bench.results import Figure
 from device.adapters.partial import PartialSh1106, PartialSsd1306
 from device.config import Config
+from device.core.records import NoticeAnswer, NoticeRecord
 from device.core.routine import routine_total_s
 from device.render import Renderer
 from device.scenario.harness import VirtualDevice
@@ -67,6 +68,7 @@ class RecordingRenderer(Renderer):
         super().__init__()
         self.frames: list[Image.Image] = []
         self.last: Image.Image | None = None
+        self.before: Image.Image | None = None  # on the panel when the span began
         self.recording = False
 
     def __call__(self, view: Any) -> Image.Image:
@@ -77,33 +79,40 @@ class RecordingRenderer(Renderer):
         return image
 
 
-def record(drive: Callable[[VirtualDevice, RecordingRenderer], None]) -> tuple[
-        Image.Image | None, list[Image.Image]]:
-    """The frame on the panel before recording began, and every frame drawn after."""
+def record(drive: Callable[[VirtualDevice, RecordingRenderer], None],
+           store: MemoryStore | None = None) -> tuple[Image.Image | None, list[Image.Image]]:
+    """The frame on the panel before recording began, and every frame drawn after.
+
+    The device is one past its first stretch (the safety notice answered), as on any
+    ordinary day: the traffic measured is the daily one.
+    """
+    store = MemoryStore() if store is None else store
+    wall_start = MORNING.astimezone()
+    if store.notice_answer() is None:
+        store.append(NoticeRecord(wall_start, NoticeAnswer.UNDERSTOOD))
     renderer = RecordingRenderer()
-    device = VirtualDevice.build(Config(), MemoryStore(), wall_start=MORNING.astimezone(),
-                                 renderer=renderer)
+    device = VirtualDevice.build(Config(), store, wall_start=wall_start, renderer=renderer)
     try:
         drive(device, renderer)
     finally:
         device.close()
         renderer.recording = False
-    return renderer.before, renderer.frames  # type: ignore[attr-defined]
+    return renderer.before, renderer.frames
 
 
 def routine(device: VirtualDevice, renderer: RecordingRenderer) -> None:
     """Seated ten minutes, then one press and the whole routine, back to the idle screen."""
     device.sit()
     device.run_until(10 * 60)
-    renderer.before = renderer.last  # type: ignore[attr-defined]
+    renderer.before = renderer.last
     renderer.recording = True
     device.press()
-    device.run_for(routine_total_s(Config().routine, show_notice=True) + 10)
+    device.run_for(routine_total_s(Config().routine) + 10)
 
 
 def idle_hour(device: VirtualDevice, renderer: RecordingRenderer) -> None:
     """Sitting down and staying an hour (the reminder at 45 minutes and its chimes)."""
-    renderer.before = None  # type: ignore[attr-defined]
+    renderer.before = None
     renderer.recording = True
     device.sit()
     device.run_until(3600)

@@ -36,7 +36,7 @@ def service_env(notify: NotifySocket) -> dict[str, str]:
 class Service:
     """A running ``bench.service`` and the socket it reports to."""
 
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     notify: NotifySocket
     panel: str
 
@@ -149,7 +149,7 @@ def run(seconds: float = 60.0) -> tuple[list[Figure], dict[str, object]]:
         Figure("idle_rss_mqtt", "Idle, MQTT on: resident memory", round(mqtt.rss_mib, 1),
                "MiB", note=f"+{mqtt.rss_mib - dummy.rss_mib:.1f} MiB over MQTT off"),
     ]
-    details = {"idle": {"seconds": seconds, "dummy": dummy.__dict__,
+    details: dict[str, object] = {"idle": {"seconds": seconds, "dummy": dummy.__dict__,
                         "partial": partial.__dict__, "mqtt": mqtt.__dict__,
                         "stderr": [e for e in errors if e.strip()]}}
     return figures, details

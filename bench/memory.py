@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from bench.results import Figure
 
@@ -40,13 +41,14 @@ def installed_env() -> dict[str, str]:
     return env
 
 
-def probe(entry: str, env: dict[str, str]) -> dict[str, object]:
+def probe(entry: str, env: dict[str, str]) -> dict[str, Any]:
     """One run of the probe in a fresh interpreter, entering as ``entry``."""
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
         done = subprocess.run([sys.executable, "-m", "bench.memory_probe",
                                str(Path(directory) / "log.db"), entry], cwd=ROOT, env=env,
                               capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return report
 
 
 def run() -> tuple[list[Figure], dict[str, object]]:

@@ -90,7 +90,7 @@ def probe(db: Path, entry: str = "service") -> dict[str, object]:
             else:
                 real_play(sound)
 
-        parts.audio.play = play  # type: ignore[method-assign]
+        parts.audio.play = play
         origin = clock.monotonic()
         assembled_kib = rss_kib()
         parts.start_seated()

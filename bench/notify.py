@@ -64,7 +64,7 @@ class NotifySocket:
         shutil.rmtree(self.directory, ignore_errors=True)  # the socket and the test log
 
 
-def stop(process: subprocess.Popen, limit_s: float = 10.0) -> int:
+def stop(process: subprocess.Popen[bytes], limit_s: float = 10.0) -> int:
     """SIGTERM, then wait; kill if it will not go (and say so in the return code)."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)

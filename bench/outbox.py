@@ -11,6 +11,7 @@ weeks away or on a busy fleet device.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -29,9 +30,9 @@ REAL = SystemClock()
 
 
 def _drain_s(device: VirtualDevice, link: MqttLink, store: SqliteStore) -> float:
-    def pumped(check: object) -> bool:
+    def pumped(check: Callable[[], bool]) -> bool:
         device.run_for(0)
-        return bool(check())  # type: ignore[operator]
+        return check()
 
     wait_until(lambda: pumped(lambda: link.connected), 30.0, "the reconnect")
     start = REAL.monotonic()

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,7 @@ class Peer:
     """One measured process tree (or why there is none)."""
 
     name: str
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen[bytes] | None = None
     problem: str = ""
     before: proc.Sample | None = None
     after: proc.Sample | None = None
@@ -63,17 +64,23 @@ def launch(name: str, command: list[str], env: dict[str, str]) -> Peer:
     return Peer(name, process)
 
 
-def alive(peer: Peer) -> bool:
+PeerRows = dict[str, Mapping[str, object]]
+"""Each peer's figures (or its problem), by name: the table's rows and results.json's."""
+
+
+def running(peer: Peer) -> subprocess.Popen[bytes] | None:
+    """The peer's process while it runs; one that ended says so in ``peer.problem``."""
     if peer.process is None:
-        return False
+        return None
     if peer.process.poll() is not None:
         peer.problem = peer.problem or f"exited with code {peer.process.returncode} " \
                                        f"before the minute began"
-        return False
-    return True
+        return None
+    return peer.process
 
 
-def run(seconds: float = 60.0) -> tuple[list[Figure], dict[str, object]]:
+def run(seconds: float = 60.0) -> tuple[list[Figure], PeerRows, float]:
+    """The peers' figures, their rows, and the seconds measured."""
     complaint = install_missing()
     home = Path(tempfile.mkdtemp(prefix="bench-peers-home-"))
     env = dict(os.environ, DISPLAY=DISPLAY, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
@@ -95,14 +102,14 @@ def run(seconds: float = 60.0) -> tuple[list[Figure], dict[str, object]]:
         ours.notify.listen_for(SETTLE_S)
         rows = [Peer("Unslump (this service)", ours.process), *peers, *scaffolding]
         for peer in rows:
-            if alive(peer):
-                peer.before = proc.sample_tree(peer.process.pid)  # type: ignore[union-attr]
+            if (process := running(peer)) is not None:
+                peer.before = proc.sample_tree(process.pid)
         started = CLOCK.monotonic()
         ours.notify.listen_for(seconds)
         elapsed = CLOCK.monotonic() - started
         for peer in rows:
-            if peer.before is not None and alive(peer):
-                peer.after = proc.sample_tree(peer.process.pid)  # type: ignore[union-attr]
+            if peer.before is not None and (process := running(peer)) is not None:
+                peer.after = proc.sample_tree(process.pid)
     finally:
         for peer in [*peers, *scaffolding]:
             if peer.process is not None:
@@ -112,13 +119,14 @@ def run(seconds: float = 60.0) -> tuple[list[Figure], dict[str, object]]:
         if bus_pid is not None:
             subprocess.run(["kill", str(bus_pid)], check=False)
         shutil.rmtree(home, ignore_errors=True)
-    return report(rows, elapsed, complaint)
+    figures, table_rows = report(rows, elapsed, complaint)
+    return figures, table_rows, elapsed
 
 
-def report(rows: list[Peer], elapsed: float, complaint: str) -> tuple[list[Figure],
-                                                                     dict[str, object]]:
+def report(rows: list[Peer], elapsed: float, complaint: str) -> tuple[list[Figure], PeerRows]:
     scale = 60.0 / elapsed
-    figures, details = [], {}
+    figures: list[Figure] = []
+    details: PeerRows = {}
     for peer in rows:
         key = "peer_" + "".join(c for c in peer.name.lower().split(" (")[0] if c.isalnum())
         if peer.before is None or peer.after is None:
@@ -129,12 +137,13 @@ def report(rows: list[Peer], elapsed: float, complaint: str) -> tuple[list[Figur
             details[peer.name] = {"problem": why}
             continue
         delta = peer.after - peer.before
-        row = {"rss_mib": round(peer.after.rss_kib / 1024, 1),
-               "cpu_s_per_min": round(delta.cpu_s * scale, 3),
-               "run_s_per_min": round(delta.run_ns / 1e9 * scale, 4),
-               "switches_per_min": round(delta.voluntary_switches * scale),
-               "processes": len(proc.tree(peer.process.pid)) if peer.process else 0,
-               "threads": peer.after.threads}
+        row: dict[str, float | int] = {
+            "rss_mib": round(peer.after.rss_kib / 1024, 1),
+            "cpu_s_per_min": round(delta.cpu_s * scale, 3),
+            "run_s_per_min": round(delta.run_ns / 1e9 * scale, 4),
+            "switches_per_min": round(delta.voluntary_switches * scale),
+            "processes": len(proc.tree(peer.process.pid)) if peer.process else 0,
+            "threads": peer.after.threads}
         details[peer.name] = row
         figures += [
             Figure(f"{key}_rss", f"Peers: {peer.name}, resident memory (tree)", row["rss_mib"],
@@ -144,11 +153,10 @@ def report(rows: list[Peer], elapsed: float, complaint: str) -> tuple[list[Figur
             Figure(f"{key}_switches", f"Peers: {peer.name}, voluntary context switches",
                    row["switches_per_min"], "/min"),
         ]
-    return figures, {"peers": {"seconds": elapsed, "rows": details}}
+    return figures, details
 
 
-def peer_table(details: dict[str, object]) -> str:
-    rows = details["peers"]["rows"]  # type: ignore[index]
+def peer_table(rows: PeerRows) -> str:
     lines = ["| Process tree | RSS (MiB) | CPU (s/min) | Voluntary switches (/min) |",
              "|---|---|---|---|"]
     for name, row in rows.items():
@@ -161,9 +169,9 @@ def peer_table(details: dict[str, object]) -> str:
 
 
 def main() -> int:
-    figures, details = run()
-    print(peer_table(details))
-    write(RESULTS, figures, machine(), details)
+    figures, rows, seconds = run()
+    print(peer_table(rows))
+    write(RESULTS, figures, machine(), {"peers": {"seconds": seconds, "rows": rows}})
     return 0
 
 

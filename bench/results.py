@@ -43,7 +43,8 @@ class Figure:
     @property
     def margin(self) -> str:
         """How far inside or outside the target: "8.6x under", "3% over", "3.3x the target"."""
-        if self.met is None or isinstance(self.target, bool) or isinstance(self.value, str):
+        if (self.met is None or self.target is None or isinstance(self.target, bool)
+                or isinstance(self.value, str)):
             return ""
         value, target = float(self.value), float(self.target)
         if self.goal == "max":

@@ -23,6 +23,7 @@ from device.commands import routine as routine_command
 from device.commands import stats as stats_command
 from device.config import Config, find_config, load_config, render_defaults
 from device.errors import ConfigError, ScenarioError, UnslumpError
+from device.lean import never_import
 from device.logs import configure_logging
 
 Handler = Callable[[argparse.Namespace], int]
@@ -46,7 +47,7 @@ def leave_freetype_out() -> None:
     subcommand's module imports it at start); once ImageFont is loaded it changes nothing.
     """
     if "PIL.ImageFont" not in sys.modules:
-        sys.modules.setdefault("PIL._imagingft", None)
+        never_import("PIL._imagingft")
 
 
 def cmd_run(args: argparse.Namespace) -> int:

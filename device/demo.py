@@ -209,14 +209,14 @@ def run_demo(out_dir: Path, out: TextIO, config: Config | None = None) -> DemoSu
 
 
 def spoken(says: Sequence[tuple[float, str]], warp: TimeWarp, config: Config,
-           cache: Path) -> list[tuple[float, array]]:
+           cache: Path) -> list[tuple[float, array[int]]]:
     """The spoken cues as samples for the WAV, at their demo times (espeak-ng's cache in
     ``cache``); none, with the journal's warning, when espeak-ng is missing."""
     from device.adapters.player import resample
     from device.adapters.voice import prepare_voice, read_phrase
 
     phrases = prepare_voice(cache, config.audio.voice_name, SystemClock(), log)
-    voice: list[tuple[float, array]] = []
+    voice: list[tuple[float, array[int]]] = []
     for t, text in says:
         path = phrases.get(text)
         if path is None:

@@ -30,7 +30,7 @@ from device.config import Config
 from device.core.records import ErrorRecord
 from device.core.views import BlankView
 from device.errors import GpioUnavailableError, StoreError
-from device.ports import Stop, Waiter
+from device.ports import Serviced, Stop, Waiter
 from device.render.canvas import WIDTH, blank, text
 from device.store.sqlite import SqliteStore
 from device.watchdog import WatchdogPinger
@@ -63,7 +63,7 @@ class WaitRenderer:
     def __init__(self, fonts: Fonts | None = None) -> None:
         self._fonts = fonts or Fonts.load()
 
-    def __call__(self, view: object) -> Image.Image:
+    def __call__(self, view: GpioUnavailableView | BlankView) -> Image.Image:
         image, draw = blank()
         if isinstance(view, GpioUnavailableView):
             for row, line in enumerate(view.lines):
@@ -90,7 +90,7 @@ def record_error(db: Path, clock: Clock, message: str) -> None:
 
 
 def wait_for_gpio(probe: Callable[[], None], *, clock: Clock, notifier: StatusNotifier,
-                  wait: Waiter, screen: Screen, record: Callable[[str], None],
+                  wait: Waiter, screen: Screen[GpioUnavailableView], record: Callable[[str], None],
                   retry_s: float = RETRY_S) -> str | None:
     """Return None once ``probe`` passes, or the reason of a Stop that came first.
 
@@ -105,7 +105,7 @@ def wait_for_gpio(probe: Callable[[], None], *, clock: Clock, notifier: StatusNo
     notifier.ready()
     notifier.status(MESSAGE)
     screen.show(GpioUnavailableView())
-    serviced = [WatchdogPinger(notifier, clock), screen]  # type: ignore[arg-type]
+    serviced: list[Serviced] = [WatchdogPinger(notifier, clock), screen]
     next_try = clock.monotonic() + retry_s
     while True:
         due = [next_try, *(d for part in serviced if (d := part.deadline()) is not None)]
@@ -137,8 +137,8 @@ def wait_until_gpio_loads(config: Config, clock: Clock, notifier: StatusNotifier
         return None
     except GpioUnavailableError:
         pass
-    screen = Screen(open_panel, WaitRenderer(), clock,  # type: ignore[arg-type]
-                    persist=False, logger=log)
+    screen: Screen[GpioUnavailableView] = Screen(open_panel, WaitRenderer(), clock,
+                                                 persist=False, logger=log)
     try:
         return wait_for_gpio(lambda: probe_gpio(config, clock), clock=clock,
                              notifier=notifier, wait=wait, screen=screen,

@@ -61,7 +61,7 @@ class SimulatedPins:
         log.info("seat %s", "occupied" if self.seat_occupied else "empty")
 
 
-def _from_queue(events: queue.SimpleQueue) -> QueueItem | None:
+def _from_queue(events: queue.SimpleQueue[QueueItem]) -> QueueItem | None:
     try:
         return events.get_nowait()
     except queue.Empty:
@@ -72,7 +72,7 @@ class WindowFrontEnd:
     """The OLED in a pygame window; keys from the window's events."""
 
     def __init__(self, config: Config, pins: SimulatedPins, clock: Clock,
-                 events: queue.SimpleQueue) -> None:
+                 events: queue.SimpleQueue[QueueItem]) -> None:
         from luma.emulator.device import pygame as emulator
 
         self.device = emulator(width=config.display.width, height=config.display.height,
@@ -114,7 +114,7 @@ _BRAILLE_BITS = ((0, 0, 0x01), (0, 1, 0x02), (0, 2, 0x04), (1, 0, 0x08), (1, 1, 
                  (1, 2, 0x20), (0, 3, 0x40), (1, 3, 0x80))
 
 
-class TerminalPanel(dummy):
+class TerminalPanel(dummy):  # type: ignore[misc]  # luma ships no types
     """A luma device that draws each frame in the terminal, as large as the terminal allows.
 
     Half blocks (one column and two pixel rows a character: 128x32 for the panel) when the
@@ -191,7 +191,7 @@ class TerminalFrontEnd:
     """The OLED as text in the terminal; keys read from the terminal in cbreak mode."""
 
     def __init__(self, config: Config, pins: SimulatedPins, clock: Clock,
-                 events: queue.SimpleQueue, stdin: TextIO = sys.stdin,
+                 events: queue.SimpleQueue[QueueItem], stdin: TextIO = sys.stdin,
                  stdout: TextIO = sys.stdout) -> None:
         self.device = TerminalPanel(stdout, width=config.display.width,
                                     height=config.display.height)
@@ -265,7 +265,7 @@ def window_possible(env: Mapping[str, str] = os.environ) -> bool:
 
 
 def open_front_end(config: Config, pins: SimulatedPins, clock: Clock,
-                   events: queue.SimpleQueue) -> FrontEnd:
+                   events: queue.SimpleQueue[QueueItem]) -> FrontEnd:
     """A window where one can be seen, else the terminal."""
     os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no banner on our stderr

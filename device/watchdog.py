@@ -7,17 +7,25 @@ keep pinging a dead loop.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from device.clock import Clock
-from device.sdnotify import Notifier
 
 # Ping three times per watchdog period: comfortably inside systemd's "half the period".
 PINGS_PER_PERIOD = 3
 
 
+class WatchdogFeed(Protocol):
+    """The part of :class:`device.sdnotify.Notifier` the pinger uses (fakes have only this)."""
+
+    def watchdog(self) -> bool: ...
+    def watchdog_interval(self) -> float | None: ...
+
+
 class WatchdogPinger:
     """A serviced adapter: ``deadline()`` is the next ping, ``service()`` sends it."""
 
-    def __init__(self, notifier: Notifier, clock: Clock) -> None:
+    def __init__(self, notifier: WatchdogFeed, clock: Clock) -> None:
         self._notifier = notifier
         interval = notifier.watchdog_interval()
         self._every = None if interval is None else interval / PINGS_PER_PERIOD

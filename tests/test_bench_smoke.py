@@ -58,3 +58,17 @@ def test_bench_run_writes_an_ignored_file_unless_asked_to_record():
     ignored = subprocess.run(["git", "check-ignore", "-q", str(RESULTS)], cwd=RECORD.parent,
                              check=False)
     assert ignored.returncode == 0, f"{RESULTS} would be tracked: make bench must not dirty git"
+
+
+def test_bench_bus_routine_span_is_one_whole_completed_stretch():
+    """The bus figure's routine span: it raised a TypeError (a keyword the routine's length
+    no longer takes), so `make bench` lost its bus part; the span must be one stretch."""
+    from bench import bus
+    from device.core.records import BreakKind
+    from device.store.memory import MemoryStore
+
+    store = MemoryStore()
+    before, frames = bus.record(bus.routine, store)
+    [stretch] = store.breaks
+    assert stretch.kind is BreakKind.GUIDED and stretch.completed
+    assert before is not None and len(frames) > 10

@@ -292,6 +292,12 @@ def test_player_to_mixer_format_duplicates_channels() -> None:
     assert list(array("h", pcm)) == [0, 0, 100, 100, -100, -100]
 
 
+def test_player_to_mixer_format_duplicates_wide_samples_on_every_channel() -> None:
+    """Four-byte float samples on three channels: whole samples repeat, never split bytes."""
+    pcm = to_mixer_format(array("h", [0, 16384, -32768]), 22050, (22050, -32, 3))
+    assert list(array("f", pcm)) == [0.0] * 3 + [0.5] * 3 + [-1.0] * 3
+
+
 def test_player_to_mixer_format_refuses_unknown_size() -> None:
     with pytest.raises(ValueError, match="24"):
         to_mixer_format(array("h", [0]), 22050, (22050, 24, 1))

@@ -148,7 +148,7 @@ def pin_errors() -> tuple[type[BaseException], ...]:
     """
     errors: tuple[type[BaseException], ...] = (GPIOZeroError, OSError)
     try:
-        import lgpio  # type: ignore[import-not-found]
+        import lgpio
     except ImportError:
         return errors
     return (*errors, lgpio.error)

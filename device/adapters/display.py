@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic
 
 from luma.core.error import Error as LumaError
 from PIL import Image, ImageDraw
@@ -22,8 +22,20 @@ from device.core.panel import BRIGHT
 from device.core.views import BlankView, View
 from device.errors import DisplayError
 
-DrawView = Callable[[View], Image.Image]
-"""Turns a view into the frame to send (``device.render.Renderer`` is the device's)."""
+if TYPE_CHECKING:  # a default needs typing_extensions below 3.13; only mypy reads it
+    from typing_extensions import TypeVar
+
+    ShownView = TypeVar("ShownView", default=View)
+else:
+    from typing import TypeVar
+
+    ShownView = TypeVar("ShownView")
+"""What a Screen shows: the device's views, or another set (the GPIO wait's one screen)."""
+
+DrawView = Callable[[ShownView | BlankView], Image.Image]
+"""Turns a view into the frame to send (``device.render.Renderer`` is the device's); it
+also draws the :class:`BlankView` a Screen shows when it closes."""
+
 # What a panel raises when the bus fails mid-run (I2C write errors are OSError).
 PANEL_ERRORS: tuple[type[BaseException], ...] = (OSError, LumaError)
 
@@ -69,16 +81,18 @@ DISPLAY_RETRY_S = 60.0  # how often a missing or failed panel is tried again
 WARNING_MARK = 5  # side of the square drawn in the top-right corner for a warning
 
 
-class Screen:
+class Screen(Generic[ShownView]):
     """A luma device plus a renderer; draws a view only when it differs from the last.
 
     The panel may be missing at start or fail later (a loose wire, a flaky I2C bus): the
     device keeps running without it, says so once in the log, and tries to open it
     again every ``retry_s``; when it answers again the current view is drawn at once.
     Warnings (the log cannot be written) show as a small mark in the top-right corner.
+    ``Screen`` alone shows the device's views; the renderer must also draw the
+    :class:`BlankView` shown at close.
     """
 
-    def __init__(self, open_panel: PanelOpener, render: DrawView, clock: Clock, *,
+    def __init__(self, open_panel: PanelOpener, render: DrawView[ShownView], clock: Clock, *,
                  persist: bool = False, retry_s: float = DISPLAY_RETRY_S,
                  logger: logging.Logger | None = None) -> None:
         self._open_panel = open_panel
@@ -88,8 +102,8 @@ class Screen:
         self._retry_s = retry_s
         self._log = logger or logging.getLogger(__name__)
         self._device: Any = None
-        self._wanted: View | None = None
-        self._drawn: tuple[View, frozenset[str]] | None = None
+        self._wanted: ShownView | BlankView | None = None
+        self._drawn: tuple[ShownView | BlankView, frozenset[str]] | None = None
         self._warnings: frozenset[str] = frozenset()
         self._power: tuple[bool, int] | None = None
         self._next_retry: float | None = None
@@ -102,7 +116,7 @@ class Screen:
         """The luma device, or None while the panel is missing."""
         return self._device
 
-    def show(self, view: View) -> bool:
+    def show(self, view: ShownView | BlankView) -> bool:
         """Draw ``view`` if it (or the warnings) changed; returns whether a frame was sent."""
         self._wanted = view
         return self._draw()

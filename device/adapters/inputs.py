@@ -55,7 +55,7 @@ def seat_inverted(pins: PinsConfig) -> bool:
     return active_level != pins.seat_active
 
 
-class CoreTimedButton(Button):
+class CoreTimedButton(Button):  # type: ignore[misc]  # gpiozero ships no types
     """A gpiozero Button whose hold thread is stopped at once.
 
     Holds are decided in the core from the press time and a deadline. gpiozero starts a

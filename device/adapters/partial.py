@@ -122,7 +122,7 @@ def _check_frame(device: Any, image: Image.Image) -> None:
             f"mode {device.mode} {device.width}x{device.height}")
 
 
-class PartialSsd1306(ssd1306):
+class PartialSsd1306(ssd1306):  # type: ignore[misc]  # luma ships no types
     """luma's ssd1306, sending only the changed window of each frame.
 
     Takes the same arguments as :class:`luma.oled.device.ssd1306`; the first frame
@@ -151,7 +151,7 @@ class PartialSsd1306(ssd1306):
         self._sent = pages
 
 
-class PartialSh1106(sh1106):
+class PartialSh1106(sh1106):  # type: ignore[misc]  # luma ships no types
     """luma's sh1106, sending only the changed column span of each changed page.
 
     Takes the same arguments as :class:`luma.oled.device.sh1106`, including

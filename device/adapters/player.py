@@ -44,6 +44,7 @@ from device.clock import SystemClock
 from device.core.effects import Play
 from device.core.tones import BREATH_TONES, Tone
 from device.errors import AudioError
+from device.lean import never_import
 
 MIXER_BUFFER = 256
 """Samples per mixer buffer: 12 ms at 22.05 kHz. SDL keeps about two buffers in flight,
@@ -61,7 +62,7 @@ OPENING_SILENCE_S = 0.1
 as its clock starts has settled by then, so the click is not on top of the cue."""
 
 
-def resample(samples: array, src_rate: int, dst_rate: int) -> array:
+def resample(samples: array[int], src_rate: int, dst_rate: int) -> array[int]:
     """``samples`` (signed 16-bit) at ``dst_rate``, by linear interpolation.
 
     Linear interpolation is enough here: the tones are below 3 kHz and the usual change is
@@ -84,7 +85,7 @@ def resample(samples: array, src_rate: int, dst_rate: int) -> array:
     return out
 
 
-def to_mixer_format(samples: array, rate: int, mixer: tuple[int, int, int]) -> bytes:
+def to_mixer_format(samples: array[int], rate: int, mixer: tuple[int, int, int]) -> bytes:
     """Mono signed 16-bit ``samples`` at ``rate`` as raw PCM for a mixer opened as ``mixer``.
 
     ``mixer`` is ``pygame.mixer.get_init()``: (frequency, size, channels), where size is
@@ -93,7 +94,7 @@ def to_mixer_format(samples: array, rate: int, mixer: tuple[int, int, int]) -> b
     """
     frequency, size, channels = mixer
     mono = resample(samples, rate, frequency)
-    converted: array
+    converted: array[int] | array[float]
     if size == -16:
         converted = mono
     elif size == 16:
@@ -106,12 +107,19 @@ def to_mixer_format(samples: array, rate: int, mixer: tuple[int, int, int]) -> b
         converted = array("f", [value / 32768.0 for value in mono])
     else:
         raise ValueError(f"unsupported mixer sample size {size}")
-    if channels > 1:
-        interleaved = array(converted.typecode)
-        for value in converted:
-            interleaved.extend((value,) * channels)
-        converted = interleaved
-    return converted.tobytes()
+    return _interleave(converted.tobytes(), converted.itemsize, channels)
+
+
+def _interleave(pcm: bytes, itemsize: int, channels: int) -> bytes:
+    """Each ``itemsize``-byte sample of mono ``pcm`` repeated on every one of ``channels``."""
+    if channels == 1:
+        return pcm
+    frame = itemsize * channels
+    out = bytearray(len(pcm) * channels)
+    for channel in range(channels):
+        for byte in range(itemsize):
+            out[channel * itemsize + byte::frame] = pcm[byte::itemsize]
+    return bytes(out)
 
 
 class PcmCache:
@@ -344,7 +352,7 @@ def import_pygame() -> ModuleType:
     """
     os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    sys.modules.setdefault("pkg_resources", None)
+    never_import("pkg_resources")
     import pygame
 
     return pygame

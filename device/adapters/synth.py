@@ -319,7 +319,7 @@ def _check_volume(volume: float) -> None:
         raise ValueError(f"volume {volume} is outside 0.0..1.0")
 
 
-def render(design: ToneDesign, rate: int = DEFAULT_RATE, volume: float = 0.5) -> array:
+def render(design: ToneDesign, rate: int = DEFAULT_RATE, volume: float = 0.5) -> array[int]:
     """The samples of ``design``: mono, signed 16-bit, peaking at volume x HEADROOM x its
     loudness of full scale."""
     _check_volume(volume)
@@ -333,7 +333,7 @@ def render(design: ToneDesign, rate: int = DEFAULT_RATE, volume: float = 0.5) ->
 
 
 def synthesize(tone: Tone, rate: int = DEFAULT_RATE, volume: float = 0.5,
-               length_s: float | None = None, breath: str = "swell") -> array:
+               length_s: float | None = None, breath: str = "swell") -> array[int]:
     """The samples of ``tone``: mono, signed 16-bit, at ``rate`` per second.
 
     The peak is ``volume * HEADROOM * 32767`` times the design's loudness, so volume 0.25
@@ -358,9 +358,9 @@ class ToneSynth:
         self.rate = rate
         self.volume = volume
         self.breath = breath
-        self._made: dict[tuple[Tone, float | None], array] = {}
+        self._made: dict[tuple[Tone, float | None], array[int]] = {}
 
-    def samples(self, tone: Tone, length_s: float | None = None) -> array:
+    def samples(self, tone: Tone, length_s: float | None = None) -> array[int]:
         """The samples of ``tone`` (a shared array: do not modify it)."""
         key = (tone, length_s if tone in BREATH_TONES and self.breath == "swell" else None)
         made = self._made.get(key)
@@ -373,7 +373,7 @@ class ToneSynth:
         return play_duration(play, self.breath)
 
 
-def fade_cut(samples: array, keep: int, rate: int) -> array:
+def fade_cut(samples: array[int], keep: int, rate: int) -> array[int]:
     """The first ``keep`` samples of ``samples``, the last ``CUT_FADE_S`` faded to silence."""
     head = array("h", samples[:keep])
     fade = min(len(head), max(1, round(CUT_FADE_S * rate)))
@@ -397,8 +397,8 @@ def mix(
     rate: int = DEFAULT_RATE,
     volume: float = 0.5,
     breath: str = "swell",
-    voice: Iterable[tuple[float, array]] = (),
-) -> array:
+    voice: Iterable[tuple[float, array[int]]] = (),
+) -> array[int]:
     """A timeline ``total_s`` long with every sound placed as the speaker would play it.
 
     Tones queue (:func:`lay_out`): one sounds at a time, a cut fades the one sounding out.
@@ -431,12 +431,12 @@ def mix(
     return array("h", [max(-FULL_SCALE, min(FULL_SCALE, value)) for value in timeline])
 
 
-def _add(timeline: list[int], first: int, samples: array) -> None:
+def _add(timeline: list[int], first: int, samples: array[int]) -> None:
     for offset, value in enumerate(samples[: max(0, len(timeline) - first)]):
         timeline[first + offset] += value
 
 
-def write_wav(path: str | PathLike[str], samples: array, rate: int = DEFAULT_RATE) -> None:
+def write_wav(path: str | PathLike[str], samples: array[int], rate: int = DEFAULT_RATE) -> None:
     """Write mono signed 16-bit ``samples`` to a WAV file (little-endian, as WAV requires)."""
     if samples.typecode != "h":
         raise ValueError(f"expected 16-bit samples (typecode 'h'), got {samples.typecode!r}")

@@ -179,7 +179,7 @@ def normalise(source: Path, target: Path) -> None:
         out.writeframes(scaled.tobytes())
 
 
-def read_phrase(path: Path) -> tuple[array, int]:
+def read_phrase(path: Path) -> tuple[array[int], int]:
     """The samples and rate of a cached phrase (for the demo's WAV)."""
     with wave.open(str(path), "rb") as wav:
         return array("h", wav.readframes(wav.getnframes())), wav.getframerate()

@@ -93,6 +93,13 @@ def claim_errors() -> tuple[type[BaseException], ...]:
         return (GPIOZeroError, OSError)
 
 
+def factory_errors() -> tuple[type[BaseException], ...]:
+    """What making and using the pin factory may raise: :func:`claim_errors`, and an
+    ImportError when gpiozero's lgpio back-end is not installed. One tuple, so that an
+    ``except`` clause can name it (a starred tuple display there is not typed)."""
+    return (ImportError, *claim_errors())
+
+
 def make_lgpio_factory() -> Any:
     """gpiozero's lgpio pin factory, the one the device uses on Raspberry Pi OS."""
     from gpiozero.pins.lgpio import LGPIOFactory
@@ -224,9 +231,6 @@ def check_display(display: DisplayConfig, probe: Probe, service_active: bool) ->
         return CheckResult("display", True, f"{where}: not tested, held by the service "
                            "(unslump doctor --live tests it once the service is stopped)",
                            mark="SKIP")
-    if service_active:
-        return CheckResult("display", True, f"{where}: not opened, the running service "
-                           "holds it (stop the service to probe it)")
     from device.adapters import display as display_adapter  # Pillow: not at `unslump` start
 
     opener = probe.open_display or display_adapter.open_luma_device
@@ -263,7 +267,7 @@ def check_gpio_factory(probe: Probe) -> CheckResult:
             warnings.simplefilter("ignore")  # gpiozero's fallback warnings: we report here
             factory = probe.make_pin_factory()
         factory.close()
-    except (ImportError, *claim_errors()) as exc:
+    except factory_errors() as exc:
         detail = f"the lgpio pin factory failed ({type(exc).__name__}: {exc})"
         if isinstance(exc, OSError) and str(exc.filename or "").startswith(".lgd-nfy"):
             return CheckResult(
@@ -343,7 +347,7 @@ def _check_buzzer(pin: int, probe: Probe) -> CheckResult:
             TonalBuzzer(pin, pin_factory=factory).close()
         finally:
             factory.close()
-    except (ImportError, *claim_errors()) as exc:
+    except factory_errors() as exc:
         return CheckResult(
             "audio", False, f"buzzer: cannot claim BCM {pin} ({type(exc).__name__}: {exc})",
             "check [pins] buzzer, that no other program holds the pin, and the gpio "

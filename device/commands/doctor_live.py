@@ -104,8 +104,14 @@ class LiveProbe:
     ask: Ask = ask_on_terminal
     scan_i2c: I2cScanner = scan_i2c
     open_audio: AudioOpener = open_configured_audio
-    make_waiter: Callable[[queue.SimpleQueue, Clock], Waiter] = queue_waiter
+    make_waiter: Callable[[queue.SimpleQueue[QueueItem], Clock], Waiter] = queue_waiter
     step_timeout_s: float = STEP_TIMEOUT_S
+
+
+def _factory_errors() -> tuple[type[BaseException], ...]:
+    """What making the pin factory may raise: the pins' own errors, and an ImportError when
+    gpiozero's lgpio back-end is not installed (one tuple an ``except`` can name)."""
+    return (ImportError, *pin_errors())
 
 
 def yes(answer: str) -> bool:
@@ -119,7 +125,7 @@ class LiveSession:
         self.config = config
         self.live = live
         self.out = out
-        self.events: queue.SimpleQueue = queue.SimpleQueue()
+        self.events: queue.SimpleQueue[QueueItem] = queue.SimpleQueue()
         self.wait = live.make_waiter(self.events, live.clock)
         self.results: list[CheckResult] = []
 
@@ -234,7 +240,7 @@ class LiveSession:
                 return
         try:
             factory = self.pin_factory() if backend == "buzzer" else None
-        except (ImportError, *pin_errors()) as exc:
+        except _factory_errors() as exc:
             self.record(CheckResult("live audio", False, f"buzzer: no pin factory ({exc})",
                                     "see the gpio access line of plain unslump doctor"))
             return
@@ -277,7 +283,7 @@ class LiveSession:
     def check_inputs(self) -> None:
         try:
             factory = self.pin_factory()
-        except (ImportError, *pin_errors()) as exc:
+        except _factory_errors() as exc:
             self.record(CheckResult("live inputs", False, f"no pin factory ({exc})",
                                     "see the gpio access line of plain unslump doctor"))
             return

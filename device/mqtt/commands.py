@@ -24,7 +24,7 @@ class BadCommand(UnslumpError, ValueError):
     """A message on a command topic that is not a command this device takes."""
 
 
-def parse_command(topics: Topics, topic: str, payload: bytes, retained: bool,
+def parse_command(topics: Topics, topic: str, payload: bytes | bytearray, retained: bool,
                   clock: Clock) -> Event:
     """The event for one command message; raises :class:`BadCommand` naming what is wrong."""
     if retained:
