@@ -33,7 +33,7 @@ from device.adapters.player import MIXER_BUFFER
 from device.adapters.player_link import PlayerAudio, player_command
 from device.adapters.voice import Rendered, VoiceCache, spoken_phrases
 from device.clock import SystemClock
-from device.config import RoutineConfig
+from device.config import Config
 from device.core.effects import Play
 from device.core.routine import breath_plays
 from device.core.tones import Tone
@@ -146,7 +146,7 @@ def _voice(directory: Path) -> Rendered | None:
     cache = VoiceCache(directory, "en")
     if not cache.available:
         return None
-    _, rendered = cache.ensure(spoken_phrases(), CLOCK)
+    _, rendered = cache.ensure(spoken_phrases(Config().routines), CLOCK)
     return rendered
 
 
@@ -154,6 +154,7 @@ def _link(raw: Path, linger_s: float) -> PlayerAudio:
     """A link to a fresh player on SDL's disk driver, writing what it mixes to ``raw``."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("SDL_")}
     env.update(SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(raw), PYTHONPATH=str(ROOT))
-    command = player_command(0.5, "swell", breath_plays(RoutineConfig()))
+    config = Config()
+    command = player_command(0.5, "swell", breath_plays(config.routines.stretch, config.routine))
     return PlayerAudio(CLOCK, command, logging.getLogger("bench.audio"), env=env,
                        linger_s=linger_s)

@@ -107,7 +107,8 @@ def routine(device: VirtualDevice, renderer: RecordingRenderer) -> None:
     renderer.before = renderer.last
     renderer.recording = True
     device.press()
-    device.run_for(routine_total_s(Config().routine) + 10)
+    config = Config()
+    device.run_for(routine_total_s(config.routines.stretch, config.routine) + 10)
 
 
 def idle_hour(device: VirtualDevice, renderer: RecordingRenderer) -> None:

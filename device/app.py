@@ -140,9 +140,11 @@ def _open_audio(config: Config, clock: Clock, pin_factory: Any, state_dir: Path)
         # when asked for: the service stays small without it.
         from device.adapters.voice import prepare_voice
 
-        phrases = prepare_voice(state_dir / "voice", config.audio.voice_name, clock, log)
+        phrases = prepare_voice(state_dir / "voice", config.audio.voice_name, clock, log,
+                                config.routines)
     return make_audio(config.audio, clock, log, buzzer_pin=config.pins.buzzer,
-                      pin_factory=pin_factory, breaths=breath_plays(config.routine),
+                      pin_factory=pin_factory,
+                      breaths=breath_plays(config.routines.stretch, config.routine),
                       phrases=phrases, sound_cache=state_dir / "sounds")
 
 

@@ -14,12 +14,13 @@ import stat
 import tomllib
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
 from pathlib import Path
 from typing import Any
 
+from device.core.routine_spec import Routines
 from device.core.settings import (
     WEEKDAYS,
     ButtonConfig,
@@ -33,6 +34,16 @@ from device.core.settings import (
 )
 from device.errors import ConfigError
 from device.pinmap import default_pins
+from device.routine_file import (
+    ROUTINE_MAX_S,
+    ROUTINE_MIN_S,
+    check_length,
+    check_overrides,
+    config_for,
+    load_routine,
+    shipped_path,
+    shipped_routines,
+)
 
 SYSTEM_CONFIG = Path("/etc/unslump/config.toml")
 
@@ -146,6 +157,13 @@ class Config(CoreConfig):
     audio: AudioConfig = field(default_factory=AudioConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     mqtt: MqttConfig = field(default_factory=MqttConfig)
+    routines: Routines = field(kw_only=True, default_factory=shipped_routines,
+                               metadata={"section": False})
+
+
+def _sections() -> dict[str, Any]:
+    """The fields of Config that are TOML sections (``routines`` is read from its files)."""
+    return {f.name: f for f in fields(Config) if f.metadata.get("section", True)}
 
 
 # The core's sections are declared in device.core.settings and re-exported here.
@@ -172,13 +190,12 @@ __all__ = [
     "SeatConfig",
     "StoreConfig",
     "check_pins",
-    "check_routine_length",
+    "check_routine",
     "find_config",
     "key",
     "load_config",
     "parse_config",
     "render_defaults",
-    "routine_length_s",
 ]
 
 
@@ -217,7 +234,7 @@ def load_config(path: Path | None) -> Config:
     except RecursionError:
         raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply; "
                           "a config needs only sections of keys") from None
-    config = parse_config(data, str(path))
+    config = parse_config(data, str(path), base=path.parent)
     if config.store.path and os.geteuid() == 0:
         _refuse_untrusted_paths(path)
     return config
@@ -245,9 +262,13 @@ def _refuse_untrusted_paths(path: Path) -> None:
                 "world-writable, or run as the unslump user")
 
 
-def parse_config(data: Mapping[str, Any], source: str) -> Config:
-    """Turn a parsed TOML table into a :class:`Config`, naming ``source`` in any error."""
-    sections = {f.name: f for f in fields(Config)}
+def parse_config(data: Mapping[str, Any], source: str, base: Path | None = None) -> Config:
+    """Turn a parsed TOML table into a :class:`Config`, naming ``source`` in any error.
+
+    ``base`` is the directory a relative ``[routine] path`` is taken from (the config
+    file's own; None: the working directory).
+    """
+    sections = _sections()
     values: dict[str, Any] = {}
     for name, table in data.items():
         if name not in sections:
@@ -259,29 +280,29 @@ def parse_config(data: Mapping[str, Any], source: str) -> Config:
         values[name] = _parse_section(section_type, name, table, source)
     config = replace(Config(), **values)
     check_pins(config, source)
-    check_routine_length(config.routine, source)
-    return config
+    given = data.get("routine", {}).keys()
+    return check_routine(config, given, source, base)
 
 
-ROUTINE_MIN_S, ROUTINE_MAX_S = 60.0, 600.0
-
-
-def check_routine_length(routine: RoutineConfig, source: str) -> None:
-    """The stretch as a whole between 1 and 10 minutes: each key in its range can still
-    add up to a 22-second blink or a 40-minute session, and neither is the stretch."""
-    total = routine_length_s(routine)
-    if not ROUTINE_MIN_S <= total <= ROUTINE_MAX_S:
-        raise ConfigError(
-            f"{source}: [routine] adds up to {total / 60:.1f} min (setup_s + repetitions x "
-            f"(3 breaths of inhale_s + exhale_s, hang_breaths, uncurl_s, rest_s)); allowed "
-            f"{ROUTINE_MIN_S / 60:.0f} to {ROUTINE_MAX_S / 60:.0f} min")
-
-
-def routine_length_s(routine: RoutineConfig) -> float:
-    """The stretch's length without pauses, at the first practice level."""
-    breath_s = routine.inhale_s + routine.exhale_s
-    one = 2 * breath_s + routine.hang_breaths * breath_s + routine.uncurl_s + routine.rest_s
-    return routine.setup_s + routine.repetitions * one
+def check_routine(config: Config, given: Collection[str], source: str,
+                  base: Path | None = None) -> Config:
+    """``config`` with the routine it names read ([routine] path, else name), its
+    durations under the [routine] keys the config file did not set (``given`` are the
+    ones it did), and the whole between 1 and 10 minutes: each key in its range can
+    still add up to a 22-second blink or a 40-minute session, and neither is the stretch.
+    """
+    routine = config.routine
+    if routine.path:
+        named = Path(routine.path).expanduser()
+        path = named if named.is_absolute() or base is None else base / named
+    else:
+        path = shipped_path(routine.name)
+    stretch = load_routine(path)
+    check_overrides(stretch, given, source)
+    settings = config_for(stretch, routine, given)
+    check_length(stretch, settings, f"{source}: [routine]")
+    routines = Routines(stretch=stretch, walk=config.routines.walk)
+    return replace(config, routine=settings, routines=routines)
 
 
 def _parse_section(section_type: type, name: str, table: Mapping[str, Any], source: str) -> Any:
@@ -392,7 +413,7 @@ def render_defaults() -> str:
     """The full default configuration as TOML, with a comment per key."""
     lines = ["# Unslump configuration. Every key is optional; shown here at its default.", ""]
     defaults = Config()
-    for section in fields(Config):
+    for section in _sections().values():
         section_value = getattr(defaults, section.name)
         lines.append(f"# {type(section_value).__doc__}")
         lines.append(f"[{section.name}]")

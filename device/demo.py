@@ -215,7 +215,7 @@ def spoken(says: Sequence[tuple[float, str]], warp: TimeWarp, config: Config,
     from device.adapters.player import resample
     from device.adapters.voice import prepare_voice, read_phrase
 
-    phrases = prepare_voice(cache, config.audio.voice_name, SystemClock(), log)
+    phrases = prepare_voice(cache, config.audio.voice_name, SystemClock(), log, config.routines)
     voice: list[tuple[float, array[int]]] = []
     for t, text in says:
         path = phrases.get(text)

@@ -59,3 +59,7 @@ class BadRowError(StoreError):
                          f"fix that row with the sqlite3 shell, or move the log aside")
         self.table = table
         self.row_id = row_id
+
+
+class RoutineFileError(ConfigError):
+    """A routine file is unreadable or breaks a rule; the message names the file and key."""

@@ -22,7 +22,7 @@ from device.adapters.buzzer import (
 from device.adapters.lane import Lane
 from device.adapters.synth import DESIGNS, Note, ToneDesign, design_for, tone_duration
 from device.clock import FakeClock
-from device.config import AudioConfig, RoutineConfig
+from device.config import AudioConfig, Config, RoutineConfig
 from device.core.effects import Play
 from device.core.records import Variant
 from device.core.routine import plan_routine
@@ -163,7 +163,7 @@ def test_buzzer_plays_every_cue_of_a_routine_in_order(
         factory: MockFactory, clock: FakeClock) -> None:
     """The whole stretch through the buzzer: each cue's score, whole and in plan order."""
     cfg = RoutineConfig(repetitions=2)
-    plan = plan_routine(cfg, Variant.SEATED)
+    plan = plan_routine(Config().routines.stretch, cfg, Variant.SEATED)
     tone_cues = [cue for cue in plan.cues if cue.tone is not None]  # a piezo cannot speak
     origin = clock.monotonic()
     listener = PinListener(factory, clock)

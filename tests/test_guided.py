@@ -8,7 +8,7 @@ from device.core.routine import DONE_ASK_S, routine_total_s
 from device.core.tones import RECUE_LEAD_S, Tone
 from device.core.views import DoneView, NoticeView, PausedView, RoutineView
 
-FULL_S = routine_total_s(RoutineConfig())
+FULL_S = routine_total_s(Config().routines.stretch, RoutineConfig())
 
 
 def tones(device):

@@ -402,13 +402,13 @@ def test_player_service_assembly_leaves_heavy_modules_out(tmp_path: Path) -> Non
 def test_player_stays_up_for_a_whole_routine_and_goes_after_it(
         links: list[PlayerAudio]) -> None:
     """One device opening for the whole stretch (an I2S amplifier pops at each one)."""
-    from device.config import RoutineConfig
+    from device.config import Config, RoutineConfig
     from device.core.records import Variant
     from device.core.routine import plan_routine
 
     clock = FakeClock()
     link = fake(links, clock)
-    plan = plan_routine(RoutineConfig(), Variant.SEATED)
+    plan = plan_routine(Config().routines.stretch, RoutineConfig(), Variant.SEATED)
     origin = clock.monotonic() + 10.0
     cues = [cue for cue in plan.cues if cue.tone is not None]
     link.expect(origin)  # the runtime passes on the first planned sound

@@ -12,7 +12,7 @@ import pytest
 from device.config import Config, RoutineConfig, parse_config
 from device.core.practice import UNCURL_STEP_S
 from device.core.records import BreakKind, NoticeAnswer, NoticeRecord
-from device.core.routine import DONE_ASK_S, Phase, plan_walk, routine_total_s
+from device.core.routine import DONE_ASK_S, plan_walk, routine_total_s
 from device.core.tones import Tone
 from device.core.views import DoneView, NoticeView, RoutineView, StatsSafetyView
 from device.errors import ConfigError
@@ -21,7 +21,8 @@ from device.store.memory import MemoryStore
 
 DAY_S = 24 * 3600.0
 MORNING = datetime(2026, 11, 24, 9, 0).astimezone()
-STRETCH_S = routine_total_s(RoutineConfig())
+ROUTINES = Config().routines
+STRETCH_S = routine_total_s(ROUTINES.stretch, RoutineConfig())
 
 
 def new_device(store: MemoryStore, config: Config | None = None) -> VirtualDevice:
@@ -73,8 +74,8 @@ def test_practice_hold_at_the_notice_turns_the_button_into_a_standing_break():
     device.hold()  # not for me
     assert notices(store) == [NoticeAnswer.DECLINED]
     shown = device.runtime.state.shown
-    assert isinstance(shown, RoutineView) and shown.phase == Phase.STAND_UP.value
-    device.run_for(plan_walk(RoutineConfig()).total + 1)
+    assert isinstance(shown, RoutineView) and shown.phase == "stand_up"
+    device.run_for(plan_walk(ROUTINES.walk).total + 1)
     [walk] = store.breaks
     assert (walk.kind, walk.completed) == (BreakKind.WALK, True)
     assert device.runtime.state.shown == DoneView(1, True, 1, walk=True)
@@ -96,7 +97,7 @@ def test_practice_standing_break_counts_as_a_guided_break():
     store.append(NoticeRecord(MORNING, NoticeAnswer.DECLINED))
     device = new_device(store)
     device.press()
-    device.run_for(plan_walk(RoutineConfig()).total + 1)
+    device.run_for(plan_walk(ROUTINES.walk).total + 1)
     assert store.day_summary(MORNING.date())["breaks_guided"] == 1
     device.close()
 
@@ -111,7 +112,7 @@ def run_day(device: VirtualDevice, day: int, smooth: bool) -> float:
     if device.runtime.state.name == "notice":
         device.press()
     plan = device.runtime.state.mode.routine.plan
-    uncurl = next(step.length for step in plan.steps if step.phase is Phase.UNCURL)
+    uncurl = next(stage.length for stage in plan.stages if stage.phase.id == "uncurl")
     device.run_for(plan.total + 1)
     assert device.runtime.state.shown.asking
     if smooth:
@@ -168,15 +169,17 @@ def test_practice_progression_off_keeps_the_stretch_fixed():
      "uncurl_s": 40, "rest_s": 20},  # 38 min
 ])
 def test_practice_config_bounds_the_whole_stretch(routine):
-    with pytest.raises(ConfigError, match=r"\[routine\] adds up to .* allowed 1 to 10 min"):
+    with pytest.raises(ConfigError,
+                       match=r"\[routine\]: the routine 'lower-back' adds up to .* 1 to 10 min"):
         parse_config({"routine": routine}, "config.toml")
 
 
 def test_practice_config_length_is_the_plans_length():
-    from device.config import routine_length_s
-
     for routine in (RoutineConfig(), RoutineConfig(repetitions=5, hang_breaths=4)):
-        assert routine_length_s(routine) == routine_total_s(routine)
+        breath = routine.inhale_s + routine.exhale_s
+        one = 2 * breath + routine.hang_breaths * breath + routine.uncurl_s + routine.rest_s
+        assert routine_total_s(ROUTINES.stretch, routine) == \
+            routine.setup_s + routine.repetitions * one
 
 
 def test_practice_cli_reset_notice_asks_again_at_the_next_start(tmp_path, capsys):

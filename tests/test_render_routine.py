@@ -16,10 +16,6 @@ from device.config import RoutineConfig
 from device.core.records import Variant
 from device.core.routine import (
     PROGRESS_PX,
-    TITLES,
-    WALK_STEPS_S,
-    Phase,
-    cues_for,
     plan_routine,
     plan_walk,
     routine_due,
@@ -30,13 +26,15 @@ from device.core.routine import (
 from device.core.views import DoneView, NoticeView, PausedView, RoutineView
 from device.render.canvas import WIDTH, blank, text_width
 from device.render.routine import DRAWERS, NOTICE_LINES
+from device.routine_file import shipped_routines
 from tests.golden import assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "routine"
 CFG = RoutineConfig()
 START = 50.0
-WALK_PHASES = [phase for phase, _ in WALK_STEPS_S]
-REP_PHASES = [p for p in Phase if p not in WALK_PHASES]
+STRETCH, WALK = shipped_routines().stretch, shipped_routines().walk
+WALK_PHASES = [phase.id for phase in WALK.phases]
+REP_PHASES = [phase.id for phase in STRETCH.phases]
 
 
 @pytest.fixture(scope="module")
@@ -44,24 +42,24 @@ def fonts() -> Fonts:
     return Fonts.load()
 
 
-def phase_view(variant: Variant, phase: Phase, share: float = 0.45) -> RoutineView:
+def phase_view(variant: Variant, phase: str, share: float = 0.45) -> RoutineView:
     """The screen ``share`` of the way through ``phase`` (repetition 2 when it repeats)."""
-    plan = plan_routine(CFG, variant)
-    step = next(s for s in plan.steps if s.phase is phase and s.rep in (0, 2))
-    state, _ = start_routine(CFG, START, variant)
+    plan = plan_routine(STRETCH, CFG, variant)
+    step = next(s for s in plan.stages if s.phase.id == phase and s.rep in (0, 2))
+    state, _ = start_routine(plan, START)
     at = START + step.start + share * step.length
     state, _, _ = routine_due(state, at, CFG)
     view = routine_view(state, at, CFG)
     assert isinstance(view, RoutineView)
-    assert view.phase == phase.value
+    assert view.phase == phase
     return view
 
 
-def walk_view(phase: Phase) -> RoutineView:
+def walk_view(phase: str) -> RoutineView:
     """The standing break, a third of the way through ``phase``."""
-    plan = plan_walk(CFG)
-    step = next(s for s in plan.steps if s.phase is phase)
-    state, _ = start_routine(CFG, START, Variant.STANDING, plan=plan)
+    plan = plan_walk(WALK)
+    step = next(s for s in plan.stages if s.phase.id == phase)
+    state, _ = start_routine(plan, START)
     at = START + step.start + step.length / 3
     state, _, _ = routine_due(state, at, CFG)
     view = routine_view(state, at, CFG)
@@ -69,10 +67,10 @@ def walk_view(phase: Phase) -> RoutineView:
     return view
 
 
-def paused_view(phase: Phase) -> PausedView:
-    plan = plan_routine(CFG, Variant.SEATED)
-    step = next(s for s in plan.steps if s.phase is phase and s.rep in (0, 2))
-    state, _ = start_routine(CFG, START, Variant.SEATED)
+def paused_view(phase: str) -> PausedView:
+    plan = plan_routine(STRETCH, CFG, Variant.SEATED)
+    step = next(s for s in plan.stages if s.phase.id == phase and s.rep in (0, 2))
+    state, _ = start_routine(plan, START)
     at = START + step.start + 1.0
     state, _, _ = routine_due(state, at, CFG)
     state, _ = routine_press(state, at, CFG)
@@ -88,8 +86,8 @@ SCREENS = {
     **{f"walk-{phase}": (lambda p=phase: walk_view(p)) for phase in WALK_PHASES},
     "done-walk": lambda: DoneView(repetitions=1, completed=True, reps=1, walk=True),
     "done-asking": lambda: DoneView(repetitions=3, completed=True, reps=3, asking=True),
-    "paused-hang": lambda: paused_view(Phase.HANG),
-    "paused-setup": lambda: paused_view(Phase.SETUP),
+    "paused-hang": lambda: paused_view("hang"),
+    "paused-setup": lambda: paused_view("setup"),
     "done-completed": lambda: DoneView(repetitions=3, completed=True),
     "done-stopped": lambda: DoneView(repetitions=1, completed=False, reps=3),
     "done-stopped-early": lambda: DoneView(repetitions=0, completed=False, reps=3),
@@ -107,11 +105,12 @@ def test_render_routine_screen_matches_golden(name: str, fonts: Fonts) -> None:
 
 def test_render_routine_every_cue_title_and_notice_line_fits(fonts: Fonts) -> None:
     _, draw = blank()
+    phases = [*STRETCH.phases, *WALK.phases]
     for variant in Variant:
-        for phase in Phase:
-            for cue in cues_for(phase, variant):
+        for phase in phases:
+            for cue in phase.cues(variant):
                 assert text_width(draw, cue, fonts.body) <= WIDTH - 2, cue
-    for title in TITLES.values():
+    for title in (phase.title for phase in phases):
         # the title shares the top line with the "10/10" count on the right
         room = WIDTH - text_width(draw, "10/10", fonts.large) - 4
         assert text_width(draw, title, fonts.large) <= room, title
@@ -120,7 +119,7 @@ def test_render_routine_every_cue_title_and_notice_line_fits(fonts: Fonts) -> No
 
 
 def test_render_routine_progress_bar_one_pixel_per_step(fonts: Fonts) -> None:
-    view = phase_view(Variant.SEATED, Phase.UNCURL)
+    view = phase_view(Variant.SEATED, "uncurl")
     lit_rows = []
     for progress in (0, 1, 60, PROGRESS_PX):
         image = render(RoutineView(**{**_fields(view), "progress": progress}), fonts)
@@ -131,7 +130,7 @@ def test_render_routine_progress_bar_one_pixel_per_step(fonts: Fonts) -> None:
 
 
 def test_render_routine_breath_indicator_follows_radius(fonts: Fonts) -> None:
-    view = phase_view(Variant.SEATED, Phase.HANG)
+    view = phase_view(Variant.SEATED, "hang")
     small = render(RoutineView(**{**_fields(view), "breath": 2}), fonts)
     large = render(RoutineView(**{**_fields(view), "breath": 10}), fonts)
     assert _lit(large) > _lit(small)

@@ -18,14 +18,9 @@ from device.core.routine import (
     BREATH_MIN_R,
     DONE_SHOW_S,
     FRAME_S,
-    HEAD_DOWN,
-    PHASE_SOUNDS,
     PROGRESS_PX,
-    WALK_STEPS_S,
-    Phase,
     RoutineEnd,
     RoutineState,
-    cues_for,
     plan_routine,
     plan_walk,
     routine_deadline,
@@ -39,9 +34,18 @@ from device.core.routine import (
 )
 from device.core.tones import BREATH_COVER, BREATH_TONES, RECUE_LEAD_S, Tone
 from device.core.views import PausedView, RoutineView
+from device.routine_file import shipped_routines
 
 START = 1000.0
 CFG = RoutineConfig()
+STRETCH, WALK = shipped_routines().stretch, shipped_routines().walk
+HEAD_DOWN = {phase.id for phase in STRETCH.phases if phase.head_down}
+
+
+def begin(cfg: RoutineConfig, at: float, variant: Variant,
+          level: int = 0) -> tuple[RoutineState, list[Effect]]:
+    """Start the shipped stretch as the machine does."""
+    return start_routine(plan_routine(STRETCH, cfg, variant, level), at)
 BREATHING = {"inhale", "fold", "hang", "inhale_again", "recommit"}
 
 
@@ -85,7 +89,7 @@ def drive(cfg: RoutineConfig = CFG, variant: Variant = Variant.SEATED,
     ``presses`` are short presses, in seconds after the start; each is handled after
     everything due before it, as the machine does.
     """
-    state, effects = start_routine(cfg, START, variant, level)
+    state, effects = begin(cfg, START, variant, level)
     tones = _tones(START, effects)
     plays = _plays(START, effects)
     run_views = [(START, routine_view(state, START, cfg))]
@@ -162,9 +166,9 @@ def test_routine_default_total_between_90s_and_5min() -> None:
     setup_and_reps = CFG.setup_s + CFG.repetitions * (
         2 * (CFG.inhale_s + CFG.exhale_s) + CFG.hang_breaths * (CFG.inhale_s + CFG.exhale_s)
         + CFG.uncurl_s + CFG.rest_s)
-    assert routine_total_s(CFG) == setup_and_reps
-    assert 90 <= routine_total_s(CFG) <= 300
-    assert 90 <= routine_total_s(CFG, level=MAX_LEVEL) <= 300
+    assert routine_total_s(STRETCH, CFG) == setup_and_reps
+    assert 90 <= routine_total_s(STRETCH, CFG) <= 300
+    assert 90 <= routine_total_s(STRETCH, CFG, level=MAX_LEVEL) <= 300
     assert DONE_SHOW_S == 4.0
 
 
@@ -231,7 +235,7 @@ def test_routine_run_hang_breaths_paced_by_config() -> None:
 def test_routine_run_ends_completed_with_record_fields() -> None:
     run = drive(variant=Variant.STANDING)
     assert run.end == RoutineEnd(completed=True, started_at=START,
-                                 ended_at=START + routine_total_s(CFG),
+                                 ended_at=START + routine_total_s(STRETCH, CFG),
                                  variant=Variant.STANDING, repetitions_done=3,
                                  reached="rep 3/3 rest")
 
@@ -243,7 +247,7 @@ def test_routine_frames_at_most_ten_a_second() -> None:
     for first in run.wakes:
         assert sum(1 for at in run.wakes if first <= at < first + 1.0) <= 10
     # and it does animate: a wake about every frame, not just at the cues
-    total = routine_total_s(CFG)
+    total = routine_total_s(STRETCH, CFG)
     assert len(run.wakes) >= 0.9 * total / FRAME_S
 
 
@@ -264,10 +268,10 @@ def test_routine_pause_shifts_the_end_by_the_paused_time() -> None:
 
 
 def test_routine_resume_in_a_breath_recues_the_phase_then_restarts_that_breath() -> None:
-    plan = plan_routine(CFG, Variant.SEATED)
-    hang = next(s for s in plan.steps if s.phase is Phase.HANG and s.rep == 1)
+    plan = plan_routine(STRETCH, CFG, Variant.SEATED)
+    hang = next(s for s in plan.stages if s.phase.id == "hang" and s.rep == 1)
     second_in = hang.start + CFG.inhale_s + CFG.exhale_s  # the hang's second in-breath
-    state, _ = start_routine(CFG, START, Variant.SEATED)
+    state, _ = begin(CFG, START, Variant.SEATED)
     at = START + second_in + 2.5
     state, effects, _ = routine_due(state, at, CFG)
     state, effects = routine_press(state, at, CFG)
@@ -287,9 +291,9 @@ def test_routine_resume_in_a_breath_recues_the_phase_then_restarts_that_breath()
 
 
 def test_routine_resume_in_the_first_breath_of_a_phase_cues_the_phase_once() -> None:
-    plan = plan_routine(CFG, Variant.SEATED)
-    fold = next(s for s in plan.steps if s.phase is Phase.FOLD and s.rep == 2)
-    state, _ = start_routine(CFG, START, Variant.SEATED)
+    plan = plan_routine(STRETCH, CFG, Variant.SEATED)
+    fold = next(s for s in plan.stages if s.phase.id == "fold" and s.rep == 2)
+    state, _ = begin(CFG, START, Variant.SEATED)
     at = START + fold.start + 1.0
     state, _, _ = routine_due(state, at, CFG)
     state, _ = routine_press(state, at, CFG)
@@ -300,7 +304,7 @@ def test_routine_resume_in_the_first_breath_of_a_phase_cues_the_phase_once() -> 
 
 
 def test_routine_pause_freezes_the_view_and_names_the_state() -> None:
-    state, _ = start_routine(CFG, START, Variant.SEATED)
+    state, _ = begin(CFG, START, Variant.SEATED)
     at = START + 50.0  # in the uncurl of repetition 1: not paced by breath
     state, _, _ = routine_due(state, at, CFG)
     before = routine_view(state, at, CFG)
@@ -318,9 +322,9 @@ def test_routine_pause_freezes_the_view_and_names_the_state() -> None:
 
 
 def test_routine_stop_reports_completed_false_and_how_far() -> None:
-    state, _ = start_routine(CFG, START, Variant.SEATED)
-    plan = plan_routine(CFG, Variant.SEATED)
-    uncurl_2 = next(s for s in plan.steps if s.phase is Phase.UNCURL and s.rep == 2)
+    state, _ = begin(CFG, START, Variant.SEATED)
+    plan = plan_routine(STRETCH, CFG, Variant.SEATED)
+    uncurl_2 = next(s for s in plan.stages if s.phase.id == "uncurl" and s.rep == 2)
     at = START + uncurl_2.start + 3.0
     state, _, _ = routine_due(state, at, CFG)
     effects, end = routine_stop(state, at, CFG)
@@ -331,7 +335,7 @@ def test_routine_stop_reports_completed_false_and_how_far() -> None:
 
 
 def test_routine_stop_in_setup_and_while_paused() -> None:
-    state, _ = start_routine(CFG, START, Variant.STANDING)
+    state, _ = begin(CFG, START, Variant.STANDING)
     _, end = routine_stop(state, START + 5.0, CFG)
     assert (end.reached, end.repetitions_done, end.completed) == ("setup", 0, False)
     state, _, _ = routine_due(state, START + 2.0, CFG)
@@ -352,9 +356,9 @@ def test_routine_practice_level_lengthens_the_uncurl_only() -> None:
 
 
 def test_routine_standing_break_walks_then_loosens_then_completes() -> None:
-    state, effects = start_routine(CFG, START, Variant.STANDING, plan=plan_walk(CFG))
+    state, effects = start_routine(plan_walk(WALK), START)
     assert state.plan.kind is BreakKind.WALK
-    assert [s.phase for s in state.plan.steps] == [Phase.STAND_UP, Phase.WALK, Phase.LOOSEN]
+    assert [s.phase.id for s in state.plan.stages] == ["stand_up", "walk", "loosen"]
     assert 120 <= state.plan.total <= 300  # a few minutes
     view = routine_view(state, START, CFG)
     assert (view.title, view.cue, view.rep) == ("STAND UP", "stand up, step away", 0)
@@ -362,7 +366,7 @@ def test_routine_standing_break_walks_then_loosens_then_completes() -> None:
 
 
 def test_routine_start_plays_a_phase_cue_and_waits_for_the_next_frame() -> None:
-    state, effects = start_routine(CFG, START, Variant.SEATED)
+    state, effects = begin(CFG, START, Variant.SEATED)
     assert effects == [Play(Tone.SETUP), Say("sit on front edge")]
     assert routine_deadline(state, CFG) == START + FRAME_S
     assert isinstance(state, RoutineState)
@@ -423,7 +427,7 @@ def test_routine_any_config_terminates_with_every_tone(
     run = drive(cfg, presses=(1.5, 2.75))  # paused and resumed in the set-up
     want = expected_tones(cfg)
     assert [t for _, t in run.tones] == [want[0], Tone.PAUSE, Tone.RESUME, *want]
-    assert abs(run.end.ended_at - (START + routine_total_s(cfg) + 1.25)) < 1e-6
+    assert abs(run.end.ended_at - (START + routine_total_s(STRETCH, cfg) + 1.25)) < 1e-6
     assert run.end.repetitions_done == reps
 
 
@@ -438,8 +442,7 @@ def test_routine_no_two_phases_start_with_the_same_sound() -> None:
     sounds = list(first_sound.values())
     assert len(set(sounds)) == len(sounds), first_sound
     assert run.tones[-1][1] is Tone.COMPLETE and Tone.COMPLETE not in sounds
-    walk = {phase for phase, _ in WALK_STEPS_S}
-    assert {PHASE_SOUNDS[p] for p in Phase if p not in walk} - {None} <= set(sounds)
+    assert {phase.sound for phase in STRETCH.phases} - {None} <= set(sounds)
 
 
 def test_routine_breath_sounds_last_their_breath() -> None:
@@ -469,8 +472,8 @@ def test_routine_each_rest_counts_the_repetitions_done_in_pips() -> None:
 @pytest.mark.parametrize("rest_s", [2.0, 3.0])
 def test_routine_pips_fit_a_short_rest(rest_s: float) -> None:
     cfg = RoutineConfig(rest_s=rest_s, repetitions=10)
-    plan = plan_routine(cfg, Variant.SEATED)
-    last_rest = plan.steps[-1]
+    plan = plan_routine(STRETCH, cfg, Variant.SEATED)
+    last_rest = plan.stages[-1]
     pips = [c.offset for c in plan.cues if c.tone is Tone.PIP
             and last_rest.start <= c.offset < last_rest.end]
     assert len(pips) == 10
@@ -482,7 +485,7 @@ def test_routine_speaks_each_screen_cue_as_it_appears() -> None:
     (spoken only with [audio] voice on; the tones carry the routine either way)."""
     run = drive(variant=Variant.STANDING)
     said: list[tuple[float, str]] = []
-    state, effects = start_routine(CFG, START, Variant.STANDING)
+    state, effects = begin(CFG, START, Variant.STANDING)
     said += [(START, e.text) for e in effects if isinstance(e, Say)]
     at = START
     while (deadline := routine_deadline(state, CFG)) is not None:
@@ -494,8 +497,9 @@ def test_routine_speaks_each_screen_cue_as_it_appears() -> None:
         if isinstance(view, RoutineView) and view.cue:
             shown.setdefault((view.rep, view.phase, view.cue), t)
     # folded over, the screen shows no words: those cues are only heard
-    heard_only = {line for phase in HEAD_DOWN for line in cues_for(phase, Variant.STANDING)}
-    assert not any(isinstance(v, RoutineView) and Phase(v.phase) in HEAD_DOWN and v.cue
+    heard_only = {line for phase in STRETCH.phases if phase.head_down
+                  for line in phase.cues(Variant.STANDING)}
+    assert not any(isinstance(v, RoutineView) and v.phase in HEAD_DOWN and v.cue
                    for _, v in run.views)
     assert {text for _, text in said if text in heard_only} == heard_only
     said = [(t, text) for t, text in said if text not in heard_only]

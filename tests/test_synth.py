@@ -21,11 +21,11 @@ from device.adapters.synth import (
     tone_duration,
     write_wav,
 )
-from device.config import RoutineConfig
+from device.config import Config, RoutineConfig
 from device.core.effects import Play
 from device.core.records import Variant
-from device.core.routine import PHASE_SOUNDS, WALK_STEPS_S, Phase, plan_routine
-from device.core.tones import BREATH_TONES, MARK_MAX_S, RECUE_LEAD_S, Tone
+from device.core.routine import plan_routine
+from device.core.tones import BREATH_TONES, MARK_MAX_S, PHASE_MARKS, RECUE_LEAD_S, Tone
 from tests.sound_analysis import (
     distance,
     goertzel_power,
@@ -36,12 +36,10 @@ from tests.sound_analysis import (
 
 RATE = DEFAULT_RATE
 
-_WALK = {phase for phase, _ in WALK_STEPS_S}
-PHASE_STARTS = [*(PHASE_SOUNDS[p] for p in Phase if p not in _WALK and PHASE_SOUNDS[p]),
-                Tone.PHASE, Tone.INHALE, Tone.TICK, Tone.COMPLETE, Tone.PAUSE, Tone.RESUME,
+PHASE_STARTS = [*PHASE_MARKS, Tone.INHALE, Tone.TICK, Tone.COMPLETE, Tone.PAUSE, Tone.RESUME,
                 Tone.STOP]
-"""Every sound that starts a phase or an event of the stretch (the issue's list); the
-safety notice's blip (PHASE) among them. The standing break reuses three of them."""
+"""Every sound that starts a phase or an event of a routine: each sound a routine file
+may start a phase with (the safety notice's blip, PHASE, among them), and the rest."""
 
 
 def window(samples: array, start_s: float, end_s: float) -> array:
@@ -118,7 +116,7 @@ def test_synth_no_sound_reaches_full_scale_at_volume_one(tone: Tone) -> None:
 def test_synth_a_whole_routine_at_volume_one_never_reaches_full_scale() -> None:
     """The old mix() summed a phase blip and an in-breath due together and clipped at
     volume 0.84; sounds now queue, and a phrase at full voice over them still fits."""
-    plan = plan_routine(RoutineConfig(repetitions=1), Variant.SEATED)
+    plan = plan_routine(Config().routines.stretch, RoutineConfig(repetitions=1), Variant.SEATED)
     plays = [(cue.offset, cue.play()) for cue in plan.cues if cue.tone is not None]
     phrase = array("h", [round(VOICE_HEADROOM * FULL_SCALE) * (-1) ** i for i in range(4410)])
     voice = [(cue.offset, phrase) for cue in plan.cues if cue.tone in PHASE_STARTS]
@@ -146,12 +144,12 @@ def test_synth_tone_duration_matches_sample_count(tone: Tone, all_tones: dict[To
 
 
 def test_synth_phase_sounds_fit_the_core_spacing() -> None:
-    """The core plans around these lengths: a phase sound before a breath, a re-cue."""
-    for tone in [*(t for t in PHASE_SOUNDS.values() if t is not None), Tone.PAUSE,
-                 Tone.RESUME, Tone.PIP]:
+    """The core plans around these lengths: a phase sound before a breath, a re-cue (for
+    every sound a routine file may start a phase with)."""
+    for tone in [*PHASE_MARKS, Tone.PAUSE, Tone.RESUME, Tone.PIP]:
         assert tone_duration(tone) <= MARK_MAX_S, tone
     assert tone_duration(Tone.RESUME) + max(
-        tone_duration(t) for t in PHASE_SOUNDS.values() if t is not None) <= RECUE_LEAD_S
+        tone_duration(t) for t in PHASE_MARKS) <= RECUE_LEAD_S
 
 
 def test_synth_every_phase_start_is_told_apart_by_ear(all_tones: dict[Tone, array]) -> None:

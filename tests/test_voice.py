@@ -30,6 +30,7 @@ from tests.sound_analysis import peak
 
 REPO = Path(__file__).resolve().parent.parent
 LOGGER = "test.voice"
+ROUTINES = Config().routines
 
 
 @pytest.fixture(scope="module")
@@ -37,13 +38,13 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[VoiceCache, dict
     """The whole phrase cache, rendered once for this module (espeak-ng from ci-deps)."""
     assert find_espeak() is not None, "espeak-ng missing: run sh scripts/ci-deps.sh"
     cache = VoiceCache(tmp_path_factory.mktemp("voice"), "en")
-    phrases, made = cache.ensure(spoken_phrases(), FakeClock())
-    assert made.made == len(spoken_phrases())
+    phrases, made = cache.ensure(spoken_phrases(ROUTINES), FakeClock())
+    assert made.made == len(spoken_phrases(ROUTINES))
     return cache, phrases
 
 
 def test_voice_phrases_are_the_routines_own_cue_lines() -> None:
-    phrases = spoken_phrases()
+    phrases = spoken_phrases(ROUTINES)
     for line in ("head hangs, rag doll", "shoulders loose", "hip fronts soft",
                  "roll up from pelvis", "sit on front edge", "feet point forward"):
         assert line in phrases
@@ -55,7 +56,7 @@ def test_voice_phrases_are_the_routines_own_cue_lines() -> None:
 def test_voice_cache_renders_every_phrase_trimmed_and_below_headroom(
         rendered: tuple[VoiceCache, dict[str, Path]]) -> None:
     cache, phrases = rendered
-    assert set(phrases) == set(spoken_phrases())
+    assert set(phrases) == set(spoken_phrases(ROUTINES))
     for text, path in phrases.items():
         samples, rate = read_phrase(path)
         assert rate == 22050
@@ -67,7 +68,7 @@ def test_voice_cache_renders_every_phrase_trimmed_and_below_headroom(
 
 def test_voice_cache_renders_once(rendered: tuple[VoiceCache, dict[str, Path]]) -> None:
     cache, phrases = rendered
-    again, made = VoiceCache(cache.directory, "en").ensure(spoken_phrases(), FakeClock())
+    again, made = VoiceCache(cache.directory, "en").ensure(spoken_phrases(ROUTINES), FakeClock())
     assert again == phrases
     assert made.made == 0
     assert made.cache_bytes == sum(p.stat().st_size for p in phrases.values())
@@ -94,7 +95,7 @@ def test_voice_without_espeak_falls_back_to_tones_and_says_how(
     monkeypatch.setenv("PATH", str(tmp_path))  # no espeak-ng anywhere
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         phrases = prepare_voice(tmp_path / "voice", "en", FakeClock(),
-                                logging.getLogger(LOGGER))
+                                logging.getLogger(LOGGER), ROUTINES)
     assert phrases == {}
     assert "sudo apt install espeak-ng" in caplog.text
     link = PlayerAudio(FakeClock(), ["false"], phrases=phrases)

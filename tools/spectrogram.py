@@ -24,9 +24,9 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from device.adapters.synth import mix
-from device.config import RoutineConfig
+from device.config import Config
 from device.core.records import Variant
-from device.core.routine import TITLES, Plan, plan_routine
+from device.core.routine import Plan, plan_routine
 from device.core.tones import Tone
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,13 +68,13 @@ def spectrum_db(samples: array, start: int) -> list[float]:
 
 def repetition(plan: Plan, rep: int) -> tuple[float, float]:
     """Routine time where repetition ``rep`` starts and ends."""
-    steps = [step for step in plan.steps if step.rep == rep]
-    return steps[0].start, steps[-1].end
+    stages = [stage for stage in plan.stages if stage.rep == rep]
+    return stages[0].start, stages[-1].end
 
 
 def render(rep: int = 1, volume: float = 0.5) -> Image.Image:
-    cfg = RoutineConfig()
-    plan = plan_routine(cfg, Variant.SEATED, False)
+    config = Config()
+    plan = plan_routine(config.routines.stretch, config.routine, Variant.SEATED)
     begin, end = repetition(plan, rep)
     begin -= LEAD_S
     if end >= plan.total:
@@ -101,12 +101,12 @@ def render(rep: int = 1, volume: float = 0.5) -> Image.Image:
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default()
     _axes(draw, font, columns, end - begin)
-    for step in plan.steps:
+    for step in plan.stages:
         if step.rep != rep:
             continue
         x = LEFT + round((step.start - begin) * PX_PER_S)
         draw.line([(x, 12), (x, TOP + ROWS)], fill=(200, 30, 30), width=1)
-        draw.text((x + 2, 2), TITLES[step.phase], fill=(160, 20, 20), font=font)
+        draw.text((x + 2, 2), step.phase.title, fill=(160, 20, 20), font=font)
         draw.text((x + 2, 16), f"{step.length:g} s", fill=(120, 120, 120), font=font)
     for at, play in plays:
         if play.tone in (Tone.INHALE, Tone.EXHALE, Tone.TICK):

@@ -27,7 +27,7 @@ from pathlib import Path
 from device.adapters.synth import FULL_SCALE, VOICE_HEADROOM
 from device.clock import Clock
 from device.core.records import Variant
-from device.core.routine import Phase, cues_for
+from device.core.routine_spec import Routines
 
 ESPEAK = "espeak-ng"
 SPEED_WPM = 145
@@ -39,14 +39,15 @@ SILENCE = 200
 RENDER_TIMEOUT_S = 20.0
 
 
-def spoken_phrases() -> list[str]:
-    """Every screen cue of the stretch (both variants), each once, in routine order."""
+def spoken_phrases(routines: Routines) -> list[str]:
+    """Every screen cue of the routines (both variants), each once, in routine order."""
     phrases: list[str] = []
     for variant in Variant:
-        for phase in Phase:
-            for line in cues_for(phase, variant):
-                if line and line not in phrases:
-                    phrases.append(line)
+        for spec in (routines.stretch, routines.walk):
+            for phase in spec.phases:
+                for line in phase.cues(variant):
+                    if line and line not in phrases:
+                        phrases.append(line)
     return phrases
 
 
@@ -185,8 +186,8 @@ def read_phrase(path: Path) -> tuple[array[int], int]:
         return array("h", wav.readframes(wav.getnframes())), wav.getframerate()
 
 
-def prepare_voice(directory: Path, voice: str, clock: Clock, logger: logging.Logger
-                  ) -> Mapping[str, Path]:
+def prepare_voice(directory: Path, voice: str, clock: Clock, logger: logging.Logger,
+                  routines: Routines) -> Mapping[str, Path]:
     """At start, before the loop: the cached phrases, made if missing; {} without espeak-ng."""
     cache = VoiceCache(directory, voice, logger=logger)
     if not cache.available:
@@ -194,7 +195,7 @@ def prepare_voice(directory: Path, voice: str, clock: Clock, logger: logging.Log
                        "it (sudo apt install espeak-ng) or set voice = false under [audio]")
         return {}
     try:
-        phrases, rendered = cache.ensure(spoken_phrases(), clock)
+        phrases, rendered = cache.ensure(spoken_phrases(routines), clock)
     except OSError as exc:
         logger.warning("voice: cannot write the phrase cache in %s (%s); the cues stay "
                        "tones", directory, exc)

@@ -61,6 +61,7 @@ from device.core.routine import (
     DONE_SHOW_S,
     RoutineEnd,
     RoutineState,
+    plan_routine,
     plan_walk,
     routine_cut,
     routine_deadline,
@@ -690,8 +691,7 @@ def _start_routine(state: DeviceState, now: Now, config: CoreConfig,
         return replace(state, mode=Noticing(now.at + config.routine.notice_s),
                        panel=state.panel.touched(now.at))
     if state.notice is NoticeAnswer.DECLINED:
-        routine, routine_effects = start_routine(config.routine, now.at, Variant.STANDING,
-                                                 plan=plan_walk(config.routine))
+        routine, routine_effects = start_routine(plan_walk(config.routines.walk), now.at)
     else:
         chosen = config.routine.variant
         if chosen == "auto":
@@ -699,7 +699,8 @@ def _start_routine(state: DeviceState, now: Now, config: CoreConfig,
         else:
             variant = Variant(chosen)
         level = state.practice.on(now.wall.date()).level if config.routine.progression else 0
-        routine, routine_effects = start_routine(config.routine, now.at, variant, level)
+        plan = plan_routine(config.routines.stretch, config.routine, variant, level)
+        routine, routine_effects = start_routine(plan, now.at)
     effects += routine_effects
     state, key = _next_key(state)
     guiding = Guiding(routine, now.wall, key=key, step=routine_step_index(routine, now.at))
@@ -725,7 +726,7 @@ def _end_routine(state: DeviceState, guiding: Guiding, end: RoutineEnd, now: Now
     effects.append(Log(record))
     plan = guiding.routine.plan
     stretch = plan.kind is BreakKind.GUIDED
-    asking = end.completed and stretch and config.routine.progression
+    asking = end.completed and stretch and config.routine.progression and plan.practised
     done = DoneView(end.repetitions_done, end.completed, plan.reps, walk=not stretch,
                     asking=asking)
     state = replace(state, mode=Finished(now.at + (DONE_ASK_S if asking else DONE_SHOW_S),

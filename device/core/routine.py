@@ -1,18 +1,21 @@
-"""The guided lower-back stretch, as pure data and functions.
+"""A guided routine (the lower-back stretch, the standing break, or a user's own), as pure
+data and functions.
 
-The stretch (a seated or standing low-back stretch recommended by a physical-therapy
-association) is planned once at start as a fixed timeline of phases and sound cues in
-*routine time*: seconds since the start, not counting pauses. A pause only moves
-``origin`` (the instant routine time 0 fell on) later by the time spent paused, so every
-remaining deadline shifts with it and nothing else has to be rescheduled.
+What is guided comes from a routine file, read and checked at the edge and handed here
+as a :class:`~device.core.routine_spec.RoutineSpec`: this module plans and runs any of
+them, and knows no phase by name. A routine is planned once at start as a fixed timeline
+of stages (its phases placed in time) and sound cues in *routine time*: seconds since
+the start, not counting pauses. A pause only moves ``origin`` (the instant routine time
+0 fell on) later by the time spent paused, so every remaining deadline shifts with it and
+nothing else has to be rescheduled.
 
-Sound carries the routine, because in the fold and the hang the head hangs down and the
-screen is out of sight: every phase starts with a sound of its own (no two alike), every
-breath is paced by a sound that lasts it (rising in, falling out), the uncurl ticks once
-per vertebra, each rest counts the repetitions done in soft pips, and the end resolves
-downward. After a resume the current phase's sound plays again and the breath it was in
-starts over. The screen repeats the same timeline, quantised so that it changes at most
-``1 / FRAME_S`` times a second.
+Sound carries the routine, because in a head-down phase (the stretch's fold and hang) the
+screen is out of sight: every phase starts with a sound of its own (no two alike in a
+file), every breath is paced by a sound that lasts it (rising in, falling out), a ticked
+phase (the uncurl) ticks evenly, a phase with pips (the rest) counts the repetitions done,
+and the end resolves downward. After a resume the current phase's sound plays again and
+the breath it was in starts over. The screen repeats the same timeline, quantised so that
+it changes at most ``1 / FRAME_S`` times a second.
 
 Nothing here reads a clock or does I/O: every instant is a monotonic float given by the
 caller, which handles everything due (:func:`routine_due`) before it applies a press.
@@ -22,13 +25,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from enum import StrEnum
-from types import MappingProxyType
 
 from device.core.effects import Effect, Play, Say
 from device.core.practice import uncurl_for
 from device.core.records import BreakKind, Variant
-from device.core.settings import RoutineConfig
+from device.core.routine_spec import Amount, Breath, PhaseSpec, RoutineSpec
+from device.core.settings import ROUTINE_DURATION_KEYS, RoutineConfig
 from device.core.tones import (
     BREATH_COVER,
     BREATH_TONES,
@@ -60,85 +62,22 @@ BREATH_MAX_R = 10
 _EPS = 1e-6
 
 
-class Phase(StrEnum):
-    SETUP = "setup"  # take the starting position (depends on the variant)
-    INHALE = "inhale"  # breathe in, tall
-    FOLD = "fold"  # breathe out and fold the trunk over the thighs
-    HANG = "hang"  # hang loose for a few slow breaths
-    INHALE_AGAIN = "inhale_again"  # breathe in, still folded
-    RECOMMIT = "recommit"  # breathe out: hips soft again, abs in again
-    UNCURL = "uncurl"  # roll up from the pelvis, one vertebra at a time
-    REST = "rest"  # upright, before the next repetition
-    # The standing break, for whom the stretch is not right (the notice was declined).
-    STAND_UP = "stand_up"  # get up from the chair
-    WALK = "walk"  # walk a few steps, arms easy
-    LOOSEN = "loosen"  # roll the shoulders loose, standing tall
-
-
-TITLES = MappingProxyType({
-    Phase.SETUP: "SET UP",
-    Phase.INHALE: "INHALE",
-    Phase.FOLD: "FOLD",
-    Phase.HANG: "HANG",
-    Phase.INHALE_AGAIN: "INHALE",
-    Phase.RECOMMIT: "RECOMMIT",
-    Phase.UNCURL: "UNCURL",
-    Phase.REST: "REST",
-    Phase.STAND_UP: "STAND UP",
-    Phase.WALK: "WALK",
-    Phase.LOOSEN: "LOOSEN",
-})
-"""The phase names as shown in the large font (at most 8 characters, 64 px)."""
-
-# The article's instructions in our own short words, one screen line each (<= 21 chars
-# of the 6x12 font). A phase with several cues shows them in turn, each for an equal
-# share of the phase. See the README table for which instruction lands where.
-_SHARED_CUES: MappingProxyType[Phase, tuple[str, ...]] = MappingProxyType({
-    Phase.STAND_UP: ("stand up, step away",),
-    Phase.WALK: ("walk a few steps", "arms swing easy", "breathe slow and low"),
-    Phase.LOOSEN: ("roll shoulders back", "shoulders loose", "tall, knees soft"),
-    Phase.FOLD: ("out: fold over thighs", "back relaxed, long", "draw low abs in"),
-    Phase.HANG: ("head hangs, rag doll", "shoulders loose", "hip fronts soft",
-                 "slow, easy breaths"),
-    Phase.INHALE_AGAIN: ("breathe in, stay down",),
-    Phase.RECOMMIT: ("out: hip fronts soft", "abs in toward spine"),
-    Phase.UNCURL: ("roll up from pelvis", "vertebra by vertebra", "feel where it clumps"),
-})
-_SEATED_CUES = MappingProxyType({
-    Phase.SETUP: ("sit on front edge", "sit bones firm, even", "buttocks unclenched",
-                  "a little rounding: ok"),
-    Phase.INHALE: ("breathe in, sit tall",),
-    Phase.REST: ("rest, sitting tall", "soft hips: abs do it", "loose shoulders: hips"),
-})
-_STANDING_CUES = MappingProxyType({
-    Phase.SETUP: ("feet point forward", "feet soft, flat down", "a little rounding: ok"),
-    Phase.INHALE: ("breathe in, grow tall",),
-    Phase.REST: ("rest, standing tall", "soft hips: abs do it", "loose shoulders: hips"),
-})
-_VARIANT_CUES = MappingProxyType({Variant.SEATED: _SEATED_CUES,
-                                  Variant.STANDING: _STANDING_CUES})
-
-
-def cues_for(phase: Phase, variant: Variant) -> tuple[str, ...]:
-    """The screen cue lines of ``phase`` for ``variant``, in the order they are shown."""
-    return _VARIANT_CUES[variant].get(phase) or _SHARED_CUES[phase]
-
-
 @dataclass(frozen=True, slots=True)
-class Step:
-    """One phase of the plan, placed in routine time.
+class Stage:
+    """One phase of a routine file placed in routine time: its repetition, start and
+    resolved length.
 
     ``breathing`` is the (in, out) seconds of the breath pattern that repeats from the
-    step's start, or None when the phase is not paced by breath: (length, 0) is one long
-    in-breath, (0, length) one long out-breath, (inhale_s, exhale_s) the hang's cycles.
+    stage's start, or None when the phase is not paced by breath: (length, 0) is one long
+    in-breath, (0, length) one long out-breath, (inhale, exhale) the hang's cycles.
     """
 
-    phase: Phase
-    rep: int  # 1-based; 0 for the set-up and the standing break's steps
+    phase: PhaseSpec
+    rep: int  # 1-based; 0 for the phases played once (the set-up, the standing break)
     start: float
     length: float
     breathing: tuple[float, float] | None = None
-    ticks: int = 0  # evenly paced vertebra ticks (uncurl only)
+    ticks: int = 0  # evenly paced ticks (the uncurl's vertebrae)
 
     @property
     def end(self) -> float:
@@ -163,137 +102,127 @@ class Cue:
         return Say(self.text) if self.tone is None else self.play()
 
 
-PHASE_SOUNDS: MappingProxyType[Phase, Tone | None] = MappingProxyType({
-    Phase.SETUP: Tone.SETUP,
-    Phase.INHALE: None,  # its in-breath is its sound: the first breath after set-up or rest
-    Phase.FOLD: Tone.FOLD,
-    Phase.HANG: Tone.HANG,
-    Phase.INHALE_AGAIN: Tone.HANG_END,
-    Phase.RECOMMIT: Tone.RECOMMIT,
-    Phase.UNCURL: Tone.UNCURL,
-    Phase.REST: Tone.REST,
-    Phase.STAND_UP: Tone.PHASE,
-    Phase.WALK: Tone.SETUP,
-    Phase.LOOSEN: Tone.REST,
-})
-"""The sound that starts each phase (before its breath sound, if it has one)."""
-
-
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """The whole routine, fixed at start: its phases and its sounds, in order."""
+    """The whole routine, fixed at start: its stages and its sounds, in order."""
 
-    steps: tuple[Step, ...]
+    stages: tuple[Stage, ...]
     cues: tuple[Cue, ...]
     reps: int
+    variant: Variant
     kind: BreakKind = BreakKind.GUIDED  # the stretch, or the standing break
 
     @property
     def total(self) -> float:
-        return self.steps[-1].end
+        return self.stages[-1].end
+
+    @property
+    def practised(self) -> bool:
+        """Whether the practice level changes it (the stretch's uncurl): only then is
+        "uncurl smooth?" asked at its end."""
+        return any(stage.phase.practised for stage in self.stages)
 
 
-HEAD_DOWN = frozenset({Phase.FOLD, Phase.HANG, Phase.INHALE_AGAIN, Phase.RECOMMIT})
-"""Phases folded over the thighs: their content cues are spoken (with voice on) and were
-read in the set-up; the screen shows only the phase and the breath, large."""
-
-_COUNTED_DOWN = frozenset({Phase.SETUP, Phase.REST, Phase.STAND_UP, Phase.WALK, Phase.LOOSEN})
-"""Phases the eyes can follow: their screen counts down the seconds left."""
-
-WALK_STEPS_S = ((Phase.STAND_UP, 10.0), (Phase.WALK, 150.0), (Phase.LOOSEN, 30.0))
-"""The standing break: up, a few minutes' walk, shoulders loosened (3 min 10 s)."""
+def plan_walk(spec: RoutineSpec) -> Plan:
+    """The standing break, in place of the stretch for whom it is not right: planned from
+    its own file alone (the ``[routine]`` keys set the stretch, not the break)."""
+    return _plan(spec, None, Variant.STANDING, 0, BreakKind.WALK)
 
 
-def plan_walk(cfg: RoutineConfig) -> Plan:
-    """The standing break, in place of the stretch for whom it is not right."""
-    steps: list[Step] = []
-    for phase, length in WALK_STEPS_S:
-        start = steps[-1].end if steps else 0.0
-        steps.append(Step(phase, 0, start, length))
-    cues: list[Cue] = []
-    for step in steps:
-        cues.extend(_step_cues(step, cfg))
-        cues.extend(_spoken_cues(step, Variant.STANDING))
-    cues.append(Cue(steps[-1].end, Tone.COMPLETE))
-    cues.sort(key=lambda cue: cue.offset)
-    return Plan(tuple(steps), tuple(cues), 1, BreakKind.WALK)
-
-
-def plan_routine(cfg: RoutineConfig, variant: Variant, level: int = 0) -> Plan:
+def plan_routine(spec: RoutineSpec, cfg: RoutineConfig, variant: Variant,
+                 level: int = 0) -> Plan:
     """Lay out every phase and tone of the routine in routine time.
 
     ``level`` is the practice level (:mod:`device.core.practice`): each step makes the
-    uncurl longer, with one more vertebra tick.
+    practised phase (the uncurl) longer, with one more tick.
     """
-    uncurl_s, uncurl_ticks = uncurl_for(level, cfg.uncurl_s, cfg.uncurl_ticks)
-    breath_s = cfg.inhale_s + cfg.exhale_s
-    steps: list[Step] = []
+    return _plan(spec, cfg, variant, level, BreakKind.GUIDED)
 
-    def add(phase: Phase, rep: int, length: float,
-            breathing: tuple[float, float] | None = None, ticks: int = 0) -> None:
-        start = steps[-1].end if steps else 0.0
-        steps.append(Step(phase, rep, start, length, breathing, ticks))
 
-    add(Phase.SETUP, 0, cfg.setup_s)
-    for rep in range(1, cfg.repetitions + 1):
-        add(Phase.INHALE, rep, cfg.inhale_s, breathing=(cfg.inhale_s, 0.0))
-        add(Phase.FOLD, rep, cfg.exhale_s, breathing=(0.0, cfg.exhale_s))
-        add(Phase.HANG, rep, cfg.hang_breaths * breath_s,
-            breathing=(cfg.inhale_s, cfg.exhale_s))
-        add(Phase.INHALE_AGAIN, rep, cfg.inhale_s, breathing=(cfg.inhale_s, 0.0))
-        add(Phase.RECOMMIT, rep, cfg.exhale_s, breathing=(0.0, cfg.exhale_s))
-        add(Phase.UNCURL, rep, uncurl_s, ticks=uncurl_ticks)
-        add(Phase.REST, rep, cfg.rest_s)
-
+def _plan(spec: RoutineSpec, cfg: RoutineConfig | None, variant: Variant, level: int,
+          kind: BreakKind) -> Plan:
+    reps = cfg.repetitions if cfg is not None and spec.repeat else spec.repetitions
+    placed = [(phase, 0) for phase in spec.once]
+    placed += [(phase, rep) for rep in range(1, reps + 1) for phase in spec.repeat]
+    stages: list[Stage] = []
+    for phase, rep in placed:
+        start = stages[-1].end if stages else 0.0
+        stages.append(_stage(spec, cfg, phase, rep, start, level))
     cues: list[Cue] = []
-    for step in steps:
-        cues.extend(_step_cues(step, cfg))
-        cues.extend(_spoken_cues(step, variant))
-    cues.append(Cue(steps[-1].end, Tone.COMPLETE))
+    for stage in stages:
+        cues.extend(_stage_cues(stage))
+        cues.extend(_spoken_cues(stage, variant))
+    cues.append(Cue(stages[-1].end, Tone.COMPLETE))
     # in time order; at the same instant the tones first (stable sort), then the words
     cues.sort(key=lambda cue: cue.offset)
-    return Plan(tuple(steps), tuple(cues), cfg.repetitions)
+    return Plan(tuple(stages), tuple(cues), reps, variant, kind)
 
 
-def _spoken_cues(step: Step, variant: Variant) -> list[Cue]:
-    """Each screen cue of ``step`` as a phrase, spoken when it appears on the screen."""
-    lines = cues_for(step.phase, variant)
-    share = step.length / len(lines)
+def _stage(spec: RoutineSpec, cfg: RoutineConfig | None, phase: PhaseSpec, rep: int,
+           start: float, level: int) -> Stage:
+    """``phase`` at ``start``, its named lengths resolved (the config's first)."""
+
+    def amount(value: Amount | None) -> float:
+        if value is None:
+            return 0.0
+        if not isinstance(value, str):
+            return float(value)
+        if cfg is not None and value in ROUTINE_DURATION_KEYS:
+            return float(getattr(cfg, value))
+        return spec.durations[value]
+
+    breath_in, breath_out = amount(spec.inhale), amount(spec.exhale)
+    if phase.breaths is not None:
+        length = amount(phase.breaths) * (breath_in + breath_out)
+    else:
+        length = amount(phase.length)
+    ticks = int(amount(phase.ticks))
+    if phase.practised:
+        length, ticks = uncurl_for(level, length, ticks)
+    breathing = {Breath.NONE: None, Breath.IN: (length, 0.0), Breath.OUT: (0.0, length),
+                 Breath.CYCLES: (breath_in, breath_out)}[phase.breath]
+    return Stage(phase, rep, start, length, breathing, ticks)
+
+
+def _spoken_cues(stage: Stage, variant: Variant) -> list[Cue]:
+    """Each screen cue of ``stage`` as a phrase, spoken when it appears on the screen."""
+    lines = stage.phase.cues(variant)
+    share = stage.length / len(lines)
     # on the first animation frame that shows the line, so speaking never adds a wake-up
-    return [Cue(step.start + math.ceil(i * share / FRAME_S - _EPS) * FRAME_S, None, text=line)
+    return [Cue(stage.start + math.ceil(i * share / FRAME_S - _EPS) * FRAME_S, None, text=line)
             for i, line in enumerate(lines) if line]
 
 
-def _step_cues(step: Step, cfg: RoutineConfig) -> list[Cue]:
-    """The tones of one step: its own start sound, then its pacing.
+def _stage_cues(stage: Stage) -> list[Cue]:
+    """The tones of one stage: its own start sound, then its pacing.
 
     Sounds due at the same instant are played one after the other by the audio adapter,
     so a phase sound and the breath sound that follows it are both planned at the start.
     """
-    start = step.start
-    mark = PHASE_SOUNDS[step.phase]
+    start = stage.start
+    mark = stage.phase.sound
     cues = [] if mark is None else [Cue(start, mark)]
-    if step.breathing is not None:
-        cues += _breath_cues(step)
-    if step.phase is Phase.UNCURL:
+    if stage.breathing is not None:
+        cues += _breath_cues(stage)
+    if stage.ticks:
         # One tick in the middle of each vertebra's share: even pacing, and no tick
-        # lands on the phase sound at the start or on the rest's sound at the end.
-        spacing = step.length / step.ticks
-        cues += [Cue(start + (i + 0.5) * spacing, Tone.TICK) for i in range(step.ticks)]
-    if step.phase is Phase.REST:
-        cues += _pips(step)
+        # lands on the phase sound at the start or on the next phase's sound at the end.
+        spacing = stage.length / stage.ticks
+        cues += [Cue(start + (i + 0.5) * spacing, Tone.TICK) for i in range(stage.ticks)]
+    if stage.phase.pips:
+        cues += _pips(stage)
     return cues
 
 
-def _breath_cues(step: Step) -> list[Cue]:
-    """An in-breath and an out-breath sound per breath of ``step``, each lasting its breath
-    (``BREATH_COVER`` of it)."""
-    assert step.breathing is not None
-    in_s, out_s = step.breathing
+def _breath_cues(stage: Stage) -> list[Cue]:
+    """An in-breath and an out-breath sound per breath of ``stage``, each lasting its
+    breath (``BREATH_COVER`` of it)."""
+    assert stage.breathing is not None
+    in_s, out_s = stage.breathing
     cycle = in_s + out_s
     cues: list[Cue] = []
-    at = step.start
-    while at < step.end - _EPS:
+    at = stage.start
+    while at < stage.end - _EPS:
         if in_s > 0:
             cues.append(Cue(at, Tone.INHALE, round(in_s * BREATH_COVER, 3)))
         if out_s > 0:
@@ -302,18 +231,21 @@ def _breath_cues(step: Step) -> list[Cue]:
     return cues
 
 
-def breath_plays(cfg: RoutineConfig) -> tuple[Play, ...]:
+def breath_plays(spec: RoutineSpec, cfg: RoutineConfig) -> tuple[Play, ...]:
     """The breath sounds a routine with ``cfg`` asks for (the audio makes them ahead)."""
-    return (Play(Tone.INHALE, round(cfg.inhale_s * BREATH_COVER, 3)),
-            Play(Tone.EXHALE, round(cfg.exhale_s * BREATH_COVER, 3)))
+    plays: list[Play] = []
+    for cue in plan_routine(spec, cfg, Variant.SEATED).cues:
+        if cue.tone in BREATH_TONES and cue.play() not in plays:
+            plays.append(cue.play())
+    return tuple(plays)
 
 
-def _pips(step: Step) -> list[Cue]:
-    """One soft pip per repetition done, after the rest's own sound, all inside the rest."""
-    room = max(step.length - MARK_MAX_S - 0.5, 0.0)
-    spacing = min(PIP_SPACING_S, room / step.rep) if step.rep else PIP_SPACING_S
-    first = step.start + MARK_MAX_S + 0.1
-    return [Cue(first + i * spacing, Tone.PIP) for i in range(step.rep)]
+def _pips(stage: Stage) -> list[Cue]:
+    """One soft pip per repetition done, after the phase's own sound, all inside it."""
+    room = max(stage.length - MARK_MAX_S - 0.5, 0.0)
+    spacing = min(PIP_SPACING_S, room / stage.rep) if stage.rep else PIP_SPACING_S
+    first = stage.start + MARK_MAX_S + 0.1
+    return [Cue(first + i * spacing, Tone.PIP) for i in range(stage.rep)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,13 +285,11 @@ class RoutineEnd:
     reached: str  # e.g. "rep 2/3 uncurl", "setup"
 
 
-def start_routine(cfg: RoutineConfig, at: float, variant: Variant,
-                  level: int = 0, plan: Plan | None = None
-                  ) -> tuple[RoutineState, list[Effect]]:
-    """Begin at ``at`` with the set-up (or the first step of ``plan``, the standing break)."""
-    plan = plan or plan_routine(cfg, variant, level)
-    state = RoutineState(plan=plan, variant=variant, started_at=at, origin=at)
-    state, effects, _ = routine_due(state, at, cfg)
+def start_routine(plan: Plan, at: float) -> tuple[RoutineState, list[Effect]]:
+    """Begin ``plan`` (:func:`plan_routine`, or :func:`plan_walk`) at ``at`` with its
+    first phase."""
+    state = RoutineState(plan=plan, variant=plan.variant, started_at=at, origin=at)
+    state, effects, _ = routine_due(state, at, None)
     return state, effects
 
 
@@ -379,7 +309,7 @@ def routine_next_cue(state: RoutineState) -> float | None:
     return state.origin + state.plan.cues[state.cursor].offset
 
 
-def routine_due(state: RoutineState, at: float, cfg: RoutineConfig
+def routine_due(state: RoutineState, at: float, cfg: RoutineConfig | None
                 ) -> tuple[RoutineState, list[Effect], RoutineEnd | None]:
     """Play every cue due at or before ``at``; end the routine when its last rest is over.
 
@@ -404,7 +334,7 @@ def routine_due(state: RoutineState, at: float, cfg: RoutineConfig
         return state, effects, None
     end = RoutineEnd(completed=True, started_at=state.started_at, ended_at=origin + plan.total,
                      variant=state.variant, repetitions_done=plan.reps,
-                     reached=_reached(plan, plan.steps[-1]))
+                     reached=_reached(plan, plan.stages[-1]))
     return state, effects, end
 
 
@@ -421,12 +351,11 @@ def routine_press(state: RoutineState, at: float, cfg: RoutineConfig
         return replace(state, paused_at=at), [Play(Tone.PAUSE, cut=True)]
     plan = state.plan
     elapsed = _elapsed(state, at)
-    step = _step_at(plan, elapsed)
+    stage = _stage_at(plan, elapsed)
     effects: list[Effect] = [Play(Tone.RESUME)]
-    mark = PHASE_SOUNDS[step.phase]
-    if mark is not None:
-        effects.append(Play(mark))
-    breath = _breath_start(plan, step, elapsed)
+    if stage.phase.sound is not None:
+        effects.append(Play(stage.phase.sound))
+    breath = _breath_start(plan, stage, elapsed)
     if breath is None:  # nothing to restart: the timeline goes on where it stopped
         resumed = replace(state, origin=state.origin + (at - state.paused_at), paused_at=None,
                           resume_from=elapsed)
@@ -437,14 +366,14 @@ def routine_press(state: RoutineState, at: float, cfg: RoutineConfig
     return resumed, effects
 
 
-def _breath_start(plan: Plan, step: Step, elapsed: float) -> tuple[int, float] | None:
+def _breath_start(plan: Plan, stage: Stage, elapsed: float) -> tuple[int, float] | None:
     """The cue index and routine time of the breath sound under way at ``elapsed``, if the
-    step is paced by breath; None otherwise (or once the step's last breath is over)."""
+    stage is paced by breath; None otherwise (or once the stage's last breath is over)."""
     found = None
     for index, cue in enumerate(plan.cues):
         if cue.offset > elapsed + _EPS:
             break
-        if cue.tone in BREATH_TONES and step.start - _EPS <= cue.offset:
+        if cue.tone in BREATH_TONES and stage.start - _EPS <= cue.offset:
             found = (index, cue.offset)
     return found
 
@@ -463,16 +392,16 @@ def routine_cut(state: RoutineState, at: float) -> RoutineEnd:
     """
     elapsed = _elapsed(state, at)
     plan = state.plan
-    done = sum(1 for step in plan.steps
-               if step.phase is Phase.UNCURL and step.end <= elapsed + _EPS)
+    done = sum(1 for stage in plan.stages
+               if stage.phase.completes and stage.rep and stage.end <= elapsed + _EPS)
     return RoutineEnd(completed=False, started_at=state.started_at, ended_at=at,
                       variant=state.variant, repetitions_done=done,
-                      reached=_reached(plan, _step_at(plan, elapsed)))
+                      reached=_reached(plan, _stage_at(plan, elapsed)))
 
 
 def routine_step_index(state: RoutineState, at: float) -> int:
-    """Which step of the plan is under way at ``at``: it changes at each phase change."""
-    return state.plan.steps.index(_step_at(state.plan, _elapsed(state, at)))
+    """Which stage of the plan is under way at ``at``: it changes at each phase change."""
+    return state.plan.stages.index(_stage_at(state.plan, _elapsed(state, at)))
 
 
 def routine_view(state: RoutineState, at: float, cfg: RoutineConfig
@@ -480,32 +409,33 @@ def routine_view(state: RoutineState, at: float, cfg: RoutineConfig
     """The screen for routine state ``state`` at ``at``."""
     plan = state.plan
     elapsed = _elapsed(state, at)
-    step = _step_at(plan, elapsed)
+    stage = _stage_at(plan, elapsed)
+    phase = stage.phase
     if state.paused_at is not None:
-        return PausedView(title=TITLES[step.phase], rep=step.rep, reps=plan.reps)
-    into = min(max(elapsed - step.start, 0.0), step.length)
-    fraction = into / step.length
+        return PausedView(title=phase.title, rep=stage.rep, reps=plan.reps)
+    into = min(max(elapsed - stage.start, 0.0), stage.length)
+    fraction = into / stage.length
     progress = min(PROGRESS_PX, math.floor(fraction * PROGRESS_PX + _EPS))
-    seconds_left = math.ceil(step.length - into - _EPS)
-    cues = cues_for(step.phase, state.variant)
+    seconds_left = math.ceil(stage.length - into - _EPS)
+    cues = phase.cues(state.variant)
     cue = cues[min(len(cues) - 1, math.floor(fraction * len(cues) + _EPS))]
-    if step.phase in HEAD_DOWN:
+    if phase.head_down:
         cue = ""  # the eyes are off the screen: the phase and the breath only, large
     ticks = None
-    if step.ticks:
-        ticks = (min(step.ticks, math.floor(into / (step.length / step.ticks) + 0.5 + _EPS)),
-                 step.ticks)
+    if stage.ticks:
+        ticks = (min(stage.ticks, math.floor(into / (stage.length / stage.ticks) + 0.5 + _EPS)),
+                 stage.ticks)
     return RoutineView(
-        phase=step.phase.value,
-        title=TITLES[step.phase],
+        phase=phase.id,
+        title=phase.title,
         cue=cue,
         progress=progress,
-        rep=step.rep,
+        rep=stage.rep,
         reps=plan.reps,
-        breath=_breath_radius(step, into),
+        breath=_breath_radius(stage, into),
         variant=state.variant.value,
         ticks=ticks,
-        seconds_left=seconds_left if step.phase in _COUNTED_DOWN else None,
+        seconds_left=seconds_left if phase.countdown else None,
     )
 
 
@@ -514,9 +444,9 @@ def routine_name(state: RoutineState) -> str:
     return "routine" if state.paused_at is None else "paused"
 
 
-def routine_total_s(cfg: RoutineConfig, level: int = 0) -> float:
+def routine_total_s(spec: RoutineSpec, cfg: RoutineConfig, level: int = 0) -> float:
     """How long the whole routine lasts without pauses (set-up included)."""
-    return plan_routine(cfg, Variant.SEATED, level).total
+    return plan_routine(spec, cfg, Variant.SEATED, level).total
 
 
 def _elapsed(state: RoutineState, at: float) -> float:
@@ -525,32 +455,32 @@ def _elapsed(state: RoutineState, at: float) -> float:
     return min(max(now - state.origin, state.resume_from, 0.0), state.plan.total)
 
 
-def _step_at(plan: Plan, elapsed: float) -> Step:
-    """The step under way at routine time ``elapsed`` (the last one once it is over)."""
-    current = plan.steps[0]
-    for step in plan.steps:
-        if step.start <= elapsed + _EPS:
-            current = step
+def _stage_at(plan: Plan, elapsed: float) -> Stage:
+    """The stage under way at routine time ``elapsed`` (the last one once it is over)."""
+    current = plan.stages[0]
+    for stage in plan.stages:
+        if stage.start <= elapsed + _EPS:
+            current = stage
         else:
             break
     return current
 
 
-def _breath_radius(step: Step, into: float) -> int | None:
+def _breath_radius(stage: Stage, into: float) -> int | None:
     """Indicator radius: grows through an in-breath, shrinks through an out-breath."""
-    if step.breathing is None:
+    if stage.breathing is None:
         return None
-    in_s, out_s = step.breathing
+    in_s, out_s = stage.breathing
     cycle = in_s + out_s
-    # the very end of a step is the end of its last breath, not the start of a new one
-    t = cycle if into >= step.length - _EPS else math.fmod(into, cycle)
+    # the very end of a stage is the end of its last breath, not the start of a new one
+    t = cycle if into >= stage.length - _EPS else math.fmod(into, cycle)
     span = BREATH_MAX_R - BREATH_MIN_R
     if in_s > 0 and t <= in_s:
         return BREATH_MIN_R + math.floor(span * t / in_s + _EPS)
     return BREATH_MAX_R - math.floor(span * (t - in_s) / out_s + _EPS)
 
 
-def _reached(plan: Plan, step: Step) -> str:
+def _reached(plan: Plan, stage: Stage) -> str:
     """How far the routine got, for the log: "setup", "walk" or "rep 2/3 uncurl"."""
-    name = step.phase.value.replace("_", " ")
-    return name if step.rep == 0 else f"rep {step.rep}/{plan.reps} {name}"
+    name = stage.phase.id.replace("_", " ")
+    return name if stage.rep == 0 else f"rep {stage.rep}/{plan.reps} {name}"

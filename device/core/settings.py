@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
 
+from device.core.routine_spec import Routines
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -90,10 +92,21 @@ class ScreenConfig:
                                  low=1, high=120)
 
 
+SHIPPED_ROUTINES = ("lower-back", "standing-break")
+"""The routine files shipped in ``device/routines/`` (a test holds the two together)."""
+
+
 @dataclass(frozen=True)
 class RoutineConfig:
-    """The guided seated (or standing) lower-back stretch."""
+    """The guided routine (the lower-back stretch unless another file is named)."""
 
+    # The lengths below are the shipped stretch's durations; a routine file declaring a
+    # duration of the same name takes the value a config file sets here.
+
+    name: str = key("lower-back", "the shipped routine the button starts",
+                    choices=SHIPPED_ROUTINES)
+    path: str = key("", "a routine file of your own instead (relative to this file; "
+                    "check it with `unslump routine check FILE`); empty: [routine] name")
     variant: str = key("auto", "'auto' picks seated when the seat is occupied, else standing",
                        choices=("auto", "seated", "standing"))
     repetitions: int = key(3, "repetitions of the stretch", low=1, high=10)
@@ -113,6 +126,11 @@ class RoutineConfig:
     rest_s: float = key(5.0, "resting upright between repetitions", low=2, high=20)
 
 
+ROUTINE_DURATION_KEYS = frozenset({"setup_s", "inhale_s", "exhale_s", "hang_breaths",
+                                   "uncurl_s", "uncurl_ticks", "rest_s"})
+"""The [routine] keys a routine file's durations of the same name take their value from."""
+
+
 @dataclass(frozen=True)
 class CoreConfig:
     """The sections the core decides with; the edge's ``Config`` adds the hardware's."""
@@ -123,3 +141,7 @@ class CoreConfig:
     quiet: QuietConfig = field(default_factory=QuietConfig)
     screen: ScreenConfig = field(default_factory=ScreenConfig)
     routine: RoutineConfig = field(default_factory=RoutineConfig)
+    # Not a TOML section: the routine files as the edge read them ([routine] name or
+    # path, and the standing break). Keyword-only with no default here, since the core
+    # cannot read them; the edge's Config fills it with the shipped ones.
+    routines: Routines = field(kw_only=True, metadata={"section": False})

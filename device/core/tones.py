@@ -33,6 +33,11 @@ class Tone(StrEnum):
     ACK = "ack"  # a press was taken (stats page, snooze): a tiny click
 
 
+PHASE_MARKS = (Tone.PHASE, Tone.SETUP, Tone.FOLD, Tone.HANG, Tone.HANG_END, Tone.RECOMMIT,
+               Tone.UNCURL, Tone.REST)
+"""The sounds a routine file may start a phase with: short, distinct marks (the others
+pace a breath, count, end, or answer the button, and mean that wherever they sound)."""
+
 BREATH_TONES = frozenset({Tone.INHALE, Tone.EXHALE})
 """The sounds that stretch to the breath they accompany (``Play.length_s``)."""
 
