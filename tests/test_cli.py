@@ -183,3 +183,34 @@ def test_cli_scenario_unknown_zone_is_one_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr == (f"unslump: {script}:1: 'Mars/Olympus' is not a time zone "
                              "like Europe/Berlin\n")
+
+
+def test_cli_scenario_a_routine_file_of_its_own_runs_end_to_end():
+    """Two phases three times, from tests/routines/ through [routine] path: no Python of
+    its own. The screens, the sounds and the log all follow the file."""
+    config = Path(__file__).parent / "routines" / "reach-and-rest-config.toml"
+    result = run_cli("scenario", str(SCENARIOS / "reach-and-rest.txt"), "--config",
+                     str(config))
+    assert result.returncode == 0, result.stderr
+    events = lines_of(result.stdout)
+    views = [e["view"] for e in events if e["kind"] == "screen"
+             and e["view"]["type"] == "RoutineView"]
+    shown = [(v["phase"], v["rep"]) for v in views]
+    phases = [pair for i, pair in enumerate(shown) if i == 0 or shown[i - 1] != pair]
+    assert phases == [("reach", 1), ("rest", 1), ("reach", 2), ("rest", 2), ("reach", 3),
+                      ("rest", 3)]
+    assert {v["title"] for v in views} == {"REACH", "REST"}
+    assert {v["cue"] for v in views} == {"arms up, reach tall", "breathe easy",
+                                         "rest, sitting tall"}
+    start = next(e["t"] for e in events if e["kind"] == "state" and e["state"] == "routine")
+    tones = [(round(e["t"] - start, 2), e["name"]) for e in events if e["kind"] == "tone"
+             and e["t"] >= start]
+    assert [name for _, name in tones] == [
+        "uncurl", "rest", "pip", "uncurl", "rest", "pip", "pip", "uncurl", "rest", "pip", "pip",
+        "pip", "complete"]
+    assert [t for t, name in tones if name in ("uncurl", "rest", "complete")] == [
+        0.0, 20.0, 25.0, 45.0, 50.0, 70.0, 75.0]
+    [stretch] = [e for e in events if e["kind"] == "break"]
+    assert (stretch["type"], stretch["completed"], stretch["repetitions"],
+            stretch["duration_s"]) == ("guided", True, 3, 75.0)
+    assert not any(e["kind"] == "screen" and e["view"].get("asking") for e in events)
