@@ -115,7 +115,7 @@ def parse_routine(data: Mapping[str, Any], source: str) -> RoutineSpec:
             raise RoutineFileError(f"{source}: {key}: missing; phase {cycles[0].id!r} has "
                                    "breath = \"cycles\", paced by the routine's inhale and "
                                    "exhale (seconds, or a duration's name)")
-    _distinct_sounds(phases, source)
+    _distinct_sounds(once, repeat, source)
     if repeat and not any(p.completes for p in repeat):
         repeat = (*repeat[:-1], replace(repeat[-1], completes=True))
     return RoutineSpec(name=name, title=title, once=once, repeat=repeat, repetitions=reps,
@@ -204,12 +204,12 @@ def _phase(table: Mapping[str, Any], where: str, group: str,
     if len(title) > TITLE_MAX or not title.isascii() or not title.isprintable():
         raise RoutineFileError(f"{where}: title: {title!r} is not allowed; allowed: at most "
                                f"{TITLE_MAX} printable ASCII characters (the large font)")
-    breath = _choice(table, "breath", where, [b.value for b in Breath], Breath.NONE.value)
+    breath = Breath(_choice(table, "breath", where, [b.value for b in Breath]) or "none")
     length, breaths = table.get("length"), table.get("breaths")
     if (length is None) == (breaths is None):
         raise RoutineFileError(f"{where}: give exactly one of length (seconds, or a duration's "
                                "name) and breaths (with breath = \"cycles\")")
-    if breaths is not None and breath != Breath.CYCLES:
+    if breaths is not None and breath is not Breath.CYCLES:
         raise RoutineFileError(f"{where}: breaths: only with breath = \"cycles\"; use length")
     flags = {}
     for flag in _FLAGS:
@@ -220,7 +220,7 @@ def _phase(table: Mapping[str, Any], where: str, group: str,
     if flags["completes"] and group != "repeat":
         raise RoutineFileError(f"{where}: completes: only a [[repeat]] phase completes a "
                                "repetition")
-    sound_name = _choice(table, "sound", where, [t.value for t in PHASE_MARKS], None)
+    sound_name = _choice(table, "sound", where, [t.value for t in PHASE_MARKS])
     if sound_name is None and breath in (Breath.NONE, Breath.OUT):
         raise RoutineFileError(f"{where}: sound: missing; a phase starts with a sound of its "
                                "own unless it starts with an in-breath (breath = \"in\" or "
@@ -233,7 +233,7 @@ def _phase(table: Mapping[str, Any], where: str, group: str,
                                                     f"{where}: length"),
         breaths=None if breaths is None else _amount(breaths, durations, COUNT_RANGE,
                                                      f"{where}: breaths", whole=True),
-        breath=Breath(breath),
+        breath=breath,
         ticks=None if ticks is None else _amount(ticks, durations, COUNT_RANGE,
                                                  f"{where}: ticks", whole=True),
         sound=None if sound_name is None else next(t for t in PHASE_MARKS if t == sound_name),
@@ -316,24 +316,31 @@ def _text(table: Mapping[str, Any], key: str, where: str, required: bool = False
     return value
 
 
-def _choice(table: Mapping[str, Any], key: str, where: str, allowed: list[str],
-            default: str | None) -> str | None:
-    value = table.get(key, default)
-    if value is not None and value not in allowed:
+def _choice(table: Mapping[str, Any], key: str, where: str, allowed: list[str]
+            ) -> str | None:
+    """The value of ``key``, one of ``allowed``; None when the table does not give it."""
+    value = table.get(key)
+    if value is None:
+        return None
+    if value not in allowed:
         raise RoutineFileError(f"{where}: {key}: {value!r} is not allowed; allowed: "
                                f"{', '.join(allowed)}")
-    return value
+    return str(value)
 
 
-def _distinct_sounds(phases: tuple[PhaseSpec, ...], source: str) -> None:
+def _distinct_sounds(once: tuple[PhaseSpec, ...], repeat: tuple[PhaseSpec, ...],
+                     source: str) -> None:
     """With the head down the sound says which phase began: no two may start alike."""
+    placed = [(f"once[{i + 1}]", p) for i, p in enumerate(once)]
+    placed += [(f"repeat[{i + 1}]", p) for i, p in enumerate(repeat)]
     seen: dict[str, str] = {}
-    for phase in phases:
+    for where, phase in placed:
         if phase.sound is None:
             continue
         if phase.sound in seen:
             free = ", ".join(t for t in PHASE_MARKS if t not in seen)
             raise RoutineFileError(
-                f"{source}: phase {phase.id!r} sound: {phase.sound.value!r} already starts "
-                f"phase {seen[phase.sound]!r}; each phase needs its own (unused: {free})")
+                f"{source}: {where} ({phase.id}): sound: {phase.sound.value!r} already "
+                f"starts phase {seen[phase.sound]!r}; each phase needs its own (unused: "
+                f"{free})")
         seen[phase.sound] = phase.id

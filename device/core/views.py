@@ -41,7 +41,7 @@ class NoticeView:
 class RoutineView:
     """One phase of the stretch, quantised so it changes at most ~10 times a second."""
 
-    phase: str  # Phase value, e.g. "hang"
+    phase: str  # the phase's id in its routine file, e.g. "hang"
     title: str  # the phase name shown in the large font, e.g. "HANG"
     cue: str  # one short line (at most 21 characters of the 6x12 font)
     progress: int  # pixels of the phase bar, 0..routine.PROGRESS_PX
