@@ -419,7 +419,9 @@ def render_defaults() -> str:
         lines.append(f"[{section.name}]")
         for item in fields(section_value):
             lines.append(f"# {_describe(item.metadata)}")
-            lines.append(f"{item.name} = {_toml_value(getattr(section_value, item.name))}")
+            commented = "# " if item.metadata.get("sets_file") else ""
+            lines.append(f"{commented}{item.name} = "
+                         f"{_toml_value(getattr(section_value, item.name))}")
         lines.append("")
     return "\n".join(lines)
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from device.config import Config, find_config, load_config, parse_config, render_defaults
+from device.core.settings import ROUTINE_DURATION_KEYS
 from device.errors import ConfigError
 
 
@@ -79,9 +80,13 @@ def test_config_named_file_that_is_missing_is_an_error(tmp_path):
 def test_config_defaults_text_parses_back_to_the_defaults():
     text = render_defaults()
     assert parse_config(tomllib.loads(text), "<defaults>") == Config()
+    # every key shown at its default; the routine's lengths commented out, since given
+    # they would set a routine file's own durations of the same name
+    lengths = {f"# {name} = " for name in (*ROUTINE_DURATION_KEYS, "repetitions")}
     for line in text.splitlines():
         if " = " in line:
-            assert not line.startswith("#")
+            assert not line.startswith("#") or line.startswith(tuple(lengths)), line
+    assert sum(line.startswith(tuple(lengths)) for line in text.splitlines()) == len(lengths)
     keys = [line for line in text.splitlines() if " = " in line]
     comments = [line for line in text.splitlines() if line.startswith("# ")]
     assert len(comments) >= len(keys)

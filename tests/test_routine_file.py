@@ -96,7 +96,7 @@ BAD = [
     ("sound not a phase sound", ('sound = "hang"', 'sound = "tick"'),
      r"sound: 'tick' is not allowed; allowed: phase, setup, fold"),
     ("two phases alike", ('sound = "hang"', 'sound = "setup"'),
-     r"phase 'hold' sound: 'setup' already starts phase 'ready'; each phase needs its own"),
+     r"repeat\[1\] \(hold\): sound: 'setup' already starts phase 'ready'; each phase needs"),
     ("no sound, no in-breath", ('sound = "hang"\n', ''),
      r"repeat\[1\] \(hold\): sound: missing; a phase starts with a sound of its own"),
     ("length out of range", ("hold_s = 30", "hold_s = 9000"),
@@ -270,3 +270,15 @@ def test_routine_file_package_data_ships_the_routines(tmp_path: Path) -> None:
                    capture_output=True, timeout=120)
     shipped = sorted(p.name for p in (built / "device" / "routines").glob("*.toml"))
     assert shipped == sorted(f"{name}.toml" for name in SHIPPED_ROUTINES)
+
+
+def test_routine_file_a_copy_of_the_defaults_leaves_the_files_lengths_be(
+        tmp_path: Path) -> None:
+    """`config --defaults` as a starting config, with a routine of one's own: the shipped
+    stretch's lengths must not silently replace (or refuse) the file's."""
+    from device.config import render_defaults
+
+    text = render_defaults().replace('path = ""', f'path = "{REACH}"')
+    config = load_config(write(tmp_path, text, "config.toml"))
+    assert config.routines.stretch.name == "reach-and-rest"
+    assert routine_total_s(config.routines.stretch, config.routine) == 75.0

@@ -8,7 +8,7 @@ defaults, validates a file at the edge and documents it (``unslump config --defa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import time
 from typing import Any
 
@@ -18,9 +18,14 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def key(default: Any, doc: str, *, low: float | None = None, high: float | None = None,
-        choices: tuple[Any, ...] | None = None) -> Any:
-    """Declare a config key: its default, what it means, and what it may be."""
-    meta = {"doc": doc, "low": low, "high": high, "choices": choices}
+        choices: tuple[Any, ...] | None = None, sets_file: bool = False) -> Any:
+    """Declare a config key: its default, what it means, and what it may be.
+
+    ``sets_file``: the key, when a config file gives it, sets the routine file's duration
+    of the same name (its default is the shipped stretch's); ``config --defaults`` shows
+    it commented out, so a copy of the defaults leaves a routine file's own values be.
+    """
+    meta = {"doc": doc, "low": low, "high": high, "choices": choices, "sets_file": sets_file}
     if isinstance(default, list | tuple):
         return field(default_factory=lambda: tuple(default), metadata=meta)
     return field(default=default, metadata=meta)
@@ -98,36 +103,39 @@ SHIPPED_ROUTINES = ("lower-back", "standing-break")
 
 @dataclass(frozen=True)
 class RoutineConfig:
-    """The guided routine (the lower-back stretch unless another file is named)."""
+    """The guided routine; its lengths set the routine file's durations of the same name."""
 
-    # The lengths below are the shipped stretch's durations; a routine file declaring a
-    # duration of the same name takes the value a config file sets here.
-
+    # The keys marked sets_file default to the shipped stretch's own values (a test holds
+    # them to device/routines/lower-back.toml); given in a config file, each sets the
+    # chosen routine file's duration (or repetitions) of the same name.
     name: str = key("lower-back", "the shipped routine the button starts",
                     choices=SHIPPED_ROUTINES)
     path: str = key("", "a routine file of your own instead (relative to this file; "
                     "check it with `unslump routine check FILE`); empty: [routine] name")
     variant: str = key("auto", "'auto' picks seated when the seat is occupied, else standing",
                        choices=("auto", "seated", "standing"))
-    repetitions: int = key(3, "repetitions of the stretch", low=1, high=10)
+    repetitions: int = key(3, "repetitions of the stretch", low=1, high=10, sets_file=True)
     notice_s: float = key(30.0, "how long the safety notice waits for its answer (press: "
                           "understood, hold: not for me) before returning to idle",
                           low=10, high=120)
     progression: bool = key(True, "lengthen the uncurl step by step as smooth uncurls are "
                             "reported on distinct days (false: always the same stretch)")
-    setup_s: float = key(8.0, "time to take the starting position", low=3, high=30)
-    inhale_s: float = key(4.0, "one in-breath", low=2, high=10)
-    exhale_s: float = key(6.0, "one out-breath (folding, or recommitting)", low=2, high=12)
-    hang_breaths: int = key(2, "slow breaths hanging folded", low=1, high=6)
+    setup_s: float = key(8.0, "time to take the starting position", low=3, high=30,
+                         sets_file=True)
+    inhale_s: float = key(4.0, "one in-breath", low=2, high=10, sets_file=True)
+    exhale_s: float = key(6.0, "one out-breath (folding, or recommitting)", low=2, high=12,
+                          sets_file=True)
+    hang_breaths: int = key(2, "slow breaths hanging folded", low=1, high=6, sets_file=True)
     uncurl_s: float = key(12.0, "rolling up from the pelvis, one vertebra at a time",
-                          low=5, high=40)
+                          low=5, high=40, sets_file=True)
     uncurl_ticks: int = key(12, "soft ticks through the uncurl, one per vertebra", low=4,
-                            high=24)
-    rest_s: float = key(5.0, "resting upright between repetitions", low=2, high=20)
+                            high=24, sets_file=True)
+    rest_s: float = key(5.0, "resting upright between repetitions", low=2, high=20,
+                        sets_file=True)
 
 
-ROUTINE_DURATION_KEYS = frozenset({"setup_s", "inhale_s", "exhale_s", "hang_breaths",
-                                   "uncurl_s", "uncurl_ticks", "rest_s"})
+ROUTINE_DURATION_KEYS = frozenset(
+    f.name for f in fields(RoutineConfig) if f.metadata["sets_file"]) - {"repetitions"}
 """The [routine] keys a routine file's durations of the same name take their value from."""
 
 
