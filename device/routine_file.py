@@ -245,11 +245,7 @@ def _cues(raw: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(seated, standing) cue lines: from ``both``, or from ``seated`` and ``standing``."""
     shape = ("cues: expected cues.both = [lines], or cues.seated and cues.standing "
              f"(1 to {CUES_MAX} lines of at most {CUE_MAX} characters)")
-    if not isinstance(raw, dict) or not raw:
-        raise RoutineFileError(f"{where}: {shape}")
-    unknown = set(raw) - {"both", "seated", "standing"}
-    if unknown or ("both" in raw) == ("seated" in raw or "standing" in raw) or (
-            "both" not in raw and set(raw) != {"seated", "standing"}):
+    if not isinstance(raw, dict) or set(raw) not in ({"both"}, {"seated", "standing"}):
         raise RoutineFileError(f"{where}: {shape}")
     lines = {key: _lines(value, f"{where}: cues.{key}") for key, value in raw.items()}
     if "both" in lines:

@@ -91,6 +91,8 @@ BAD = [
      r"cues.seated: 'hold it there, seated, please' is not allowed; allowed: 1 to 21"),
     ("one variant only", ('cues.standing = ["hold, standing"]\n', ''),
      r"repeat\[1\] \(hold\): cues: expected cues.both = \[lines\], or cues.seated and"),
+    ("both and one variant", ('cues.standing = ["hold, standing"]', 'cues.both = ["hold"]'),
+     r"repeat\[1\] \(hold\): cues: expected cues.both = \[lines\], or cues.seated and"),
     ("undeclared duration", ('length = "hold_s"', 'length = "hold_ss"'),
      r"length: 'hold_ss' is not a declared duration \(declared: hold_s\)"),
     ("sound not a phase sound", ('sound = "hang"', 'sound = "tick"'),
