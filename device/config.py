@@ -295,6 +295,9 @@ def check_routine(config: Config, given: Collection[str], source: str,
     if routine.path:
         named = Path(routine.path).expanduser()
         path = named if named.is_absolute() or base is None else base / named
+        if not path.is_file():
+            raise ConfigError(f"{source}: [routine] path: {path} is not a file; fix the path "
+                              "(relative to the config file) or remove the key")
     else:
         path = shipped_path(routine.name)
     stretch = load_routine(path)

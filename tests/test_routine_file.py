@@ -197,7 +197,8 @@ def test_routine_file_config_name_picks_a_shipped_routine() -> None:
 
 
 def test_routine_file_config_path_missing_names_the_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"gone.toml: routine file not found"):
+    with pytest.raises(ConfigError, match=r"config.toml: \[routine\] path: .*gone.toml is "
+                                          r"not a file; fix the path"):
         load_config(write(tmp_path, '[routine]\npath = "gone.toml"\n', "config.toml"))
 
 
