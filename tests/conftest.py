@@ -26,7 +26,7 @@ TIERS = {
                  "test_cli_stats", "test_demo", "test_harness", "test_stats_navigation",
                  "test_runtime", "test_scenario_sound"},
     "slow": {"test_sitting_properties", "test_never_lose_properties", "test_store_kill",
-             "test_never_lose_kill"},
+             "test_never_lose_kill", "test_routine_package"},
     "service": {"test_service", "test_systemd_unit", "test_install",
                 "test_simulator_terminal", "test_player", "test_voice",
                 "test_mqtt_broker", "test_mqtt_dropin"},  # a real mosquitto; systemd-analyze

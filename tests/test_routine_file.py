@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from dataclasses import fields
 from pathlib import Path
 
@@ -256,23 +254,6 @@ def test_routine_file_readme_table_agrees_with_the_shipped_files() -> None:
     for phase in phases.values():
         if phase.sound is not None:
             assert phase.sound.value.upper() in tones_by_phase[phase.id], phase.id
-
-
-def test_routine_file_package_data_ships_the_routines(tmp_path: Path) -> None:
-    """What a wheel would hold: setuptools' build of the package, from a copy (a build
-    writes build/ and egg-info where it runs)."""
-    source = tmp_path / "src"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(REPO / name, source / name)
-    shutil.copytree(REPO / "device", source / "device",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    built = tmp_path / "lib"
-    subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()", "-q",
-                    "build_py", "--build-lib", str(built)], cwd=source, check=True,
-                   capture_output=True, timeout=120)
-    shipped = sorted(p.name for p in (built / "device" / "routines").glob("*.toml"))
-    assert shipped == sorted(f"{name}.toml" for name in SHIPPED_ROUTINES)
 
 
 def test_routine_file_a_copy_of_the_defaults_leaves_the_files_lengths_be(
