@@ -6,8 +6,8 @@ encoded after the measurements.
 
 ``service`` (the default) enters as ``unslump run`` does: the command line is built and
 parsed and logging set up (``device.cli``), and the panel is opened the way
-``open_luma_device`` opens it (luma's own parser reads ``[display]``, then the partial
-SSD1306 driver), on a bus that only counts bytes since there is no I2C here. ``parts``
+``open_luma_device`` opens it (``[display]`` picks the partial SSD1306 driver), on a bus
+that only counts bytes since there is no I2C here. ``parts``
 assembles the device alone (``device.app.assemble``), as the probe did before: the two
 figures side by side say what the entry costs.
 """
@@ -48,16 +48,11 @@ def enter_as_service() -> None:
 
 
 def open_service_panel(config: Any) -> Any:
-    """The panel as ``device.adapters.display.open_luma_device`` opens it, on a null bus."""
-    from luma.core import cmdline
-
+    """The panel as ``device.adapters.display.open_luma_device`` builds it, on a null bus."""
     from bench.assembly import NullBus
-    from device.adapters.display import luma_arguments
-    from device.adapters.partial import PARTIAL_DRIVERS
+    from device.adapters.display import create_driver
 
-    parser = cmdline.create_parser(description="unslump display", autocomplete=False)
-    args = parser.parse_args(luma_arguments(config.display))
-    return PARTIAL_DRIVERS[args.display](serial_interface=NullBus(), **vars(args))
+    return create_driver(config.display, NullBus())
 
 
 def probe(db: Path, entry: str = "service") -> dict[str, object]:

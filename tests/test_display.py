@@ -1,6 +1,14 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
 from luma.core.device import dummy
 
-from device.adapters.display import Screen, luma_arguments
+from device.adapters import display
+from device.adapters.display import Screen, create_driver, open_luma_device
 from device.clock import FakeClock
 from device.config import DisplayConfig
 from device.core.views import IdleView
@@ -37,19 +45,141 @@ def test_display_persist_keeps_the_last_frame():
     assert screen.device.image.getbbox() is not None
 
 
-def test_display_options_are_luma_options():
+ROOT = Path(__file__).resolve().parent.parent
+PANEL_TYPES = ("ssd1306", "sh1106", "ssd1309", "ssd1305")
+
+
+def luma_command_line(config: DisplayConfig) -> list[str]:
+    """``[display]`` in luma's command-line terms: what the device used to hand luma."""
+    return ["--display", config.type, "--interface", config.interface,
+            "--i2c-port", str(config.i2c_port), "--i2c-address", config.i2c_address,
+            "--width", str(config.width), "--height", str(config.height),
+            "--rotate", str(config.rotate)]
+
+
+def luma_args(config: DisplayConfig) -> Any:
     from luma.core.cmdline import create_parser
 
-    args = create_parser("t", autocomplete=False).parse_args(luma_arguments(DisplayConfig()))
-    assert (args.display, args.interface, args.i2c_port, args.i2c_address) == (
-        "ssd1306", "i2c", 1, "0x3C")
-    assert (args.width, args.height, args.rotate) == (128, 64, 0)
+    return create_parser("t", autocomplete=False).parse_args(luma_command_line(config))
+
+
+class RecordingInterface:
+    """A luma serial interface that keeps every command and data write, in order."""
+
+    def __init__(self, **options: Any) -> None:
+        self.options = options
+        self.writes: list[tuple[str, list[int]]] = []
+
+    def command(self, *cmd: int) -> None:
+        self.writes.append(("command", list(cmd)))
+
+    def data(self, data: Any) -> None:
+        self.writes.append(("data", list(data)))
+
+    def cleanup(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("interface", ["i2c", "spi"])
+@pytest.mark.parametrize("address", ["0x3C", "0x3D"])
+def test_display_serial_interface_is_the_one_luma_builds(monkeypatch, interface, address):
+    from luma.core import cmdline
+    from luma.core.interface import serial
+
+    for kind in ("i2c", "spi"):
+        monkeypatch.setattr(serial, kind, lambda kind=kind, **options: (kind, options))
+    config = DisplayConfig(interface=interface, i2c_port=3, i2c_address=address)
+    args = luma_args(config)
+    assert display.open_serial_interface(config) == getattr(
+        cmdline.make_interface(args), args.interface)()
+
+
+@pytest.mark.parametrize("rotate", [0, 2])
+@pytest.mark.parametrize("partial", [True, False])
+@pytest.mark.parametrize("kind", PANEL_TYPES)
+def test_display_every_panel_type_gets_luma_init_and_first_frame(monkeypatch, kind, partial,
+                                                                  rotate):
+    from luma.core import cmdline
+
+    config = DisplayConfig(type=kind, partial=partial, rotate=rotate)
+    ours, luma = RecordingInterface(), RecordingInterface()
+    driver = create_driver(config, ours)
+
+    class LumaInterfaces:
+        def __init__(self, args: Any) -> None:
+            self.i2c = self.spi = lambda: luma
+
+    monkeypatch.setattr(cmdline, "make_interface", LumaInterfaces)
+    stock = cmdline.create_device(luma_args(config))
+    assert ours.writes == luma.writes  # the init, the cleared frame, display on
+    assert (driver.size, driver.mode) == (stock.size, stock.mode) == ((128, 64), "1")
+    partial_driver = partial and kind in ("ssd1306", "sh1106")
+    assert type(driver).__module__ == ("device.adapters.partial" if partial_driver
+                                       else "luma.oled.device")
+
+
+def fresh_modules(code: str) -> list[str]:
+    """The modules a new interpreter holds after ``code`` (run at the repository root)."""
+    done = subprocess.run(
+        [sys.executable, "-c", code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+SERVICE_ON_A_FAKE_BUS = """
+import smbus2
+from contextlib import ExitStack
+from dataclasses import replace
+from pathlib import Path
+from gpiozero.pins.mock import MockFactory
+from device.cli import leave_freetype_out
+leave_freetype_out()
+from device.adapters.display import open_luma_device
+from device.app import Edges, assemble
+from device.clock import FakeClock
+from device.config import Config, DisplayConfig
+from device.sdnotify import Notifier
+
+class Bus:
+    def __init__(self, port):
+        self.written = 0
+    def write_i2c_block_data(self, address, register, data):
+        self.written += len(data)
+    def i2c_rdwr(self, *messages):
+        self.written += sum(len(message) for message in messages)
+    def close(self):
+        pass
+
+smbus2.SMBus = Bus
+config = replace(Config(), display=DisplayConfig(type=%r))
+clock = FakeClock()
+edges = Edges(clock, lambda: open_luma_device(config.display), pin_factory=MockFactory(),
+              notifier=Notifier(env={}))
+with ExitStack() as stack:
+    parts = assemble(stack, config, edges, Path(%r))
+    parts.runtime.start(parts.inputs.seat_occupied())
+    parts.run_until(clock, clock.monotonic() + 600)
+    assert parts.screen.frames > 0
+"""
+# What luma.oled.device and luma's parser bring, none of it needed by a partial panel
+LUMA_EXTRAS = ("luma.oled.device", "luma.core.cmdline", "luma.core.virtual",
+               "luma.core.threadpool", "luma.core.bitmap_font", "luma.emulator", "cbor2",
+               "curses")
+
+
+def test_display_service_with_an_ssd1306_never_loads_luma_oled_devices_or_cbor2(tmp_path):
+    loaded = fresh_modules(SERVICE_ON_A_FAKE_BUS % ("ssd1306", str(tmp_path / "log.db")))
+    assert "device.adapters.partial" in loaded and "luma.core.interface.serial" in loaded
+    assert [name for name in loaded if name.startswith(LUMA_EXTRAS)] == []
+
+
+def test_display_service_with_an_ssd1309_loads_luma_oleds_stock_driver(tmp_path):
+    loaded = fresh_modules(SERVICE_ON_A_FAKE_BUS % ("ssd1309", str(tmp_path / "log.db")))
+    assert "luma.oled.device" in loaded
+    assert "luma.core.cmdline" not in loaded
 
 
 def test_display_missing_panel_names_bus_and_address(monkeypatch):
-    import pytest
-
-    from device.adapters.display import open_luma_device
     from device.errors import DisplayError
 
     config = DisplayConfig(i2c_port=9)

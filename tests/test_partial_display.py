@@ -218,3 +218,54 @@ def test_partial_display_plan_windows_groups_pages_for_fewest_bytes():
     two_groups = [Span(2, 49, 55), Span(3, 49, 55), Span(5, 7, 9), Span(6, 7, 9)]
     assert plan_windows(two_groups) == [Window(2, 3, 49, 55), Window(5, 6, 7, 9)]
     assert plan_windows([]) == []
+
+
+class RecordingInterface:
+    """A serial interface that keeps every write, in order (commands and data apart)."""
+
+    def __init__(self) -> None:
+        self.writes: list[tuple[str, list[int]]] = []
+
+    def command(self, *cmd: int) -> None:
+        self.writes.append(("command", list(cmd)))
+
+    def data(self, data: list[int] | bytes) -> None:
+        self.writes.append(("data", list(data)))
+
+    def cleanup(self) -> None:
+        pass
+
+
+SSD1306_SIZES = [(128, 64), (128, 32), (96, 16), (64, 48), (64, 32)]
+SH1106_SIZES = [(128, 128), (128, 64), (128, 32)]
+
+
+@pytest.mark.parametrize("rotate", [0, 1, 2, 3])
+@pytest.mark.parametrize(("stock_type", "partial_type", "size"), [
+    *[(ssd1306, PartialSsd1306, size) for size in SSD1306_SIZES],
+    *[(sh1106, PartialSh1106, size) for size in SH1106_SIZES],
+])
+def test_partial_display_construction_sends_luma_olds_bytes(stock_type, partial_type, size,
+                                                           rotate):
+    """The same init sequence, cleared frame and display-on as luma.oled's own driver."""
+    stock_bus, partial_bus = RecordingInterface(), RecordingInterface()
+    stock = stock_type(stock_bus, width=size[0], height=size[1], rotate=rotate)
+    partial = partial_type(partial_bus, width=size[0], height=size[1], rotate=rotate)
+    assert partial_bus.writes == stock_bus.writes
+    assert (partial.size, partial.mode, partial.persist) == (stock.size, stock.mode, False)
+    for device in (partial, stock):  # luma's own show, hide and contrast on both
+        device.hide()
+        device.contrast(0x10)
+        device.show()
+    assert partial_bus.writes == stock_bus.writes
+
+
+@pytest.mark.parametrize(("stock_type", "partial_type"), [(ssd1306, PartialSsd1306),
+                                                          (sh1106, PartialSh1106)])
+def test_partial_display_unsupported_size_is_refused_as_luma_refuses_it(stock_type,
+                                                                        partial_type):
+    with pytest.raises(DeviceDisplayModeError) as stock_error:
+        stock_type(RecordingInterface(), width=100, height=40)
+    with pytest.raises(DeviceDisplayModeError) as partial_error:
+        partial_type(RecordingInterface(), width=100, height=40)
+    assert str(partial_error.value) == str(stock_error.value)

@@ -2,8 +2,10 @@
 
 Any luma device works here (anything with ``size``, ``mode`` and ``display(image)``):
 the real ssd1306 on I2C, ``luma.core.device.dummy`` in tests, the luma.emulator window
-in the simulator. The device is built with luma's own parser and factory, so a Pi and a
-laptop differ only by configuration.
+in the simulator. The real panel gets luma's own serial interface and luma's init
+sequence, built straight from ``[display]`` (not through luma's command-line parser,
+which loads every luma display family to list its choices), so a Pi and a laptop
+differ only by configuration.
 """
 
 from __future__ import annotations
@@ -40,28 +42,59 @@ also draws the :class:`BlankView` a Screen shows when it closes."""
 PANEL_ERRORS: tuple[type[BaseException], ...] = (OSError, LumaError)
 
 
-def luma_arguments(config: DisplayConfig) -> list[str]:
-    """Our display config in luma's command-line terms (luma's own default is ssd1305)."""
-    return ["--display", config.type, "--interface", config.interface,
-            "--i2c-port", str(config.i2c_port), "--i2c-address", config.i2c_address,
-            "--width", str(config.width), "--height", str(config.height),
-            "--rotate", str(config.rotate)]
+# luma's command-line defaults for the SPI options [display] does not set (luma.core.cmdline's
+# create_parser): SPI0 CE0 at 8 MHz, D/C on GPIO 24, reset on GPIO 25
+LUMA_SPI_DEFAULTS: dict[str, Any] = {
+    "port": 0, "device": 0, "bus_speed_hz": 8_000_000, "transfer_size": 4096,
+    "spi_mode": None, "reset_hold_time": 0, "reset_release_time": 0, "gpio_DC": 24,
+    "gpio_RST": 25, "gpio": None}
+
+
+def open_serial_interface(config: DisplayConfig) -> Any:
+    """luma's own serial interface for ``[display]``, as luma's ``make_interface`` builds it.
+
+    Built here rather than through ``luma.core.cmdline``: its parser imports every luma
+    display family, the emulator, curses and cbor2 just to list the choices (about
+    0.8 MiB of the service's memory), and the config has already checked every value.
+    """
+    from luma.core.interface import serial
+
+    if config.interface == "spi":
+        return serial.spi(**LUMA_SPI_DEFAULTS)
+    return serial.i2c(port=config.i2c_port, address=config.i2c_address)
+
+
+def create_driver(config: DisplayConfig, interface: Any) -> Any:
+    """The driver for ``config.type`` on ``interface``, constructed (luma's init sent).
+
+    The partial-update drivers (device.adapters.partial) serve ssd1306 and sh1106 unless
+    ``partial`` is off; every other panel, and those two with ``partial = false``, gets
+    luma.oled's stock driver as ``luma.core.cmdline.create_device`` makes it (a full
+    frame buffer), and only then is luma.oled's device module imported.
+    """
+    options = {"width": config.width, "height": config.height, "rotate": config.rotate}
+    if config.partial:
+        from device.adapters.partial import PARTIAL_DRIVERS
+
+        partial = PARTIAL_DRIVERS.get(config.type)
+        if partial is not None:
+            return partial(serial_interface=interface, **options)
+    import luma.oled.device  # starts luma's thread pool and loads cbor2: only for these
+    from luma.core.framebuffer import full_frame
+
+    stock = getattr(luma.oled.device, config.type)
+    return stock(serial_interface=interface, framebuffer=full_frame(), **options)
 
 
 def open_luma_device(config: DisplayConfig) -> Any:
     """Open the real panel, or raise :class:`DisplayError` naming the bus and address."""
-    from luma.core import cmdline, error  # imported here: luma.oled starts threads at import
+    from luma.core import error
 
-    parser = cmdline.create_parser(description="unslump display", autocomplete=False)
-    args = parser.parse_args(luma_arguments(config))
-    where = f"{config.type} on /dev/i2c-{config.i2c_port} at {config.i2c_address}"
+    spi = f"/dev/spidev{LUMA_SPI_DEFAULTS['port']}.{LUMA_SPI_DEFAULTS['device']}"
+    where = (f"{config.type} on {spi}" if config.interface == "spi" else
+             f"{config.type} on /dev/i2c-{config.i2c_port} at {config.i2c_address}")
     try:
-        if config.partial and config.type in ("ssd1306", "sh1106"):
-            from device.adapters.partial import create_partial_device  # imports luma.oled
-
-            device = create_partial_device(args)
-        else:
-            device = cmdline.create_device(args)
+        device = create_driver(config, open_serial_interface(config))
     except (error.Error, OSError) as exc:
         raise DisplayError(f"cannot open the display ({where}): {exc}; check the wiring, "
                            f"that I2C is enabled, and [display] in the config") from exc

@@ -16,22 +16,55 @@ left: ``tests/test_partial_display.py`` checks that on a simulated GDDRAM.
 
 Until a frame has gone out completely the driver forgets what the panel holds, so a bus
 error mid-frame makes the next frame a full one.
+
+Both stand on ``luma.core.device.device`` (the serial interface, contrast, show/hide,
+cleanup, rotation) and repeat luma.oled's init sequences byte for byte
+(``tests/test_partial_display.py`` compares them on a recording bus), rather than
+subclassing ``luma.oled.device``: importing that module loads every luma.oled display
+family, luma's character-display fonts with cbor2 and a thread pool, about 2 MiB of the
+service's memory for two classes. The command values come from ``luma.oled.const``, a
+module of constants that loads nothing else.
 """
 
 from __future__ import annotations
 
-from argparse import Namespace
 from dataclasses import dataclass
 from typing import Any
 
+from luma.core.device import device as LumaDevice
 from luma.core.error import DeviceDisplayModeError
-from luma.oled.device import sh1106, ssd1306
+from luma.oled.const import sh1106 as SH1106_CONST
+from luma.oled.const import ssd1306 as SSD1306_CONST
 from PIL import Image
 
 SET_PAGE = 0xB0  # page addressing: 0xB0 | page
 SET_LOW_COLUMN = 0x00  # page addressing: low nibble of the column
 SET_HIGH_COLUMN = 0x10  # page addressing: high nibble of the column
 WINDOW_COMMAND_BYTES = 6  # COLUMNADDR a b PAGEADDR c d
+SSD1306_CONTRAST = 0xCF  # what luma's ssd1306 init sets
+SH1106_CONTRAST = 0x7F  # what luma's sh1106 init sets
+
+
+@dataclass(frozen=True, slots=True)
+class Ssd1306Mode:
+    """One panel size luma's ssd1306 supports: its multiplex, clock, COM pins and offset."""
+
+    multiplex: int
+    clock_divide: int
+    com_pins: int
+    column_start: int
+
+
+# luma.oled.device.ssd1306's table of supported sizes, value for value
+SSD1306_MODES = {
+    (128, 64): Ssd1306Mode(0x3F, 0x80, 0x12, 0),
+    (128, 32): Ssd1306Mode(0x1F, 0x80, 0x02, 0),
+    (96, 16): Ssd1306Mode(0x0F, 0x60, 0x02, 0),
+    (64, 48): Ssd1306Mode(0x2F, 0x80, 0x12, 32),
+    (64, 32): Ssd1306Mode(0x1F, 0x80, 0x12, 32),
+}
+# luma.oled.device.sh1106's: size -> (multiplex, display offset)
+SH1106_MODES = {(128, 128): (0xFF, 0x02), (128, 64): (0x3F, 0x00), (128, 32): (0x20, 0x0F)}
 
 # Pillow packs mode-1 rows most significant bit first; the panel wants the top pixel of a
 # page in the least significant bit, hence a bit-reversal table.
@@ -115,6 +148,10 @@ def plan_windows(spans: list[Span]) -> list[Window]:
     return best[-1][1]
 
 
+def _unsupported(width: int, height: int) -> DeviceDisplayModeError:
+    return DeviceDisplayModeError(f"Unsupported display mode: {width} x {height}")
+
+
 def _check_frame(device: Any, image: Image.Image) -> None:
     if image.mode != device.mode or image.size != device.size:
         raise DeviceDisplayModeError(
@@ -122,18 +159,42 @@ def _check_frame(device: Any, image: Image.Image) -> None:
             f"mode {device.mode} {device.width}x{device.height}")
 
 
-class PartialSsd1306(ssd1306):  # type: ignore[misc]  # luma ships no types
-    """luma's ssd1306, sending only the changed window of each frame.
+class PartialSsd1306(LumaDevice):  # type: ignore[misc]  # luma ships no types
+    """An SSD1306 sending only the changed window of each frame.
 
-    Takes the same arguments as :class:`luma.oled.device.ssd1306`; the first frame
-    (luma clears the panel while constructing) is sent whole.
+    Takes the same arguments as :class:`luma.oled.device.ssd1306` and sends the same
+    init sequence; the first frame (the panel is cleared while constructing) is whole.
     """
 
     def __init__(self, serial_interface: Any = None, width: int = 128, height: int = 64,
                  rotate: int = 0, **kwargs: Any) -> None:
-        self._sent: Pages | None = None  # set before luma's constructor clears the panel
-        super().__init__(serial_interface, width=width, height=height, rotate=rotate,
-                         **kwargs)
+        super().__init__(SSD1306_CONST, serial_interface)
+        self.capabilities(width, height, rotate)
+        mode = SSD1306_MODES.get((width, height))
+        if mode is None:
+            raise _unsupported(width, height)
+        self._pages = height // 8
+        self._colstart = mode.column_start
+        self._sent: Pages | None = None
+        const = self._const
+        self.command(
+            const.DISPLAYOFF,
+            const.SETDISPLAYCLOCKDIV, mode.clock_divide,
+            const.SETMULTIPLEX, mode.multiplex,
+            const.SETDISPLAYOFFSET, 0x00,
+            const.SETSTARTLINE,
+            const.CHARGEPUMP, 0x14,
+            const.MEMORYMODE, 0x00,
+            const.SETSEGMENTREMAP,
+            const.COMSCANDEC,
+            const.SETCOMPINS, mode.com_pins,
+            const.SETPRECHARGE, 0xF1,
+            const.SETVCOMDETECT, 0x40,
+            const.DISPLAYALLON_RESUME,
+            const.NORMALDISPLAY)
+        self.contrast(SSD1306_CONTRAST)
+        self.clear()
+        self.show()
 
     def display(self, image: Image.Image) -> None:
         _check_frame(self, image)
@@ -151,18 +212,44 @@ class PartialSsd1306(ssd1306):  # type: ignore[misc]  # luma ships no types
         self._sent = pages
 
 
-class PartialSh1106(sh1106):  # type: ignore[misc]  # luma ships no types
-    """luma's sh1106, sending only the changed column span of each changed page.
+class PartialSh1106(LumaDevice):  # type: ignore[misc]  # luma ships no types
+    """An SH1106 sending only the changed column span of each changed page.
 
     Takes the same arguments as :class:`luma.oled.device.sh1106`, including
-    ``page_address_offset`` (the panel's 132-column RAM shows columns 2 to 129).
+    ``page_address_offset`` (the panel's 132-column RAM shows columns 2 to 129), and
+    sends the same init sequence.
     """
 
     def __init__(self, serial_interface: Any = None, width: int = 128, height: int = 64,
                  rotate: int = 0, page_address_offset: int = 0x02, **kwargs: Any) -> None:
-        self._sent: Pages | None = None  # set before luma's constructor clears the panel
-        super().__init__(serial_interface, width=width, height=height, rotate=rotate,
-                         page_address_offset=page_address_offset, **kwargs)
+        super().__init__(SH1106_CONST, serial_interface)
+        self.capabilities(width, height, rotate)
+        mode = SH1106_MODES.get((width, height))
+        if mode is None:
+            raise _unsupported(width, height)
+        multiplex, offset = mode
+        self._pages = self._h // 8
+        self._page_address_offset = page_address_offset
+        self._sent: Pages | None = None
+        const = self._const
+        self.command(
+            const.DISPLAYOFF,
+            const.MEMORYMODE,
+            const.SETHIGHCOLUMN, 0xB0, 0xC8,
+            const.SETLOWCOLUMN, 0x10, 0x40,
+            const.SETSEGMENTREMAP,
+            const.NORMALDISPLAY,
+            const.SETMULTIPLEX, multiplex,
+            const.DISPLAYALLON_RESUME,
+            const.SETDISPLAYOFFSET, offset,
+            const.SETDISPLAYCLOCKDIV, 0xF0,
+            const.SETPRECHARGE, 0x22,
+            const.SETCOMPINS, 0x12,
+            const.SETVCOMDETECT, 0x20,
+            const.CHARGEPUMP, 0x14)
+        self.contrast(SH1106_CONTRAST)
+        self.clear()
+        self.show()
 
     def display(self, image: Image.Image) -> None:
         _check_frame(self, image)
@@ -180,20 +267,3 @@ class PartialSh1106(sh1106):  # type: ignore[misc]  # luma ships no types
 PARTIAL_DRIVERS: dict[str, type[Any]] = {"ssd1306": PartialSsd1306, "sh1106": PartialSh1106}
 """luma display names (``--display``) that have a partial-update driver."""
 
-
-def create_partial_device(args: Namespace) -> Any:
-    """Like ``luma.core.cmdline.create_device`` for the two panels above.
-
-    ``args`` comes from luma's own parser, so the bus, address, size and rotation are
-    read exactly as for the stock driver. Raises :class:`DeviceDisplayModeError` for a
-    display with no partial driver (check ``PARTIAL_DRIVERS`` first).
-    """
-    from luma.core import cmdline
-
-    driver = PARTIAL_DRIVERS.get(args.display)
-    if driver is None:
-        raise DeviceDisplayModeError(
-            f"no partial-update driver for {args.display}; use one of "
-            f"{', '.join(PARTIAL_DRIVERS)} or the stock driver")
-    interface = getattr(cmdline.make_interface(args), args.interface)
-    return driver(serial_interface=interface(), **vars(args))
