@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from importlib.resources import files
+from pathlib import Path
+
+import PIL
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -64,3 +71,27 @@ def test_fonts_load_holds_all_three_sizes_in_growing_order() -> None:
 def test_fonts_load_font_unknown_size_names_the_choices() -> None:
     with pytest.raises(ValueError, match="'small', 'body', 'large'"):
         load_font("huge")
+
+
+ROOT = Path(__file__).resolve().parent.parent
+# Pillow 12.2 made Image.open import only the plugin a file's extension names
+OPENS_BY_EXTENSION = tuple(map(int, PIL.__version__.split(".")[:2])) >= (12, 2)
+
+
+@pytest.mark.parametrize("size", list(FONT_SPECS))
+def test_fonts_glyph_sheets_are_real_pbm(size: str) -> None:
+    sheet = files("device").joinpath("fonts", f"{FONT_SPECS[size].stem}.pbm")
+    with Image.open(str(sheet)) as image:
+        assert (image.format, image.mode) == ("PPM", "1")
+
+
+@pytest.mark.skipif(not OPENS_BY_EXTENSION,
+                    reason=f"Pillow {PIL.__version__} loads its five common plugins on any open")
+def test_fonts_load_brings_in_the_ppm_plugin_alone() -> None:
+    code = ("import json, sys\n"
+            "from device.adapters.fonts import Fonts\n"
+            "Fonts.load()\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.endswith('ImagePlugin'))))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=True)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["PIL.PpmImagePlugin"]

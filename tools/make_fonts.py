@@ -63,7 +63,11 @@ def convert(source_dir: Path, out_dir: Path) -> list[Path]:
     for stem, size in SIZES.items():
         font = read_font(find_source(source_dir, size))
         target = out_dir / f"{stem}.pil"
-        font.save(str(target))  # also writes the .pbm next to it
+        font.save(str(target))  # also writes the glyph sheet next to it, as PNG data
+        # ... which is rewritten as a real PBM: Pillow then opens it with its PPM plugin
+        # alone, where PNG data under .pbm makes it load five image plugins (0.3 MiB)
+        assert font.bitmap is not None  # save() compiled it
+        font.bitmap.save(target.with_suffix(".pbm"), "PPM")
         written.append(target)
     return written
 

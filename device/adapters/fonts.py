@@ -5,6 +5,12 @@ native size: Pillow's default font (10.1+) is anti-aliased FreeType and would be
 thresholded into ragged strokes. The Spleen fonts (BSD 2-Clause, see device/fonts/LICENSE)
 are shipped pre-converted to Pillow's .pil/.pbm format by tools/make_fonts.py, so nothing
 depends on a system font package and no FreeType code runs on the Pi.
+
+The glyph sheets are real PBM files (Pillow's own converter writes PNG data under the .pbm
+name): Pillow 12.2 and later then open them with the PPM plugin alone, where PNG data
+makes ``Image.open`` load its five common plugins (BMP, GIF, JPEG, PPM, PNG; 0.3 MiB
+of the service's memory for good). Older Pillows load all five on any open either way.
+The fonts still load through the public ``ImageFont.load``.
 """
 
 from __future__ import annotations
