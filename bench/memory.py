@@ -3,8 +3,8 @@ The probe (``bench.memory_probe``) runs in a fresh interpreter and prints JSON.
 
 The probe assembles the service's parts on a fake clock, so ten minutes (and then the
 45 minutes to the first reminder) pass in a moment. It enters as ``unslump run`` does (the
-command line, the logging, the panel through luma's parser and the partial driver): the
-targets are the service's. The parts alone (``device.app.assemble`` on luma's dummy
+command line, the logging, the panel built from ``[display]`` as ``open_luma_device``
+builds it: the partial SSD1306 driver): the targets are the service's. The parts alone (``device.app.assemble`` on luma's dummy
 panel) are reported beside it, to show what the entry costs. pygame must never be in
 ``sys.modules``: the tone is played by the player process, which the service starts
 (for real, on SDL's dummy driver) when the reminder is near.
@@ -66,7 +66,7 @@ def run() -> tuple[list[Figure], dict[str, object]]:
                "played by the player process"),
         Figure("rss_after_tone", "Memory: VmRSS of the service after a tone",
                round(tone.get("rss_after_kib", 0) / 1024, 1), "MiB", 30, "max",
-               "entered as `unslump run`, panel through luma's parser"),
+               "entered as `unslump run`, the partial SSD1306 built from [display]"),
         Figure("rss_after_tone_parts", "Memory: VmRSS after a tone, the assembly alone",
                round(parts["first_tone"].get("rss_after_kib", 0) / 1024, 1), "MiB",
                note="device.app.assemble on luma's dummy panel, no command line"),
