@@ -4,8 +4,9 @@ The probe (``bench.memory_probe``) runs in a fresh interpreter and prints JSON.
 The probe assembles the service's parts on a fake clock, so ten minutes (and then the
 45 minutes to the first reminder) pass in a moment. It enters as ``unslump run`` does (the
 command line, the logging, the panel built from ``[display]`` as ``open_luma_device``
-builds it: the partial SSD1306 driver): the targets are the service's. The parts alone (``device.app.assemble`` on luma's dummy
-panel) are reported beside it, to show what the entry costs. pygame must never be in
+builds it: the partial SSD1306 driver): the targets are the service's. The parts alone
+(``device.app.assemble`` on luma's dummy panel, with Pillow's FreeType, which only
+``unslump run`` leaves out) are reported beside it. pygame must never be in
 ``sys.modules``: the tone is played by the player process, which the service starts
 (for real, on SDL's dummy driver) when the reminder is near.
 """
