@@ -42,7 +42,7 @@ def enter_as_service() -> None:
     from device.cli import build_parser, leave_freetype_out
     from device.logs import configure_logging
 
-    build_parser().parse_args(["run"])
+    build_parser(["run"]).parse_args(["run"])
     configure_logging(env={})
     leave_freetype_out()
 

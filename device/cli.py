@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import logging
 import os
 import sys
@@ -18,9 +19,6 @@ from pathlib import Path
 
 from device import __version__
 from device.clock import Clock, local_zone
-from device.commands import blank, doctor, mqtt_dropin
-from device.commands import routine as routine_command
-from device.commands import stats as stats_command
 from device.config import Config, find_config, load_config, render_defaults
 from device.errors import ConfigError, ScenarioError, UnslumpError
 from device.lean import never_import
@@ -106,8 +104,34 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full command line; every subcommand answers ``--help`` and ``--version``."""
+BUILT_IN = frozenset({"run", "scenario", "demo", "config"})
+"""The commands defined in this module."""
+
+COMMAND_MODULES = {
+    "stats": "device.commands.stats", "export": "device.commands.stats",
+    "blank": "device.commands.blank", "routine": "device.commands.routine",
+    "doctor": "device.commands.doctor", "mqtt-dropin": "device.commands.mqtt_dropin",
+}
+"""The other commands, each registered by its module's ``register(commands, parents)``."""
+
+
+def _modules_for(argv: Sequence[str] | None) -> list[str]:
+    """The command modules to load for ``argv``: none for a built-in command (the service
+    starts with ``run`` and so never loads doctor, stats and the rest), the one named, or
+    all of them for ``--help``, no command or a misspelt one, so argparse lists them all."""
+    words = [word for word in (sys.argv[1:] if argv is None else argv)
+             if not word.startswith("-")]
+    named = words[0] if words else None
+    if named in BUILT_IN:
+        return []
+    if named in COMMAND_MODULES:
+        return [COMMAND_MODULES[named]]
+    return list(dict.fromkeys(COMMAND_MODULES.values()))
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line for ``argv`` (the process's own by default); every subcommand
+    answers ``--help`` and ``--version``."""
     version = argparse.ArgumentParser(add_help=False)
     version.add_argument("--version", action="version", version=f"unslump {__version__}")
     configured = argparse.ArgumentParser(add_help=False)
@@ -149,11 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("--defaults", action="store_true",
                         help="print the full default config with a comment per key")
     config.set_defaults(handler=cmd_config)
-    stats_command.register(commands, [version, configured])
-    blank.register(commands, [version, configured])
-    routine_command.register(commands, [version, configured])
-    doctor.register(commands, [version, configured])
-    mqtt_dropin.register(commands, [version, configured])
+    for module in _modules_for(argv):
+        importlib.import_module(module).register(commands, [version, configured])
     return parser
 
 
@@ -168,7 +189,7 @@ def report_fatal(exc: UnslumpError, env: Mapping[str, str] = os.environ) -> None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     configure_logging()
     handler: Handler = args.handler
     try:

@@ -25,7 +25,7 @@ def test_service_entry_command_line_imports_no_pillow_and_no_sound_code():
     loaded = fresh(
         "import json, sys\n"
         "from device.cli import build_parser\n"
-        "build_parser().parse_args(['run'])\n"
+        "build_parser(['run']).parse_args(['run'])\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith(\n"
         "    ('PIL', 'luma', 'wave', 'device.adapters', 'device.store.export')))))\n")
     assert loaded == []
@@ -59,3 +59,23 @@ def test_service_entry_leave_freetype_out_changes_nothing_once_pillow_fonts_load
         "leave_freetype_out()\n"
         "print(json.dumps(sys.modules.get('PIL._imagingft', 'absent') is None))\n")
     assert state is False
+
+
+def test_service_entry_loads_no_other_command_and_help_still_lists_them_all():
+    loaded = fresh(
+        "import json, sys\n"
+        "from device.cli import build_parser\n"
+        "build_parser(['run', '--config', 'stats']).parse_args(['run', '--config', 'stats'])\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('device.commands.'))))\n")
+    assert loaded == []
+    listed = subprocess.run([sys.executable, "-m", "device", "--help"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, check=True).stdout
+    for command in ("run", "stats", "export", "blank", "routine", "doctor", "mqtt-dropin"):
+        assert f"    {command}" in listed
+    named = fresh(
+        "import json, sys\n"
+        "from device.cli import build_parser\n"
+        "build_parser(['doctor']).parse_args(['doctor'])\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('device.commands.'))))\n")
+    assert "device.commands.doctor" in named  # with what doctor itself imports
+    assert "device.commands.routine" not in named
