@@ -121,7 +121,8 @@ def test_display_every_panel_type_gets_luma_init_and_first_frame(monkeypatch, ki
 def fresh_modules(code: str) -> list[str]:
     """The modules a new interpreter holds after ``code`` (run at the repository root)."""
     done = subprocess.run(
-        [sys.executable, "-c", code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"],
+        [sys.executable, "-c", code + "\nimport sys\nnames = sorted(sys.modules)\n"
+         "import json\nprint(json.dumps(names))"],
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -171,6 +172,13 @@ def test_display_service_with_an_ssd1306_never_loads_luma_oled_devices_or_cbor2(
     loaded = fresh_modules(SERVICE_ON_A_FAKE_BUS % ("ssd1306", str(tmp_path / "log.db")))
     assert "device.adapters.partial" in loaded and "luma.core.interface.serial" in loaded
     assert [name for name in loaded if name.startswith(LUMA_EXTRAS)] == []
+
+
+def test_display_service_without_mqtt_never_loads_json(tmp_path):
+    """json is for the MQTT outbox's payloads: a device without [mqtt] queues nothing."""
+    loaded = fresh_modules(SERVICE_ON_A_FAKE_BUS % ("ssd1306", str(tmp_path / "log.db")))
+    assert "device.store.outbox" in loaded
+    assert "json" not in loaded
 
 
 def test_display_service_with_an_ssd1309_loads_luma_oleds_stock_driver(tmp_path):

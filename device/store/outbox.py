@@ -16,7 +16,6 @@ outbox row, not 480. The outbox is bounded: past ``cap`` rows the oldest are dro
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -114,6 +113,8 @@ def queue_row(connection: sqlite3.Connection, record: Record, cap: int) -> int:
         "INSERT INTO outbox (row_id, kind, payload) VALUES (?, ?, '')",
         (identity, _kind(record)))
     seq = cursor.lastrowid
+    import json  # here: a device without [mqtt] queues nothing and never loads it
+
     connection.execute("UPDATE outbox SET payload = ? WHERE seq = ?",
                        (json.dumps(payload(record, seq), separators=(",", ":")), seq))
     (depth,) = connection.execute("SELECT COUNT(*) FROM outbox").fetchone()
