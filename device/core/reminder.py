@@ -2,13 +2,13 @@
 
 A reminder is due when the seated time of the current bout reaches a threshold (45
 minutes at first). It chimes, then repeats every few minutes a limited number of times,
-then keeps only its screen. Standing up, starting the routine or snoozing ends it.
+then keeps only its screen. Standing up, starting the routine or snoozing ends it (the
+reminder showing is a mode: :mod:`device.core.modes.reminding`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from device.core.seat import Bout
 from device.core.settings import ReminderConfig
@@ -44,20 +44,3 @@ class ReminderPlan:
         person sits down again within the bout, the next reminder comes one repeat
         interval of sitting later."""
         return ReminderPlan(bout.sitting_s(at) + config.repeat_every_min * 60)
-
-
-@dataclass(frozen=True, slots=True)
-class Reminding:
-    """A reminder is showing: since when, how many chimes so far."""
-
-    since: float
-    since_wall: datetime
-    chimes: int = 1
-    key: str = ""  # the reminder's row in the log, written at the first chime
-    snooze_refused: bool = False  # a hold came after the snoozes were used up
-
-    def next_chime(self, config: ReminderConfig) -> float | None:
-        """The next repeat chime, or None once the repeats are used up (screen only)."""
-        if self.chimes > config.max_repeats:
-            return None
-        return self.since + self.chimes * config.repeat_every_min * 60

@@ -9,10 +9,8 @@ state, with no clock and no I/O, and the runtime passes the answer on to the aud
 
 from __future__ import annotations
 
-from device.core.machine import DeviceState, Guiding, Idle
-from device.core.reminder import Reminding
-from device.core.routine import routine_next_cue
 from device.core.settings import CoreConfig
+from device.core.state import DeviceState
 
 PAUSE_KEEP_S = 30.0
 """A paused stretch is expected to resume within this long: the audio stays ready."""
@@ -23,14 +21,6 @@ def next_sound_at(state: DeviceState, config: CoreConfig) -> float | None:
 
     A guess on the safe side: quiet hours may still hold a reminder back, and a pause may
     last longer than ``PAUSE_KEEP_S``; the audio only gets ready a little early or late.
+    Each mode knows its own plans (:meth:`device.core.modes.base.Mode.next_sound_at`).
     """
-    match state.mode:
-        case Idle():
-            return state.plan.due_at(state.bout)
-        case Reminding() as reminding:
-            return reminding.next_chime(config.reminder)
-        case Guiding(routine=routine):
-            if routine.paused_at is not None:
-                return routine.paused_at + PAUSE_KEEP_S
-            return routine_next_cue(routine)
-    return None
+    return state.mode.next_sound_at(state, config)
