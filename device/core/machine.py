@@ -224,7 +224,7 @@ def _on_seat(out: Outcome, now: Now, config: CoreConfig) -> Outcome:
                 return out
             # The leave is dated back: the last checkpoint may be ahead of it.
             out = out.log(bout_record(bout, now.wall, bout.sitting_s(now.at), None))
-            return out.state.mode.on_left(out, left_at, now, config)
+            return out.state.mode.on_left(out, bout, left_at, config)
     return out
 
 
@@ -236,13 +236,13 @@ def _sit_down(out: Outcome, sat_at: float, now: Now, config: CoreConfig) -> Outc
     its end. Sitting down during a stretch starts no bout: the stretch is the break.
     """
     state = out.state
-    began = state.mode.break_since
+    began = under_way = state.mode.break_since
     ended: float | None = None
     if began is None and state.last_routine is not None:
         began, ended = state.last_routine
     before = began - sat_at if began is not None and sat_at < began else 0.0
     counts_from = None
-    if state.mode.break_since is None:
+    if under_way is None:
         counts_from = sat_at if ended is None else max(sat_at, ended)
     bout = state.bout
     fresh = bout is None
@@ -273,7 +273,8 @@ def _end_bout_by_absence(out: Outcome, now: Now, config: CoreConfig) -> Outcome:
     """The absence is long enough: the bout ended when the person left."""
     state = out.state
     away = state.away
-    assert away is not None  # the timer is due only while someone is away
+    if away is None:  # not due without an absence
+        return out
     if state.bout is not None:
         bout = state.bout
         out = out.log(bout_record(bout, away.since_wall, bout.sitting_s(away.since),

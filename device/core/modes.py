@@ -85,7 +85,8 @@ class Mode:
     def deadline(self, state: DeviceState, config: CoreConfig) -> float | None:
         """When this mode's own timer is due (handled by :meth:`on_deadline`); the same
         "never" stands for when it next plans a sound (:meth:`next_sound_at`, so the audio
-        can be ready) and when its screen changes by itself (:meth:`redraw_at`)."""
+        can be ready) and when its screen changes by itself (:meth:`redraw_at`): those two
+        are aliases of this default, so a mode that overrides ``deadline`` keeps them None."""
         return None
 
     next_sound_at = redraw_at = deadline
@@ -100,8 +101,9 @@ class Mode:
     def on_stats_loaded(self, out: Outcome, pages: tuple[Any, ...]) -> Outcome:
         return out
 
-    def on_left(self, out: Outcome, left_at: float, now: Now, config: CoreConfig) -> Outcome:
-        """The person left during a bout (confirmed, dated from the first edge)."""
+    def on_left(self, out: Outcome, bout: Bout, left_at: float, config: CoreConfig) -> Outcome:
+        """The person left during ``bout`` (now paused; confirmed, dated from the first
+        edge)."""
         return out
 
     def view(self, state: DeviceState, now: Now, config: CoreConfig) -> View:
@@ -145,7 +147,7 @@ class Idle(Mode):
             return out.update(plan=state.plan.held_back_until(now.at + wait))
         out, key = out.emit(Play(Tone.REMINDER)).keyed()
         chiming = Reminding(now.at, now.wall, key=key)
-        return out.log(chiming.record(None, None, None)).update(
+        return out.log(chiming.record()).update(
             mode=chiming, panel=state.panel.touched(now.at))
 
     def on_press(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
@@ -189,7 +191,7 @@ class Reminding(Mode):
         if wait is not None:
             return self._end(out, ReminderOutcome.IGNORED, None, not_before=now.at + wait)
         chimed = replace(self, chimes=self.chimes + 1)
-        return out.emit(Play(Tone.REMINDER)).log(chimed.record(None, None, None)).update(
+        return out.emit(Play(Tone.REMINDER)).log(chimed.record()).update(
             mode=chimed)
 
     def on_press(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
@@ -211,13 +213,10 @@ class Reminding(Mode):
 
     on_snooze_requested = on_hold
 
-    def on_left(self, out: Outcome, left_at: float, now: Now, config: CoreConfig) -> Outcome:
+    def on_left(self, out: Outcome, bout: Bout, left_at: float, config: CoreConfig) -> Outcome:
         """Standing up answers the reminder (see :meth:`ReminderPlan.after_standing`)."""
         out = self._end(out, ReminderOutcome.STOOD_UP, max(0.0, left_at - self.since))
-        state = out.state
-        if state.bout is None:
-            return out
-        return out.update(plan=state.plan.after_standing(state.bout, left_at, config.reminder))
+        return out.update(plan=out.state.plan.after_standing(bout, left_at, config.reminder))
 
     def _end(self, out: Outcome, outcome: ReminderOutcome, response_s: float | None,
              not_before: float | None = None) -> Outcome:
@@ -227,8 +226,9 @@ class Reminding(Mode):
         return out.log(self.record(outcome, response_s, EndedBy.ENDED)).update(
             mode=Idle(), plan=plan)
 
-    def record(self, outcome: ReminderOutcome | None, response_s: float | None,
-               ended_by: EndedBy | None) -> ReminderRecord:
+    def record(self, outcome: ReminderOutcome | None = None, response_s: float | None = None,
+               ended_by: EndedBy | None = None) -> ReminderRecord:
+        """The reminder's row: open (no outcome) while it shows, closed by ``ended_by``."""
         return ReminderRecord(self.since_wall, outcome, response_s, self.chimes, key=self.key,
                               ended_by=ended_by)
 
@@ -243,7 +243,7 @@ class Reminding(Mode):
                   every: bool) -> tuple[Record, ...]:
         if ended_by is not None:
             return (self.record(ReminderOutcome.CUT_SHORT, None, ended_by),)
-        return (self.record(None, None, None),) if every else ()
+        return (self.record(),) if every else ()
 
     def redated(self, shift: timedelta) -> Mode:
         return replace(self, since_wall=self.since_wall + shift)
