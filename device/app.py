@@ -27,7 +27,7 @@ from device.core.routine import breath_plays
 from device.gpio_wait import wait_until_gpio_loads
 from device.heap import trim_heap
 from device.ports import Audio, Clock, Observer, QueueItem, Serviced, Stop, Store, Waiter
-from device.render import Renderer
+from device.render import Renderer, panel_canvas
 from device.runtime import Runtime
 from device.sdnotify import Notifier
 from device.store.paths import chosen_db_path
@@ -118,7 +118,8 @@ def assemble(stack: ExitStack, config: Config, edges: Edges, db: Path | None = N
         store = sqlite
     inputs = GpioInputs(config.pins, clock, events.put, pin_factory=edges.pin_factory)
     stack.callback(inputs.close)
-    screen = Screen(edges.open_panel, edges.renderer or Renderer(), clock,
+    renderer = edges.renderer or Renderer(canvas=panel_canvas(config))
+    screen = Screen(edges.open_panel, renderer, clock,
                     persist=config.display.persist, logger=log)
     stack.callback(screen.close)
     audio = edges.audio or _open_audio(config, clock, edges.pin_factory, (db or Path()).parent)

@@ -33,7 +33,7 @@ from device.core.effects import Effect, Log, Panel, Play, Say, Show
 from device.core.records import BreakKind, BreakRecord, replace_version
 from device.core.tones import Tone
 from device.core.views import DoneView, NoticeView, PausedView, RoutineView, StatsScreen, View
-from device.render import Renderer
+from device.render import Renderer, panel_canvas
 from device.scenario.harness import VirtualDevice
 from device.scenario.runner import play_script
 from device.scenario.script import Script, parse_script
@@ -189,7 +189,7 @@ def run_demo(out_dir: Path, out: TextIO, config: Config | None = None) -> DemoSu
     recording = play(script, config)
     warp = TimeWarp.build(recording.moments, script.end, routine_span(recording.views,
                                                                       script.end))
-    renderer = Renderer()
+    renderer = Renderer(canvas=panel_canvas(config))
     frames = timeline_frames(recording.views, warp)
     out_dir.mkdir(parents=True, exist_ok=True)
     gif = out_dir / GIF_NAME

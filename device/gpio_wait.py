@@ -31,7 +31,7 @@ from device.core.records import ErrorRecord
 from device.core.views import BlankView
 from device.errors import GpioUnavailableError, StoreError
 from device.ports import Serviced, Stop, Waiter
-from device.render.canvas import WIDTH, blank, text
+from device.render.canvas import Canvas, text
 from device.store.sqlite import SqliteStore
 from device.watchdog import WatchdogPinger
 
@@ -57,17 +57,25 @@ class GpioUnavailableView:
     lines: tuple[str, ...] = ("GPIO unavailable:", "run unslump doctor")
 
 
-class WaitRenderer:
-    """Draws the wait's screen, and the blank one the Screen shows when it closes."""
+LINE_PITCH = 14  # rows per line of the 6x12 body font, with a gap
 
-    def __init__(self, fonts: Fonts | None = None) -> None:
+
+class WaitRenderer:
+    """Draws the wait's screen, and the blank one the Screen shows when it closes, at the
+    panel's size: its lines centred both ways, so it needs no layout per height."""
+
+    def __init__(self, fonts: Fonts | None = None, canvas: Canvas | None = None) -> None:
         self._fonts = fonts or Fonts.load()
+        self._canvas = canvas or Canvas()
 
     def __call__(self, view: GpioUnavailableView | BlankView) -> Image.Image:
-        image, draw = blank()
+        canvas = self._canvas
+        image, draw = canvas.blank()
         if isinstance(view, GpioUnavailableView):
+            top = (canvas.height - LINE_PITCH * len(view.lines)) // 2
             for row, line in enumerate(view.lines):
-                text(draw, (WIDTH // 2, 18 + row * 14), line, self._fonts.body, align="center")
+                text(draw, (canvas.width // 2, top + row * LINE_PITCH), line, self._fonts.body,
+                     align="center")
         elif not isinstance(view, BlankView):
             raise TypeError(f"no wait screen is drawn for {type(view).__name__}")
         return image
@@ -137,7 +145,8 @@ def wait_until_gpio_loads(config: Config, clock: Clock, notifier: StatusNotifier
         return None
     except GpioUnavailableError:
         pass
-    screen: Screen[GpioUnavailableView] = Screen(open_panel, WaitRenderer(), clock,
+    renderer = WaitRenderer(canvas=Canvas(config.display.width, config.display.height))
+    screen: Screen[GpioUnavailableView] = Screen(open_panel, renderer, clock,
                                                  persist=False, logger=log)
     try:
         return wait_for_gpio(lambda: probe_gpio(config, clock), clock=clock,

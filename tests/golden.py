@@ -11,9 +11,10 @@ from pathlib import Path
 from PIL import Image, ImageChops
 
 
-def assert_matches_golden(image: Image.Image, path: Path) -> None:
-    """Pixel-exact comparison of a 1-bit 128x64 screen with ``path``."""
-    assert (image.mode, image.size) == ("1", (128, 64))
+def assert_matches_golden(image: Image.Image, path: Path,
+                          size: tuple[int, int] = (128, 64)) -> None:
+    """Pixel-exact comparison of a 1-bit screen of ``size`` with ``path``."""
+    assert (image.mode, image.size) == ("1", size)
     if os.environ.get("UNSLUMP_REGEN_GOLDEN") == "1":
         path.parent.mkdir(parents=True, exist_ok=True)
         image.save(path)

@@ -47,6 +47,8 @@ def test_config_file_overrides_only_what_it_names(tmp_path):
     ("[seat\n", "not valid TOML"),
     ("[display]\nrotate = 1\n", "[display] rotate: 1 is not allowed; allowed: 0, 2"),
     ("[display]\nrotate = 3\n", "[display] rotate: 3 is not allowed; allowed: 0, 2"),
+    ("[display]\nheight = 48\n", "[display] height: 48 is not allowed; allowed: 64, 32"),
+    ("[display]\nwidth = 96\n", "[display] width: 96 is not allowed; allowed: 128"),
 ])
 def test_config_bad_file_names_file_key_and_what_is_allowed(tmp_path, text, expected):
     path = write(tmp_path, text)
@@ -146,3 +148,8 @@ def test_config_deeply_nested_toml_is_one_line(tmp_path):
 
 def test_config_buzzer_pin_is_free_when_the_buzzer_is_unused(tmp_path):
     assert load_config(write(tmp_path, "[pins]\nbuzzer = 17\n")).pins.buzzer == 17
+
+
+def test_config_display_height_32_is_the_compact_panel(tmp_path):
+    config = load_config(write(tmp_path, "[display]\nheight = 32\n"))
+    assert (config.display.width, config.display.height) == (128, 32)

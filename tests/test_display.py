@@ -94,14 +94,16 @@ def test_display_serial_interface_is_the_one_luma_builds(monkeypatch, interface,
         cmdline.make_interface(args), args.interface)()
 
 
+@pytest.mark.parametrize("height", [64, 32])
 @pytest.mark.parametrize("rotate", [0, 2])
 @pytest.mark.parametrize("partial", [True, False])
 @pytest.mark.parametrize("kind", PANEL_TYPES)
 def test_display_every_panel_type_gets_luma_init_and_first_frame(monkeypatch, kind, partial,
-                                                                  rotate):
+                                                                  rotate, height):
+    """At both heights the config offers (128x32 is its own init: multiplex, COM pins)."""
     from luma.core import cmdline
 
-    config = DisplayConfig(type=kind, partial=partial, rotate=rotate)
+    config = DisplayConfig(type=kind, partial=partial, rotate=rotate, height=height)
     ours, luma = RecordingInterface(), RecordingInterface()
     driver = create_driver(config, ours)
 
@@ -112,7 +114,7 @@ def test_display_every_panel_type_gets_luma_init_and_first_frame(monkeypatch, ki
     monkeypatch.setattr(cmdline, "make_interface", LumaInterfaces)
     stock = cmdline.create_device(luma_args(config))
     assert ours.writes == luma.writes  # the init, the cleared frame, display on
-    assert (driver.size, driver.mode) == (stock.size, stock.mode) == ((128, 64), "1")
+    assert (driver.size, driver.mode) == (stock.size, stock.mode) == ((128, height), "1")
     partial_driver = partial and kind in ("ssd1306", "sh1106")
     assert type(driver).__module__ == ("device.adapters.partial" if partial_driver
                                        else "luma.oled.device")
@@ -247,3 +249,4 @@ def test_display_failing_mid_run_keeps_the_device_going_and_recovers():
     clock.advance(30)
     screen.service(clock.monotonic())
     assert screen.frames == 2  # the view of 4 min was drawn on recovery
+

@@ -26,7 +26,10 @@ from device.adapters.partial import (
     plan_windows,
 )
 
-GOLDEN = sorted((Path(__file__).parent / "golden").rglob("*.png"))
+GOLDEN_DIR = Path(__file__).parent / "golden"
+GOLDEN = sorted(path for path in GOLDEN_DIR.rglob("*.png")
+                if "compact" not in path.relative_to(GOLDEN_DIR).parts)
+COMPACT_GOLDEN = sorted((GOLDEN_DIR / "compact").glob("*.png"))  # the 128x32 screens
 
 # Commands followed by argument bytes (datasheets of both controllers; 0x20 takes one on
 # the SSD1306 only: on the SH1106 it is a lone "set pump voltage" command).
@@ -91,11 +94,12 @@ class SimulatedPanel:
     def cleanup(self) -> None:
         pass
 
-    def shown(self, offset: int = 0) -> Image.Image:
-        """The 128x64 picture the panel shows (columns ``offset`` to ``offset + 127``)."""
-        image = Image.new("1", (128, 64))
+    def shown(self, offset: int = 0, height: int = 64) -> Image.Image:
+        """The 128-column picture a panel ``height`` rows tall shows (columns ``offset`` to
+        ``offset + 127`` of the first ``height / 8`` pages)."""
+        image = Image.new("1", (128, height))
         pixels = image.load()
-        for page in range(8):
+        for page in range(height // 8):
             for x in range(128):
                 value = self.ram[page][x + offset]
                 for bit in range(8):
@@ -103,19 +107,22 @@ class SimulatedPanel:
         return image
 
 
-def frames() -> list[Image.Image]:
-    """Every golden frame, in order and shuffled, and a few drawn ones."""
-    goldens = [Image.open(path).convert("1") for path in GOLDEN]
+def frames(height: int = 64) -> list[Image.Image]:
+    """Every golden frame of that height, in order and shuffled, and a few drawn ones."""
+    paths = GOLDEN if height == 64 else COMPACT_GOLDEN
+    goldens = [Image.open(path).convert("1") for path in paths]
+    assert goldens and all(image.size == (128, height) for image in goldens)
     shuffled = list(goldens)
     random.Random(7).shuffle(shuffled)
     drawn = []
-    for corner in ((0, 0), (120, 0), (0, 56), (120, 56), (60, 30)):
-        image = Image.new("1", (128, 64))
+    bottom = height - 8
+    for corner in ((0, 0), (120, 0), (0, bottom), (120, bottom), (60, height // 2 - 2)):
+        image = Image.new("1", (128, height))
         ImageDraw.Draw(image).rectangle((*corner, corner[0] + 7, corner[1] + 7), fill=1)
         drawn.append(image)
-    two_corners = Image.new("1", (128, 64))
-    ImageDraw.Draw(two_corners).point([(0, 0), (127, 63)], fill=1)
-    return [*goldens, *drawn, two_corners, *shuffled, Image.new("1", (128, 64), 1)]
+    two_corners = Image.new("1", (128, height))
+    ImageDraw.Draw(two_corners).point([(0, 0), (127, height - 1)], fill=1)
+    return [*goldens, *drawn, two_corners, *shuffled, Image.new("1", (128, height), 1)]
 
 
 def same_picture(a: Image.Image, b: Image.Image) -> bool:
@@ -126,20 +133,21 @@ def test_partial_display_goldens_exist():
     assert len(GOLDEN) >= 10
 
 
+@pytest.mark.parametrize("height", [64, 32])
 @pytest.mark.parametrize(("stock_type", "partial_type", "controller", "offset"), [
     (ssd1306, PartialSsd1306, "ssd1306", 0),
     (sh1106, PartialSh1106, "sh1106", 2),
 ])
 def test_partial_display_panel_pixels_match_stock_after_every_frame(
-        stock_type, partial_type, controller, offset):
+        stock_type, partial_type, controller, offset, height):
     stock_panel, partial_panel = SimulatedPanel(controller), SimulatedPanel(controller)
-    stock = stock_type(stock_panel)
-    partial = partial_type(partial_panel)
-    for index, frame in enumerate(frames()):
+    stock = stock_type(stock_panel, height=height)
+    partial = partial_type(partial_panel, height=height)
+    for index, frame in enumerate(frames(height)):
         stock.display(frame)
         partial.display(frame)
         assert partial_panel.ram == stock_panel.ram, f"frame {index}"
-        assert same_picture(partial_panel.shown(offset), frame), f"frame {index}"
+        assert same_picture(partial_panel.shown(offset, height), frame), f"frame {index}"
     assert partial_panel.bytes_sent < stock_panel.bytes_sent
 
 

@@ -15,7 +15,7 @@ from device.adapters.fonts import Fonts
 from device.config import RoutineConfig
 from device.core.records import Variant
 from device.core.routine import (
-    PROGRESS_PX,
+    PROGRESS_STEPS,
     plan_routine,
     plan_walk,
     routine_due,
@@ -24,12 +24,14 @@ from device.core.routine import (
     start_routine,
 )
 from device.core.views import DoneView, NoticeView, PausedView, RoutineView
-from device.render.canvas import WIDTH, blank, text_width
+from device.render.canvas import Canvas, text_width
 from device.render.routine import DRAWERS, NOTICE_LINES
 from device.routine_file import shipped_routines
 from tests.golden import assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "routine"
+FULL = Canvas(128, 64)
+WIDTH = FULL.width
 CFG = RoutineConfig()
 START = 50.0
 STRETCH, WALK = shipped_routines().stretch, shipped_routines().walk
@@ -95,7 +97,7 @@ SCREENS = {
 
 
 def render(view: object, fonts: Fonts) -> Image.Image:
-    return DRAWERS[type(view)](view, fonts)
+    return DRAWERS[type(view)](view, fonts, FULL)
 
 
 @pytest.mark.parametrize("name", list(SCREENS))
@@ -104,7 +106,7 @@ def test_render_routine_screen_matches_golden(name: str, fonts: Fonts) -> None:
 
 
 def test_render_routine_every_cue_title_and_notice_line_fits(fonts: Fonts) -> None:
-    _, draw = blank()
+    _, draw = FULL.blank()
     phases = [*STRETCH.phases, *WALK.phases]
     for variant in Variant:
         for phase in phases:
@@ -121,12 +123,12 @@ def test_render_routine_every_cue_title_and_notice_line_fits(fonts: Fonts) -> No
 def test_render_routine_progress_bar_one_pixel_per_step(fonts: Fonts) -> None:
     view = phase_view(Variant.SEATED, "uncurl")
     lit_rows = []
-    for progress in (0, 1, 60, PROGRESS_PX):
+    for progress in (0, 1, 60, PROGRESS_STEPS):
         image = render(RoutineView(**{**_fields(view), "progress": progress}), fonts)
         row = [image.getpixel((x, 59)) for x in range(WIDTH)]
         lit_rows.append(sum(1 for px in row if px))
     # the outline's two sides are always lit; the fill adds exactly `progress` pixels
-    assert [lit - lit_rows[0] for lit in lit_rows] == [0, 1, 60, PROGRESS_PX]
+    assert [lit - lit_rows[0] for lit in lit_rows] == [0, 1, 60, PROGRESS_STEPS]
 
 
 def test_render_routine_breath_indicator_follows_radius(fonts: Fonts) -> None:

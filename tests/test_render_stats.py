@@ -17,9 +17,11 @@ from device.core.views import (
     StatsWeekView,
 )
 from device.render import stats
+from device.render.canvas import Canvas
 from tests.golden import assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "stats"
+FULL = Canvas(128, 64)
 A_WEEK = (("T", 52, 3), ("F", 61, 5), ("S", 0, 0), ("S", 9, 1), ("M", 67, 4), ("T", 74, 6),
           ("W", 31, 2))
 CASES = {
@@ -50,13 +52,13 @@ def fonts() -> Fonts:
 @pytest.mark.parametrize("name", CASES)
 def test_render_stats_pages_match_golden(name, fonts):
     view = CASES[name]
-    assert_matches_golden(stats.DRAWERS[type(view)](view, fonts), GOLDEN / f"{name}.png")
+    assert_matches_golden(stats.DRAWERS[type(view)](view, fonts, FULL), GOLDEN / f"{name}.png")
 
 
 def test_render_stats_page_dots_mark_the_current_page(fonts):
     # The current page's dot is a lit 4x4 square; the others are 2x2.
     for view in (CASES["today"], CASES["week"], CASES["streak"], CASES["response"]):
-        image = stats.DRAWERS[type(view)](view, fonts)
+        image = stats.DRAWERS[type(view)](view, fonts, FULL)
         lit = [sum(image.getpixel((x, y)) > 0 for x in range(98 + 6 * i, 102 + 6 * i)
                    for y in range(1, 5)) for i in range(5)]
         assert lit == [16 if i + 1 == view.page else 4 for i in range(5)]
@@ -64,8 +66,8 @@ def test_render_stats_page_dots_mark_the_current_page(fonts):
 
 def test_render_stats_week_bars_grow_with_sitting_time(fonts):
     def lit_in_column(view: StatsWeekView, index: int) -> int:
-        image = stats.DRAWERS[StatsWeekView](view, fonts)
-        left = stats.CHART_LEFT + index * stats.COLUMN_W
+        image = stats.DRAWERS[StatsWeekView](view, fonts, FULL)
+        left = stats.chart_left_of(FULL.width) + index * stats.COLUMN_W
         return sum(image.getpixel((x, y)) > 0 for x in range(left, left + stats.COLUMN_W)
                    for y in range(10, stats.BASELINE_Y))
 

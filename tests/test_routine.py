@@ -14,11 +14,11 @@ from device.core.effects import Effect, Play, Say
 from device.core.practice import MAX_LEVEL, UNCURL_STEP_S
 from device.core.records import BreakKind, Variant
 from device.core.routine import (
-    BREATH_MAX_R,
-    BREATH_MIN_R,
+    BREATH_MAX,
+    BREATH_MIN,
     DONE_SHOW_S,
     FRAME_S,
-    PROGRESS_PX,
+    PROGRESS_STEPS,
     RoutineEnd,
     RoutineState,
     plan_routine,
@@ -282,7 +282,7 @@ def test_routine_resume_in_a_breath_recues_the_phase_then_restarts_that_breath()
     # the screen holds at the start of that breath until the breath sound restarts ...
     view = routine_view(state, resume_at, CFG)
     assert isinstance(view, RoutineView) and view.phase == "hang"
-    assert view.breath == BREATH_MIN_R
+    assert view.breath == BREATH_MIN
     assert routine_deadline(state, CFG) == resume_at + RECUE_LEAD_S
     # ... and then the in-breath starts over, with the whole rest of the plan after it
     state, effects, _ = routine_due(state, resume_at + RECUE_LEAD_S, CFG)
@@ -381,13 +381,13 @@ def test_routine_view_breath_grows_on_inhale_and_shrinks_on_exhale() -> None:
             by_phase.setdefault(view.phase, []).append(view.breath)
     for phase in ("inhale", "inhale_again"):
         sizes = by_phase[phase]
-        assert sizes == sorted(sizes) and sizes[0] == BREATH_MIN_R
-        assert sizes[-1] >= BREATH_MAX_R - 1
+        assert sizes == sorted(sizes) and sizes[0] == BREATH_MIN
+        assert sizes[-1] >= BREATH_MAX - 1
     for phase in ("fold", "recommit"):
         sizes = by_phase[phase]
-        assert sizes == sorted(sizes, reverse=True) and sizes[0] == BREATH_MAX_R
+        assert sizes == sorted(sizes, reverse=True) and sizes[0] == BREATH_MAX
     hang = by_phase["hang"]
-    assert max(hang) == BREATH_MAX_R and min(hang) == BREATH_MIN_R
+    assert max(hang) == BREATH_MAX and min(hang) == BREATH_MIN
     for phase in ("setup", "uncurl", "rest"):
         assert set(by_phase[phase]) == {None}
 
@@ -398,7 +398,7 @@ def test_routine_view_progress_quantised_and_rising_within_a_phase() -> None:
     for _, view in run.views:
         if not isinstance(view, RoutineView):
             continue
-        assert 0 <= view.progress <= PROGRESS_PX
+        assert 0 <= view.progress <= PROGRESS_STEPS
         if last and last[:2] == (view.phase, view.rep):
             assert view.progress >= last[2]
         last = (view.phase, view.rep, view.progress)

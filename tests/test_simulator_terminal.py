@@ -101,3 +101,34 @@ def test_simulator_window_only_with_a_display_server():
     assert window_possible({"DISPLAY": ":0"})
     assert window_possible({"WAYLAND_DISPLAY": "wayland-0"})
     assert not window_possible({"DISPLAY": ":0", "SDL_VIDEODRIVER": "offscreen"})
+
+
+def test_simulator_terminal_panel_takes_the_configured_height(monkeypatch):
+    """``[display] height = 32``: the simulator's panel is 128x32 (16 half-block lines) and
+    shows the device's compact screens, drawn by the renderer the config chooses."""
+    import io
+    import queue
+
+    from gpiozero.pins.mock import MockFactory
+
+    from device.clock import FakeClock
+    from device.config import Config, DisplayConfig
+    from device.core.views import IdleView
+    from device.render import Renderer, panel_canvas
+    from device.simulator import SimulatedPins, TerminalFrontEnd
+
+    monkeypatch.setenv("COLUMNS", "132")  # what shutil.get_terminal_size reads first
+    monkeypatch.setenv("LINES", "40")
+    config = Config(display=DisplayConfig(height=32))
+    out = io.StringIO()
+    front = TerminalFrontEnd(config, SimulatedPins(config, MockFactory()), FakeClock(),
+                             queue.SimpleQueue(), stdin=io.StringIO(), stdout=out)
+    try:
+        assert front.device.size == (128, 32)
+        front.device.display(Renderer(canvas=panel_canvas(config))(IdleView(True, 23, 45)))
+    finally:
+        front.close()
+    picture = out.getvalue().split("\x1b[H", 1)[1].split("\x1b[J", 1)[0]
+    lines = picture.split("\r\n")
+    assert len(lines) == 16 and {len(line) for line in lines} == {128}
+    assert "\u2588" in picture or "\u2580" in picture

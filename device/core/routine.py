@@ -50,12 +50,14 @@ DONE_ASK_S = 8.0
 FRAME_S = 0.1
 """Routine-time spacing of animation frames: at most 10 redraws a second."""
 
-PROGRESS_PX = 120
-"""Inner width of every progress bar in pixels; progress is counted in these steps."""
+PROGRESS_STEPS = 120
+"""How finely a phase's progress is counted: 0 at its start, this at its end (the
+renderer maps steps to the bar's pixels)."""
 
-BREATH_MIN_R = 2
-BREATH_MAX_R = 10
-"""Radius range of the breath indicator: smallest at empty lungs, largest at full."""
+BREATH_MIN = 2
+BREATH_MAX = 10
+"""Levels of the breath indicator: smallest at empty lungs, largest at full (the renderer
+maps a level to the disc's radius)."""
 
 # Routine time is recovered as ``at - origin``; this absorbs the rounding of that
 # subtraction so a view drawn exactly at a phase boundary shows the new phase.
@@ -415,7 +417,7 @@ def routine_view(state: RoutineState, at: float, cfg: RoutineConfig
         return PausedView(title=phase.title, rep=stage.rep, reps=plan.reps)
     into = min(max(elapsed - stage.start, 0.0), stage.length)
     fraction = into / stage.length
-    progress = min(PROGRESS_PX, math.floor(fraction * PROGRESS_PX + _EPS))
+    progress = min(PROGRESS_STEPS, math.floor(fraction * PROGRESS_STEPS + _EPS))
     seconds_left = math.ceil(stage.length - into - _EPS)
     cues = phase.cues(state.variant)
     cue = cues[min(len(cues) - 1, math.floor(fraction * len(cues) + _EPS))]
@@ -474,10 +476,10 @@ def _breath_radius(stage: Stage, into: float) -> int | None:
     cycle = in_s + out_s
     # the very end of a stage is the end of its last breath, not the start of a new one
     t = cycle if into >= stage.length - _EPS else math.fmod(into, cycle)
-    span = BREATH_MAX_R - BREATH_MIN_R
+    span = BREATH_MAX - BREATH_MIN
     if in_s > 0 and t <= in_s:
-        return BREATH_MIN_R + math.floor(span * t / in_s + _EPS)
-    return BREATH_MAX_R - math.floor(span * (t - in_s) / out_s + _EPS)
+        return BREATH_MIN + math.floor(span * t / in_s + _EPS)
+    return BREATH_MAX - math.floor(span * (t - in_s) / out_s + _EPS)
 
 
 def _reached(plan: Plan, stage: Stage) -> str:

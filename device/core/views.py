@@ -1,8 +1,9 @@
 """What the screen should show, as small immutable values.
 
-A view holds only what the picture depends on, rounded to what the 128x64 panel can
-show, so two equal views are the same picture and the display redraws only on change.
-Drawing a view is the job of ``device.adapters.render``.
+A view holds only what the picture depends on, rounded to steps no panel shows finer
+(whole minutes, whole seconds, progress steps), so two equal views are the same picture and
+the display redraws only on change. Pixels are none of the core's business: drawing a view
+at the panel's size is the job of ``device.render``.
 """
 
 from __future__ import annotations
@@ -44,10 +45,10 @@ class RoutineView:
     phase: str  # the phase's id in its routine file, e.g. "hang"
     title: str  # the phase name shown in the large font, e.g. "HANG"
     cue: str  # one short line (at most 21 characters of the 6x12 font)
-    progress: int  # pixels of the phase bar, 0..routine.PROGRESS_PX
+    progress: int  # steps through the phase, 0..routine.PROGRESS_STEPS
     rep: int  # repetition under way, 1-based; 0 during set-up
     reps: int
-    breath: int | None  # breath indicator radius in px; None outside breathing phases
+    breath: int | None  # breath level, routine.BREATH_MIN..BREATH_MAX; None when not paced
     variant: str  # "seated" or "standing"
     ticks: tuple[int, int] | None = None  # (vertebrae so far, of) during the uncurl
     seconds_left: int | None = None  # countdown shown in set-up and rest

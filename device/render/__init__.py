@@ -1,9 +1,11 @@
-"""Drawing views: a view in, a 1-bit 128x64 Pillow image out.
+"""Drawing views: a view in, a 1-bit Pillow image of the panel's size out.
 
-Rendering is a pure function of the view (and the fonts), so golden-image tests pin every
-screen and the display adapter can skip a view it has already drawn.
+Rendering is a pure function of the view (and the fonts and the panel's size), so
+golden-image tests pin every screen and the display adapter can skip a view it has
+already drawn. Each panel height has its own layouts (``LAYOUTS``).
 """
 
-from device.render.renderer import Renderer
+from device.render.canvas import Canvas
+from device.render.renderer import LAYOUTS, Renderer, panel_canvas
 
-__all__ = ["Renderer"]
+__all__ = ["LAYOUTS", "Canvas", "Renderer", "panel_canvas"]

@@ -1,33 +1,59 @@
-"""Dispatch from a view's type to the function that draws it."""
+"""Dispatch from a view's type to the function that draws it at the panel's size."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType, ModuleType
 from typing import Any
 
 from PIL import Image
 
 from device.adapters.fonts import Fonts
+from device.config import Config
 from device.core.views import View
-from device.render import basic, routine, stats
+from device.render import basic, compact_basic, compact_routine, compact_stats, routine, stats
+from device.render.canvas import Canvas
 
-Drawer = Callable[[Any, Fonts], Image.Image]
-# Each screen module maps its view types to their drawing functions.
-SCREEN_MODULES = (basic, routine, stats)
+Drawer = Callable[[Any, Fonts, Canvas], Image.Image]
+
+LAYOUTS: Mapping[int, tuple[ModuleType, ...]] = MappingProxyType({
+    64: (basic, routine, stats),
+    32: (compact_basic, compact_routine, compact_stats),
+})
+"""Each panel height's screen modules; each module maps its view types to drawing
+functions. Text sits at fixed rows, so a height is a layout of its own, not a scaling."""
+
+
+def panel_canvas(config: Config) -> Canvas:
+    """The canvas of the configured panel (``[display] width`` and ``height``)."""
+    return Canvas(config.display.width, config.display.height)
+
+
+def drawers_for(height: int) -> dict[type, Drawer]:
+    """Every view type's drawing function for a panel ``height`` pixels tall."""
+    try:
+        modules = LAYOUTS[height]
+    except KeyError:
+        heights = ", ".join(str(h) for h in LAYOUTS)
+        raise ValueError(f"no screens are drawn {height} pixels tall; use {heights}") from None
+    drawers: dict[type, Drawer] = {}
+    for module in modules:
+        drawers.update(module.DRAWERS)
+    return drawers
 
 
 class Renderer:
-    """Draws any view the core can produce; one instance holds the loaded fonts."""
+    """Draws any view the core can produce at the panel's size; one instance holds the
+    loaded fonts and the drawers of that size's layouts."""
 
-    def __init__(self, fonts: Fonts | None = None) -> None:
+    def __init__(self, fonts: Fonts | None = None, canvas: Canvas | None = None) -> None:
         self._fonts = fonts or Fonts.load()
-        self._drawers: dict[type, Drawer] = {}
-        for module in SCREEN_MODULES:
-            self._drawers.update(module.DRAWERS)
+        self.canvas = canvas or Canvas()
+        self._drawers = drawers_for(self.canvas.height)
 
     def __call__(self, view: View) -> Image.Image:
         try:
             drawer = self._drawers[type(view)]
         except KeyError:
             raise TypeError(f"no screen is drawn for {type(view).__name__}") from None
-        return drawer(view, self._fonts)
+        return drawer(view, self._fonts, self.canvas)

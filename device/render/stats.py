@@ -1,4 +1,5 @@
-"""The four stats pages: today, this week, streak, response time.
+"""The five stats pages on a 64-row panel: today, this week, streak, response time, safety
+(``compact_stats`` has the 32-row ones).
 
 Each page is read at arm's length on a 0.96" panel, so every number that matters is in
 the large font (or the large font doubled), labels are short, and the small 5x8 font is
@@ -20,11 +21,10 @@ from device.core.views import (
     StatsTodayView,
     StatsWeekView,
 )
-from device.render.canvas import ON, WIDTH, blank, text, text_width
+from device.render.canvas import ON, Canvas, text, text_width
 
 # The week chart: seven columns across the panel, each a bar with break marks above it.
 COLUMN_W = 18
-CHART_LEFT = (WIDTH - 7 * COLUMN_W) // 2
 BASELINE_Y = 46  # the bottom row of every bar
 BAR_MAX_PX = 26  # leaves room above the tallest bar for three rows of break marks
 BAR_W = 12
@@ -35,53 +35,58 @@ WEEKDAY_Y = 48
 HOURS_Y = 56
 
 
-def draw_today(view: StatsTodayView, fonts: Fonts) -> Image.Image:
-    image, draw = blank()
-    _header(draw, "TODAY", view.page, view.pages, fonts)
+def draw_today(view: StatsTodayView, fonts: Fonts, canvas: Canvas) -> Image.Image:
+    image, draw = canvas.blank()
+    width = canvas.width
+    header(draw, width, "TODAY", view.page, view.pages, fonts)
     _count(draw, (2, 11), view.breaks_guided, "guided", fonts)
     _count(draw, (66, 11), view.breaks_natural, "natural", fonts)
-    _labelled_value(draw, 30, "sitting", _minutes(view.sitting_min), fonts)
-    _labelled_value(draw, 47, "longest", _minutes(view.longest_min), fonts)
+    _labelled_value(draw, width, 30, "sitting", minutes(view.sitting_min), fonts)
+    _labelled_value(draw, width, 47, "longest", minutes(view.longest_min), fonts)
     return image
 
 
-def draw_week(view: StatsWeekView, fonts: Fonts) -> Image.Image:
-    image, draw = blank()
+def draw_week(view: StatsWeekView, fonts: Fonts, canvas: Canvas) -> Image.Image:
+    image, draw = canvas.blank()
+    width = canvas.width
     title = f"lv{view.level} smooth {view.smooth}/{view.stretches}" if view.stretches \
         else f"THIS WEEK  lv{view.level}"
-    _header(draw, title, view.page, view.pages, fonts)
+    header(draw, width, title, view.page, view.pages, fonts)
     scale = max(MIN_SCALE_TENTHS, *(tenths for _, tenths, _ in view.days))
     scale = -(-scale // 10) * 10  # up to whole hours
-    draw.line((CHART_LEFT, BASELINE_Y, CHART_LEFT + 7 * COLUMN_W - 1, BASELINE_Y), fill=ON)
+    chart_left = chart_left_of(width)
+    draw.line((chart_left, BASELINE_Y, chart_left + 7 * COLUMN_W - 1, BASELINE_Y), fill=ON)
     for index, (letter, tenths, breaks) in enumerate(view.days):
-        left = CHART_LEFT + index * COLUMN_W
-        _week_column(draw, left, tenths, breaks, scale)
+        left = chart_left + index * COLUMN_W
+        week_column(draw, left, tenths, breaks, scale)
         is_today = index == len(view.days) - 1
-        _weekday(draw, left, letter, is_today, fonts.small)
-        label = _hours(tenths)
+        weekday(draw, left, letter, is_today, fonts.small)
+        label = hours(tenths)
         text(draw, (left + COLUMN_W // 2, HOURS_Y), label, fonts.small, align="center")
     return image
 
 
-def draw_streak(view: StatsStreakView, fonts: Fonts) -> Image.Image:
-    image, draw = blank()
-    _header(draw, "STREAK", view.page, view.pages, fonts)
-    number = _doubled(str(view.days), fonts.large)
+def draw_streak(view: StatsStreakView, fonts: Fonts, canvas: Canvas) -> Image.Image:
+    image, draw = canvas.blank()
+    width = canvas.width
+    header(draw, width, "STREAK", view.page, view.pages, fonts)
+    number = doubled(str(view.days), fonts.large)
     unit = " day" if view.days == 1 else " days"
     unit_w = text_width(draw, unit, fonts.body)
-    left = (WIDTH - number.width - unit_w) // 2
+    left = (width - number.width - unit_w) // 2
     image.paste(number, (left, 12))
     text(draw, (left + number.width, 30), unit, fonts.body)
-    text(draw, (WIDTH // 2, 55), view.goal, fonts.small, align="center")
+    text(draw, (width // 2, 55), view.goal, fonts.small, align="center")
     return image
 
 
-def draw_response(view: StatsResponseView, fonts: Fonts) -> Image.Image:
-    image, draw = blank()
-    _header(draw, "RESPONSE", view.page, view.pages, fonts)
-    _labelled_value(draw, 11, "today", _seconds(view.today_s), fonts)
-    _labelled_value(draw, 29, "week", _seconds(view.week_s), fonts)
-    text(draw, (WIDTH // 2, 55), "chime to standing", fonts.small, align="center")
+def draw_response(view: StatsResponseView, fonts: Fonts, canvas: Canvas) -> Image.Image:
+    image, draw = canvas.blank()
+    width = canvas.width
+    header(draw, width, "RESPONSE", view.page, view.pages, fonts)
+    _labelled_value(draw, width, 11, "today", seconds(view.today_s), fonts)
+    _labelled_value(draw, width, 29, "week", seconds(view.week_s), fonts)
+    text(draw, (width // 2, 55), "chime to standing", fonts.small, align="center")
     return image
 
 
@@ -92,24 +97,31 @@ SAFETY_LINES = {
 }
 
 
-def draw_safety(view: StatsSafetyView, fonts: Fonts) -> Image.Image:
+def draw_safety(view: StatsSafetyView, fonts: Fonts, canvas: Canvas) -> Image.Image:
     """What the notice was answered, and how to be asked again (a hold on this page)."""
-    image, draw = blank()
-    _header(draw, "SAFETY", view.page, view.pages, fonts)
+    image, draw = canvas.blank()
+    width = canvas.width
+    header(draw, width, "SAFETY", view.page, view.pages, fonts)
     first, second = SAFETY_LINES[view.answer]
-    text(draw, (WIDTH // 2, 18), first, fonts.body, align="center")
-    text(draw, (WIDTH // 2, 40), second, fonts.body, align="center")
+    text(draw, (width // 2, 18), first, fonts.body, align="center")
+    text(draw, (width // 2, 40), second, fonts.body, align="center")
     return image
 
 
 # -- pieces -------------------------------------------------------------------------------
 
 
-def _header(draw: ImageDraw.ImageDraw, title: str, page: int, pages: int, fonts: Fonts) -> None:
+def chart_left_of(width: int) -> int:
+    """The week chart's left edge: its seven columns centred across the panel."""
+    return (width - 7 * COLUMN_W) // 2
+
+
+def header(draw: ImageDraw.ImageDraw, width: int, title: str, page: int, pages: int,
+            fonts: Fonts) -> None:
     """The page title (small) and one dot per page, the current one large and filled."""
     text(draw, (1, 0), title, fonts.small)
     for index in range(pages):
-        x = WIDTH - 6 * (pages - index)
+        x = width - 6 * (pages - index)
         if index + 1 == page:
             draw.rectangle((x, 1, x + 3, 4), fill=ON)
         else:
@@ -125,14 +137,14 @@ def _count(draw: ImageDraw.ImageDraw, xy: tuple[int, int], count: int, label: st
     text(draw, (x + text_width(draw, number, fonts.large) + 3, y + 3), label, fonts.body)
 
 
-def _labelled_value(draw: ImageDraw.ImageDraw, y: int, label: str, value: str,
+def _labelled_value(draw: ImageDraw.ImageDraw, width: int, y: int, label: str, value: str,
                     fonts: Fonts) -> None:
     """A label on the left and its value in the large font against the right edge."""
     text(draw, (2, y + 3), label, fonts.body)
-    text(draw, (WIDTH - 2, y), value, fonts.large, align="right")
+    text(draw, (width - 2, y), value, fonts.large, align="right")
 
 
-def _week_column(draw: ImageDraw.ImageDraw, left: int, tenths: int, breaks: int,
+def week_column(draw: ImageDraw.ImageDraw, left: int, tenths: int, breaks: int,
                  scale: int) -> None:
     """One day's bar of sitting time, and a 2x2 mark per break stacked above it."""
     bar_left = left + (COLUMN_W - BAR_W) // 2
@@ -149,7 +161,7 @@ def _week_column(draw: ImageDraw.ImageDraw, left: int, tenths: int, breaks: int,
         draw.rectangle((x, y, x + 1, y + 1), fill=ON)
 
 
-def _weekday(draw: ImageDraw.ImageDraw, left: int, letter: str, is_today: bool,
+def weekday(draw: ImageDraw.ImageDraw, left: int, letter: str, is_today: bool,
              font: ImageFont.ImageFont) -> None:
     """The weekday letter under a bar; today's is drawn dark on a lit box."""
     centre = left + COLUMN_W // 2
@@ -161,7 +173,7 @@ def _weekday(draw: ImageDraw.ImageDraw, left: int, letter: str, is_today: bool,
         text(draw, (centre, WEEKDAY_Y), letter, font, align="center")
 
 
-def _doubled(value: str, font: ImageFont.ImageFont) -> Image.Image:
+def doubled(value: str, font: ImageFont.ImageFont) -> Image.Image:
     """``value`` in ``font`` at twice its size, pixel for pixel (no smoothing on 1 bit)."""
     probe = ImageDraw.Draw(Image.new("1", (1, 1)))
     width = max(1, text_width(probe, value, font))
@@ -173,13 +185,13 @@ def _doubled(value: str, font: ImageFont.ImageFont) -> Image.Image:
     return small.resize((width * 2, height * 2), Image.Resampling.NEAREST)
 
 
-def _minutes(total: int) -> str:
+def minutes(total: int) -> str:
     """``45m`` under an hour, else ``3h02m``."""
     hours, minutes = divmod(max(0, total), 60)
     return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m"
 
 
-def _hours(tenths: int) -> str:
+def hours(tenths: int) -> str:
     """A day's sitting in whole hours for its 18-pixel column: ``-``, ``<1``, ``6h`` or ``11``.
 
     Tenths would need three characters per column and run into the next day's number;
@@ -193,7 +205,7 @@ def _hours(tenths: int) -> str:
     return f"{hours}h" if hours < 10 else str(hours)
 
 
-def _seconds(value: int | None) -> str:
+def seconds(value: int | None) -> str:
     """``35s`` under 100 s, else ``2m05s``; ``--`` when there is nothing to show."""
     if value is None:
         return "--"

@@ -12,7 +12,7 @@ from device.adapters.inputs import drive_mock_seat
 from device.clock import Clock, FakeClock
 from device.config import Config
 from device.ports import Store
-from device.render import Renderer
+from device.render import Renderer, panel_canvas
 from device.scenario.harness import VirtualDevice
 from device.scenario.output import JsonLines
 from device.scenario.script import Action, Move, Script
@@ -34,7 +34,7 @@ def run_script(script: Script, config: Config, open_store: Callable[[Clock], Sto
     each ``boot`` opens it again, on the same file, as a restarted device does.
     """
     clock = FakeClock(script.start or datetime.now())  # naive: local, following TZ
-    renderer = Renderer()
+    renderer = Renderer(canvas=panel_canvas(config))
     observer = JsonLines(out, clock.monotonic(), frames, renderer, config.audio.breath)
     device = VirtualDevice.build(config, open_store(clock), observer=observer,
                                  renderer=renderer, clock=clock)
