@@ -120,3 +120,14 @@ def test_render_compact_assembled_device_draws_every_stretch_frame_at_32_rows(ma
         check()
     phases = {phase.id for phase in test_render_routine.STRETCH.phases}
     assert {"ReminderView", "DoneView", *phases} <= seen, seen
+
+
+@pytest.mark.parametrize(("picture", "golden"), [("idle-32", "idle-seated"),
+                                                 ("hang-32", "seated-hang")])
+def test_render_compact_readme_pictures_are_the_goldens_scaled_up(picture: str,
+                                                                 golden: str) -> None:
+    """The README's 128x32 pictures cannot drift from the screens the device draws."""
+    shown = Image.open(Path(__file__).parent.parent / "docs" / "screens" / f"{picture}.png")
+    image = Image.open(GOLDEN / f"{golden}.png")
+    scaled = image.resize((image.width * 4, image.height * 4), Image.Resampling.NEAREST)
+    assert shown.convert("L").tobytes() == scaled.convert("L").tobytes()
