@@ -24,7 +24,7 @@ from device.core.views import (
     View,
 )
 from device.gpio_wait import GpioUnavailableView, WaitRenderer
-from device.render import LAYOUTS, Renderer, panel_canvas
+from device.render import Renderer, layout_modules, panel_canvas
 from device.render.canvas import Canvas
 from tests import test_render, test_render_routine, test_render_stats
 from tests.golden import assert_matches_golden
@@ -83,7 +83,7 @@ def test_render_compact_wait_screen_matches_golden() -> None:
 
 def test_render_compact_layouts_draw_every_view_the_full_ones_do() -> None:
     def types(height: int) -> set[type]:
-        return {view for module in LAYOUTS[height] for view in module.DRAWERS}
+        return {view for module in layout_modules(height) for view in module.DRAWERS}
 
     assert types(32) == types(64)
     assert set(View.__args__) <= types(32)
@@ -131,3 +131,17 @@ def test_render_compact_readme_pictures_are_the_goldens_scaled_up(picture: str,
     image = Image.open(GOLDEN / f"{golden}.png")
     scaled = image.resize((image.width * 4, image.height * 4), Image.Resampling.NEAREST)
     assert shown.convert("L").tobytes() == scaled.convert("L").tobytes()
+
+
+def test_render_compact_layouts_load_only_for_a_32_row_panel():
+    """The 64-row service never imports the 32-row layouts (nor the other way round)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from device.render import Renderer; from device.render.canvas "
+             "import Canvas; Renderer(canvas=Canvas(128, {h})); "
+             "print(sorted(m for m in sys.modules if m.startswith('device.render.')))")
+    loaded = {h: subprocess.run([sys.executable, "-c", probe.format(h=h)], check=True,
+                                capture_output=True, text=True).stdout for h in (64, 32)}
+    assert "compact" not in loaded[64] and "device.render.basic" in loaded[64]
+    assert "device.render.compact_basic" in loaded[32] and "device.render.basic" not in loaded[32]

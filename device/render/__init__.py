@@ -6,6 +6,6 @@ already drawn. Each panel height has its own layouts (``LAYOUTS``).
 """
 
 from device.render.canvas import Canvas
-from device.render.renderer import LAYOUTS, Renderer, panel_canvas
+from device.render.renderer import LAYOUTS, Renderer, layout_modules, panel_canvas
 
-__all__ = ["LAYOUTS", "Canvas", "Renderer", "panel_canvas"]
+__all__ = ["LAYOUTS", "Canvas", "Renderer", "layout_modules", "panel_canvas"]

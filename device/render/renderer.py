@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from importlib import import_module
 from types import MappingProxyType, ModuleType
 from typing import Any
 
@@ -11,17 +12,28 @@ from PIL import Image
 from device.adapters.fonts import Fonts
 from device.config import Config
 from device.core.views import View
-from device.render import basic, compact_basic, compact_routine, compact_stats, routine, stats
 from device.render.canvas import Canvas
 
 Drawer = Callable[[Any, Fonts, Canvas], Image.Image]
 
-LAYOUTS: Mapping[int, tuple[ModuleType, ...]] = MappingProxyType({
-    64: (basic, routine, stats),
-    32: (compact_basic, compact_routine, compact_stats),
+LAYOUTS: Mapping[int, tuple[str, ...]] = MappingProxyType({
+    64: ("basic", "routine", "stats"),
+    32: ("compact_basic", "compact_routine", "compact_stats"),
 })
-"""Each panel height's screen modules; each module maps its view types to drawing
-functions. Text sits at fixed rows, so a height is a layout of its own, not a scaling."""
+"""Each panel height's screen modules (in ``device.render``); each maps its view types to
+drawing functions in ``DRAWERS``. Text sits at fixed rows, so a height is a layout of its
+own, not a scaling; only the configured height's modules are imported (the service is
+kept small)."""
+
+
+def layout_modules(height: int) -> tuple[ModuleType, ...]:
+    """The screen modules of a panel ``height`` pixels tall, imported."""
+    try:
+        names = LAYOUTS[height]
+    except KeyError:
+        heights = ", ".join(str(h) for h in LAYOUTS)
+        raise ValueError(f"no screens are drawn {height} pixels tall; use {heights}") from None
+    return tuple(import_module(f"device.render.{name}") for name in names)
 
 
 def panel_canvas(config: Config) -> Canvas:
@@ -31,13 +43,8 @@ def panel_canvas(config: Config) -> Canvas:
 
 def drawers_for(height: int) -> dict[type, Drawer]:
     """Every view type's drawing function for a panel ``height`` pixels tall."""
-    try:
-        modules = LAYOUTS[height]
-    except KeyError:
-        heights = ", ".join(str(h) for h in LAYOUTS)
-        raise ValueError(f"no screens are drawn {height} pixels tall; use {heights}") from None
     drawers: dict[type, Drawer] = {}
-    for module in modules:
+    for module in layout_modules(height):
         drawers.update(module.DRAWERS)
     return drawers
 
