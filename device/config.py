@@ -86,8 +86,8 @@ class DisplayConfig:
     i2c_port: int = key(1, "I2C bus number (/dev/i2c-N)", low=0, high=10)
     i2c_address: str = key("0x3C", "I2C address of the panel", choices=("0x3C", "0x3D"))
     width: int = key(128, "panel width in pixels", choices=(128,))
-    height: int = key(64, "panel height in pixels: 64, or 32 for a 128x32 panel (its own "
-                      "compact screens)", choices=(64, 32))
+    height: int = key(64, "panel height in pixels; 32 for a 128x32 panel (compact screens)",
+                      choices=(64, 32))
     # Each height has its own layouts (device.render.LAYOUTS); a portrait panel (rotate 1
     # or 3) could show none of them.
     rotate: int = key(0, "0, or 2 for a panel mounted upside down (the screens are landscape)",
