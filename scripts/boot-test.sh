@@ -25,6 +25,7 @@ set -eu
 ROOT=${1:?usage: boot-test.sh ROOT LOGDIR}
 LOGS=${2:?usage: boot-test.sh ROOT LOGDIR}
 TIMEOUT_S=${UNSLUMP_BOOT_TIMEOUT:-420}
+POLL_S=${UNSLUMP_BOOT_POLL_S:-5}  # how often a running container is looked at
 
 skip() { echo "$*" >&2; exit 77; }
 command -v systemd-nspawn >/dev/null 2>&1 ||
@@ -37,9 +38,15 @@ cat >"$dropins/boot-test-mock-pins.conf" <<'EOF'
 [Service]
 Environment=GPIOZERO_PIN_FACTORY=mock
 EOF
+# systemd 257 (Trixie) starts every unit through posix_spawn() of systemd-executor;
+# under qemu-user 7.2 that fails with EINVAL, and the boot then stands still.
+CANNOT_SPAWN="Failed to spawn executor"
 host_arch=$(dpkg --print-architecture 2>/dev/null || uname -m)
 root_arch=$(chroot "$ROOT" dpkg --print-architecture)
+emulator=""
 if [ "$host_arch" != "$root_arch" ]; then
+    # shellcheck disable=SC2016  # dpkg-query's format, not the shell's
+    emulator="qemu-user $(dpkg-query -W -f='${Version}' qemu-user-static 2>/dev/null || echo "(version unknown)")"
     cat >"$dropins/boot-test-qemu.conf" <<'EOF'
 # Written by scripts/boot-test.sh, removed after the test: qemu-user needs W+X memory
 # for its JIT and issues the host's system calls, so these cannot apply under emulation;
@@ -114,7 +121,7 @@ if [ "$(cat "$PHASE" 2>/dev/null)" != 2 ]; then
         *"status=0/0"* | *"code=exited ; status=0 }"*) say "PASS boot: clean stop in $(( (t1 - t0) / 1000000 )) ms (result $result), ExecStopPost 'unslump blank' exited 0" ;;
         *) say "FAIL boot: stop: result $result; ExecStopPost: $post" ;;
     esac
-    lines=$(journalctl -u unslump --no-pager -o cat | wc -l)
+    lines=$(journalctl -b -u unslump --no-pager -o cat | wc -l)
     say "INFO boot: $lines journal lines from the unit in this boot (starts, watchdog, stop)"
     echo 2 >"$PHASE"
     systemctl reboot
@@ -150,15 +157,20 @@ rm -f "$ROOT/var/log/unslump-boot-test.log" "$ROOT/var/lib/unslump-boot-test-pha
 # ended=1 when it had to be ended.
 boot() {
     # A host with cgroup v1 mounted (hybrid) would give the container v1, which systemd
-    # 256+ (Trixie) refuses; ask for the unified hierarchy.
+    # 256+ (Trixie) refuses; ask for the unified hierarchy. --console=read-only gives the
+    # container a /dev/console whose output lands in the log (with =pipe there is none,
+    # and systemd's own messages before journald runs are lost).
     SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 systemd-nspawn --quiet --boot --directory="$ROOT" \
-        --register=no --keep-unit --console=pipe --private-network \
+        --register=no --keep-unit --console=read-only --private-network \
         --machine=unslump-boot-test </dev/null >"$LOGS/boot-$1.log" 2>&1 &
     nspawn=$!
+    booted=$(date +%s)
     waited=0
     while kill -0 "$nspawn" 2>/dev/null && [ "$waited" -lt "$TIMEOUT_S" ]; do
-        sleep 5
-        waited=$((waited + 5))
+        # A systemd that cannot spawn its units never will: no need to wait it out.
+        grep -q "$CANNOT_SPAWN" "$LOGS/boot-$1.log" 2>/dev/null && break
+        sleep "$POLL_S"
+        waited=$(( $(date +%s) - booted ))
     done
     ended=0
     if kill -0 "$nspawn" 2>/dev/null; then
@@ -186,17 +198,28 @@ trap cleanup EXIT
 start=$(date +%s)
 boot 1
 if ! [ -s "$ROOT/var/log/unslump-boot-test.log" ]; then
-    # The reason is the console's last line, leaving out nspawn's own clean-up notice
-    # (it cannot remove its propagation directory when the host's PID 1 is not systemd).
     tail -n 15 "$LOGS/boot-1.log" >&2
-    last=$(grep -v -e '^[[:space:]]*$' -e 'propagate/unslump-boot-test' "$LOGS/boot-1.log" |
-        tail -n 1 | cut -c 1-200)
-    if [ "$ended" = 1 ]; then
-        skip "systemd-nspawn ran, but the root's systemd ran no unit within $TIMEOUT_S s, so" \
-            "it was ended; last console line: ${last:-none} ($LOGS/boot-1.log)"
+    # The reason: systemd's first line saying it cannot spawn, else the console's last
+    # line, leaving out nspawn's own notices (its ending, and the propagation directory
+    # it cannot remove when the host's PID 1 is not systemd).
+    console=$(sed 's/\x1b\[[0-9;:?]*[A-Za-z]//g; s/\x1b\][^\x07]*\x07//g' "$LOGS/boot-1.log" |
+        tr -d '\r' | grep -v -e '^[[:space:]]*$' -e 'propagate/unslump-boot-test' \
+            -e '^Container unslump-boot-test ' || true)
+    why=$(printf '%s\n' "$console" | grep -m 1 "$CANNOT_SPAWN" || true)
+    [ -n "$why" ] && why="'$why' (every unit alike${emulator:+, under $emulator})"
+    [ -n "$why" ] || why=$(printf '%s\n' "$console" | tail -n 1)
+    why=$(printf '%s' "$why" | cut -c 1-240)
+    # shellcheck disable=SC2016  # dpkg-query's format, not the shell's
+    systemd=$(chroot "$ROOT" dpkg-query -W -f='${Version}' systemd 2>/dev/null || echo "?")
+    if [ "$ended" = 1 ] && grep -q "$CANNOT_SPAWN" "$LOGS/boot-1.log"; then
+        skip "systemd-nspawn booted the root's systemd $systemd, which cannot start units" \
+            "here: $why; ended after $waited s ($LOGS/boot-1.log)"
+    elif [ "$ended" = 1 ]; then
+        skip "systemd-nspawn booted the root's systemd $systemd, which ran no unit within" \
+            "$waited s, so it was ended: ${why:-no console output} ($LOGS/boot-1.log)"
     fi
     skip "systemd-nspawn exited with status $rc after $(( $(date +%s) - start )) s before the" \
-        "root's systemd ran any unit: ${last:-no console output} ($LOGS/boot-1.log)"
+        "root's systemd $systemd ran any unit: ${why:-no console output} ($LOGS/boot-1.log)"
 fi
 if [ "$rc" = 133 ]; then  # nspawn's exit status when the container asked to reboot
     boot 2

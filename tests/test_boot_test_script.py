@@ -22,10 +22,11 @@ FAKES = {
     "dpkg": 'echo "$FAKE_HOST_ARCH"\n',
     # chroot ROOT dpkg --print-architecture answers the root's; anything else succeeds.
     "chroot": 'shift\n[ "$*" = "dpkg --print-architecture" ] && echo "$FAKE_ROOT_ARCH"\n'
+              'case "$*" in "dpkg-query -W -f=\\${Version} systemd") echo 257.13-1 ;; esac\n'
               'exit 0\n',
     "systemd-nspawn": 'for a; do case $a in --directory=*) root=${a#--directory=} ;; esac; done\n'
                       'cp -r "$root/etc/systemd/system/unslump.service.d" "$FAKE_SEEN"\n'
-                      'echo "$FAKE_CONSOLE"\n'
+                      'printf "%b\\n" "$FAKE_CONSOLE"\n'
                       'exit 1\n',
 }
 
@@ -54,7 +55,8 @@ def boot(root: Path, tmp_path: Path, root_arch: str, console: str = "") -> tuple
     logs.mkdir()
     seen = tmp_path / "seen-dropins"
     env = {"PATH": f"{fakes}:{os.environ['PATH']}", "FAKE_HOST_ARCH": "amd64",
-           "FAKE_ROOT_ARCH": root_arch, "FAKE_SEEN": str(seen), "FAKE_CONSOLE": console}
+           "FAKE_ROOT_ARCH": root_arch, "FAKE_SEEN": str(seen), "FAKE_CONSOLE": console,
+           "UNSLUMP_BOOT_POLL_S": "0.01"}
     result = subprocess.run(["sh", str(BOOT_TEST), str(root), str(logs)], capture_output=True,
                             text=True, env=env, timeout=60, check=False)
     return result, seen
@@ -88,5 +90,21 @@ def test_boot_test_nspawn_that_cannot_start_is_a_one_line_skip(root, tmp_path):
     assert result.returncode == 77, result.stdout + result.stderr
     reason = result.stderr.splitlines()[-1]
     assert reason.startswith("systemd-nspawn exited with status 1 after ")
-    assert "before the root's systemd ran any unit" in reason
+    assert "before the root's systemd 257.13-1 ran any unit" in reason
     assert "Failed to mount cgroup hierarchy: Operation not permitted" in reason
+
+
+def test_boot_test_systemd_that_cannot_spawn_names_that_line(root, tmp_path):
+    """Found by make test-install trixie armhf: systemd 257 under qemu-user 7.2 fails
+    every unit at 'Failed to spawn executor: Invalid argument' and then stands still; the
+    skip said only that no unit ran (the console, with --console=pipe, was empty)."""
+    console = ("\\033[0;1;31mFAILED\\033[0m Failed to mount dev-hugepages.mount\\n"
+               "dev-hugepages.mount: Failed to spawn executor: Invalid argument\\n"
+               "run-lock.mount: Failed to spawn executor: Invalid argument\\n"
+               "Container unslump-boot-test terminated by signal KILL.")
+    result, _ = boot(root, tmp_path, "arm64", console=console)
+    assert result.returncode == 77, result.stdout + result.stderr
+    reason = result.stderr.splitlines()[-1]
+    assert "root's systemd 257.13-1 ran any unit: 'dev-hugepages.mount: Failed to spawn " \
+           "executor: Invalid argument' (every unit alike, under qemu-user" in reason
+    assert "\\033" not in reason and "\x1b" not in reason
