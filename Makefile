@@ -46,7 +46,7 @@ uninstall:
 
 # The install proven in an emulated Raspberry Pi OS base (needs root, debootstrap,
 # qemu-user-static; minutes, so not part of `make test`). DIST=trixie|bookworm,
-# ARCH=arm64|armhf. Caches the roots in .cache/install.
+# ARCH=arm64|armhf. Caches the roots in .cache/install (or $UNSLUMP_CACHE).
 DIST ?= trixie
 ARCH ?= arm64
 test-install:
