@@ -1,0 +1,70 @@
+"""Per-module mutation scores from ``mutmut results --all true`` (read on stdin).
+
+mutmut prints one line per mutant (``    device.core.quiet.x_is_quiet__mutmut_3: killed``)
+and a total, but no score per module; ``make mutate`` pipes its results through this so
+the figure the issue asks for (killed over checked, each module and all) is one table.
+A timeout counts as killed (the mutant hung the tests: they noticed); a mutant not yet
+checked counts for nothing; "no tests" is a survivor (nothing ran that could catch it).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+CAUGHT = frozenset({"killed", "timeout", "caught by type check", "segfault"})
+UNCOUNTED = frozenset({"not checked", "skipped"})
+
+
+def parse(lines: Iterable[str]) -> dict[str, Counter[str]]:
+    """Status counts by module, and each survivor's name under the key ``survivors``."""
+    by_module: dict[str, Counter[str]] = defaultdict(Counter)
+    for line in lines:
+        name, sep, status = line.strip().rpartition(": ")
+        if not sep or "__mutmut_" not in name:
+            continue
+        module = name.split("__mutmut_")[0].rsplit(".", 1)[0]
+        by_module[module][status] += 1
+    return by_module
+
+
+def survivors(lines: Iterable[str]) -> list[str]:
+    """The mutants that no test caught, by name (``mutmut show NAME`` prints the diff)."""
+    found = []
+    for line in lines:
+        name, sep, status = line.strip().rpartition(": ")
+        if sep and "__mutmut_" in name and status not in CAUGHT | UNCOUNTED:
+            found.append(f"{name}: {status}")
+    return found
+
+
+def score_line(label: str, counts: Counter[str]) -> str:
+    checked = sum(n for status, n in counts.items() if status not in UNCOUNTED)
+    caught = sum(n for status, n in counts.items() if status in CAUGHT)
+    pending = sum(counts[status] for status in UNCOUNTED)
+    score = f"{100 * caught / checked:5.1f}%" if checked else "    -"
+    return f"{label:<32} {score}  {caught:>4}/{checked:<4} caught" + (
+        f"  ({pending} not checked)" if pending else "")
+
+
+def main() -> int:
+    lines = sys.stdin.read().splitlines()
+    by_module = parse(lines)
+    if not by_module:
+        print("no mutmut results: run `make mutate` first", file=sys.stderr)
+        return 1
+    total: Counter[str] = Counter()
+    for module in sorted(by_module):
+        print(score_line(module, by_module[module]))
+        total.update(by_module[module])
+    print(score_line("all", total))
+    left = survivors(lines)
+    if left:
+        print(f"\nsurvivors ({len(left)}; `.venv/bin/mutmut show NAME` prints each diff):")
+        print("\n".join(f"  {name}" for name in left))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
