@@ -1,11 +1,12 @@
 """Sitting detection, reminders and natural breaks, through the whole virtual device."""
 
-from datetime import datetime
+from datetime import datetime, time
 
 import pytest
 
 from device.config import ButtonConfig, Config, QuietConfig
 from device.core.machine import SNOOZED_SHOW_S
+from device.core.panel import BRIGHT, DIM
 from device.core.records import BreakKind, ReminderOutcome
 from device.core.tones import Tone
 from device.core.views import BlankView, IdleView, ReminderView, SnoozedView
@@ -197,3 +198,106 @@ def test_sitting_contrast_drops_untouched_and_content_shifts(make_device):
         device.run_until(minute * MIN)
         shifts.add(device.runtime.state.shown.shift)
     assert len(shifts) > 1
+
+
+# -- The reminder's timing after a stand and after a short absence -------------------------
+
+def test_sitting_short_stand_at_a_reminder_brings_the_next_one_a_repeat_of_sitting_later(
+        make_device, memory_store):
+    device = make_device()
+    device.sit()
+    device.run_until(46 * MIN)
+    device.stand()  # confirmed 20 s later, dated from this edge: 46 min seated
+    device.run_until(46 * MIN + 40)
+    device.sit()  # back within the bout: the stand answered the reminder, it was no break
+    device.run_until(55 * MIN)
+    assert chimes(device) == [45 * MIN, 51 * MIN + 40]  # 46 + 5 min of sitting
+    assert [r.outcome for r in memory_store.reminders] == [ReminderOutcome.STOOD_UP, None]
+    assert memory_store.breaks == []
+
+
+def test_sitting_short_absence_moves_the_reminder_by_the_time_away(make_device):
+    device = make_device()
+    device.sit()
+    device.run_until(30 * MIN)
+    device.stand()
+    device.run_until(32 * MIN)  # two minutes away: the bout pauses
+    device.sit()
+    device.run_until(48 * MIN)
+    assert chimes(device) == [47 * MIN]  # 45 min of sitting, not of the clock
+
+
+# -- Quiet hours: start == end, and a reminder that is showing when they begin -------------
+
+def test_sitting_quiet_start_equal_to_end_never_holds_a_reminder(make_device):
+    never = Config(quiet=QuietConfig(start=time(19, 0), end=time(19, 0)))
+    device = make_device(never, wall_start=datetime(2026, 11, 24, 19, 30).astimezone())
+    device.sit()
+    device.run_until(49 * MIN)  # 20:19: inside the default quiet hours, not these
+    assert chimes(device) == [45 * MIN]
+
+
+def test_sitting_reminder_showing_when_quiet_hours_begin_goes_silent_until_morning(
+        make_device, memory_store):
+    device = make_device(wall_start=datetime(2026, 11, 24, 19, 10).astimezone())
+    device.sit()
+    device.run_until(52 * MIN)  # chimed at 19:55; its first repeat would be at 20:00
+    assert chimes(device) == [45 * MIN]
+    [reminder] = memory_store.reminders
+    assert (reminder.outcome, reminder.chimes) == (ReminderOutcome.IGNORED, 1)
+    assert device.runtime.state.name == "seated"
+    assert isinstance(device.runtime.state.shown, IdleView)
+    device.run_until((11 * 60 + 54) * MIN)  # 07:04 the next morning, seated all night
+    assert chimes(device) == [45 * MIN, (11 * 60 + 50) * MIN]  # again at 07:00 sharp
+
+
+# -- What reaches the panel: dark after someone leaves, dim after a touch ------------------
+
+@pytest.fixture
+def glass(make_device):
+    """A device whose luma panel records what it is told: light on/off and contrast."""
+    device = make_device()
+    panel, said = device.panel, []
+    show, hide, contrast = panel.show, panel.hide, panel.contrast
+    panel.show = lambda: (said.append("on"), show())
+    panel.hide = lambda: (said.append("off"), hide())
+    panel.contrast = lambda level: (said.append(level), contrast(level))
+    device.said = said
+    return device
+
+
+def test_sitting_panel_goes_dark_two_minutes_after_the_seat_empties(glass):
+    device = glass
+    device.sit()
+    device.run_until(10 * MIN)
+    device.stand()  # confirmed 20 s later, dated from this edge
+    device.run_until(12 * MIN - 1)
+    assert "off" not in device.said and device.runtime.state.panel.on
+    device.run_until(12 * MIN + 1)
+    assert device.said[-2:] == ["off", DIM]  # the bout's dim is kept while dark
+    assert isinstance(device.runtime.state.shown, BlankView)
+    assert device.panel.image.getbbox() is None  # nothing lit on the glass
+    device.sit()
+    device.run_until(12 * MIN + 4)
+    assert device.said[-1] == DIM  # a flicker of the seat wakes nothing
+    device.run_until(12 * MIN + 6)  # sitting confirmed: light, full contrast, idle screen
+    assert device.said[-2:] == ["on", BRIGHT]
+    assert isinstance(device.runtime.state.shown, IdleView)
+
+
+def test_sitting_panel_dims_five_minutes_after_the_last_touch_not_before(glass):
+    device = glass
+    device.sit()  # confirmed at 5 s: a touch
+    device.run_until(5 * MIN + 4)
+    assert DIM not in device.said and not device.runtime.state.panel.dimmed
+    device.run_until(5 * MIN + 6)
+    assert device.said[-1] == DIM
+    device.hold()  # the stats pages: a touch brightens at once
+    assert device.said[-1] == BRIGHT
+    device.run_until(7 * MIN)  # the pages closed by themselves: idle, touched then
+    closed_at = device.runtime.state.panel.touched_at - device.origin
+    assert device.runtime.state.name == "seated"
+    device.run_until(closed_at + 5 * MIN - 1)
+    assert device.said[-1] == BRIGHT
+    device.run_until(closed_at + 5 * MIN + 1)
+    assert device.said[-1] == DIM
