@@ -249,3 +249,25 @@ def test_never_lose_sitting_down_during_a_stretch_starts_no_bout_of_its_own(memo
     [bout] = memory_store.bouts
     assert bout.ended_by is None and bout.seated_s > 0
     assert device.runtime.state.bout.start_at > device.origin + 30
+
+
+def idle_breaks_after(lines: list[dict], after_s: float, until_s: float = 1e9) -> list[int]:
+    """Breaks today on every idle screen shown from ``after_s`` until ``until_s``."""
+    return [line["view"]["breaks_today"] for line in lines
+            if line["kind"] == "screen" and after_s <= line["t"] < until_s
+            and line["view"]["type"] == "IdleView"]
+
+
+def test_never_lose_breaks_today_are_read_back_from_the_log_at_boot(log):
+    """A stopped stretch is no break, a completed one and a natural break are; the idle
+    screen after a power cut says 2, and the next day's boot starts again at 0."""
+    lines = log.play(
+        "0:00 sit\n0:05 press\n0:05:05 press\n0:06 hold 3\n"  # the notice, a stopped stretch
+        "0:10 press\n0:20 stand\n0:30 sit\n"  # a completed stretch, a natural break
+        "0:35 power-cut\n0:36 boot\n0:40 stand\n"
+        "24:30 power-cut\n24:31 boot\n24:33 end\n")
+    assert set(idle_breaks_after(lines, 30.5 * MIN, 24 * 60 * MIN)) == {2}
+    assert idle_breaks_after(lines, 36 * MIN)[0] == 2  # the first screen after the boot
+    assert set(idle_breaks_after(lines, 24.5 * 60 * MIN)) == {0}
+    day = log.day()  # the absence from 0:40 to the cut is a third, closed at its checkpoint
+    assert (day["breaks_guided"], day["breaks_natural"], day["routines_stopped"]) == (1, 2, 1)
