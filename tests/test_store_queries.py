@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -225,3 +226,57 @@ def test_store_queries_export_since_keeps_a_bout_that_ends_on_the_day(reader):
     assert [row["id"] for row in tables["bouts"]] == [4]  # started the evening before
     assert [row["kind"] for row in tables["breaks"]] == ["natural"]
     assert tables["reminders"] == []
+
+
+# -- The figures a user reads, each pinned where a wrong sign or bound would change it ----
+
+
+def test_store_queries_routines_stopped_counts_only_the_stopped_ones(tmp_path):
+    path = tmp_path / "unslump.db"
+    open_routine = replace(brk(BreakKind.GUIDED, at(16), 1), completed=False, ended_by=None)
+    with SqliteStore.open(path, clock=FakeClock(wall_start=at(8))) as store:
+        for record in (brk(BreakKind.GUIDED, at(9), 3), brk(BreakKind.GUIDED, at(10), 3),
+                       brk(BreakKind.WALK, at(11), 3), brk(BreakKind.GUIDED, at(12), 1, False),
+                       brk(BreakKind.NATURAL, at(13), 5, completed=False), open_routine):
+            store.append(record)
+    with sqlite3.connect(path) as connection:
+        summary = queries.day_summary(connection, DAY)
+    # three completed (the walk is one), one stopped; one still under way is not stopped
+    assert (summary["breaks_guided"], summary["routines_stopped"]) == (3, 1)
+
+
+def test_store_queries_goal_counts_natural_breaks_with_the_guided_ones():
+    goal = queries.DailyGoal(min_breaks=3)
+    one_guided_two_natural = {**a_day(breaks=1), "breaks_natural": 2}
+    assert goal.judge(one_guided_two_natural) is True
+    assert goal.judge({**a_day(breaks=0), "breaks_natural": 2}) is False
+
+
+def test_store_queries_week_page_keeps_its_oldest_day_s_rows(reader):
+    week = queries.week_summary(reader, DAY + timedelta(days=6))
+    assert week[0]["day"] == DAY
+    assert week[0] == queries.day_summary(reader, DAY)
+    assert week[1] == queries.day_summary(reader, NEXT)
+
+
+def test_store_queries_streak_rests_up_to_six_days_in_a_row_not_seven():
+    goal = queries.DailyGoal(max_bout_s=3600)
+    met, rest = a_day(), a_day(bouts=0, longest_min=0)
+    assert queries.streak_days([met, *[rest] * 6, met], goal) == 2
+    assert queries.streak_days([met, *[rest] * 7, met], goal) == 1
+    assert queries.streak_days([rest] * 7, goal, max_rest_days=7) == 0
+
+
+def test_store_queries_streak_judges_only_today_as_in_progress():
+    """Yesterday short of its breaks failed; only today may still reach them."""
+    goal = queries.DailyGoal(min_breaks=3)
+    short = a_day(breaks=1)
+    assert queries.streak_days([a_day(breaks=3), short, a_day(breaks=3)], goal) == 1
+    assert queries.streak_days([short, a_day(breaks=3), a_day(breaks=3)], goal) == 2
+
+
+def test_store_queries_export_says_which_routines_completed(reader):
+    breaks = queries.export_rows(reader)["breaks"]
+    assert [(row["kind"], row["completed"]) for row in breaks] == [
+        ("natural", True), ("guided", True), ("guided", False), ("natural", True),
+        ("natural", True)]
