@@ -280,3 +280,47 @@ def test_store_queries_export_says_which_routines_completed(reader):
     assert [(row["kind"], row["completed"]) for row in breaks] == [
         ("natural", True), ("guided", True), ("guided", False), ("natural", True),
         ("natural", True)]
+
+
+def test_store_queries_week_page_keeps_its_last_day_s_evening(reader):
+    week = queries.week_summary(reader, DAY)
+    assert week[-1] == queries.day_summary(reader, DAY)  # the bout at 23:30 included
+
+
+def test_store_queries_streak_may_begin_with_six_rest_days():
+    goal = queries.DailyGoal(max_bout_s=3600)
+    met, rest = a_day(), a_day(bouts=0, longest_min=0)
+    assert queries.streak_days([*[rest] * 6, met], goal) == 1
+    assert queries.streak_days([*[rest] * 7, met], goal) == 0
+
+
+def test_store_queries_a_bout_just_opened_counts_on_its_day_only():
+    """Its first row has no wall length yet (end == start) and no seconds."""
+    opened = replace(bout(at(9), at(9), 0.0), ended_by=None)
+    assert queries.bout_share_s(opened, DAY) == 0.0
+    assert queries.bout_share_s(opened, NEXT) is None
+    summary = queries.summarize_days([DAY], queries.LogRows(bouts=[opened]))[0]
+    assert (summary["bouts"], summary["bout_open"]) == (1, True)
+
+
+def test_store_queries_wall_set_back_keeps_the_bout_off_other_days():
+    backwards = bout(at(23, 0), at(22, 0), 600.0)
+    assert queries.bout_share_s(backwards, NEXT) is None
+    assert queries.bout_share_s(backwards, DAY - timedelta(days=1)) is None
+
+
+def test_store_queries_midnight_splits_even_a_second():
+    ends_at_midnight = bout(at(23, 0), at(0, 0, NEXT))
+    assert queries.bout_share_s(ends_at_midnight, NEXT) is None  # touches it, no overlap
+    one_second_over = bout(at(23, 0), datetime(2026, 11, 25, 0, 0, 1, tzinfo=LOCAL))
+    assert queries.bout_share_s(one_second_over, NEXT) == pytest.approx(1.0)
+    across = bout(datetime(2026, 11, 24, 23, 59, 59, 500000, tzinfo=LOCAL),
+                  datetime(2026, 11, 25, 0, 0, 0, 500000, tzinfo=LOCAL), 1.0)
+    assert queries.bout_share_s(across, DAY) == pytest.approx(0.5)
+
+
+def test_store_queries_a_day_without_sitting_is_all_zero_in_floats():
+    """The stats JSON keeps one type per key: 0.0 seconds, not 0."""
+    summary = queries.summarize_days([DAY], queries.LogRows())[0]
+    assert (summary["sitting_s"], summary["longest_sit_s"], summary["bouts"]) == (0.0, 0.0, 0)
+    assert type(summary["sitting_s"]) is float and type(summary["longest_sit_s"]) is float
