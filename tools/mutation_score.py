@@ -5,6 +5,11 @@ and a total, but no score per module; ``make mutate`` pipes its results through 
 the figure the issue asks for (killed over checked, each module and all) is one table.
 A timeout counts as killed (the mutant hung the tests: they noticed); a mutant not yet
 checked counts for nothing; "no tests" is a survivor (nothing ran that could catch it).
+
+``--sample N MODULE`` prints every Nth mutant name of MODULE instead, for a sampled run
+of a module too large to run whole on a shared machine (``machine.py`` has some 1700):
+``mutmut run $(mutmut results --all true | python tools/mutation_score.py --sample 4
+device.core.machine)``.
 """
 
 from __future__ import annotations
@@ -48,8 +53,19 @@ def score_line(label: str, counts: Counter[str]) -> str:
         f"  ({pending} not checked)" if pending else "")
 
 
+def sample(lines: Iterable[str], every: int, module: str) -> list[str]:
+    """Every ``every``-th mutant of ``module`` (in mutmut's order), by name."""
+    names = [line.strip().rpartition(": ")[0] for line in lines]
+    mine = [name for name in names
+            if "__mutmut_" in name and name.split("__mutmut_")[0].rsplit(".", 1)[0] == module]
+    return mine[::every]
+
+
 def main() -> int:
     lines = sys.stdin.read().splitlines()
+    if len(sys.argv) == 4 and sys.argv[1] == "--sample":
+        print("\n".join(sample(lines, int(sys.argv[2]), sys.argv[3])))
+        return 0
     by_module = parse(lines)
     if not by_module:
         print("no mutmut results: run `make mutate` first", file=sys.stderr)
