@@ -44,3 +44,9 @@ def test_core_practice_a_long_gap_steps_back():
     assert climbed.on(days(3 + 4 * GAP_DAYS)).level == 0  # months away: from the start
     back = climbed.practised(days(3 + 2 * GAP_DAYS), smooth=True)
     assert back.level == 3  # two steps back for four weeks, then today's step up
+
+
+def test_core_practice_on_a_later_day_keeps_its_history():
+    practice = Practice(level=4, last_day=DAY, raised_on=DAY)
+    assert practice.on(days(GAP_DAYS + 1)) == Practice(3, DAY, DAY)
+    assert practice.on(days(GAP_DAYS)) == practice

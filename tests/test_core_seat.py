@@ -46,3 +46,17 @@ def test_core_away_deadline_until_it_has_ended_the_bout():
     away = Away(since=100.0, since_wall=WALL)
     assert away.break_deadline(180.0) == 280.0
     assert Away(100.0, WALL, ended_bout=True).break_deadline(180.0) is None
+
+
+def test_core_bout_leave_dated_before_a_later_pause_gives_the_seconds_back():
+    """A routine paused the bout at 610 s; the leave it began with, confirmed later, is
+    dated 600 s: those ten seconds were not sitting."""
+    bout = Bout(start_at=0.0, start_wall=WALL, seated_since=0.0).pause(610.0)
+    assert bout.pause(600.0).seated_s == 600.0
+    assert bout.pause(620.0).seated_s == 610.0  # a later leave changes nothing
+
+
+def test_core_bout_give_back_stops_at_the_stretch_s_start():
+    bout = Bout(start_at=0.0, start_wall=WALL, seated_s=300.0, seated_since=400.0)
+    paused = bout.pause(410.0)  # 310 s seated
+    assert paused.pause(390.0).seated_s == 300.0  # only the stretch from 400 s is given back
