@@ -324,3 +324,13 @@ def test_store_queries_a_day_without_sitting_is_all_zero_in_floats():
     summary = queries.summarize_days([DAY], queries.LogRows())[0]
     assert (summary["sitting_s"], summary["longest_sit_s"], summary["bouts"]) == (0.0, 0.0, 0)
     assert type(summary["sitting_s"]) is float and type(summary["longest_sit_s"]) is float
+
+
+def test_store_queries_a_newer_version_of_a_row_replaces_the_older_one():
+    """A checkpoint still waiting for the disk and its row on disk are one bout."""
+    first = replace(bout(at(9), at(9, 30)), key="b-1", ended_by=None)
+    newer = replace(bout(at(9), at(9, 40)), key="b-1", ended_by=None)
+    rows = queries.LogRows().add([first, newer])
+    assert rows.bouts == [newer]
+    summary = queries.summarize_days([DAY], rows)[0]
+    assert (summary["bouts"], summary["sitting_s"]) == (1, 40 * 60.0)
