@@ -60,3 +60,9 @@ def test_core_bout_give_back_stops_at_the_stretch_s_start():
     bout = Bout(start_at=0.0, start_wall=WALL, seated_s=300.0, seated_since=400.0)
     paused = bout.pause(410.0)  # 310 s seated
     assert paused.pause(390.0).seated_s == 300.0  # only the stretch from 400 s is given back
+
+
+def test_core_bout_the_same_leave_gives_its_seconds_back_once():
+    bout = Bout(start_at=0.0, start_wall=WALL, seated_since=0.0).pause(610.0).pause(600.0)
+    assert bout.pause(600.0).seated_s == 600.0
+    assert bout.pause(595.0).seated_s == 595.0  # an even earlier edge: back to it
