@@ -1,9 +1,11 @@
-"""The reminder's plan on its own: when it falls due, and after a stand or a snooze."""
+"""The reminder's plan on its own: when it falls due, and after a stand or a snooze.
+
+(The repeat chimes belong to the reminder mode; tests/test_sitting.py pins them.)"""
 
 from datetime import datetime
 
 from device.config import ReminderConfig
-from device.core.reminder import ReminderPlan, Reminding
+from device.core.reminder import ReminderPlan
 from device.core.seat import Bout
 
 MIN = 60.0
@@ -35,9 +37,3 @@ def test_core_reminder_after_standing_counts_the_sitting_up_to_the_stand():
     plan = ReminderPlan.fresh(CONFIG).after_standing(seated, 56 * MIN, CONFIG)
     assert plan == ReminderPlan(51 * MIN)
 
-
-def test_core_reminder_repeats_then_keeps_its_screen_only():
-    showing = Reminding(since=45 * MIN, since_wall=WALL)
-    assert showing.next_chime(CONFIG) == 50 * MIN
-    last = Reminding(since=45 * MIN, since_wall=WALL, chimes=CONFIG.max_repeats + 1)
-    assert last.next_chime(CONFIG) is None
