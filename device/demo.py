@@ -29,7 +29,7 @@ from PIL import Image
 from device.adapters.synth import mix, write_wav
 from device.clock import FakeClock, SystemClock
 from device.config import Config
-from device.core.effects import Effect, Log, Panel, Play, Say, Show
+from device.core.effects import Effect, Log, PanelPower, Play, Say, Show
 from device.core.records import BreakKind, BreakRecord, replace_version
 from device.core.tones import Tone
 from device.core.views import DoneView, NoticeView, PausedView, RoutineView, StatsScreen, View
@@ -102,7 +102,7 @@ class Recording:
                 self.moments.append(t)
             case Say(text=text):
                 self.says.append((t, text))
-            case Panel():
+            case PanelPower():
                 self.moments.append(t)
             case Log(record=BreakRecord(ended_by=ended_by) as record) if ended_by is not None:
                 # closed breaks only, not their checkpoints; a later version (the smooth

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC
 
 from device.config import Config
-from device.core.effects import Effect, LoadStats, Log, Panel, Play, Say, Show
+from device.core.effects import Effect, LoadStats, Log, PanelPower, Play, Say, Show
 from device.core.events import DeadlineReached, Event, StatsLoaded
 from device.core.machine import (
     DeviceState,
@@ -182,7 +182,7 @@ class Runtime:
                 if isinstance(record, ErrorRecord):
                     log.warning("%s: %s", record.source, record.message)
                 self._record(record)
-            case Panel(on=on, contrast=contrast):
+            case PanelPower(on=on, contrast=contrast):
                 self._screen.power(on, contrast)
             case LoadStats():
                 now = self._now()

@@ -118,9 +118,9 @@ def test_core_machine_deadline_always_moves_past_the_time_handled():
 
 
 def panel_effects(effects):
-    from device.core.effects import Panel
+    from device.core.effects import PanelPower
 
-    return [(e.on, e.contrast) for e in effects if isinstance(e, Panel)]
+    return [(e.on, e.contrast) for e in effects if isinstance(e, PanelPower)]
 
 
 def test_core_machine_initial_state_says_how_the_panel_is_lit():

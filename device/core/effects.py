@@ -51,7 +51,7 @@ class Log:
 
 
 @dataclass(frozen=True, slots=True)
-class Panel:
+class PanelPower:
     """Switch the panel on or off and set its contrast (0-255), to spare the OLED."""
 
     on: bool
@@ -63,4 +63,4 @@ class LoadStats:
     """Read the stats pages from the log; the answer comes back as :class:`StatsLoaded`."""
 
 
-Effect = Show | Play | Say | Log | Panel | LoadStats
+Effect = Show | Play | Say | Log | PanelPower | LoadStats

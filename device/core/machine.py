@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from device.core.button import STUCK_S, Hold, Press, Stuck, button_down, button_due, button_up
-from device.core.effects import Effect, Log, Panel, Play, Show
+from device.core.effects import Effect, Log, PanelPower, Play, Show
 from device.core.events import (
     ButtonDown,
     ButtonUp,
@@ -135,13 +135,13 @@ def _settle(out: Outcome, now: Now, config: CoreConfig,
 
     ``panel_before`` is the panel as it was before the event and its deadlines (None at
     power-on, when the hardware's state is unknown): a change in light or contrast since
-    then goes out as one :class:`Panel` effect, so the OLED really sleeps and dims.
+    then goes out as one :class:`PanelPower` effect, so the OLED really sleeps and dims.
     """
     out = _catch_up(out, now, config)
     panel = out.state.panel
     if panel_before is None or (panel.on, panel.contrast) != (panel_before.on,
                                                                panel_before.contrast):
-        out = out.emit(Panel(panel.on, panel.contrast))
+        out = out.emit(PanelPower(panel.on, panel.contrast))
     out = out.update(shift_slot=shift_slot(now.at, config.screen.shift_every_min * 60))
     view = view_of(out.state, now, config)
     if view != out.state.shown:

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from PIL import Image
 
 from device.adapters.synth import play_duration
-from device.core.effects import Effect, Log, Panel, Play, Say, Show
+from device.core.effects import Effect, Log, PanelPower, Play, Say, Show
 from device.core.records import BoutRecord, BreakRecord, ReminderRecord
 from device.core.tones import Tone
 from device.render import Renderer
@@ -70,7 +70,7 @@ def describe(effect: Effect, breath: str = "swell") -> list[dict[str, Any]]:
             return [{"kind": "reminder_end", **as_fields(record)}]
         case Log(record=record):
             return [{"kind": "log", "record": type(record).__name__, **as_fields(record)}]
-        case Panel(on=on, contrast=contrast):
+        case PanelPower(on=on, contrast=contrast):
             return [{"kind": "panel", "on": on, "contrast": contrast}]
     return []
 
