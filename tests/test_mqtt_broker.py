@@ -195,11 +195,19 @@ def test_a_scripted_day_reaches_the_broker_row_for_row(broker: Broker, watcher: 
     assert seqs == sorted(seqs)  # in order
 
 
+def listening(desk: Desk, watcher: Watcher) -> None:
+    """Connected and subscribed to its commands: the device subscribes, then says "online",
+    and the broker handles one client's packets in order, so once "online" is seen a
+    command is delivered (one sent earlier would be dropped by the broker, as MQTT does)."""
+    desk.connected()
+    watcher.wait_for(f"{PREFIX}/availability", lambda m: m.payload == b"online")
+
+
 def test_a_command_from_the_broker_starts_the_stretch(broker: Broker, watcher: Watcher,
                                                       tmp_path: Path,
                                                       caplog: pytest.LogCaptureFixture) -> None:
     desk = open_desk(mqtt_config(broker), tmp_path / "unslump.db")
-    desk.connected()
+    listening(desk, watcher)
     desk.device.sit()
     desk.device.run_for(MIN)
     with caplog.at_level(logging.WARNING, logger="device"):
@@ -217,7 +225,7 @@ def test_a_command_from_the_broker_starts_the_stretch(broker: Broker, watcher: W
 def test_quiet_mode_switch_holds_the_reminder_back(broker: Broker, watcher: Watcher,
                                                    tmp_path: Path) -> None:
     desk = open_desk(mqtt_config(broker), tmp_path / "unslump.db")
-    desk.connected()
+    listening(desk, watcher)
     watcher.publish(f"{PREFIX}/cmd/quiet", "ON")
     desk.until(lambda: desk.device.runtime.state.quiet_switch, "quiet mode on")
     desk.device.sit()
