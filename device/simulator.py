@@ -125,12 +125,14 @@ class TerminalPanel(dummy):  # type: ignore[misc]  # luma ships no types
     def __init__(self, out: TextIO, size: Any = shutil.get_terminal_size, **kwargs: Any
                  ) -> None:
         super().__init__(mode="1", **kwargs)
-        self._out = out
+        self._out: TextIO | None = out
         self._size = size
         self.status = ""  # the newest log line, shown under the keys
 
     def display(self, image: Any) -> None:
         super().display(image)
+        if self._out is None:
+            return
         columns, lines = self._size()
         width, height = self.image.size
         if columns >= width and lines >= height // 2 + 2:
@@ -143,6 +145,12 @@ class TerminalPanel(dummy):  # type: ignore[misc]  # luma ships no types
         self._out.write("\x1b[H" + picture + "\x1b[J\r\n" + KEYS_LINE + "\x1b[K\r\n"
                         + self.status[:columns] + "\x1b[K")
         self._out.flush()
+
+
+    def detach(self) -> None:
+        """Draw no more: the terminal is given back. luma's exit hook still blanks the
+        panel at interpreter exit, which would otherwise repaint over the shell."""
+        self._out = None
 
 
 class StatusLine(logging.Handler):
@@ -244,6 +252,7 @@ class TerminalFrontEnd:
         if self._stdout is None:
             return
         logging.getLogger().handlers[:] = self._handlers
+        self.device.detach()
         if self._saved is not None:
             termios.tcsetattr(self._stdin, termios.TCSADRAIN, self._saved)
             self._saved = None

@@ -68,6 +68,9 @@ def test_simulator_terminal_draws_answers_keys_and_quits_cleanly(session):
     final = wait_for(lambda: (text := screen(session)) and "EXIT=" in text and text)
     assert "EXIT=0" in final
     assert "\u2588" not in final and "Traceback" not in final  # the screen given back
+    # nothing repainted over the shell afterwards (luma's exit hook blanks the panel)
+    assert "s = seat" not in final
+    assert any(line.startswith("EXIT=0") for line in final.splitlines())
 
 
 def test_simulator_terminal_fits_a_small_terminal_in_braille():
