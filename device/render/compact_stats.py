@@ -23,23 +23,22 @@ from device.core.views import (
 )
 from device.render.canvas import ON, Canvas, text, text_width
 from device.render.stats import (
-    BAR_W,
     COLUMN_W,
     MARKS_PER_ROW,
-    MIN_SCALE_TENTHS,
     SAFETY_LINES,
-    chart_left_of,
+    WeekChart,
     header,
     hours,
     minutes,
     seconds,
+    week_bars,
+    week_title,
 )
 
 TOP = 8  # the first row under the header
 LOWER = 20  # the second line of body text
-BASELINE_Y = 23  # the bottom row of every week bar
-BAR_MAX_PX = 8  # leaves room above the tallest bar for two rows of break marks
-MAX_MARKS = 2 * MARKS_PER_ROW
+# the bars' baseline at row 23; 8 rows tall at most, with room for two rows of break marks
+SHORT_WEEK = WeekChart(baseline_y=23, bar_max_px=8, max_marks=2 * MARKS_PER_ROW)
 HOURS_Y = 24
 
 
@@ -57,16 +56,9 @@ def draw_today(view: StatsTodayView, fonts: Fonts, canvas: Canvas) -> Image.Imag
 def draw_week(view: StatsWeekView, fonts: Fonts, canvas: Canvas) -> Image.Image:
     image, draw = canvas.blank()
     width = canvas.width
-    title = f"lv{view.level} smooth {view.smooth}/{view.stretches}" if view.stretches \
-        else f"THIS WEEK  lv{view.level}"
-    header(draw, width, title, view.page, view.pages, fonts)
-    scale = max(MIN_SCALE_TENTHS, *(tenths for _, tenths, _ in view.days))
-    scale = -(-scale // 10) * 10  # up to whole hours
-    chart_left = chart_left_of(width)
-    draw.line((chart_left, BASELINE_Y, chart_left + 7 * COLUMN_W - 1, BASELINE_Y), fill=ON)
-    for index, (_, tenths, breaks) in enumerate(view.days):
-        left = chart_left + index * COLUMN_W
-        _week_column(draw, left, tenths, breaks, scale)
+    header(draw, width, week_title(view), view.page, view.pages, fonts)
+    lefts = week_bars(draw, width, view, SHORT_WEEK)
+    for index, (left, (_, tenths, _)) in enumerate(zip(lefts, view.days, strict=True)):
         _hours_label(draw, left, hours(tenths), index == len(view.days) - 1, fonts.small)
     return image
 
@@ -113,23 +105,6 @@ def _pair(draw: ImageDraw.ImageDraw, width: int, y: int, values: tuple[str, str]
     """Two figures on one line: the first against the left edge, the second the right."""
     text(draw, (2, y), values[0], font)
     text(draw, (width - 2, y), values[1], font, align="right")
-
-
-def _week_column(draw: ImageDraw.ImageDraw, left: int, tenths: int, breaks: int,
-                 scale: int) -> None:
-    """One day's bar of sitting time, and a 2x2 mark per break stacked above it."""
-    bar_left = left + (COLUMN_W - BAR_W) // 2
-    height = round(BAR_MAX_PX * min(tenths, scale) / scale)
-    if tenths > 0:
-        height = max(height, 2)  # any sitting at all stands clear of the baseline
-    top = BASELINE_Y - height
-    if height > 0:
-        draw.rectangle((bar_left, top, bar_left + BAR_W - 1, BASELINE_Y), fill=ON)
-    for mark in range(min(breaks, MAX_MARKS)):
-        row, place = divmod(mark, MARKS_PER_ROW)
-        x = bar_left + place * 3 + 1
-        y = top - 4 - row * 3
-        draw.rectangle((x, y, x + 1, y + 1), fill=ON)
 
 
 def _hours_label(draw: ImageDraw.ImageDraw, left: int, label: str, is_today: bool,

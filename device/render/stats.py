@@ -9,6 +9,7 @@ the top-right corner says which page this is, so a short press visibly turns the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from PIL import Image, ImageDraw, ImageFont
@@ -49,16 +50,9 @@ def draw_today(view: StatsTodayView, fonts: Fonts, canvas: Canvas) -> Image.Imag
 def draw_week(view: StatsWeekView, fonts: Fonts, canvas: Canvas) -> Image.Image:
     image, draw = canvas.blank()
     width = canvas.width
-    title = f"lv{view.level} smooth {view.smooth}/{view.stretches}" if view.stretches \
-        else f"THIS WEEK  lv{view.level}"
-    header(draw, width, title, view.page, view.pages, fonts)
-    scale = max(MIN_SCALE_TENTHS, *(tenths for _, tenths, _ in view.days))
-    scale = -(-scale // 10) * 10  # up to whole hours
-    chart_left = chart_left_of(width)
-    draw.line((chart_left, BASELINE_Y, chart_left + 7 * COLUMN_W - 1, BASELINE_Y), fill=ON)
-    for index, (letter, tenths, breaks) in enumerate(view.days):
-        left = chart_left + index * COLUMN_W
-        week_column(draw, left, tenths, breaks, scale)
+    header(draw, width, week_title(view), view.page, view.pages, fonts)
+    lefts = week_bars(draw, width, view, TALL_WEEK)
+    for index, (left, (letter, tenths, _)) in enumerate(zip(lefts, view.days, strict=True)):
         is_today = index == len(view.days) - 1
         weekday(draw, left, letter, is_today, fonts.small)
         label = hours(tenths)
@@ -144,17 +138,51 @@ def _labelled_value(draw: ImageDraw.ImageDraw, width: int, y: int, label: str, v
     text(draw, (width - 2, y), value, fonts.large, align="right")
 
 
-def week_column(draw: ImageDraw.ImageDraw, left: int, tenths: int, breaks: int,
-                 scale: int) -> None:
+@dataclass(frozen=True)
+class WeekChart:
+    """Where the week's bars stand: their baseline, their tallest, how many break marks."""
+
+    baseline_y: int
+    bar_max_px: int
+    max_marks: int
+
+
+TALL_WEEK = WeekChart(BASELINE_Y, BAR_MAX_PX, MAX_MARKS)
+
+
+def week_title(view: StatsWeekView) -> str:
+    """The week page's title: the practice level, and how many stretches were smooth."""
+    if view.stretches:
+        return f"lv{view.level} smooth {view.smooth}/{view.stretches}"
+    return f"THIS WEEK  lv{view.level}"
+
+
+def week_bars(draw: ImageDraw.ImageDraw, width: int, view: StatsWeekView,
+              chart: WeekChart) -> list[int]:
+    """The baseline and each day's bar with its break marks; returns each column's left
+    edge, for the labels under it."""
+    scale = max(MIN_SCALE_TENTHS, *(tenths for _, tenths, _ in view.days))
+    scale = -(-scale // 10) * 10  # up to whole hours
+    chart_left = chart_left_of(width)
+    baseline = chart.baseline_y
+    draw.line((chart_left, baseline, chart_left + 7 * COLUMN_W - 1, baseline), fill=ON)
+    lefts = [chart_left + index * COLUMN_W for index in range(len(view.days))]
+    for left, (_, tenths, breaks) in zip(lefts, view.days, strict=True):
+        _week_column(draw, left, tenths, breaks, scale, chart)
+    return lefts
+
+
+def _week_column(draw: ImageDraw.ImageDraw, left: int, tenths: int, breaks: int,
+                 scale: int, chart: WeekChart) -> None:
     """One day's bar of sitting time, and a 2x2 mark per break stacked above it."""
     bar_left = left + (COLUMN_W - BAR_W) // 2
-    height = round(BAR_MAX_PX * min(tenths, scale) / scale)
+    height = round(chart.bar_max_px * min(tenths, scale) / scale)
     if tenths > 0:
         height = max(height, 2)  # any sitting at all stands clear of the baseline
-    top = BASELINE_Y - height
+    top = chart.baseline_y - height
     if height > 0:
-        draw.rectangle((bar_left, top, bar_left + BAR_W - 1, BASELINE_Y), fill=ON)
-    for mark in range(min(breaks, MAX_MARKS)):
+        draw.rectangle((bar_left, top, bar_left + BAR_W - 1, chart.baseline_y), fill=ON)
+    for mark in range(min(breaks, chart.max_marks)):
         row, place = divmod(mark, MARKS_PER_ROW)
         x = bar_left + place * 3 + 1
         y = top - 4 - row * 3
