@@ -44,9 +44,7 @@ from device.core.state import (
     History,
     Now,
     Outcome,
-    bout_record,
     checkpoint,
-    natural_break,
     open_rows,
     quiet_for,
 )
@@ -210,8 +208,7 @@ def _on_seat(out: Outcome, now: Now, config: CoreConfig) -> Outcome:
         case Sat(at=sat_at):
             away, tally = state.away, state.tally
             if away is not None and away.ended_bout:
-                out = out.log(natural_break(away, now.wall_at(sat_at), sat_at - away.since,
-                                            EndedBy.ENDED))
+                out = out.log(away.record_at(sat_at, now.wall_at(sat_at), EndedBy.ENDED))
                 tally = replace(tally, breaks=tally.breaks + 1)
             out = out.update(away=None, empty_since=None, tally=tally,
                              panel=state.panel.touched(now.at))
@@ -223,7 +220,7 @@ def _on_seat(out: Outcome, now: Now, config: CoreConfig) -> Outcome:
             if bout is None:
                 return out
             # The leave is dated back: the last checkpoint may be ahead of it.
-            out = out.log(bout_record(bout, now.wall, bout.sitting_s(now.at), None))
+            out = out.log(bout.record_at(now.at, now.wall))
             return out.state.mode.on_left(out, bout, left_at, config)
     return out
 
@@ -257,7 +254,7 @@ def _sit_down(out: Outcome, sat_at: float, now: Now, config: CoreConfig) -> Outc
         bout = bout.resume(counts_from)
     out = out.update(bout=bout)
     if fresh:
-        out = out.log(bout_record(bout, now.wall, bout.sitting_s(now.at), None)).update(
+        out = out.log(bout.record_at(now.at, now.wall)).update(
             plan=ReminderPlan.fresh(config.reminder))
     return out
 
@@ -277,31 +274,26 @@ def _end_bout_by_absence(out: Outcome, now: Now, config: CoreConfig) -> Outcome:
         return out
     if state.bout is not None:
         bout = state.bout
-        out = out.log(bout_record(bout, away.since_wall, bout.sitting_s(away.since),
-                                  EndedBy.ENDED))
+        out = out.log(bout.record_at(away.since, away.since_wall, EndedBy.ENDED))
     # The absence is a natural break from now on: its row is open until the person is back.
     out, key = out.keyed()
     away = replace(away, ended_bout=True, key=key)
-    return out.log(natural_break(away, now.wall, now.at - away.since, None)).update(
+    return out.log(away.record_at(now.at, now.wall)).update(
         bout=None, away=away, plan=ReminderPlan.fresh(config.reminder))
 
 
 def _dark_deadline(state: DeviceState, config: CoreConfig) -> float | None:
-    """When the panel goes dark: the seat empty for a while, counted from the last touch
-    too; only in a mode where the panel rests."""
-    panel = state.panel
-    if not panel.on or not state.mode.rests_panel or state.seat.occupied \
-            or state.empty_since is None:
+    """When the panel goes dark by itself, only in a mode where the panel rests."""
+    if not state.mode.rests_panel:
         return None
-    return max(state.empty_since, panel.touched_at) + config.screen.off_after_min * 60
+    return state.panel.dark_at(state.empty_since, config.screen.off_after_min * 60)
 
 
 def _dim_deadline(state: DeviceState, config: CoreConfig) -> float | None:
-    """When the lit panel dims, untouched; only in a mode where the panel rests."""
-    panel = state.panel
-    if not panel.on or not state.mode.rests_panel or panel.dimmed:
+    """When the panel dims by itself, only in a mode where the panel rests."""
+    if not state.mode.rests_panel:
         return None
-    return panel.touched_at + config.screen.dim_after_min * 60
+    return state.panel.dim_at(config.screen.dim_after_min * 60)
 
 
 Due = Callable[[DeviceState, CoreConfig], float | None]
@@ -313,8 +305,8 @@ _TIMERS: tuple[tuple[Due, Fire], ...] = (
     (_absence_deadline, _end_bout_by_absence),
     (lambda s, c: s.mode.deadline(s, c),
      lambda out, now, c: out.state.mode.on_deadline(out, now, c)),
-    (_dark_deadline, lambda out, now, c: out.update(panel=replace(out.state.panel, on=False))),
-    (_dim_deadline, lambda out, now, c: out.update(panel=replace(out.state.panel, dimmed=True))),
+    (_dark_deadline, lambda out, now, c: out.update(panel=out.state.panel.darkened())),
+    (_dim_deadline, lambda out, now, c: out.update(panel=out.state.panel.dimmed_down())),
     (lambda s, c: s.checkpoint_at, lambda out, now, c: checkpoint(out, now)),
 )
 """Every timer of the machine: when it is due, and what happens then; when several are due

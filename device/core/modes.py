@@ -48,7 +48,7 @@ from device.core.routine import (
 )
 from device.core.seat import Bout
 from device.core.settings import CoreConfig
-from device.core.state import DeviceState, Now, Outcome, bout_record, checkpoint, quiet_for
+from device.core.state import DeviceState, Now, Outcome, checkpoint, quiet_for
 from device.core.tones import Tone
 from device.core.upcoming import PAUSE_KEEP_S
 from device.core.views import (
@@ -333,7 +333,7 @@ class Guiding(Mode):
             return out.update(bout=bout.resume(end.ended_at) if state.seat.occupied else bout)
         if end.completed:
             if bout is not None:
-                out = out.log(bout_record(bout, self.started_wall, bout.seated_s, EndedBy.ENDED))
+                out = out.log(bout.record_at(end.started_at, self.started_wall, EndedBy.ENDED))
             tally = replace(state.tally, breaks=state.tally.breaks + 1)
             out = out.update(bout=None, away=None, tally=tally,
                              plan=ReminderPlan.fresh(config.reminder))
@@ -342,7 +342,7 @@ class Guiding(Mode):
         # Seated at the end and no bout under way: the sitting from here on is a new bout.
         out, key = out.keyed()
         bout = Bout(end.ended_at, now.wall_at(end.ended_at), seated_since=end.ended_at, key=key)
-        return out.log(bout_record(bout, now.wall, bout.sitting_s(now.at), None)).update(
+        return out.log(bout.record_at(now.at, now.wall)).update(
             bout=bout, plan=ReminderPlan.fresh(config.reminder))
 
     def record(self, end: RoutineEnd, end_wall: datetime,

@@ -7,7 +7,7 @@ and the idle screen moves by a pixel now and then.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 BRIGHT = 0xCF  # the SSD1306's usual contrast after luma's init
 DIM = 0x10
@@ -30,6 +30,23 @@ class PanelState:
     def touched(self, at: float) -> PanelState:
         """An interaction: light the panel fully."""
         return PanelState(on=True, dimmed=False, touched_at=at)
+
+    def dark_at(self, empty_since: float | None, off_after_s: float) -> float | None:
+        """When the lit panel goes dark: once the seat has been empty (since
+        ``empty_since``, None while someone sits) and the panel untouched that long."""
+        if not self.on or empty_since is None:
+            return None
+        return max(empty_since, self.touched_at) + off_after_s
+
+    def dim_at(self, dim_after_s: float) -> float | None:
+        """When the lit panel dims: untouched that long."""
+        return None if not self.on or self.dimmed else self.touched_at + dim_after_s
+
+    def darkened(self) -> PanelState:
+        return replace(self, on=False)
+
+    def dimmed_down(self) -> PanelState:
+        return replace(self, dimmed=True)
 
 
 def shift_slot(at: float, every_s: float) -> int:

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from device.core.records import BoutRecord, BreakKind, BreakRecord, EndedBy
+
 
 @dataclass(frozen=True, slots=True)
 class Sat:
@@ -104,6 +106,11 @@ class Bout:
             return self
         return replace(self, seated_since=at)
 
+    def record_at(self, at: float, wall: datetime, ended_by: EndedBy | None = None) -> BoutRecord:
+        """The bout's row as it stands at ``at`` (open, or closed by ``ended_by``)."""
+        return BoutRecord(self.start_wall, wall, self.sitting_s(at), key=self.key,
+                          ended_by=ended_by)
+
 
 @dataclass(frozen=True, slots=True)
 class Away:
@@ -117,3 +124,9 @@ class Away:
     def break_deadline(self, natural_break_s: float) -> float | None:
         """When this absence becomes long enough to end the bout."""
         return None if self.ended_bout else self.since + natural_break_s
+
+    def record_at(self, at: float, wall: datetime,
+                  ended_by: EndedBy | None = None) -> BreakRecord:
+        """The natural break's row, lasting until ``at`` (open, or closed by ``ended_by``)."""
+        return BreakRecord(kind=BreakKind.NATURAL, start=self.since_wall, end=wall,
+                           duration_s=at - self.since, key=self.key, ended_by=ended_by)

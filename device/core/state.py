@@ -16,7 +16,7 @@ from device.core.effects import Effect, Log
 from device.core.panel import PanelState
 from device.core.practice import Practice
 from device.core.quiet import is_quiet, seconds_until_loud
-from device.core.records import BoutRecord, BreakKind, BreakRecord, EndedBy, NoticeAnswer, Record
+from device.core.records import EndedBy, NoticeAnswer, Record
 from device.core.reminder import ReminderPlan
 from device.core.seat import Away, Bout, SeatState
 from device.core.settings import CoreConfig
@@ -130,17 +130,6 @@ def quiet_for(state: DeviceState, now: Now, config: CoreConfig) -> float | None:
     return seconds_until_loud(now.wall, config.quiet)
 
 
-def bout_record(bout: Bout, end: datetime, seated_s: float,
-                ended_by: EndedBy | None) -> BoutRecord:
-    return BoutRecord(bout.start_wall, end, seated_s, key=bout.key, ended_by=ended_by)
-
-
-def natural_break(away: Away, end: datetime, duration_s: float,
-                  ended_by: EndedBy | None) -> BreakRecord:
-    return BreakRecord(kind=BreakKind.NATURAL, start=away.since_wall, end=end,
-                       duration_s=duration_s, key=away.key, ended_by=ended_by)
-
-
 def open_rows(state: DeviceState, now: Now, ended_by: EndedBy | None,
               every: bool = False) -> tuple[Record, ...]:
     """The rows that are still open, as they stand at ``now``.
@@ -152,10 +141,10 @@ def open_rows(state: DeviceState, now: Now, ended_by: EndedBy | None,
     bout, away = state.bout, state.away
     rows: tuple[Record, ...] = ()
     if bout is not None:
-        rows += (bout_record(bout, now.wall, bout.sitting_s(now.at), ended_by),)
+        rows += (bout.record_at(now.at, now.wall, ended_by),)
     rows += state.mode.open_rows(state, now, ended_by, every)
     if away is not None and away.ended_bout:
-        rows += (natural_break(away, now.wall, now.at - away.since, ended_by),)
+        rows += (away.record_at(now.at, now.wall, ended_by),)
     return rows
 
 
