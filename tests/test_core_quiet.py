@@ -7,7 +7,7 @@ import pytest
 
 from device.clock import local_zone
 from device.config import QuietConfig
-from device.core.quiet import is_quiet, seconds_until_loud
+from device.core.quiet import LOOK_AHEAD_DAYS, is_quiet, seconds_until_loud
 
 BERLIN = ZoneInfo("Europe/Berlin")
 QUIET = QuietConfig(start=time(20, 0), end=time(7, 0))
@@ -128,9 +128,11 @@ def test_core_quiet_days_in_a_row_are_waited_through():
     assert seconds_until_loud(at("12:00"), config) == 36 * 3600
 
 
-def test_core_quiet_every_day_quiet_waits_more_than_a_week():
+def test_core_quiet_every_day_quiet_waits_more_than_a_week_and_at_most_the_look_ahead():
+    """Never loud: the wait ends within the look-ahead (then the device looks again)."""
     config = QuietConfig(days=("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
-    assert seconds_until_loud(at("12:00"), config) > 7 * 24 * 3600
+    wait = seconds_until_loud(at("12:00"), config)
+    assert 7 * 24 * 3600 < wait <= LOOK_AHEAD_DAYS * 24 * 3600
 
 
 def test_core_quiet_clock_adapter_offset_follows_the_system_zone_across_dst():

@@ -21,6 +21,10 @@ from device.core.settings import WEEKDAYS, QuietConfig
 # up to 59 s past its end.
 _RECHECK_MIN_S = 1.0
 
+LOOK_AHEAD_DAYS = 8
+"""How far ahead the end of quiet time is looked for; a device quiet every day of the week
+waits this long, at most, before it looks again."""
+
 
 def is_quiet(wall: datetime, quiet: QuietConfig) -> bool:
     """Is ``wall`` inside quiet hours or on a quiet day?"""
@@ -37,25 +41,30 @@ def is_quiet(wall: datetime, quiet: QuietConfig) -> bool:
 def seconds_until_loud(wall: datetime, quiet: QuietConfig) -> float:
     """How long from ``wall`` until quiet time is over (at least a second)."""
     probe = wall
-    for _ in range(8 * 24 * 4):  # look ahead in quarter hours, at most eight days
+    for _ in range(2 * LOOK_AHEAD_DAYS):  # each day has two boundaries: the end, midnight
         if not is_quiet(probe, quiet):
             break
         probe = _next_boundary(probe, quiet)
-    return max(_RECHECK_MIN_S, (probe.astimezone(UTC) - wall.astimezone(UTC)).total_seconds())
+    return max(_RECHECK_MIN_S, (_instant(probe) - _instant(wall)).total_seconds())
 
 
 def _next_boundary(wall: datetime, quiet: QuietConfig) -> datetime:
     """The next moment quiet time could end: the configured end, or the next midnight."""
-    candidates = [_next_at(wall, quiet.end), _next_at(wall, time(0, 0))]
-    return min(candidates, key=lambda moment: moment.astimezone(UTC))
+    return min(_next_at(wall, quiet.end), _next_at(wall, time.min), key=_instant)
 
 
 def _next_at(wall: datetime, at: time) -> datetime:
     """The first moment after ``wall`` at which its zone's clock shows ``at``."""
     moment = _local(wall, wall.date(), at)
-    if moment.astimezone(UTC) <= wall.astimezone(UTC):
+    if _instant(moment) <= _instant(wall):
         moment = _local(wall, wall.date() + timedelta(days=1), at)
     return moment
+
+
+def _instant(moment: datetime) -> datetime:
+    """The moment in UTC: aware datetimes that share a zone compare and subtract by their
+    wall clocks, which is wrong across a daylight-saving change."""
+    return moment.astimezone(UTC)
 
 
 def _local(wall: datetime, day: date, at: time) -> datetime:
