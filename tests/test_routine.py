@@ -21,6 +21,7 @@ from device.core.routine import (
     PROGRESS_STEPS,
     RoutineEnd,
     RoutineState,
+    breath_plays,
     plan_routine,
     plan_walk,
     routine_deadline,
@@ -288,6 +289,48 @@ def test_routine_resume_in_a_breath_recues_the_phase_then_restarts_that_breath()
     state, effects, _ = routine_due(state, resume_at + RECUE_LEAD_S, CFG)
     assert sounds(effects) == [Play(Tone.INHALE, CFG.inhale_s * BREATH_COVER)]
     assert state.origin + plan.total == resume_at + RECUE_LEAD_S - second_in + plan.total
+
+
+def test_routine_resume_animates_again_one_frame_after_the_breath_restarts() -> None:
+    """The screen moves on at the next frame, not where the pause left the frame count."""
+    plan = plan_routine(STRETCH, CFG, Variant.SEATED)
+    hang = next(s for s in plan.stages if s.phase.id == "hang" and s.rep == 1)
+    state, _ = begin(CFG, START, Variant.SEATED)
+    at = START + hang.start + CFG.inhale_s + CFG.exhale_s + 2.5
+    state, _, _ = routine_due(state, at, CFG)
+    state, _ = routine_press(state, at, CFG)
+    state, _ = routine_press(state, at + 40.0, CFG)
+    recue = at + 40.0 + RECUE_LEAD_S
+    state, _, _ = routine_due(state, recue, CFG)
+    assert routine_deadline(state, CFG) == pytest.approx(recue + FRAME_S)
+
+
+def test_routine_pause_on_the_instant_a_breath_starts_restarts_that_breath() -> None:
+    plan = plan_routine(STRETCH, CFG, Variant.SEATED)
+    hang = next(s for s in plan.stages if s.phase.id == "hang" and s.rep == 1)
+    second_in = hang.start + CFG.inhale_s + CFG.exhale_s
+    state, _ = begin(CFG, START, Variant.SEATED)
+    state, effects, _ = routine_due(state, START + second_in, CFG)
+    assert Play(Tone.INHALE, CFG.inhale_s * BREATH_COVER) in effects
+    state, _ = routine_press(state, START + second_in, CFG)
+    resume_at = START + second_in + 30.0
+    state, _ = routine_press(state, resume_at, CFG)
+    assert state.origin == resume_at + RECUE_LEAD_S - second_in
+
+
+def test_routine_breath_plays_are_the_configured_breaths_each_once() -> None:
+    """What the audio renders ahead: every breath sound the routine will ask for."""
+    cfg = RoutineConfig(inhale_s=3.0, exhale_s=5.0)
+    assert breath_plays(STRETCH, cfg) == (Play(Tone.INHALE, round(3.0 * BREATH_COVER, 3)),
+                                          Play(Tone.EXHALE, round(5.0 * BREATH_COVER, 3)))
+    plan = plan_routine(STRETCH, cfg, Variant.STANDING)
+    asked = {cue.play() for cue in plan.cues if cue.tone in BREATH_TONES}
+    assert set(breath_plays(STRETCH, cfg)) == asked
+
+
+def test_routine_total_grows_with_the_practice_level_by_each_repetition_s_uncurl() -> None:
+    longer = routine_total_s(STRETCH, CFG, level=2) - routine_total_s(STRETCH, CFG)
+    assert longer == pytest.approx(2 * UNCURL_STEP_S * CFG.repetitions)
 
 
 def test_routine_resume_in_the_first_breath_of_a_phase_cues_the_phase_once() -> None:

@@ -128,7 +128,7 @@ class Plan:
 def plan_walk(spec: RoutineSpec) -> Plan:
     """The standing break, in place of the stretch for whom it is not right: planned from
     its own file alone (the ``[routine]`` keys set the stretch, not the break)."""
-    return _plan(spec, None, Variant.STANDING, 0, BreakKind.WALK)
+    return _plan(spec, None, Variant.STANDING, BreakKind.WALK)
 
 
 def plan_routine(spec: RoutineSpec, cfg: RoutineConfig, variant: Variant,
@@ -138,18 +138,12 @@ def plan_routine(spec: RoutineSpec, cfg: RoutineConfig, variant: Variant,
     ``level`` is the practice level (:mod:`device.core.practice`): each step makes the
     practised phase (the uncurl) longer, with one more tick.
     """
-    return _plan(spec, cfg, variant, level, BreakKind.GUIDED)
+    return _plan(spec, cfg, variant, BreakKind.GUIDED, level)
 
 
-def _plan(spec: RoutineSpec, cfg: RoutineConfig | None, variant: Variant, level: int,
-          kind: BreakKind) -> Plan:
-    reps = cfg.repetitions if cfg is not None and spec.repeat else spec.repetitions
-    placed = [(phase, 0) for phase in spec.once]
-    placed += [(phase, rep) for rep in range(1, reps + 1) for phase in spec.repeat]
-    stages: list[Stage] = []
-    for phase, rep in placed:
-        start = stages[-1].end if stages else 0.0
-        stages.append(_stage(spec, cfg, phase, rep, start, level))
+def _plan(spec: RoutineSpec, cfg: RoutineConfig | None, variant: Variant, kind: BreakKind,
+          level: int = 0) -> Plan:
+    stages = _stages(spec, cfg, level)
     cues: list[Cue] = []
     for stage in stages:
         cues.extend(_stage_cues(stage))
@@ -157,7 +151,25 @@ def _plan(spec: RoutineSpec, cfg: RoutineConfig | None, variant: Variant, level:
     cues.append(Cue(stages[-1].end, Tone.COMPLETE))
     # in time order; at the same instant the tones first (stable sort), then the words
     cues.sort(key=lambda cue: cue.offset)
-    return Plan(tuple(stages), tuple(cues), reps, variant, kind)
+    return Plan(stages, tuple(cues), _repetitions(spec, cfg), variant, kind)
+
+
+def _repetitions(spec: RoutineSpec, cfg: RoutineConfig | None) -> int:
+    """The config sets how often a routine with a repeated part repeats it."""
+    return cfg.repetitions if cfg is not None and spec.repeat else spec.repetitions
+
+
+def _stages(spec: RoutineSpec, cfg: RoutineConfig | None, level: int) -> tuple[Stage, ...]:
+    """Every phase of the routine placed end to end in routine time; the variant changes
+    only the words, never a length."""
+    placed = [(phase, 0) for phase in spec.once]
+    placed += [(phase, rep) for rep in range(1, _repetitions(spec, cfg) + 1)
+               for phase in spec.repeat]
+    stages: list[Stage] = []
+    for phase, rep in placed:
+        start = stages[-1].end if stages else 0.0
+        stages.append(_stage(spec, cfg, phase, rep, start, level))
+    return tuple(stages)
 
 
 def _stage(spec: RoutineSpec, cfg: RoutineConfig | None, phase: PhaseSpec, rep: int,
@@ -235,11 +247,8 @@ def _breath_cues(stage: Stage) -> list[Cue]:
 
 def breath_plays(spec: RoutineSpec, cfg: RoutineConfig) -> tuple[Play, ...]:
     """The breath sounds a routine with ``cfg`` asks for (the audio makes them ahead)."""
-    plays: list[Play] = []
-    for cue in plan_routine(spec, cfg, Variant.SEATED).cues:
-        if cue.tone in BREATH_TONES and cue.play() not in plays:
-            plays.append(cue.play())
-    return tuple(plays)
+    return tuple(dict.fromkeys(cue.play() for stage in _stages(spec, cfg, 0)
+                               if stage.breathing is not None for cue in _breath_cues(stage)))
 
 
 def _pips(stage: Stage) -> list[Cue]:
@@ -448,7 +457,7 @@ def routine_name(state: RoutineState) -> str:
 
 def routine_total_s(spec: RoutineSpec, cfg: RoutineConfig, level: int = 0) -> float:
     """How long the whole routine lasts without pauses (set-up included)."""
-    return plan_routine(spec, cfg, Variant.SEATED, level).total
+    return _stages(spec, cfg, level)[-1].end
 
 
 def _elapsed(state: RoutineState, at: float) -> float:
