@@ -22,13 +22,20 @@ CAUGHT = frozenset({"killed", "timeout", "caught by type check", "segfault"})
 UNCOUNTED = frozenset({"not checked", "skipped"})
 
 
-def parse(lines: Iterable[str]) -> dict[str, Counter[str]]:
-    """Status counts by module, and each survivor's name under the key ``survivors``."""
-    by_module: dict[str, Counter[str]] = defaultdict(Counter)
+def statuses(lines: Iterable[str]) -> dict[str, str]:
+    """Each mutant's status; a later line about a mutant (a recheck) wins."""
+    found: dict[str, str] = {}
     for line in lines:
         name, sep, status = line.strip().rpartition(": ")
-        if not sep or "__mutmut_" not in name:
-            continue
+        if sep and "__mutmut_" in name:
+            found[name] = status
+    return found
+
+
+def parse(lines: Iterable[str]) -> dict[str, Counter[str]]:
+    """Status counts by module."""
+    by_module: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, status in statuses(lines).items():
         module = name.split("__mutmut_")[0].rsplit(".", 1)[0]
         by_module[module][status] += 1
     return by_module
@@ -36,12 +43,8 @@ def parse(lines: Iterable[str]) -> dict[str, Counter[str]]:
 
 def survivors(lines: Iterable[str]) -> list[str]:
     """The mutants that no test caught, by name (``mutmut show NAME`` prints the diff)."""
-    found = []
-    for line in lines:
-        name, sep, status = line.strip().rpartition(": ")
-        if sep and "__mutmut_" in name and status not in CAUGHT | UNCOUNTED:
-            found.append(f"{name}: {status}")
-    return found
+    return [f"{name}: {status}" for name, status in statuses(lines).items()
+            if status not in CAUGHT | UNCOUNTED]
 
 
 def score_line(label: str, counts: Counter[str]) -> str:

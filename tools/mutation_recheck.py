@@ -1,0 +1,69 @@
+"""Run each surviving mutant against a whole test tier, not only the tests mutmut picked.
+
+mutmut runs a mutant against the tests that reached its function while it collected its
+stats; code that runs at import time (the config keys' defaults) reaches none, and a test
+that only checks an effect far from the function can be left out. This runs every mutant
+named on stdin (``mutmut results`` lines, or bare names) in ``./mutants`` with
+``MUTANT_UNDER_TEST`` set, against the pytest arguments given (default: the unit and
+scenario tiers, stopping at the first failure), and prints one ``name: killed`` or
+``name: survived`` line per mutant (the test that caught it goes to stderr). Fed after
+mutmut's own results to ``tools/mutation_score.py``, the later line wins:
+
+    mutmut results | python tools/mutation_recheck.py > out/recheck.txt
+    (mutmut results --all true; cat out/recheck.txt) | python tools/mutation_score.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+# As in [tool.mutmut]: mutmut's own trampoline loads json, which that test forbids.
+DEFAULT_ARGS = ("tests", "-m", "unit or scenario", "--deselect",
+                "tests/test_display.py::test_display_service_without_mqtt_never_loads_json")
+FIRST_FAILURE = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
+
+
+def names(lines: Iterable[str]) -> list[str]:
+    """The mutant names in ``lines``, with any ``: status`` after them dropped."""
+    found = []
+    for line in lines:
+        name = line.strip().partition(": ")[0]
+        if "__mutmut_" in name:
+            found.append(name)
+    return found
+
+
+def recheck(name: str, pytest_args: list[str], mutants: Path) -> str | None:
+    """The test that caught the mutant (one pytest run with it switched on), or None."""
+    env = dict(os.environ, MUTANT_UNDER_TEST=name, PY_IGNORE_IMPORTMISMATCH="1")
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly",
+               "-p", "no:cacheprovider", "-rfE", *pytest_args]
+    done = subprocess.run(command, cwd=mutants, env=env, capture_output=True, text=True,
+                          check=False)
+    if done.returncode == 0:
+        return None
+    failure = FIRST_FAILURE.search(done.stdout)
+    return failure.group(1) if failure else f"pytest exit {done.returncode}"
+
+
+def main() -> int:
+    mutants = Path("mutants")
+    if not mutants.is_dir():
+        print("no ./mutants folder: run `make mutate` first", file=sys.stderr)
+        return 2
+    pytest_args = sys.argv[1:] or list(DEFAULT_ARGS)
+    for name in names(sys.stdin.read().splitlines()):
+        caught_by = recheck(name, pytest_args, mutants)
+        print(f"    {name}: {'survived' if caught_by is None else 'killed'}", flush=True)
+        if caught_by is not None:
+            print(f"{name}: caught by {caught_by}", file=sys.stderr, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
