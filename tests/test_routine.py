@@ -377,6 +377,23 @@ def test_routine_stop_reports_completed_false_and_how_far() -> None:
                              reached="rep 2/3 uncurl")
 
 
+def test_routine_stop_names_a_two_word_phase_with_a_space() -> None:
+    plan = plan_routine(STRETCH, CFG, Variant.SEATED)
+    again = next(s for s in plan.stages if s.phase.id == "inhale_again" and s.rep == 1)
+    state, _ = begin(CFG, START, Variant.SEATED)
+    _, end = routine_stop(state, START + again.start + 1.0, CFG)
+    assert end.reached == "rep 1/3 inhale again"
+
+
+def test_routine_stop_on_the_instant_the_uncurl_ends_counts_the_repetition_done() -> None:
+    """The uncurl completes a repetition: stopped as it ends (the rest begins), it counts."""
+    plan = plan_routine(STRETCH, CFG, Variant.SEATED)
+    uncurl_1 = next(s for s in plan.stages if s.phase.id == "uncurl" and s.rep == 1)
+    state, _ = begin(CFG, START, Variant.SEATED)
+    _, end = routine_stop(state, START + uncurl_1.end, CFG)
+    assert (end.repetitions_done, end.reached) == (1, "rep 1/3 rest")
+
+
 def test_routine_stop_in_setup_and_while_paused() -> None:
     state, _ = begin(CFG, START, Variant.STANDING)
     _, end = routine_stop(state, START + 5.0, CFG)
@@ -447,12 +464,35 @@ def test_routine_view_progress_quantised_and_rising_within_a_phase() -> None:
         last = (view.phase, view.rep, view.progress)
 
 
-def test_routine_view_uncurl_counts_vertebrae_with_the_ticks() -> None:
-    run = drive()
+@pytest.mark.parametrize("uncurl_s", [CFG.uncurl_s, 18.0])  # a tick a second, and slower
+def test_routine_view_uncurl_counts_vertebrae_with_the_ticks(uncurl_s: float) -> None:
+    cfg = RoutineConfig(uncurl_s=uncurl_s)
+    run = drive(cfg)
+    counted = set()
     for at, view in run.views:
         if isinstance(view, RoutineView) and view.phase == "uncurl" and view.rep == 1:
             played = sum(1 for t, tone in run.tones if tone is Tone.TICK and t <= at)
-            assert view.ticks == (played, CFG.uncurl_ticks)
+            assert view.ticks == (played, cfg.uncurl_ticks)
+            counted.add(played)
+    assert counted == set(range(cfg.uncurl_ticks + 1))
+
+
+def test_routine_view_at_the_very_end_shows_the_last_phase_s_last_line() -> None:
+    plan = plan_routine(STRETCH, CFG, Variant.SEATED)
+    state, _ = begin(CFG, START, Variant.SEATED)
+    view = routine_view(state, START + plan.total, CFG)
+    last = plan.stages[-1]
+    assert isinstance(view, RoutineView)
+    assert (view.phase, view.rep) == (last.phase.id, CFG.repetitions)
+    assert view.cue == last.phase.cues(Variant.SEATED)[-1]
+
+
+def test_routine_view_head_down_shows_an_empty_line() -> None:
+    plan = plan_routine(STRETCH, CFG, Variant.SEATED)
+    hang = next(s for s in plan.stages if s.phase.id == "hang")
+    state, _ = begin(CFG, START, Variant.SEATED)
+    view = routine_view(state, START + hang.start + 1.0, CFG)
+    assert isinstance(view, RoutineView) and view.phase == "hang" and view.cue == ""
 
 
 @settings(max_examples=15, deadline=None)

@@ -306,11 +306,8 @@ def start_routine(plan: Plan, at: float) -> tuple[RoutineState, list[Effect]]:
 
 def routine_deadline(state: RoutineState, cfg: RoutineConfig) -> float | None:
     """The next cue or animation frame; None while paused (nothing moves) or when done."""
-    if state.paused_at is not None or state.finished:
-        return None
-    next_cue = state.origin + state.plan.cues[state.cursor].offset
-    next_frame = state.origin + state.frame * FRAME_S
-    return min(next_cue, next_frame)
+    next_cue = routine_next_cue(state)
+    return None if next_cue is None else min(next_cue, state.origin + state.frame * FRAME_S)
 
 
 def routine_next_cue(state: RoutineState) -> float | None:
@@ -463,7 +460,7 @@ def routine_total_s(spec: RoutineSpec, cfg: RoutineConfig, level: int = 0) -> fl
 def _elapsed(state: RoutineState, at: float) -> float:
     """Routine time at ``at`` (frozen while paused), clamped to the plan."""
     now = state.paused_at if state.paused_at is not None else at
-    return min(max(now - state.origin, state.resume_from, 0.0), state.plan.total)
+    return min(max(now - state.origin, state.resume_from), state.plan.total)
 
 
 def _stage_at(plan: Plan, elapsed: float) -> Stage:
@@ -483,8 +480,7 @@ def _breath_radius(stage: Stage, into: float) -> int | None:
         return None
     in_s, out_s = stage.breathing
     cycle = in_s + out_s
-    # the very end of a stage is the end of its last breath, not the start of a new one
-    t = cycle if into >= stage.length - _EPS else math.fmod(into, cycle)
+    t = math.fmod(into, cycle)
     span = BREATH_MAX - BREATH_MIN
     if in_s > 0 and t <= in_s:
         return BREATH_MIN + math.floor(span * t / in_s + _EPS)

@@ -21,6 +21,6 @@ def next_sound_at(state: DeviceState, config: CoreConfig) -> float | None:
 
     A guess on the safe side: quiet hours may still hold a reminder back, and a pause may
     last longer than ``PAUSE_KEEP_S``; the audio only gets ready a little early or late.
-    Each mode knows its own plans (:meth:`device.core.modes.base.Mode.next_sound_at`).
+    Each mode knows its own plans (:meth:`device.core.modes.Mode.next_sound_at`).
     """
     return state.mode.next_sound_at(state, config)
