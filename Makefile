@@ -38,10 +38,13 @@ $(MUTATE_STAMP): pyproject.toml $(STAMP)
 
 # Each survivor is then run against the whole unit and scenario tiers (tools/mutation_recheck.py):
 # mutmut gives a mutant only the tests that reached its function, and none for import-time code.
+# A mutant that makes a loop spin fails its test after 30 s (pytest-timeout): mutmut's own
+# timeout is 15 times the whole test list's time, which for the routine is half an hour.
 mutate: $(MUTATE_STAMP)
-	$(VENV)/bin/mutmut run --max-children $(JOBS) $(MUTANTS)
+	PYTEST_ADDOPTS=--timeout=30 $(VENV)/bin/mutmut run --max-children $(JOBS) $(MUTANTS)
 	mkdir -p out
-	$(VENV)/bin/mutmut results | $(PY) tools/mutation_recheck.py > out/mutation-recheck.txt
+	$(VENV)/bin/mutmut results | PYTEST_ADDOPTS=--timeout=30 $(PY) tools/mutation_recheck.py \
+		> out/mutation-recheck.txt
 	($(VENV)/bin/mutmut results --all true; cat out/mutation-recheck.txt) | $(PY) tools/mutation_score.py
 
 demo: $(STAMP)

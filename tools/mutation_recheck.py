@@ -28,23 +28,31 @@ DEFAULT_ARGS = ("tests", "-m", "unit or scenario", "--deselect",
 FIRST_FAILURE = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
 
 
+UNCAUGHT = frozenset({"", "survived", "no tests"})
+
+
 def names(lines: Iterable[str]) -> list[str]:
-    """The mutant names in ``lines``, with any ``: status`` after them dropped."""
+    """The mutants in ``lines`` that nothing caught yet (a bare name counts as one)."""
     found = []
     for line in lines:
-        name = line.strip().partition(": ")[0]
-        if "__mutmut_" in name:
+        name, _, status = line.strip().partition(": ")
+        if "__mutmut_" in name and status in UNCAUGHT:
             found.append(name)
     return found
 
 
-def recheck(name: str, pytest_args: list[str], mutants: Path) -> str | None:
-    """The test that caught the mutant (one pytest run with it switched on), or None."""
-    env = dict(os.environ, MUTANT_UNDER_TEST=name, PY_IGNORE_IMPORTMISMATCH="1")
+def pytest_run(pytest_args: list[str], mutants: Path, mutant: str
+               ) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, MUTANT_UNDER_TEST=mutant)
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly",
                "-p", "no:cacheprovider", "-rfE", *pytest_args]
-    done = subprocess.run(command, cwd=mutants, env=env, capture_output=True, text=True,
+    return subprocess.run(command, cwd=mutants, env=env, capture_output=True, text=True,
                           check=False)
+
+
+def recheck(name: str, pytest_args: list[str], mutants: Path) -> str | None:
+    """The test that caught the mutant (one pytest run with it switched on), or None."""
+    done = pytest_run(pytest_args, mutants, name)
     if done.returncode == 0:
         return None
     failure = FIRST_FAILURE.search(done.stdout)
@@ -57,6 +65,13 @@ def main() -> int:
         print("no ./mutants folder: run `make mutate` first", file=sys.stderr)
         return 2
     pytest_args = sys.argv[1:] or list(DEFAULT_ARGS)
+    # Any failure counts as a kill below (a mutant can break collection itself), so the
+    # arguments must first be seen to collect cleanly with no mutant switched on.
+    clean = pytest_run([*pytest_args, "--collect-only"], mutants, "")
+    if clean.returncode != 0:
+        print(f"pytest {' '.join(pytest_args)} does not collect in ./mutants without a "
+              f"mutant (exit {clean.returncode}); fix the arguments", file=sys.stderr)
+        return 2
     for name in names(sys.stdin.read().splitlines()):
         caught_by = recheck(name, pytest_args, mutants)
         print(f"    {name}: {'survived' if caught_by is None else 'killed'}", flush=True)
