@@ -1,13 +1,29 @@
 """The machine driven by plain events and a plain clock value: no adapters at all."""
 
+import math
 from datetime import datetime, timedelta
 
 from device.config import Config
-from device.core.effects import Log, Show
-from device.core.events import ButtonDown, ButtonUp, DeadlineReached, SeatOccupied, SeatVacated
-from device.core.machine import History, Now, initial_state, next_deadline, step
-from device.core.records import BoutRecord, BreakKind, BreakRecord
-from device.core.views import IdleView
+from device.core.effects import LoadStats, Log, Show
+from device.core.events import (
+    ButtonDown,
+    ButtonUp,
+    DeadlineReached,
+    SeatOccupied,
+    SeatVacated,
+    StretchRequested,
+)
+from device.core.machine import History, Now, initial_state, next_deadline, shutdown, step
+from device.core.records import (
+    BoutRecord,
+    BreakKind,
+    BreakRecord,
+    EndedBy,
+    NoticeAnswer,
+    ReminderOutcome,
+    ReminderRecord,
+)
+from device.core.views import IdleView, NoticeView
 
 WALL = datetime(2026, 11, 24, 9, 0).astimezone()
 CONFIG = Config()
@@ -150,3 +166,108 @@ def test_core_machine_panel_goes_dark_dims_and_wakes_as_effects():
     # each change is said once, not at every later step
     assert panel_effects(driver.send(ButtonUp, sat + CONFIG.screen.dim_after_min * 60 + 1.1)) \
         == []
+
+
+# -- the modes, one behaviour each -----------------------------------------------------------
+
+REMIND_AT = CONFIG.reminder.remind_after_min * 60
+
+
+def seated_driver(notice=NoticeAnswer.UNDERSTOOD) -> Driver:
+    driver = Driver(history=History(notice=notice))
+    driver.send(SeatOccupied, 0.0)
+    return driver
+
+
+def press(driver: Driver, at: float) -> None:
+    driver.send(ButtonDown, at)
+    driver.send(ButtonUp, at + 0.1)
+    driver.run_to(at + 0.2)
+
+
+def hold(driver: Driver, at: float) -> None:
+    driver.send(ButtonDown, at)
+    driver.run_to(at + CONFIG.button.hold_s + 0.01)
+    driver.send(ButtonUp, at + CONFIG.button.hold_s + 0.1)
+    driver.run_to(at + CONFIG.button.hold_s + 0.2)
+
+
+def finish_stretch(driver: Driver, at: float) -> float:
+    """Press at ``at`` and run the whole stretch; returns when it ended."""
+    press(driver, at)
+    ended = driver.state.mode.routine.origin + driver.state.mode.routine.plan.total
+    driver.run_to(ended)
+    return ended
+
+
+def test_core_modes_standing_up_just_before_the_chime_answers_it_at_once():
+    """The leave is dated from its first edge, two seconds before the chime: the reminder
+    was answered in no time, never in negative time."""
+    driver = seated_driver()
+    driver.run_to(REMIND_AT - 2.0)
+    driver.send(SeatVacated, REMIND_AT - 2.0)
+    driver.run_to(REMIND_AT)
+    assert driver.state.name == "reminder"
+    driver.run_to(REMIND_AT - 2.0 + CONFIG.seat.stand_confirm_s)
+    [answered] = driver.logged(ReminderRecord)
+    assert (answered.outcome, answered.response_s) == (ReminderOutcome.STOOD_UP, 0.0)
+
+
+def test_core_modes_stopping_during_a_reminder_closes_it_as_cut_short_by_the_stop():
+    driver = seated_driver()
+    driver.run_to(REMIND_AT + 30.0)
+    rows = [e.record for e in shutdown(driver.state, Now(REMIND_AT + 30.0, WALL))]
+    [reminder] = [row for row in rows if isinstance(row, ReminderRecord)]
+    assert (reminder.outcome, reminder.ended_by) == (ReminderOutcome.CUT_SHORT, EndedBy.STOP)
+
+
+def test_core_modes_a_clock_correction_during_a_reminder_redates_its_row():
+    driver = seated_driver()
+    driver.run_to(REMIND_AT + 30.0)
+    hour = timedelta(hours=1)
+    at = REMIND_AT + 40.0
+    driver.state, effects = step(driver.state, DeadlineReached(at, WALL + timedelta(
+        seconds=at) + hour), CONFIG)
+    [rewritten] = [e.record for e in effects if isinstance(e, Log)
+                   and isinstance(e.record, ReminderRecord)]
+    assert rewritten.at == WALL + timedelta(seconds=REMIND_AT) + hour
+
+
+def test_core_modes_a_remote_stretch_on_a_dark_panel_lights_it_for_the_notice():
+    driver = Driver()  # nobody there, the notice never answered
+    dark_at = CONFIG.screen.off_after_min * 60
+    driver.run_to(dark_at + 1.0)
+    assert not driver.state.panel.on
+    driver.send(StretchRequested, dark_at + 5.0)
+    assert driver.state.name == "notice"
+    assert driver.state.panel.on
+    assert isinstance(driver.views()[-1], NoticeView)
+
+
+def test_core_modes_the_stretch_writes_its_row_at_phase_changes_not_every_frame():
+    driver = seated_driver()
+    driver.run_to(60.0)
+    press(driver, 60.0)
+    plan = driver.state.mode.routine.plan
+    driver.run_to(60.0 + plan.total)
+    minutes = math.ceil(plan.total / 60)
+    assert len(plan.stages) <= len(driver.checkpoints(BreakRecord)) \
+        <= len(plan.stages) + minutes + 1
+
+
+def test_core_modes_a_completed_stretch_shows_done_and_a_hold_there_opens_the_stats():
+    driver = seated_driver()
+    ended = finish_stretch(driver, 60.0)
+    assert driver.state.name == "done"
+    hold(driver, ended + 1.0)
+    assert driver.state.name == "stats"
+    assert LoadStats() in driver.effects
+
+
+def test_core_modes_a_press_on_the_snooze_confirmation_starts_the_stretch():
+    driver = seated_driver()
+    driver.run_to(REMIND_AT + 1.0)
+    hold(driver, REMIND_AT + 1.0)
+    assert driver.state.name == "snoozed"
+    press(driver, REMIND_AT + 4.0)
+    assert driver.state.name == "routine"

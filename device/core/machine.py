@@ -278,8 +278,7 @@ def _end_bout_by_absence(out: Outcome, now: Now, config: CoreConfig) -> Outcome:
     # The absence is a natural break from now on: its row is open until the person is back.
     out, key = out.keyed()
     away = replace(away, ended_bout=True, key=key)
-    return out.log(away.record_at(now.at, now.wall)).update(
-        bout=None, away=away, plan=ReminderPlan.fresh(config.reminder))
+    return out.log(away.record_at(now.at, now.wall)).update(bout=None, away=away)
 
 
 def _dark_deadline(state: DeviceState, config: CoreConfig) -> float | None:

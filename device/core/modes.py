@@ -324,7 +324,7 @@ class Guiding(Mode):
         out = out.log(record).update(
             mode=Finished(now.at + (DONE_ASK_S if asking else DONE_SHOW_S), done,
                           record if asking else None),
-            panel=out.state.panel.touched(now.at), last_routine=(end.started_at, end.ended_at))
+            last_routine=(end.started_at, end.ended_at))
         if end.completed and stretch:
             out = out.update(practice=out.state.practice.practised(record.start.date(), None))
         state = out.state
