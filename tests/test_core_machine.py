@@ -11,6 +11,7 @@ from device.core.events import (
     DeadlineReached,
     SeatOccupied,
     SeatVacated,
+    StatsLoaded,
     StretchRequested,
 )
 from device.core.machine import History, Now, initial_state, next_deadline, shutdown, step
@@ -22,6 +23,7 @@ from device.core.records import (
     NoticeAnswer,
     ReminderOutcome,
     ReminderRecord,
+    Variant,
 )
 from device.core.views import IdleView, NoticeView
 
@@ -271,3 +273,26 @@ def test_core_modes_a_press_on_the_snooze_confirmation_starts_the_stretch():
     assert driver.state.name == "snoozed"
     press(driver, REMIND_AT + 4.0)
     assert driver.state.name == "routine"
+
+
+def test_core_modes_sitting_down_and_leaving_again_during_a_standing_stretch_starts_no_bout():
+    driver = Driver(history=History(notice=NoticeAnswer.UNDERSTOOD))  # nobody seated
+    press(driver, 10.0)
+    assert driver.state.mode.routine.variant is Variant.STANDING
+    driver.send(SeatOccupied, 20.0)
+    driver.run_to(20.0 + CONFIG.seat.sit_confirm_s)
+    driver.send(SeatVacated, 40.0)
+    driver.run_to(40.0 + CONFIG.seat.stand_confirm_s)
+    assert driver.state.name == "routine"
+    assert driver.state.bout is None
+    assert driver.logged(BoutRecord) == []
+
+
+def test_core_modes_a_press_before_the_stats_arrive_stays_on_the_first_page():
+    driver = seated_driver()
+    hold(driver, 30.0)
+    assert driver.state.name == "stats"
+    press(driver, 33.0)  # the log has not answered yet
+    pages = (IdleView(True, 0, 45, 0), IdleView(True, 1, 45, 0), IdleView(True, 2, 45, 0))
+    driver.send(lambda at, wall: StatsLoaded(at, wall, pages), 34.0)
+    assert driver.views()[-1] == pages[0]
