@@ -3,12 +3,15 @@
 import math
 from datetime import datetime, timedelta
 
+import pytest
+
 from device.config import Config
-from device.core.effects import LoadStats, Log, Show
+from device.core.effects import LoadStats, Log, Play, Show
 from device.core.events import (
     ButtonDown,
     ButtonUp,
     DeadlineReached,
+    QuietSet,
     SeatOccupied,
     SeatVacated,
     StatsLoaded,
@@ -25,6 +28,7 @@ from device.core.records import (
     ReminderRecord,
     Variant,
 )
+from device.core.routine import DONE_ASK_S
 from device.core.views import IdleView, NoticeView
 
 WALL = datetime(2026, 11, 24, 9, 0).astimezone()
@@ -35,11 +39,13 @@ class Driver:
     """Feeds events with a monotonic time and its matching wall time."""
 
     def __init__(self, seat_occupied: bool = False, history: History | None = None):
+        self.wall_shift = timedelta(0)  # a clock correction moves the wall time by this
         self.state, self.effects = initial_state(CONFIG, Now(0.0, WALL), seat_occupied,
                                                  history or History())
 
     def send(self, kind, at: float):
-        self.state, effects = step(self.state, kind(at, WALL + timedelta(seconds=at)), CONFIG)
+        wall = WALL + timedelta(seconds=at) + self.wall_shift
+        self.state, effects = step(self.state, kind(at, wall), CONFIG)
         self.effects += effects
         return effects
 
@@ -226,10 +232,8 @@ def test_core_modes_stopping_during_a_reminder_closes_it_as_cut_short_by_the_sto
 def test_core_modes_a_clock_correction_during_a_reminder_redates_its_row():
     driver = seated_driver()
     driver.run_to(REMIND_AT + 30.0)
-    hour = timedelta(hours=1)
-    at = REMIND_AT + 40.0
-    driver.state, effects = step(driver.state, DeadlineReached(at, WALL + timedelta(
-        seconds=at) + hour), CONFIG)
+    hour = driver.wall_shift = timedelta(hours=1)
+    effects = driver.send(DeadlineReached, REMIND_AT + 40.0)
     [rewritten] = [e.record for e in effects if isinstance(e, Log)
                    and isinstance(e.record, ReminderRecord)]
     assert rewritten.at == WALL + timedelta(seconds=REMIND_AT) + hour
@@ -296,3 +300,75 @@ def test_core_modes_a_press_before_the_stats_arrive_stays_on_the_first_page():
     pages = (IdleView(True, 0, 45, 0), IdleView(True, 1, 45, 0), IdleView(True, 2, 45, 0))
     driver.send(lambda at, wall: StatsLoaded(at, wall, pages), 34.0)
     assert driver.views()[-1] == pages[0]
+
+
+def test_core_machine_a_device_booted_long_after_power_on_starts_bright():
+    """Monotonic time at boot is the uptime, not zero: the panel counts from boot."""
+    boot = 10_000.0
+    state, _ = initial_state(CONFIG, Now(boot, WALL), False, History())
+    due = next_deadline(state, CONFIG)
+    state, _ = step(state, DeadlineReached(due, WALL + timedelta(seconds=due - boot)), CONFIG)
+    assert due == boot + CONFIG.screen.off_after_min * 60  # dark first, never dimmed at boot
+    assert not state.panel.dimmed
+
+
+def test_core_machine_quiet_switched_on_as_a_reminder_falls_due_silences_its_chime():
+    """The chime fell due just before the command came in: the same step must not sound."""
+    driver = seated_driver()
+    driver.run_to(REMIND_AT - 1.0)
+    effects = driver.send(lambda at, wall: QuietSet(at, wall, on=True), REMIND_AT + 0.5)
+    assert not [e for e in effects if isinstance(e, Play)]
+    assert [e for e in effects if isinstance(e, Log) and isinstance(e.record, ReminderRecord)]
+
+
+def test_core_machine_sitting_confirmed_after_a_stretch_counts_from_its_end():
+    """The seat's edge came 3 s before a standing stretch ended, confirmed after it: those
+    seconds were the stretch, not sitting."""
+    driver = Driver(history=History(notice=NoticeAnswer.UNDERSTOOD))
+    ended = finish_stretch(driver, 10.0)
+    driver.run_to(ended - 3.0)
+    driver.send(SeatOccupied, ended - 3.0)
+    driver.run_to(ended + 10.0)
+    assert driver.state.bout.sitting_s(ended + 10.0) == pytest.approx(10.0)
+
+
+def test_core_machine_sitting_down_just_before_a_press_counts_the_seconds_before_it():
+    driver = Driver(history=History(notice=NoticeAnswer.UNDERSTOOD))
+    driver.send(SeatOccupied, 100.0)
+    press(driver, 102.0)  # the seat confirms 3 s into the stretch
+    driver.run_to(110.0)
+    assert driver.state.name == "routine"
+    began = driver.state.mode.routine.started_at  # the press, decided at its release
+    assert driver.state.bout.sitting_s(110.0) == pytest.approx(began - 100.0)
+
+
+def test_core_machine_a_clock_correction_during_an_absence_redates_the_natural_break():
+    driver = seated_driver()
+    driver.run_to(600.0)
+    driver.send(SeatVacated, 600.0)
+    driver.run_to(600.0 + 300.0)  # a natural break by now
+    hour = driver.wall_shift = timedelta(hours=1)
+    driver.send(DeadlineReached, 1000.0)
+    driver.send(SeatOccupied, 1100.0)
+    driver.run_to(1100.0 + CONFIG.seat.sit_confirm_s)
+    [pause] = [e.record for e in driver.effects if isinstance(e, Log)
+               and isinstance(e.record, BreakRecord) and e.record.ended_by is EndedBy.ENDED]
+    assert pause.start == WALL + timedelta(seconds=600.0) + hour
+
+
+def test_core_machine_with_nothing_open_and_the_panel_dark_the_device_sleeps():
+    """A standing stretch with nobody seated leaves no row open: no minute checkpoints."""
+    driver = Driver(history=History(notice=NoticeAnswer.UNDERSTOOD))
+    ended = finish_stretch(driver, 10.0)
+    driver.run_to(ended + DONE_ASK_S + CONFIG.screen.off_after_min * 60 + 10.0)
+    assert not driver.state.panel.on
+    assert next_deadline(driver.state, CONFIG) is None
+
+
+def test_core_machine_breaks_today_start_again_from_zero_the_next_day():
+    driver = Driver(history=History(breaks_today=2))
+    day = 24 * 3600.0
+    driver.run_to(day + 3600.0)
+    driver.send(SeatOccupied, day + 3600.0)
+    driver.run_to(day + 3600.0 + CONFIG.seat.sit_confirm_s)
+    assert driver.views()[-1].breaks_today == 0

@@ -66,3 +66,9 @@ def test_core_bout_the_same_leave_gives_its_seconds_back_once():
     bout = Bout(start_at=0.0, start_wall=WALL, seated_since=0.0).pause(610.0).pause(600.0)
     assert bout.pause(600.0).seated_s == 600.0
     assert bout.pause(595.0).seated_s == 595.0  # an even earlier edge: back to it
+
+
+def test_core_bout_counts_nothing_at_the_instant_it_resumes():
+    bout = Bout(start_at=10.0, start_wall=datetime(2026, 11, 24, 9, 0), seated_since=10.0)
+    assert bout.sitting_s(10.0) == 0.0
+    assert bout.sitting_s(10.5) == 0.5

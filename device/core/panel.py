@@ -29,7 +29,7 @@ class PanelState:
 
     def touched(self, at: float) -> PanelState:
         """An interaction: light the panel fully."""
-        return PanelState(on=True, dimmed=False, touched_at=at)
+        return PanelState(touched_at=at)
 
     def dark_at(self, empty_since: float | None, off_after_s: float) -> float | None:
         """When the lit panel goes dark: once the seat has been empty (since
