@@ -50,8 +50,8 @@ def phase_view(variant: Variant, phase: str, share: float = 0.45) -> RoutineView
     step = next(s for s in plan.stages if s.phase.id == phase and s.rep in (0, 2))
     state, _ = start_routine(plan, START)
     at = START + step.start + share * step.length
-    state, _, _ = routine_due(state, at, CFG)
-    view = routine_view(state, at, CFG)
+    state, _, _ = routine_due(state, at)
+    view = routine_view(state, at)
     assert isinstance(view, RoutineView)
     assert view.phase == phase
     return view
@@ -63,8 +63,8 @@ def walk_view(phase: str) -> RoutineView:
     step = next(s for s in plan.stages if s.phase.id == phase)
     state, _ = start_routine(plan, START)
     at = START + step.start + step.length / 3
-    state, _, _ = routine_due(state, at, CFG)
-    view = routine_view(state, at, CFG)
+    state, _, _ = routine_due(state, at)
+    view = routine_view(state, at)
     assert isinstance(view, RoutineView)
     return view
 
@@ -74,9 +74,9 @@ def paused_view(phase: str) -> PausedView:
     step = next(s for s in plan.stages if s.phase.id == phase and s.rep in (0, 2))
     state, _ = start_routine(plan, START)
     at = START + step.start + 1.0
-    state, _, _ = routine_due(state, at, CFG)
-    state, _ = routine_press(state, at, CFG)
-    view = routine_view(state, at + 30, CFG)
+    state, _, _ = routine_due(state, at)
+    state, _ = routine_press(state, at)
+    view = routine_view(state, at + 30)
     assert isinstance(view, PausedView)
     return view
 

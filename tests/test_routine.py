@@ -93,40 +93,40 @@ def drive(cfg: RoutineConfig = CFG, variant: Variant = Variant.SEATED,
     state, effects = begin(cfg, START, variant, level)
     tones = _tones(START, effects)
     plays = _plays(START, effects)
-    run_views = [(START, routine_view(state, START, cfg))]
+    run_views = [(START, routine_view(state, START))]
     wakes: list[float] = []
     paused_deadlines: list[float | None] = []
     pending = [START + p for p in presses]
     at = START
     for _ in range(100_000):
-        deadline = routine_deadline(state, cfg)
+        deadline = routine_deadline(state)
         if pending and (deadline is None or pending[0] <= deadline):
             at = pending.pop(0)
-            state, effects, end = routine_due(state, at, cfg)
+            state, effects, end = routine_due(state, at)
             assert end is None
             tones += _tones(at, effects)
             plays += _plays(at, effects)
-            state, effects = routine_press(state, at, cfg)
+            state, effects = routine_press(state, at)
             tones += _tones(at, effects)
             plays += _plays(at, effects)
             if routine_name(state) == "paused":
-                paused_deadlines.append(routine_deadline(state, cfg))
-            run_views.append((at, routine_view(state, at, cfg)))
+                paused_deadlines.append(routine_deadline(state))
+            run_views.append((at, routine_view(state, at)))
             continue
         assert deadline is not None, "a running routine always has a next deadline"
         assert deadline > at, f"deadline {deadline} does not advance past {at}"
         at = deadline
         wakes.append(at)
-        state, effects, end = routine_due(state, at, cfg)
+        state, effects, end = routine_due(state, at)
         tones += _tones(at, effects)
         plays += _plays(at, effects)
-        after = routine_deadline(state, cfg)
+        after = routine_deadline(state)
         assert after is None or after > at, "the loop would spin"
         if end is not None:
             assert after is None
             return Run(end, tones, wakes, [(t, _phase_of(v)) for t, v in run_views],
                        run_views, paused_deadlines, plays)
-        run_views.append((at, routine_view(state, at, cfg)))
+        run_views.append((at, routine_view(state, at)))
     raise AssertionError("the routine never ended")
 
 
@@ -274,19 +274,19 @@ def test_routine_resume_in_a_breath_recues_the_phase_then_restarts_that_breath()
     second_in = hang.start + CFG.inhale_s + CFG.exhale_s  # the hang's second in-breath
     state, _ = begin(CFG, START, Variant.SEATED)
     at = START + second_in + 2.5
-    state, effects, _ = routine_due(state, at, CFG)
-    state, effects = routine_press(state, at, CFG)
+    state, effects, _ = routine_due(state, at)
+    state, effects = routine_press(state, at)
     assert effects == [Play(Tone.PAUSE, cut=True)]
     resume_at = at + 40.0
-    state, effects = routine_press(state, resume_at, CFG)
+    state, effects = routine_press(state, resume_at)
     assert effects == [Play(Tone.RESUME), Play(Tone.HANG)]
     # the screen holds at the start of that breath until the breath sound restarts ...
-    view = routine_view(state, resume_at, CFG)
+    view = routine_view(state, resume_at)
     assert isinstance(view, RoutineView) and view.phase == "hang"
     assert view.breath == BREATH_MIN
-    assert routine_deadline(state, CFG) == resume_at + RECUE_LEAD_S
+    assert routine_deadline(state) == resume_at + RECUE_LEAD_S
     # ... and then the in-breath starts over, with the whole rest of the plan after it
-    state, effects, _ = routine_due(state, resume_at + RECUE_LEAD_S, CFG)
+    state, effects, _ = routine_due(state, resume_at + RECUE_LEAD_S)
     assert sounds(effects) == [Play(Tone.INHALE, CFG.inhale_s * BREATH_COVER)]
     assert state.origin + plan.total == resume_at + RECUE_LEAD_S - second_in + plan.total
 
@@ -297,12 +297,12 @@ def test_routine_resume_animates_again_one_frame_after_the_breath_restarts() -> 
     hang = next(s for s in plan.stages if s.phase.id == "hang" and s.rep == 1)
     state, _ = begin(CFG, START, Variant.SEATED)
     at = START + hang.start + CFG.inhale_s + CFG.exhale_s + 2.5
-    state, _, _ = routine_due(state, at, CFG)
-    state, _ = routine_press(state, at, CFG)
-    state, _ = routine_press(state, at + 40.0, CFG)
+    state, _, _ = routine_due(state, at)
+    state, _ = routine_press(state, at)
+    state, _ = routine_press(state, at + 40.0)
     recue = at + 40.0 + RECUE_LEAD_S
-    state, _, _ = routine_due(state, recue, CFG)
-    assert routine_deadline(state, CFG) == pytest.approx(recue + FRAME_S)
+    state, _, _ = routine_due(state, recue)
+    assert routine_deadline(state) == pytest.approx(recue + FRAME_S)
 
 
 def test_routine_pause_on_the_instant_a_breath_starts_restarts_that_breath() -> None:
@@ -310,11 +310,11 @@ def test_routine_pause_on_the_instant_a_breath_starts_restarts_that_breath() -> 
     hang = next(s for s in plan.stages if s.phase.id == "hang" and s.rep == 1)
     second_in = hang.start + CFG.inhale_s + CFG.exhale_s
     state, _ = begin(CFG, START, Variant.SEATED)
-    state, effects, _ = routine_due(state, START + second_in, CFG)
+    state, effects, _ = routine_due(state, START + second_in)
     assert Play(Tone.INHALE, CFG.inhale_s * BREATH_COVER) in effects
-    state, _ = routine_press(state, START + second_in, CFG)
+    state, _ = routine_press(state, START + second_in)
     resume_at = START + second_in + 30.0
-    state, _ = routine_press(state, resume_at, CFG)
+    state, _ = routine_press(state, resume_at)
     assert state.origin == resume_at + RECUE_LEAD_S - second_in
 
 
@@ -338,30 +338,30 @@ def test_routine_resume_in_the_first_breath_of_a_phase_cues_the_phase_once() -> 
     fold = next(s for s in plan.stages if s.phase.id == "fold" and s.rep == 2)
     state, _ = begin(CFG, START, Variant.SEATED)
     at = START + fold.start + 1.0
-    state, _, _ = routine_due(state, at, CFG)
-    state, _ = routine_press(state, at, CFG)
-    state, effects = routine_press(state, at + 10.0, CFG)
+    state, _, _ = routine_due(state, at)
+    state, _ = routine_press(state, at)
+    state, effects = routine_press(state, at + 10.0)
     assert effects == [Play(Tone.RESUME), Play(Tone.FOLD)]
-    state, effects, _ = routine_due(state, at + 10.0 + RECUE_LEAD_S, CFG)
+    state, effects, _ = routine_due(state, at + 10.0 + RECUE_LEAD_S)
     assert sounds(effects) == [Play(Tone.EXHALE, CFG.exhale_s * BREATH_COVER)]  # no FOLD
 
 
 def test_routine_pause_freezes_the_view_and_names_the_state() -> None:
     state, _ = begin(CFG, START, Variant.SEATED)
     at = START + 50.0  # in the uncurl of repetition 1: not paced by breath
-    state, _, _ = routine_due(state, at, CFG)
-    before = routine_view(state, at, CFG)
+    state, _, _ = routine_due(state, at)
+    before = routine_view(state, at)
     assert isinstance(before, RoutineView)
-    state, effects = routine_press(state, at, CFG)
+    state, effects = routine_press(state, at)
     assert effects == [Play(Tone.PAUSE, cut=True)]
     assert routine_name(state) == "paused"
-    assert routine_view(state, at + 5, CFG) == routine_view(state, at + 500, CFG) == \
+    assert routine_view(state, at + 5) == routine_view(state, at + 500) == \
         PausedView(title="UNCURL", rep=1, reps=3)
-    assert routine_due(state, at + 500, CFG) == (state, [], None)
-    state, effects = routine_press(state, at + 500, CFG)
+    assert routine_due(state, at + 500) == (state, [], None)
+    state, effects = routine_press(state, at + 500)
     assert effects == [Play(Tone.RESUME), Play(Tone.UNCURL)]
     assert routine_name(state) == "routine"
-    assert routine_view(state, at + 500, CFG) == before
+    assert routine_view(state, at + 500) == before
 
 
 def test_routine_stop_reports_completed_false_and_how_far() -> None:
@@ -369,8 +369,8 @@ def test_routine_stop_reports_completed_false_and_how_far() -> None:
     plan = plan_routine(STRETCH, CFG, Variant.SEATED)
     uncurl_2 = next(s for s in plan.stages if s.phase.id == "uncurl" and s.rep == 2)
     at = START + uncurl_2.start + 3.0
-    state, _, _ = routine_due(state, at, CFG)
-    effects, end = routine_stop(state, at, CFG)
+    state, _, _ = routine_due(state, at)
+    effects, end = routine_stop(state, at)
     assert effects == [Play(Tone.STOP, cut=True)]
     assert end == RoutineEnd(completed=False, started_at=START, ended_at=at,
                              variant=Variant.SEATED, repetitions_done=1,
@@ -381,7 +381,7 @@ def test_routine_stop_names_a_two_word_phase_with_a_space() -> None:
     plan = plan_routine(STRETCH, CFG, Variant.SEATED)
     again = next(s for s in plan.stages if s.phase.id == "inhale_again" and s.rep == 1)
     state, _ = begin(CFG, START, Variant.SEATED)
-    _, end = routine_stop(state, START + again.start + 1.0, CFG)
+    _, end = routine_stop(state, START + again.start + 1.0)
     assert end.reached == "rep 1/3 inhale again"
 
 
@@ -390,17 +390,17 @@ def test_routine_stop_on_the_instant_the_uncurl_ends_counts_the_repetition_done(
     plan = plan_routine(STRETCH, CFG, Variant.SEATED)
     uncurl_1 = next(s for s in plan.stages if s.phase.id == "uncurl" and s.rep == 1)
     state, _ = begin(CFG, START, Variant.SEATED)
-    _, end = routine_stop(state, START + uncurl_1.end, CFG)
+    _, end = routine_stop(state, START + uncurl_1.end)
     assert (end.repetitions_done, end.reached) == (1, "rep 1/3 rest")
 
 
 def test_routine_stop_in_setup_and_while_paused() -> None:
     state, _ = begin(CFG, START, Variant.STANDING)
-    _, end = routine_stop(state, START + 5.0, CFG)
+    _, end = routine_stop(state, START + 5.0)
     assert (end.reached, end.repetitions_done, end.completed) == ("setup", 0, False)
-    state, _, _ = routine_due(state, START + 2.0, CFG)
-    state, _ = routine_press(state, START + 2.0, CFG)
-    _, end = routine_stop(state, START + 200.0, CFG)  # paused in the set-up all along
+    state, _, _ = routine_due(state, START + 2.0)
+    state, _ = routine_press(state, START + 2.0)
+    _, end = routine_stop(state, START + 200.0)  # paused in the set-up all along
     assert end.reached == "setup"
     assert end.ended_at == START + 200.0
 
@@ -420,7 +420,7 @@ def test_routine_standing_break_walks_then_loosens_then_completes() -> None:
     assert state.plan.kind is BreakKind.WALK
     assert [s.phase.id for s in state.plan.stages] == ["stand_up", "walk", "loosen"]
     assert 120 <= state.plan.total <= 300  # a few minutes
-    view = routine_view(state, START, CFG)
+    view = routine_view(state, START)
     assert (view.title, view.cue, view.rep) == ("STAND UP", "stand up, step away", 0)
     assert Play(Tone.PHASE) in effects
 
@@ -428,7 +428,7 @@ def test_routine_standing_break_walks_then_loosens_then_completes() -> None:
 def test_routine_start_plays_a_phase_cue_and_waits_for_the_next_frame() -> None:
     state, effects = begin(CFG, START, Variant.SEATED)
     assert effects == [Play(Tone.SETUP), Say("sit on front edge")]
-    assert routine_deadline(state, CFG) == START + FRAME_S
+    assert routine_deadline(state) == START + FRAME_S
     assert isinstance(state, RoutineState)
     assert routine_name(state) == "routine"
 
@@ -480,7 +480,7 @@ def test_routine_view_uncurl_counts_vertebrae_with_the_ticks(uncurl_s: float) ->
 def test_routine_view_at_the_very_end_shows_the_last_phase_s_last_line() -> None:
     plan = plan_routine(STRETCH, CFG, Variant.SEATED)
     state, _ = begin(CFG, START, Variant.SEATED)
-    view = routine_view(state, START + plan.total, CFG)
+    view = routine_view(state, START + plan.total)
     last = plan.stages[-1]
     assert isinstance(view, RoutineView)
     assert (view.phase, view.rep) == (last.phase.id, CFG.repetitions)
@@ -491,7 +491,7 @@ def test_routine_view_head_down_shows_an_empty_line() -> None:
     plan = plan_routine(STRETCH, CFG, Variant.SEATED)
     hang = next(s for s in plan.stages if s.phase.id == "hang")
     state, _ = begin(CFG, START, Variant.SEATED)
-    view = routine_view(state, START + hang.start + 1.0, CFG)
+    view = routine_view(state, START + hang.start + 1.0)
     assert isinstance(view, RoutineView) and view.phase == "hang" and view.cue == ""
 
 
@@ -571,9 +571,9 @@ def test_routine_speaks_each_screen_cue_as_it_appears() -> None:
     state, effects = begin(CFG, START, Variant.STANDING)
     said += [(START, e.text) for e in effects if isinstance(e, Say)]
     at = START
-    while (deadline := routine_deadline(state, CFG)) is not None:
+    while (deadline := routine_deadline(state)) is not None:
         at = deadline
-        state, effects, _ = routine_due(state, at, CFG)
+        state, effects, _ = routine_due(state, at)
         said += [(at, e.text) for e in effects if isinstance(e, Say)]
     shown = {}
     for t, view in run.views:

@@ -287,11 +287,11 @@ class Guiding(Mode):
         return routine_name(self.routine)
 
     def deadline(self, state: DeviceState, config: CoreConfig) -> float | None:
-        return routine_deadline(self.routine, config.routine)
+        return routine_deadline(self.routine)
 
     def on_deadline(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
         """The next cue or frame; at a phase change how far it got goes to disk."""
-        routine, effects, end = routine_due(self.routine, now.at, config.routine)
+        routine, effects, end = routine_due(self.routine, now.at)
         out = out.emit(*effects)
         if end is not None:
             return self._end(out, end, now, config)
@@ -304,12 +304,12 @@ class Guiding(Mode):
 
     def on_press(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
         """Pause, or resume."""
-        routine, effects = routine_press(self.routine, now.at, config.routine)
+        routine, effects = routine_press(self.routine, now.at)
         return out.emit(*effects).update(mode=replace(self, routine=routine))
 
     def on_hold(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
         """Stop where it is: a break that did not complete."""
-        effects, end = routine_stop(self.routine, now.at, config.routine)
+        effects, end = routine_stop(self.routine, now.at)
         return self._end(out.emit(*effects), end, now, config)
 
     def _end(self, out: Outcome, end: RoutineEnd, now: Now, config: CoreConfig) -> Outcome:
@@ -354,7 +354,7 @@ class Guiding(Mode):
             reached=None if end.completed else end.reached, key=self.key, ended_by=ended_by)
 
     def view(self, state: DeviceState, now: Now, config: CoreConfig) -> View:
-        return routine_view(self.routine, now.at, config.routine)
+        return routine_view(self.routine, now.at)
 
     def open_rows(self, state: DeviceState, now: Now, ended_by: EndedBy | None,
                   every: bool) -> tuple[Record, ...]:

@@ -300,11 +300,11 @@ def start_routine(plan: Plan, at: float) -> tuple[RoutineState, list[Effect]]:
     """Begin ``plan`` (:func:`plan_routine`, or :func:`plan_walk`) at ``at`` with its
     first phase."""
     state = RoutineState(plan=plan, variant=plan.variant, started_at=at, origin=at)
-    state, effects, _ = routine_due(state, at, None)
+    state, effects, _ = routine_due(state, at)
     return state, effects
 
 
-def routine_deadline(state: RoutineState, cfg: RoutineConfig) -> float | None:
+def routine_deadline(state: RoutineState) -> float | None:
     """The next cue or animation frame; None while paused (nothing moves) or when done."""
     next_cue = routine_next_cue(state)
     return None if next_cue is None else min(next_cue, state.origin + state.frame * FRAME_S)
@@ -317,7 +317,7 @@ def routine_next_cue(state: RoutineState) -> float | None:
     return state.origin + state.plan.cues[state.cursor].offset
 
 
-def routine_due(state: RoutineState, at: float, cfg: RoutineConfig | None
+def routine_due(state: RoutineState, at: float
                 ) -> tuple[RoutineState, list[Effect], RoutineEnd | None]:
     """Play every cue due at or before ``at``; end the routine when its last rest is over.
 
@@ -346,8 +346,7 @@ def routine_due(state: RoutineState, at: float, cfg: RoutineConfig | None
     return state, effects, end
 
 
-def routine_press(state: RoutineState, at: float, cfg: RoutineConfig
-                  ) -> tuple[RoutineState, list[Effect]]:
+def routine_press(state: RoutineState, at: float) -> tuple[RoutineState, list[Effect]]:
     """A short press pauses, the next one resumes; the paused time shifts every deadline.
 
     A pause cuts the sound off. A resume plays the resume sound and the current phase's
@@ -386,8 +385,7 @@ def _breath_start(plan: Plan, stage: Stage, elapsed: float) -> tuple[int, float]
     return found
 
 
-def routine_stop(state: RoutineState, at: float, cfg: RoutineConfig
-                 ) -> tuple[list[Effect], RoutineEnd]:
+def routine_stop(state: RoutineState, at: float) -> tuple[list[Effect], RoutineEnd]:
     """A hold stops the routine where it is: a break that did not complete."""
     return [Play(Tone.STOP, cut=True)], routine_cut(state, at)
 
@@ -412,8 +410,7 @@ def routine_step_index(state: RoutineState, at: float) -> int:
     return state.plan.stages.index(_stage_at(state.plan, _elapsed(state, at)))
 
 
-def routine_view(state: RoutineState, at: float, cfg: RoutineConfig
-                 ) -> RoutineView | PausedView:
+def routine_view(state: RoutineState, at: float) -> RoutineView | PausedView:
     """The screen for routine state ``state`` at ``at``."""
     plan = state.plan
     elapsed = _elapsed(state, at)
