@@ -18,6 +18,7 @@ from device.core.events import (
     StretchRequested,
 )
 from device.core.machine import History, Now, initial_state, next_deadline, shutdown, step
+from device.core.practice import Practice
 from device.core.records import (
     BoutRecord,
     BreakKind,
@@ -28,7 +29,7 @@ from device.core.records import (
     ReminderRecord,
     Variant,
 )
-from device.core.routine import DONE_ASK_S
+from device.core.routine import DONE_ASK_S, DONE_SHOW_S
 from device.core.views import IdleView, NoticeView
 
 WALL = datetime(2026, 11, 24, 9, 0).astimezone()
@@ -372,3 +373,57 @@ def test_core_machine_breaks_today_start_again_from_zero_the_next_day():
     driver.send(SeatOccupied, day + 3600.0)
     driver.run_to(day + 3600.0 + CONFIG.seat.sit_confirm_s)
     assert driver.views()[-1].breaks_today == 0
+
+
+def stop_stretch(driver: Driver, at: float) -> float:
+    """Press at ``at``, hold 30 s in: the stretch stops; returns when the hold decided."""
+    press(driver, at)
+    hold(driver, at + 30.0)
+    return at + 30.0 + CONFIG.button.hold_s
+
+
+def test_core_modes_a_completed_stretch_logs_its_row_closed_and_today_practised():
+    driver = seated_driver()
+    finish_stretch(driver, 60.0)
+    [guided] = [row for row in driver.logged(BreakRecord) if row.kind is BreakKind.GUIDED]
+    assert (guided.completed, guided.ended_by) == (True, EndedBy.ENDED)
+    assert driver.state.practice.last_day == WALL.date()
+
+
+def test_core_modes_a_stopped_stretch_is_not_practice_and_asks_nothing():
+    driver = seated_driver()
+    stopped = stop_stretch(driver, 60.0)
+    assert driver.state.name == "done"
+    assert driver.state.practice == Practice()
+    assert driver.state.mode.asking is None
+    driver.run_to(stopped + DONE_SHOW_S + 0.1)  # the short result screen, no question
+    assert driver.state.name == "seated"
+
+
+def test_core_modes_the_uncurl_question_waits_its_own_longer_time():
+    driver = seated_driver()
+    ended = finish_stretch(driver, 60.0)
+    driver.run_to(ended + DONE_SHOW_S + 0.1)
+    assert driver.state.name == "done"
+    driver.run_to(ended + DONE_ASK_S + 0.1)
+    assert driver.state.name == "seated"
+
+
+def test_core_modes_a_press_on_a_stopped_stretch_s_result_starts_another():
+    driver = seated_driver()
+    stopped = stop_stretch(driver, 60.0)
+    press(driver, stopped + 1.0)
+    assert driver.state.name == "routine"
+
+
+def test_core_modes_leaving_during_a_completed_stretch_ends_the_bout_for_good():
+    driver = seated_driver()
+    driver.run_to(600.0)
+    press(driver, 600.0)
+    driver.send(SeatVacated, 610.0)
+    ended = driver.state.mode.routine.origin + driver.state.mode.routine.plan.total
+    driver.run_to(ended + DONE_ASK_S + 1.0)
+    assert driver.state.bout is None
+    driver.send(SeatOccupied, ended + 600.0)
+    driver.run_to(ended + 600.0 + CONFIG.seat.sit_confirm_s)
+    assert driver.state.bout.start_at == ended + 600.0

@@ -335,8 +335,7 @@ class Guiding(Mode):
             if bout is not None:
                 out = out.log(bout.record_at(end.started_at, self.started_wall, EndedBy.ENDED))
             tally = replace(state.tally, breaks=state.tally.breaks + 1)
-            out = out.update(bout=None, away=None, tally=tally,
-                             plan=ReminderPlan.fresh(config.reminder))
+            out = out.update(bout=None, away=None, tally=tally)
         if not state.seat.occupied:
             return out
         # Seated at the end and no bout under way: the sitting from here on is a new bout.
