@@ -29,6 +29,7 @@ from device.core.records import (
     ReminderRecord,
     Variant,
 )
+from device.core.reminder import ReminderPlan
 from device.core.routine import DONE_ASK_S, DONE_SHOW_S
 from device.core.views import IdleView, NoticeView
 
@@ -427,3 +428,13 @@ def test_core_modes_leaving_during_a_completed_stretch_ends_the_bout_for_good():
     driver.send(SeatOccupied, ended + 600.0)
     driver.run_to(ended + 600.0 + CONFIG.seat.sit_confirm_s)
     assert driver.state.bout.start_at == ended + 600.0
+
+
+def test_core_modes_after_a_completed_stretch_the_new_bout_has_every_snooze_again():
+    driver = seated_driver()
+    driver.run_to(REMIND_AT + 1.0)
+    hold(driver, REMIND_AT + 1.0)  # snoozed once
+    assert driver.state.plan.snoozes == 1
+    finish_stretch(driver, REMIND_AT + 60.0)
+    assert driver.state.bout is not None  # still seated: a new bout
+    assert driver.state.plan == ReminderPlan.fresh(CONFIG.reminder)
