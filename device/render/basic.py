@@ -10,6 +10,7 @@ from PIL import Image
 from device.adapters.fonts import Fonts
 from device.core.views import BlankView, IdleView, ReminderView, SnoozedView
 from device.render.canvas import Canvas, bar, text, text_width
+from device.render.words import snoozes_left_words
 
 
 def draw_idle(view: IdleView, fonts: Fonts, canvas: Canvas) -> Image.Image:
@@ -58,12 +59,7 @@ def draw_snoozed(view: SnoozedView, fonts: Fonts, canvas: Canvas) -> Image.Image
     width = canvas.width
     text(draw, (width // 2, 4), "SNOOZED", fonts.large, align="center")
     text(draw, (width // 2, 26), f"{view.minutes} min", fonts.body, align="center")
-    if view.snoozes_left:
-        plural = "" if view.snoozes_left == 1 else "s"
-        left = f"{view.snoozes_left} snooze{plural} left"
-    else:
-        left = "no snoozes left"
-    text(draw, (width // 2, 50), left, fonts.small, align="center")
+    text(draw, (width // 2, 50), snoozes_left_words(view), fonts.small, align="center")
     return image
 
 

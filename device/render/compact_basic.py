@@ -15,6 +15,7 @@ from PIL import Image
 from device.adapters.fonts import Fonts
 from device.core.views import BlankView, IdleView, ReminderView, SnoozedView
 from device.render.canvas import Canvas, bar, text, text_width
+from device.render.words import snoozes_left_words
 
 
 def draw_idle(view: IdleView, fonts: Fonts, canvas: Canvas) -> Image.Image:
@@ -64,12 +65,7 @@ def draw_snoozed(view: SnoozedView, fonts: Fonts, canvas: Canvas) -> Image.Image
     width = canvas.width
     text(draw, (2, 0), "SNOOZED", fonts.large)
     text(draw, (width - 2, 3), f"{view.minutes} min", fonts.body, align="right")
-    if view.snoozes_left:
-        plural = "" if view.snoozes_left == 1 else "s"
-        left = f"{view.snoozes_left} snooze{plural} left"
-    else:
-        left = "no snoozes left"
-    text(draw, (width // 2, 19), left, fonts.body, align="center")
+    text(draw, (width // 2, 19), snoozes_left_words(view), fonts.body, align="center")
     return image
 
 

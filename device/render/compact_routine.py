@@ -20,7 +20,7 @@ from device.adapters.fonts import Fonts
 from device.core.routine import BREATH_MAX, PROGRESS_STEPS
 from device.core.views import DoneView, NoticeView, PausedView, RoutineView
 from device.render.canvas import ON, Canvas, bar, text
-from device.render.routine import done_words
+from device.render.words import done_words
 
 BAR_TOP, BAR_BOTTOM = 26, 31
 CUE_Y = 17
@@ -109,7 +109,8 @@ def draw_paused(view: PausedView, fonts: Fonts, canvas: Canvas) -> Image.Image:
 
 
 def draw_done(view: DoneView, fonts: Fonts, canvas: Canvas) -> Image.Image:
-    """The 64-row screen's words: the headline large, the detail and the note small."""
+    """The 64-row screen's words on 32 rows: the headline large, the detail and the note
+    small."""
     image, draw = canvas.blank()
     width = canvas.width
     headline, detail, note = done_words(view)

@@ -17,6 +17,7 @@ from device.adapters.fonts import Fonts
 from device.core.routine import BREATH_MAX, PROGRESS_STEPS
 from device.core.views import DoneView, NoticeView, PausedView, RoutineView
 from device.render.canvas import ON, Canvas, bar, text
+from device.render.words import done_words
 
 BAR_INNER_PX = PROGRESS_STEPS  # the progress bar's inner width: one pixel per step
 BAR_BOX = (2, 56, 5 + BAR_INNER_PX, 63)
@@ -95,22 +96,6 @@ def draw_paused(view: PausedView, fonts: Fonts, canvas: Canvas) -> Image.Image:
     text(draw, (width // 2, 39), "press to resume", fonts.body, align="center")
     text(draw, (width // 2, 51), "hold to stop", fonts.body, align="center")
     return image
-
-
-def done_words(view: DoneView) -> tuple[str, str, str]:
-    """The headline, detail and note of the end screen, at any panel size.
-
-    A completed stretch is a break; a stopped one says how far it got and that the stats
-    count it as stopped, not as a break (the screen says what the log will say)."""
-    if view.completed and view.walk:
-        return "WELL DONE", "standing break", "break logged"
-    if view.completed:
-        plural = "" if view.repetitions == 1 else "s"
-        note = "uncurl smooth? press=yes" if view.asking else "break logged"
-        return "WELL DONE", f"{view.repetitions} repetition{plural}", note
-    detail = (f"after rep {view.repetitions} of {view.reps}" if view.repetitions
-              else "no rep finished")
-    return "STOPPED", detail, "logged as stopped"
 
 
 def draw_done(view: DoneView, fonts: Fonts, canvas: Canvas) -> Image.Image:
