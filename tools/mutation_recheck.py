@@ -4,10 +4,11 @@ mutmut runs a mutant against the tests that reached its function while it collec
 stats; code that runs at import time (the config keys' defaults) reaches none, and a test
 that only checks an effect far from the function can be left out. This runs every mutant
 named on stdin (``mutmut results`` lines, or bare names) in ``./mutants`` with
-``MUTANT_UNDER_TEST`` set, against the pytest arguments given (default: the unit and
-scenario tiers, stopping at the first failure), and prints one ``name: killed`` or
-``name: survived`` line per mutant (the test that caught it goes to stderr). Fed after
-mutmut's own results to ``tools/mutation_score.py``, the later line wins:
+``MUTANT_UNDER_TEST`` set, against the pytest arguments given (default: mutmut's own
+from ``[tool.mutmut]``, the unit and scenario tiers; stopping at the first failure), and
+prints one ``name: killed`` or ``name: survived`` line per mutant (the test that caught
+it goes to stderr). Fed after mutmut's own results to ``tools/mutation_score.py``, the
+later line wins:
 
     mutmut results | python tools/mutation_recheck.py > out/recheck.txt
     (mutmut results --all true; cat out/recheck.txt) | python tools/mutation_score.py
@@ -19,12 +20,10 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
-# As in [tool.mutmut]: mutmut's own trampoline loads json, which that test forbids.
-DEFAULT_ARGS = ("tests", "-m", "unit or scenario", "--deselect",
-                "tests/test_display.py::test_display_service_without_mqtt_never_loads_json")
 FIRST_FAILURE = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
 
 
@@ -41,11 +40,16 @@ def names(lines: Iterable[str]) -> list[str]:
     return found
 
 
+def mutmut_pytest_args(pyproject: Path) -> list[str]:
+    """The arguments mutmut itself gives pytest, so a recheck runs the same suite."""
+    config = tomllib.loads(pyproject.read_text())["tool"]["mutmut"]
+    return [*config["pytest_add_cli_args"], *config["pytest_add_cli_args_test_selection"]]
+
+
 def pytest_run(pytest_args: list[str], mutants: Path, mutant: str
                ) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, MUTANT_UNDER_TEST=mutant)
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly",
-               "-p", "no:cacheprovider", "-rfE", *pytest_args]
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-rfE", *pytest_args]
     return subprocess.run(command, cwd=mutants, env=env, capture_output=True, text=True,
                           check=False)
 
@@ -64,7 +68,7 @@ def main() -> int:
     if not mutants.is_dir():
         print("no ./mutants folder: run `make mutate` first", file=sys.stderr)
         return 2
-    pytest_args = sys.argv[1:] or list(DEFAULT_ARGS)
+    pytest_args = sys.argv[1:] or mutmut_pytest_args(Path("pyproject.toml"))
     # Any failure counts as a kill below (a mutant can break collection itself), so the
     # arguments must first be seen to collect cleanly with no mutant switched on.
     clean = pytest_run([*pytest_args, "--collect-only"], mutants, "")
