@@ -29,7 +29,7 @@ test: $(STAMP)
 # Mutation testing of device/core and the stats queries ([tool.mutmut] in pyproject.toml):
 # minutes per module on two cores, so not part of `make test`. It works in ./mutants
 # (ignored) and never writes a tracked file. MUTANTS narrows it to some mutants, e.g.
-# MUTANTS='device.core.quiet.*'; JOBS sets the workers (default 2). Reruns only what changed.
+# MUTANTS='unslump.core.quiet.*'; JOBS sets the workers (default 2). Reruns only what changed.
 MUTATE_STAMP := $(VENV)/.installed-mutate
 JOBS ?= 2
 $(MUTATE_STAMP): pyproject.toml $(STAMP)

@@ -1,8 +1,8 @@
-"""The service's parts, wired as ``device.app.run_device`` wires them, without a window.
+"""The service's parts, wired as ``unslump.app.assembly.run_device`` wires them, without a window.
 
 ``unslump run --simulate`` adds a front end (a window or a terminal) whose own wake-ups
 would be measured along with the device's; the benchmarks want the device alone. So this
-uses the device's own assembly (``device.app.assemble``) with MockFactory pins and a panel
+uses the device's own assembly (``unslump.app.assembly.assemble``) with MockFactory pins and a panel
 of its choice (luma's ``dummy``, or the partial SSD1306 on a null bus); the audio path,
 the SQLite log, the notifier and the watchdog pinger are the real ones.
 """
@@ -16,16 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from gpiozero.pins.mock import MockFactory
-
-from device.adapters.inputs import drive_mock_seat
-from device.app import Edges, Parts
-from device.app import assemble as assemble_device
-from device.clock import FakeClock
-from device.config import Config
-from device.heap import trim_heap
-from device.ports import Clock, QueueItem
-from device.runtime import Runtime
-from device.sdnotify import Notifier
+from unslump.app.assembly import Edges, Parts
+from unslump.app.assembly import assemble as assemble_device
+from unslump.app.loop import Runtime
+from unslump.config.file import Config
+from unslump.edges.clock import FakeClock
+from unslump.edges.inputs.gpio import drive_mock_seat
+from unslump.edges.system.heap_trim import trim_heap
+from unslump.edges.system.sd_notify import Notifier
+from unslump.ports import Clock, QueueItem
 
 PANELS = ("dummy", "partial")
 
@@ -54,7 +53,7 @@ def open_panel(kind: str, config: Config) -> Any:
 
         return dummy(width=width, height=height, mode="1")
     if kind == "partial":
-        from device.adapters.partial import PartialSsd1306
+        from unslump.edges.display.page_diff import PartialSsd1306
 
         return PartialSsd1306(NullBus(), width=width, height=height)
     raise ValueError(f"panel {kind!r}: use one of {', '.join(PANELS)}")
@@ -62,7 +61,8 @@ def open_panel(kind: str, config: Config) -> Any:
 
 @dataclass
 class Assembly:
-    """The device's own parts (``device.app.assemble``) plus the mock pins that drive them."""
+    """The device's own parts (``unslump.app.assembly.assemble``) plus the mock pins that
+    drive them."""
 
     config: Config
     factory: MockFactory

@@ -1,6 +1,6 @@
 """Target 8: sound without pygame in the service; effect to first sample, warm and cold.
 
-The player process (``device.adapters.player``) runs on SDL's ``disk`` driver, which
+The player process (``unslump.edges.audio.player_process``) runs on SDL's ``disk`` driver, which
 writes every buffer it mixes to a file at the pace a sound card would take them. So
 "first sample" is literal: the moment the first non-zero sample of the sound asked for
 appears in that file, measured from the ``play()`` call in this process (the effect).
@@ -27,16 +27,17 @@ from array import array
 from collections.abc import Callable
 from pathlib import Path
 
+from unslump.config.file import Config
+from unslump.core.effects import Play
+from unslump.core.routine import breath_plays
+from unslump.core.tones import Tone
+from unslump.edges.audio.player_client import PlayerAudio, player_command
+from unslump.edges.audio.player_process import MIXER_BUFFER
+from unslump.edges.audio.voice import Rendered, VoiceCache, spoken_phrases
+from unslump.edges.clock import SystemClock
+
 from bench import proc
 from bench.results import Figure
-from device.adapters.player import MIXER_BUFFER
-from device.adapters.player_link import PlayerAudio, player_command
-from device.adapters.voice import Rendered, VoiceCache, spoken_phrases
-from device.clock import SystemClock
-from device.config import Config
-from device.core.effects import Play
-from device.core.routine import breath_plays
-from device.core.tones import Tone
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_S = 20.0

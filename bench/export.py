@@ -17,9 +17,10 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from unslump.edges.clock import FakeClock
+from unslump.edges.store.sqlite import SqliteStore
+
 from bench.results import Figure
-from device.clock import FakeClock
-from device.store.sqlite import SqliteStore
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MIB = 64  # a small share of a Pi Zero's 512 MB, whatever the size of the log

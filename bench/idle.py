@@ -94,7 +94,7 @@ def idle_minute(services: list[Service], seconds: float = 60.0) -> list[Minute]:
     """Warm up, then measure every service across the same ``seconds``."""
     services[0].notify.listen_for(WARM_UP_S)
     befores = [(proc.sample(s.pid), proc.thread_names(s.pid)) for s in services]
-    from device.clock import SystemClock
+    from unslump.edges.clock import SystemClock
 
     clock = SystemClock()
     start = clock.monotonic()

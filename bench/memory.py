@@ -5,7 +5,7 @@ The probe assembles the service's parts on a fake clock, so ten minutes (and the
 45 minutes to the first reminder) pass in a moment. It enters as ``unslump run`` does (the
 command line, the logging, the panel built from ``[display]`` as ``open_luma_device``
 builds it: the partial SSD1306 driver): the targets are the service's. The parts alone
-(``device.app.assemble`` on luma's dummy panel, with Pillow's FreeType, which only
+(``unslump.app.assembly.assemble`` on luma's dummy panel, with Pillow's FreeType, which only
 ``unslump run`` leaves out) are reported beside it. pygame must never be in
 ``sys.modules``: the tone is played by the player process, which the service starts
 (for real, on SDL's dummy driver) when the reminder is near.
@@ -70,6 +70,6 @@ def run() -> tuple[list[Figure], dict[str, object]]:
                "entered as `unslump run`, the partial SSD1306 built from [display]"),
         Figure("rss_after_tone_parts", "Memory: VmRSS after a tone, the assembly alone",
                round(parts["first_tone"].get("rss_after_kib", 0) / 1024, 1), "MiB",
-               note="device.app.assemble on luma's dummy panel, no command line"),
+               note="unslump.app.assembly.assemble on luma's dummy panel, no command line"),
     ]
     return figures, {"memory": report, "memory_parts": parts}

@@ -5,10 +5,10 @@ platform modules would otherwise be counted as the device's memory); the report 
 encoded after the measurements.
 
 ``service`` (the default) enters as ``unslump run`` does: the command line is built and
-parsed and logging set up (``device.cli``), and the panel is opened the way
+parsed and logging set up (``unslump.cli.main``), and the panel is opened the way
 ``open_luma_device`` opens it (``[display]`` picks the partial SSD1306 driver), on a bus
 that only counts bytes since there is no I2C here. ``parts``
-assembles the device alone (``device.app.assemble``), as the probe did before: the two
+assembles the device alone (``unslump.app.assembly.assemble``), as the probe did before: the two
 figures side by side say what the entry costs.
 """
 
@@ -39,8 +39,8 @@ ENTRIES = ("service", "parts")
 def enter_as_service() -> None:
     """What ``unslump run`` does before ``run_device``: the command line, the logging and
     ``cmd_run``'s first step."""
-    from device.cli import build_parser, leave_freetype_out
-    from device.logs import configure_logging
+    from unslump.cli.main import build_parser, leave_freetype_out
+    from unslump.edges.system.journal import configure_logging
 
     build_parser(["run"]).parse_args(["run"])
     configure_logging(env={})
@@ -48,9 +48,10 @@ def enter_as_service() -> None:
 
 
 def open_service_panel(config: Any) -> Any:
-    """The panel as ``device.adapters.display.open_luma_device`` builds it, on a null bus."""
+    """The panel as ``unslump.edges.display.oled.open_luma_device`` builds it, on a null bus."""
+    from unslump.edges.display.oled import create_driver
+
     from bench.assembly import NullBus
-    from device.adapters.display import create_driver
 
     return create_driver(config.display, NullBus())
 
@@ -60,11 +61,12 @@ def probe(db: Path, entry: str = "service") -> dict[str, object]:
     interpreter_kib = rss_kib()
     if entry == "service":
         enter_as_service()
+    from unslump.config.file import Config
+    from unslump.core.effects import Play
+    from unslump.edges.clock import FakeClock
+    from unslump.edges.system.sd_notify import Notifier
+
     from bench.assembly import assemble, open_panel
-    from device.clock import FakeClock
-    from device.config import Config
-    from device.core.effects import Play
-    from device.sdnotify import Notifier
 
     config = Config()
     panel = open_service_panel(config) if entry == "service" else open_panel("dummy", config)

@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from device.clock import SystemClock
+from unslump.edges.clock import SystemClock
 
 CLOCK = SystemClock()
 

@@ -15,14 +15,15 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from unslump.app.integrations import outbox_cap
+from unslump.config.file import Config, MqttConfig
+from unslump.core.records import BoutRecord
+from unslump.edges.clock import FakeClock, SystemClock
+from unslump.edges.mqtt.link import MqttLink
+from unslump.edges.store.sqlite import SqliteStore
+from unslump.sim.scenario.harness import VirtualDevice
+
 from bench.results import Figure
-from device.addons import outbox_cap
-from device.clock import FakeClock, SystemClock
-from device.config import Config, MqttConfig
-from device.core.records import BoutRecord
-from device.mqtt.link import MqttLink
-from device.scenario.harness import VirtualDevice
-from device.store.sqlite import SqliteStore
 from tests.mosquitto import Broker, wait_until
 
 MORNING = datetime(2026, 11, 24, 8, 0).astimezone()

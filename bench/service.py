@@ -11,13 +11,14 @@ import argparse
 from contextlib import ExitStack
 from pathlib import Path
 
+from unslump.app.assembly import queue_waiter, stop_on_signals
+from unslump.config.file import Config, load_config
+from unslump.core.effects import Play
+from unslump.core.tones import Tone
+from unslump.edges.clock import SystemClock
+from unslump.edges.system.sd_notify import Notifier
+
 from bench.assembly import PANELS, assemble, open_panel
-from device.app import queue_waiter, stop_on_signals
-from device.clock import SystemClock
-from device.config import Config, load_config
-from device.core.effects import Play
-from device.core.tones import Tone
-from device.sdnotify import Notifier
 
 
 def main(argv: list[str] | None = None) -> int:

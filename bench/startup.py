@@ -43,7 +43,7 @@ def time_to_exit(command: list[str]) -> float:
 
 def unslump() -> list[str]:
     script = Path(python()).parent / "unslump"
-    return [str(script)] if script.exists() else [python(), "-m", "device"]
+    return [str(script)] if script.exists() else [python(), "-m", "unslump"]
 
 
 def run(repeat: int = 10) -> tuple[list[Figure], dict[str, object]]:

@@ -5,7 +5,7 @@ The generators live beside this file and are run through hardware/make_docs.py.
 
 from __future__ import annotations
 
-GENERATED_NOTE = ("Generated from device/pinmap.toml by hardware/make_docs.py; "
+GENERATED_NOTE = ("Generated from device/unslump/config/pinmap.toml by hardware/make_docs.py; "
                   "edit the data file and rerun the script, not this file.")
 
 # Wire colours as drawn. Every wire also gets a dark outline, so white and yellow show.

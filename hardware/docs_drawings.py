@@ -9,8 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from docs_common import GENERATED_NOTE, GPIO_HEX, RAIL_HEX
-
-from device.pinmap import PinMap
+from unslump.config.pins import PinMap
 
 
 def render_seat_input_svg(pinmap: PinMap) -> str:

@@ -10,8 +10,7 @@ from html import escape
 from itertools import pairwise
 
 from docs_common import GENERATED_NOTE, GPIO_HEX, RAIL_HEX, WIRE_HEX
-
-from device.pinmap import HeaderPin, Part, PinMap, Wire
+from unslump.config.pins import HeaderPin, Part, PinMap, Wire
 
 # Layout, in SVG user units (pixels).
 ROW = 26  # header row pitch
@@ -298,7 +297,7 @@ def _pin_shape(pin: HeaderPin, x: float, y: float, used: bool) -> str:
 def _wire(wire: Wire, points: list[tuple[float, float]]) -> list[str]:
     colour = WIRE_HEX.get(wire.colour)
     if colour is None:
-        raise ValueError(f"device/pinmap.toml: {wire.part}.{wire.signal} has colour "
+        raise ValueError(f"device/unslump/config/pinmap.toml: {wire.part}.{wire.signal} has colour "
                          f"{wire.colour!r}; use one of {', '.join(sorted(WIRE_HEX))}")
     path = " ".join(f"{x:.0f},{y:.0f}" for x, y in points)
     title = f"{wire.part}.{wire.signal} to header pin {wire.header}"

@@ -1,7 +1,7 @@
 """Generate the build guide's pin table, drawings and bill of materials from data.
 
-The pin map (device/pinmap.toml) is the one source of truth for wiring: the code reads
-its default pins from it, and this script turns it into the pin table (pins.md), one
+The pin map (device/unslump/config/pinmap.toml) is the one source of truth for wiring: the
+code reads its default pins from it, and this script turns it into the pin table (pins.md), one
 wiring diagram per seat sensor variant (wiring*.svg), the seat input's Pi-end network
 (seat-input.svg) and the header orientation (header.svg), so a pin moved in the data
 file moves in every drawing. The bill of materials (bom.md) is made from bom.toml, its
@@ -24,8 +24,7 @@ from docs_bom import BOM_TOML, bom_rows, build_total, load_bom, render_bom_md
 from docs_common import GENERATED_NOTE, md_escape
 from docs_drawings import render_header_svg, render_seat_input_svg
 from docs_wiring import render_wiring_svg
-
-from device.pinmap import PinMap, load_pinmap
+from unslump.config.pins import PinMap, load_pinmap
 
 HARDWARE_DIR = Path(__file__).resolve().parent
 PINS_MD = HARDWARE_DIR / "pins.md"

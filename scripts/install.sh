@@ -300,7 +300,7 @@ else
     fi
 fi
 
-if [ -d "$SRC/build/lib/device" ]; then
+if [ -d "$SRC/build/lib/unslump" ] || [ -d "$SRC/build/lib/device" ]; then
     say "note: $SRC/build is left over from an older install and no longer used; remove" \
         "it with: sudo rm -rf build *.egg-info"
 fi

@@ -12,10 +12,10 @@ import pytest
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-from device.config import Config
-from device.core.records import NoticeAnswer, NoticeRecord
-from device.scenario.harness import VirtualDevice
-from device.store.memory import MemoryStore
+from unslump.config.file import Config
+from unslump.core.records import NoticeAnswer, NoticeRecord
+from unslump.edges.store.memory import MemoryStore
+from unslump.sim.scenario.harness import VirtualDevice
 
 MORNING = datetime(2026, 11, 24, 9, 0).astimezone()
 

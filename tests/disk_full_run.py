@@ -18,9 +18,9 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from device.clock import FakeClock
-from device.core.records import BreakKind, BreakRecord, ReminderOutcome, ReminderRecord
-from device.store.sqlite import SqliteStore
+from unslump.core.records import BreakKind, BreakRecord, ReminderOutcome, ReminderRecord
+from unslump.edges.clock import FakeClock
+from unslump.edges.store.sqlite import SqliteStore
 
 WALL = datetime(2026, 11, 24, 9, 0, tzinfo=timezone(timedelta(hours=1)))
 

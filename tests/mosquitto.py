@@ -22,8 +22,7 @@ from typing import Any
 
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
-
-from device.clock import SystemClock
+from unslump.edges.clock import SystemClock
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 START_S = 10.0

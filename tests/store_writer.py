@@ -12,9 +12,9 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from device.clock import SystemClock
-from device.core.records import BreakKind, BreakRecord, Variant
-from device.store.sqlite import SqliteStore
+from unslump.core.records import BreakKind, BreakRecord, Variant
+from unslump.edges.clock import SystemClock
+from unslump.edges.store.sqlite import SqliteStore
 
 
 def main(path: Path, first: int) -> None:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
-
-from device.adapters.audio import NullAudio, RecordingAudio, make_audio
-from device.adapters.buzzer import BuzzerAudio
-from device.adapters.player_link import PlayerAudio
-from device.clock import FakeClock
-from device.config import AudioConfig
-from device.core.effects import Play
-from device.core.tones import Tone
-from device.errors import ConfigError
+from unslump.config.file import AudioConfig
+from unslump.core.effects import Play
+from unslump.core.tones import Tone
+from unslump.edges.audio.backends import NullAudio, RecordingAudio, make_audio
+from unslump.edges.audio.buzzer import BuzzerAudio
+from unslump.edges.audio.player_client import PlayerAudio
+from unslump.edges.clock import FakeClock
+from unslump.errors import ConfigError
 
 
 def test_audio_recording_records_times_and_sounds() -> None:

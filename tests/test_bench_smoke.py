@@ -3,10 +3,11 @@
 import json
 import os
 
+from unslump.config.file import Config
+
 from bench import proc
 from bench.assembly import NullBus, open_panel
 from bench.results import Figure, table, write
-from device.config import Config
 
 
 def test_bench_figure_max_target_met_with_margin():
@@ -63,9 +64,10 @@ def test_bench_run_writes_an_ignored_file_unless_asked_to_record():
 def test_bench_bus_routine_span_is_one_whole_completed_stretch():
     """The bus figure's routine span: it raised a TypeError (a keyword the routine's length
     no longer takes), so `make bench` lost its bus part; the span must be one stretch."""
+    from unslump.core.records import BreakKind
+    from unslump.edges.store.memory import MemoryStore
+
     from bench import bus
-    from device.core.records import BreakKind
-    from device.store.memory import MemoryStore
 
     store = MemoryStore()
     before, frames = bus.record(bus.routine, store)

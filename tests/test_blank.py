@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from luma.core.device import dummy
 from luma.core.render import canvas
-
-from device.adapters import display
-from device.commands import blank
-from device.config import DisplayConfig
-from device.errors import DisplayError
+from unslump.cli import blank
+from unslump.config.file import DisplayConfig
+from unslump.edges.display import oled as display
+from unslump.errors import DisplayError
 
 
 class WatchedDummy(dummy):

@@ -8,9 +8,13 @@ from collections.abc import Iterator
 import pytest
 from gpiozero import TonalBuzzer
 from gpiozero.pins.mock import MockFactory, MockPWMPin
-
-from device.adapters.audio import make_audio
-from device.adapters.buzzer import (
+from unslump.config.file import AudioConfig, Config, RoutineConfig
+from unslump.core.effects import Play
+from unslump.core.records import Variant
+from unslump.core.routine import plan_routine
+from unslump.core.tones import BREATH_TONES, Tone
+from unslump.edges.audio.backends import make_audio
+from unslump.edges.audio.buzzer import (
     PIEZO_HIGH_HZ,
     PIEZO_LOW_HZ,
     BuzzerAudio,
@@ -19,14 +23,9 @@ from device.adapters.buzzer import (
     buzzer_steps,
     fit_octaves,
 )
-from device.adapters.lane import Lane
-from device.adapters.synth import DESIGNS, Note, ToneDesign, design_for, tone_duration
-from device.clock import FakeClock
-from device.config import AudioConfig, Config, RoutineConfig
-from device.core.effects import Play
-from device.core.records import Variant
-from device.core.routine import plan_routine
-from device.core.tones import BREATH_TONES, Tone
+from unslump.edges.audio.sequencer import Lane
+from unslump.edges.audio.synth import DESIGNS, Note, ToneDesign, design_for, tone_duration
+from unslump.edges.clock import FakeClock
 
 PIN = 12
 LOGGER = "test.buzzer"

@@ -6,15 +6,14 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from device import __version__
-from device.cli import main
+from unslump import __version__
+from unslump.cli.main import main
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 
 
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "device", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "unslump", *args], capture_output=True,
                           text=True, timeout=60, env=env)
 
 
@@ -116,7 +115,7 @@ def test_cli_every_command_has_help_and_version(command):
 
 def test_cli_scenario_into_a_pipe_closed_early_ends_in_one_line(tmp_path):
     """`unslump scenario FILE | head -1`: no traceback, one line, a failure status."""
-    running = subprocess.Popen([sys.executable, "-m", "device", "scenario",
+    running = subprocess.Popen([sys.executable, "-m", "unslump", "scenario",
                                 str(SCENARIOS / "eight-hours.txt")], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     assert running.stdout is not None and running.stderr is not None

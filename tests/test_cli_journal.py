@@ -1,14 +1,14 @@
 """Fatal start errors reach the journal at err priority, like every other error line.
 
 Under systemd stderr is the journal (``$JOURNAL_STREAM`` is set) and a line's priority
-comes from a ``<N>`` prefix (device/logs.py gives log lines theirs). Without one the
-line that says why the device could not start is filed at info, and
+comes from a ``<N>`` prefix (device/unslump/edges/system/journal.py gives log lines
+theirs). Without one the line that says why the device could not start is filed at info, and
 ``journalctl -p err`` shows only systemd's "Failed to start".
 """
 
 from __future__ import annotations
 
-from device.cli import main
+from unslump.cli.main import main
 
 
 def bad_config(tmp_path):

@@ -12,11 +12,9 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
-from device.cli import main
-from device.clock import FakeClock
-from device.commands.stats import register
-from device.core.records import (
+from unslump.cli.main import main
+from unslump.cli.stats import register
+from unslump.core.records import (
     BoutRecord,
     BreakKind,
     BreakRecord,
@@ -26,9 +24,10 @@ from device.core.records import (
     ReminderRecord,
     Variant,
 )
-from device.errors import StoreError
-from device.store.schema import LATEST_VERSION, migrate
-from device.store.sqlite import SqliteStore
+from unslump.edges.clock import FakeClock
+from unslump.edges.store.schema import LATEST_VERSION, migrate
+from unslump.edges.store.sqlite import SqliteStore
+from unslump.errors import StoreError
 
 LOCAL = timezone(timedelta(hours=1))
 MONDAY = date(2026, 11, 23)
@@ -295,14 +294,14 @@ def test_cli_stats_through_the_unslump_command(tmp_path):
     import subprocess
     import sys
 
-    from device.core.records import BreakKind, BreakRecord
-    from device.store.sqlite import SqliteStore
+    from unslump.core.records import BreakKind, BreakRecord
+    from unslump.edges.store.sqlite import SqliteStore
 
     db = tmp_path / "log.db"
     start = datetime(2026, 11, 24, 10, 0).astimezone()
     with SqliteStore.open(db) as store:
         store.append(BreakRecord(BreakKind.NATURAL, start, start + timedelta(minutes=5), 300.0))
-    result = subprocess.run([sys.executable, "-m", "device", "stats", "--db", str(db),
+    result = subprocess.run([sys.executable, "-m", "unslump", "stats", "--db", str(db),
                              "--day", "2026-11-24", "--json"], capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr

@@ -1,8 +1,7 @@
 from datetime import datetime, timedelta
 
 import pytest
-
-from device.clock import FakeClock, SystemClock
+from unslump.edges.clock import FakeClock, SystemClock
 
 
 def test_clock_fake_advances_both_clocks_together():

@@ -3,10 +3,9 @@ from datetime import time
 from pathlib import Path
 
 import pytest
-
-from device.config import Config, find_config, load_config, parse_config, render_defaults
-from device.core.settings import ROUTINE_DURATION_KEYS
-from device.errors import ConfigError
+from unslump.config.file import Config, find_config, load_config, parse_config, render_defaults
+from unslump.core.settings import ROUTINE_DURATION_KEYS
+from unslump.errors import ConfigError
 
 
 def write(tmp_path: Path, text: str) -> Path:

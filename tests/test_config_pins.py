@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from device.cli import main
-from device.config import load_config
-from device.errors import ConfigError
+from unslump.cli.main import main
+from unslump.config.file import load_config
+from unslump.errors import ConfigError
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -8,12 +8,12 @@ import pkgutil
 import subprocess
 import sys
 
-import device.core
+import unslump.core
 
-CORE_MODULES = sorted(f"device.core.{info.name}"
-                      for info in pkgutil.iter_modules(device.core.__path__))
+CORE_MODULES = sorted(f"unslump.core.{info.name}"
+                      for info in pkgutil.iter_modules(unslump.core.__path__))
 
-ALLOWED = {"device", "device.core", "device.errors"}
+ALLOWED = {"unslump", "unslump.core", "unslump.errors"}
 
 
 def _modules_loaded_by(imports: list[str]) -> list[str]:
@@ -33,12 +33,12 @@ def _foreign(loaded: list[str]) -> list[str]:
     stdlib = sys.stdlib_module_names
     return [name for name in loaded
             if name.split(".")[0] not in stdlib and not name.startswith("_")
-            and not (name in ALLOWED or name.startswith("device.core."))]
+            and not (name in ALLOWED or name.startswith("unslump.core."))]
 
 
 def test_the_core_has_modules_to_check() -> None:
-    assert "device.core.machine" in CORE_MODULES
-    assert "device.core.settings" in CORE_MODULES
+    assert "unslump.core.machine" in CORE_MODULES
+    assert "unslump.core.settings" in CORE_MODULES
 
 
 def test_importing_every_core_module_loads_no_edge_module() -> None:
@@ -49,4 +49,4 @@ def test_importing_every_core_module_loads_no_edge_module() -> None:
 
 def test_the_boundary_check_sees_an_edge_import() -> None:
     """The check itself works: importing the config parser is caught as foreign."""
-    assert "device.config" in _foreign(_modules_loaded_by(["device.config"]))
+    assert "unslump.config.file" in _foreign(_modules_loaded_by(["unslump.config.file"]))

@@ -1,6 +1,5 @@
 import pytest
-
-from device.core.button import (
+from unslump.core.button import (
     STUCK_S,
     ButtonState,
     Hold,

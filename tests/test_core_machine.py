@@ -4,10 +4,9 @@ import math
 from datetime import datetime, timedelta
 
 import pytest
-
-from device.config import Config
-from device.core.effects import LoadStats, Log, Play, Show
-from device.core.events import (
+from unslump.config.file import Config
+from unslump.core.effects import LoadStats, Log, Play, Show
+from unslump.core.events import (
     ButtonDown,
     ButtonUp,
     DeadlineReached,
@@ -17,9 +16,9 @@ from device.core.events import (
     StatsLoaded,
     StretchRequested,
 )
-from device.core.machine import History, Now, initial_state, next_deadline, shutdown, step
-from device.core.practice import Practice
-from device.core.records import (
+from unslump.core.machine import History, Now, initial_state, next_deadline, shutdown, step
+from unslump.core.practice import Practice
+from unslump.core.records import (
     BoutRecord,
     BreakKind,
     BreakRecord,
@@ -29,9 +28,9 @@ from device.core.records import (
     ReminderRecord,
     Variant,
 )
-from device.core.reminder import ReminderPlan
-from device.core.routine import DONE_ASK_S, DONE_SHOW_S
-from device.core.views import IdleView, NoticeView
+from unslump.core.reminder import ReminderPlan
+from unslump.core.routine import DONE_ASK_S, DONE_SHOW_S
+from unslump.core.views import IdleView, NoticeView
 
 WALL = datetime(2026, 11, 24, 9, 0).astimezone()
 CONFIG = Config()
@@ -144,20 +143,20 @@ def test_core_machine_deadline_always_moves_past_the_time_handled():
 
 
 def panel_effects(effects):
-    from device.core.effects import PanelPower
+    from unslump.core.effects import PanelPower
 
     return [(e.on, e.contrast) for e in effects if isinstance(e, PanelPower)]
 
 
 def test_core_machine_initial_state_says_how_the_panel_is_lit():
-    from device.core.panel import BRIGHT
+    from unslump.core.panel import BRIGHT
 
     driver = Driver()
     assert panel_effects(driver.effects) == [(True, BRIGHT)]
 
 
 def test_core_machine_panel_goes_dark_dims_and_wakes_as_effects():
-    from device.core.panel import BRIGHT, DIM
+    from unslump.core.panel import BRIGHT, DIM
 
     driver = Driver()  # an empty seat: dark after off_after_min
     dark_at = CONFIG.screen.off_after_min * 60

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from device.core.practice import (
+from unslump.core.practice import (
     GAP_DAYS,
     MAX_LEVEL,
     Practice,

@@ -4,10 +4,9 @@ from datetime import UTC, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from device.clock import local_zone
-from device.config import QuietConfig
-from device.core.quiet import LOOK_AHEAD_DAYS, is_quiet, seconds_until_loud
+from unslump.config.file import QuietConfig
+from unslump.core.quiet import LOOK_AHEAD_DAYS, is_quiet, seconds_until_loud
+from unslump.edges.clock import local_zone
 
 BERLIN = ZoneInfo("Europe/Berlin")
 QUIET = QuietConfig(start=time(20, 0), end=time(7, 0))

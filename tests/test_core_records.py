@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from device.core.records import BoutRecord, BreakKind, BreakRecord, identity, replace_version
+from unslump.core.records import BoutRecord, BreakKind, BreakRecord, identity, replace_version
 
 WALL = datetime(2026, 11, 24, 9, 0).astimezone()
 

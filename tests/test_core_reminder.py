@@ -4,9 +4,9 @@
 
 from datetime import datetime
 
-from device.config import ReminderConfig
-from device.core.reminder import ReminderPlan
-from device.core.seat import Bout
+from unslump.config.file import ReminderConfig
+from unslump.core.reminder import ReminderPlan
+from unslump.core.seat import Bout
 
 MIN = 60.0
 WALL = datetime(2026, 11, 24, 9, 0).astimezone()

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from device.core.seat import Away, Bout, Left, Sat, SeatState, seat_due, seat_edge
+from unslump.core.seat import Away, Bout, Left, Sat, SeatState, seat_due, seat_edge
 
 WALL = datetime(2026, 11, 24, 9, 0).astimezone()
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageSequence
+from unslump.core.records import BreakKind
+from unslump.core.tones import BREATH_COVER, BREATH_TONES, Tone
+from unslump.sim.demo import IDLE_SHOWN_S, DemoSummary, TimeWarp, run_demo
 
-from device.core.records import BreakKind
-from device.core.tones import BREATH_COVER, BREATH_TONES, Tone
-from device.demo import IDLE_SHOWN_S, DemoSummary, TimeWarp, run_demo
 from tests.sound_analysis import goertzel_power
 
 
@@ -115,7 +115,7 @@ def test_demo_with_voice_speaks_the_cues_into_the_wav(tmp_path: Path) -> None:
     """[audio] voice = true: the demo's WAV carries the phrases, over the tones, unclipped."""
     from dataclasses import replace
 
-    from device.config import AudioConfig, Config
+    from unslump.config.file import AudioConfig, Config
 
     config = replace(Config(), audio=AudioConfig(voice=True, volume=1.0))
     out = io.StringIO()

@@ -6,13 +6,12 @@ from typing import Any
 
 import pytest
 from luma.core.device import dummy
-
-from device.adapters import display
-from device.adapters.display import Screen, create_driver, open_luma_device
-from device.clock import FakeClock
-from device.config import DisplayConfig
-from device.core.views import IdleView
-from device.render import Renderer
+from unslump.config.file import DisplayConfig
+from unslump.core.views import IdleView
+from unslump.edges.clock import FakeClock
+from unslump.edges.display import oled as display
+from unslump.edges.display.oled import Screen, create_driver, open_luma_device
+from unslump.render import Renderer
 
 
 def make_screen(persist=False):
@@ -116,7 +115,7 @@ def test_display_every_panel_type_gets_luma_init_and_first_frame(monkeypatch, ki
     assert ours.writes == luma.writes  # the init, the cleared frame, display on
     assert (driver.size, driver.mode) == (stock.size, stock.mode) == ((128, height), "1")
     partial_driver = partial and kind in ("ssd1306", "sh1106")
-    assert type(driver).__module__ == ("device.adapters.partial" if partial_driver
+    assert type(driver).__module__ == ("unslump.edges.display.page_diff" if partial_driver
                                        else "luma.oled.device")
 
 
@@ -135,13 +134,13 @@ from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from gpiozero.pins.mock import MockFactory
-from device.cli import leave_freetype_out
+from unslump.cli.main import leave_freetype_out
 leave_freetype_out()
-from device.adapters.display import open_luma_device
-from device.app import Edges, assemble
-from device.clock import FakeClock
-from device.config import Config, DisplayConfig
-from device.sdnotify import Notifier
+from unslump.edges.display.oled import open_luma_device
+from unslump.app.assembly import Edges, assemble
+from unslump.edges.clock import FakeClock
+from unslump.config.file import Config, DisplayConfig
+from unslump.edges.system.sd_notify import Notifier
 
 class Bus:
     def __init__(self, port):
@@ -172,14 +171,14 @@ LUMA_EXTRAS = ("luma.oled.device", "luma.core.cmdline", "luma.core.virtual",
 
 def test_display_service_with_an_ssd1306_never_loads_luma_oled_devices_or_cbor2(tmp_path):
     loaded = fresh_modules(SERVICE_ON_A_FAKE_BUS % ("ssd1306", str(tmp_path / "log.db")))
-    assert "device.adapters.partial" in loaded and "luma.core.interface.serial" in loaded
+    assert "unslump.edges.display.page_diff" in loaded and "luma.core.interface.serial" in loaded
     assert [name for name in loaded if name.startswith(LUMA_EXTRAS)] == []
 
 
 def test_display_service_without_mqtt_never_loads_json(tmp_path):
     """json is for the MQTT outbox's payloads: a device without [mqtt] queues nothing."""
     loaded = fresh_modules(SERVICE_ON_A_FAKE_BUS % ("ssd1306", str(tmp_path / "log.db")))
-    assert "device.store.outbox" in loaded
+    assert "unslump.edges.store.outbox" in loaded
     assert "json" not in loaded
 
 
@@ -190,7 +189,7 @@ def test_display_service_with_an_ssd1309_loads_luma_oleds_stock_driver(tmp_path)
 
 
 def test_display_missing_panel_names_bus_and_address(monkeypatch):
-    from device.errors import DisplayError
+    from unslump.errors import DisplayError
 
     config = DisplayConfig(i2c_port=9)
     with pytest.raises(DisplayError, match=r"/dev/i2c-9 at 0x3C"):
@@ -206,7 +205,7 @@ class FlakyPanel:
         self.device = dummy(width=128, height=64, mode="1")
 
     def open(self):
-        from device.errors import DisplayError
+        from unslump.errors import DisplayError
 
         if not self.present:
             raise DisplayError("cannot open the display (ssd1306 on /dev/i2c-1 at 0x3C)")

@@ -13,13 +13,12 @@ import pytest
 from gpiozero import TonalBuzzer
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 from luma.core.device import dummy
-
-from device.adapters import display
-from device.commands import doctor
-from device.commands.doctor import CheckResult, CommandOutput, Probe
-from device.config import Config, DisplayConfig
-from device.errors import DisplayError
-from device.store.paths import chosen_db_path
+from unslump.cli.doctor import command as doctor
+from unslump.cli.doctor.command import CheckResult, CommandOutput, Probe
+from unslump.config.file import Config, DisplayConfig
+from unslump.edges.display import oled as display
+from unslump.edges.store.paths import chosen_db_path
+from unslump.errors import DisplayError
 
 INACTIVE_NOT_FOUND = {
     ("systemctl", "is-active", "unslump"): CommandOutput(3, "inactive", ""),
@@ -253,7 +252,7 @@ def test_doctor_invalid_config_fails_naming_the_file_and_key(
 
 def test_doctor_store_existing_log_opens_healthy(probe: Probe, tmp_path: Path) -> None:
     db = tmp_path / "log.db"
-    from device.store.sqlite import SqliteStore
+    from unslump.edges.store.sqlite import SqliteStore
 
     SqliteStore.open(db).close()
     status, lines = lines_of(probe, db=str(db))
@@ -364,7 +363,7 @@ def test_doctor_store_check_never_writes(probe: Probe, tmp_path: Path, content: 
     elif content == "garbage":
         db.write_bytes(b"SQLite format 3\x00" + os.urandom(4000))
     else:
-        from device.store.schema import migrate
+        from unslump.edges.store.schema import migrate
 
         connection = sqlite3.connect(db, isolation_level=None)
         migrate(connection, db, target=1)

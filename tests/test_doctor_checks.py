@@ -9,11 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-from device.adapters import display
-from device.commands import doctor
-from device.commands.doctor import CheckResult, CommandOutput, Probe
-from device.commands.doctor_checks import (
+from unslump.cli.doctor import command as doctor
+from unslump.cli.doctor.command import CheckResult, CommandOutput, Probe
+from unslump.cli.doctor.setup_checks import (
     ServiceUnit,
     check_i2s_pins,
     check_service_store,
@@ -21,9 +19,10 @@ from device.commands.doctor_checks import (
     check_sound_cards,
     service_unit,
 )
-from device.config import Config, load_config
-from device.errors import DisplayError
-from device.store.sqlite import SqliteStore
+from unslump.config.file import Config, load_config
+from unslump.edges.display import oled as display
+from unslump.edges.store.sqlite import SqliteStore
+from unslump.errors import DisplayError
 
 SHOW = ("systemctl", "show", "--property=LoadState", "--property=User",
         "--property=StateDirectory", "--property=SupplementaryGroups", "unslump")

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from gpiozero import PinUnknownPi
+from unslump.cli.doctor import command as doctor
+from unslump.cli.doctor.command import CommandOutput, Probe
+from unslump.config.file import DisplayConfig
+from unslump.edges.display import oled as display
 
-from device.adapters import display
-from device.commands import doctor
-from device.commands.doctor import CommandOutput, Probe
-from device.config import DisplayConfig
 from tests.test_doctor import dev_dir, factories, fake_systemctl, line_for, lines_of, panel, probe
 
 __all__ = ["dev_dir", "factories", "panel", "probe"]  # the fixtures, used by name

@@ -16,16 +16,15 @@ from pathlib import Path
 import pytest
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 from luma.core.device import dummy
-
-from device.adapters.audio import RecordingAudio
-from device.adapters.buzzer import BuzzerAudio
-from device.clock import FakeClock
-from device.commands import doctor
-from device.commands.doctor import CommandOutput, Probe
-from device.commands.doctor_live import LiveProbe, panel_pattern, run_live, service_environment
-from device.config import DisplayConfig
-from device.core.effects import Play
-from device.core.tones import Tone
+from unslump.cli.doctor import command as doctor
+from unslump.cli.doctor.command import CommandOutput, Probe
+from unslump.cli.doctor.live import LiveProbe, panel_pattern, run_live, service_environment
+from unslump.config.file import DisplayConfig
+from unslump.core.effects import Play
+from unslump.core.tones import Tone
+from unslump.edges.audio.backends import RecordingAudio
+from unslump.edges.audio.buzzer import BuzzerAudio
+from unslump.edges.clock import FakeClock
 
 Action = Callable[[], None]
 
@@ -436,7 +435,7 @@ def test_doctor_live_without_a_terminal_exits_2(monkeypatch, capsys):
 
 def test_doctor_live_real_scan_of_a_missing_bus_fails_with_the_fix(tmp_path, clock, factory,
                                                                   panels):
-    from device.commands.doctor_live import scan_i2c
+    from unslump.cli.doctor.live import scan_i2c
 
     config = tmp_path / "config.toml"
     config.write_text("[display]\ni2c_port = 9\n", encoding="utf-8")
@@ -454,7 +453,7 @@ def test_doctor_live_ctrl_c_stops_with_one_line_and_frees_the_pins(monkeypatch, 
                                                                   panels):
     import argparse
 
-    from device.commands import doctor_live
+    from unslump.cli.doctor import live as doctor_live
 
     builder = Builder(clock, factory, ["y", "y"], [])
 
@@ -472,8 +471,8 @@ def test_doctor_live_ctrl_c_stops_with_one_line_and_frees_the_pins(monkeypatch, 
     assert args.handler(args) == 130
     assert capsys.readouterr().err == "\nunslump doctor --live: stopped\n"
     factory.pin(17).drive_low()  # free again: a new claim of both pins works
-    from device.adapters.inputs import GpioInputs
-    from device.config import Config
+    from unslump.config.file import Config
+    from unslump.edges.inputs.gpio import GpioInputs
 
     GpioInputs(Config().pins, clock, lambda event: None, pin_factory=factory).close()
 
@@ -489,7 +488,7 @@ def test_doctor_live_is_wired_into_the_doctor_command(monkeypatch):
         called["config"] = config
         return 0
 
-    monkeypatch.setattr("device.commands.doctor_live.run_live", fake_run_live)
+    monkeypatch.setattr("unslump.cli.doctor.live.run_live", fake_run_live)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     args = parser.parse_args(["doctor", "--live", "--config", "x.toml"])
     assert args.handler(args) == 0

@@ -11,8 +11,7 @@ from pathlib import Path
 import PIL
 import pytest
 from PIL import Image, ImageDraw, ImageFont
-
-from device.adapters.fonts import FONT_SPECS, Fonts, load_font
+from unslump.render.fonts import FONT_SPECS, Fonts, load_font
 
 SAMPLE = "Ag|Wy 0123 45'"
 
@@ -80,7 +79,7 @@ OPENS_BY_EXTENSION = tuple(map(int, PIL.__version__.split(".")[:2])) >= (12, 2)
 
 @pytest.mark.parametrize("size", list(FONT_SPECS))
 def test_fonts_glyph_sheets_are_real_pbm(size: str) -> None:
-    sheet = files("device").joinpath("fonts", f"{FONT_SPECS[size].stem}.pbm")
+    sheet = files("unslump.render").joinpath("spleen", f"{FONT_SPECS[size].stem}.pbm")
     with Image.open(str(sheet)) as image:
         assert (image.format, image.mode) == ("PPM", "1")
 
@@ -89,7 +88,7 @@ def test_fonts_glyph_sheets_are_real_pbm(size: str) -> None:
                     reason=f"Pillow {PIL.__version__} loads its five common plugins on any open")
 def test_fonts_load_brings_in_the_ppm_plugin_alone() -> None:
     code = ("import json, sys\n"
-            "from device.adapters.fonts import Fonts\n"
+            "from unslump.render.fonts import Fonts\n"
             "Fonts.load()\n"
             "print(json.dumps(sorted(m for m in sys.modules if m.endswith('ImagePlugin'))))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,

@@ -20,9 +20,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from device.cli import main
-from device.config import Config
+from unslump.cli.main import main
+from unslump.config.file import Config
 
 CONFIG_CASES = 300
 SCENARIO_CASES = 150

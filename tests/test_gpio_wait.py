@@ -1,6 +1,6 @@
 """No usable GPIO library: the device stays up, says so, and starts once the pins load.
 
-Driven the way the service does it (device.app.run_device calls wait_until_gpio_loads):
+Driven the way the service does it (unslump.app.assembly.run_device calls wait_until_gpio_loads):
 gpiozero's real "no pin factory" error, the real sd_notify client on an AF_UNIX datagram
 socket, luma's dummy panel, a real SQLite log file, and a fake clock that the scripted
 wait moves on, so a ten-minute wait takes no real time.
@@ -13,24 +13,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import unslump.edges.inputs.gpio as inputs_module
 from gpiozero import BadPinFactory, Device
 from gpiozero.pins.mock import MockFactory
 from luma.core.device import dummy
-
-import device.adapters.inputs as inputs_module
-from device.clock import FakeClock
-from device.config import Config
-from device.errors import GpioUnavailableError
-from device.gpio_wait import (
+from unslump.app.gpio_retry import (
     MESSAGE,
     RETRY_S,
     GpioUnavailableView,
     WaitRenderer,
     wait_until_gpio_loads,
 )
-from device.ports import Stop
-from device.sdnotify import Notifier
-from device.store.sqlite import SqliteStore
+from unslump.config.file import Config
+from unslump.edges.clock import FakeClock
+from unslump.edges.store.sqlite import SqliteStore
+from unslump.edges.system.sd_notify import Notifier
+from unslump.errors import GpioUnavailableError
+from unslump.ports import Stop
 
 
 @pytest.fixture

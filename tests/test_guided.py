@@ -3,12 +3,11 @@
 from datetime import datetime
 
 import pytest
-
-from device.config import ButtonConfig, Config, RoutineConfig
-from device.core.records import BreakKind, EndedBy, NoticeAnswer, NoticeRecord, Variant
-from device.core.routine import DONE_ASK_S, routine_total_s
-from device.core.tones import RECUE_LEAD_S, Tone
-from device.core.views import DoneView, IdleView, NoticeView, PausedView, RoutineView
+from unslump.config.file import ButtonConfig, Config, RoutineConfig
+from unslump.core.records import BreakKind, EndedBy, NoticeAnswer, NoticeRecord, Variant
+from unslump.core.routine import DONE_ASK_S, routine_total_s
+from unslump.core.tones import RECUE_LEAD_S, Tone
+from unslump.core.views import DoneView, IdleView, NoticeView, PausedView, RoutineView
 
 FULL_S = routine_total_s(Config().routines.stretch, RoutineConfig())
 
@@ -24,7 +23,7 @@ def views(device, kind):
 @pytest.fixture
 def screens(monkeypatch):
     """Record every view the device shows."""
-    from device.adapters.display import Screen
+    from unslump.edges.display.oled import Screen
 
     shown = []
     original = Screen.show

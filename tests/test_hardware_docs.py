@@ -12,8 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-from device.pinmap import PinMap, load_pinmap
+from unslump.config.pins import PinMap, load_pinmap
 
 HARDWARE = Path(__file__).resolve().parent.parent / "hardware"
 SVG_NS = "{http://www.w3.org/2000/svg}"

@@ -1,6 +1,6 @@
 """The whole device through its real input path: MockFactory pins, dummy panel, fake clock."""
 
-from device.core.records import BreakKind
+from unslump.core.records import BreakKind
 
 
 def test_harness_seat_occupied_at_boot_is_seen_without_an_edge(make_device):

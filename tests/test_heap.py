@@ -1,6 +1,6 @@
 import sys
 
-from device.heap import trim_heap
+from unslump.edges.system.heap_trim import trim_heap
 
 
 def test_heap_trim_asks_glibc_on_linux():

@@ -2,12 +2,11 @@ import queue
 
 import pytest
 from gpiozero.pins.mock import MockFactory
-
-from device.adapters.inputs import GpioInputs
-from device.clock import FakeClock
-from device.config import Config, PinsConfig
-from device.core.events import ButtonDown, ButtonUp, SeatOccupied, SeatVacated
-from device.errors import InputError
+from unslump.config.file import Config, PinsConfig
+from unslump.core.events import ButtonDown, ButtonUp, SeatOccupied, SeatVacated
+from unslump.edges.clock import FakeClock
+from unslump.edges.inputs.gpio import GpioInputs
+from unslump.errors import InputError
 
 
 @pytest.fixture
@@ -76,9 +75,8 @@ def test_inputs_close_is_idempotent_and_frees_the_pins(factory):
 
 
 def test_inputs_missing_gpio_library_says_what_to_install(monkeypatch):
+    import unslump.edges.inputs.gpio as inputs_module
     from gpiozero import BadPinFactory
-
-    import device.adapters.inputs as inputs_module
 
     def no_library(*args, **kwargs):
         raise BadPinFactory("Unable to load any default pin factory!")

@@ -11,11 +11,10 @@ import queue
 
 import pytest
 from gpiozero.pins.mock import MockFactory
-
-from device.adapters.inputs import GpioInputs, drive_mock_seat
-from device.clock import FakeClock
-from device.config import PinsConfig, load_config
-from device.core.events import SeatOccupied, SeatVacated
+from unslump.config.file import PinsConfig, load_config
+from unslump.core.events import SeatOccupied, SeatVacated
+from unslump.edges.clock import FakeClock
+from unslump.edges.inputs.gpio import GpioInputs, drive_mock_seat
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
-from device.pinmap import default_pins
+from unslump.config.pins import default_pins
 
 REPO = Path(__file__).resolve().parent.parent
 INSTALL = REPO / "scripts" / "install.sh"
@@ -210,7 +209,7 @@ def test_install_config_dir_is_readable_whatever_the_umask(destdir, defaults_cmd
 def test_install_with_the_real_defaults_command_writes_valid_toml(destdir, system):
     """The stub above stands in for `unslump config --defaults`; this runs the real one."""
     result = run(INSTALL, destdir, system,
-                 UNSLUMP_DEFAULTS_CMD=f"{sys.executable} -m device config --defaults")
+                 UNSLUMP_DEFAULTS_CMD=f"{sys.executable} -m unslump config --defaults")
     config = destdir / "etc/unslump/config.toml"
     assert config.exists(), result.stdout + result.stderr
     parsed = tomllib.loads(config.read_text())
@@ -329,14 +328,14 @@ def test_install_stale_build_dir_in_the_checkout_is_reported_not_touched(tmp_pat
                     ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, checkout / name)
-    (checkout / "build/lib/device").mkdir(parents=True)
-    (checkout / "build/lib/device/deleted_module.py").write_text("")
+    (checkout / "build/lib/unslump").mkdir(parents=True)
+    (checkout / "build/lib/unslump/deleted_module.py").write_text("")
     destdir = tmp_path / "root"
     destdir.mkdir()
     out = run(checkout / "scripts/install.sh", destdir, system,
               UNSLUMP_DEFAULTS_CMD=f"cat {defaults_cmd}").stdout
     assert "build is left over from an older install" in out
-    assert (checkout / "build/lib/device/deleted_module.py").exists()
+    assert (checkout / "build/lib/unslump/deleted_module.py").exists()
 
 
 # -- systemd ----------------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from device.adapters.lane import Lane, Slot
-from device.core.effects import Play
-from device.core.tones import Tone
+from unslump.core.effects import Play
+from unslump.core.tones import Tone
+from unslump.edges.audio.sequencer import Lane, Slot
 
 HANG, INHALE, TICK = Play(Tone.HANG), Play(Tone.INHALE, 3.6), Play(Tone.TICK)
 

@@ -17,14 +17,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from unslump.app.integrations import outbox_cap
+from unslump.config.file import Config, MqttConfig
+from unslump.core.records import NoticeAnswer, NoticeRecord
+from unslump.edges.clock import FakeClock
+from unslump.edges.mqtt.link import MqttLink
+from unslump.edges.store.sqlite import SqliteStore
+from unslump.sim.scenario.harness import VirtualDevice
 
-from device.addons import outbox_cap
-from device.clock import FakeClock
-from device.config import Config, MqttConfig
-from device.core.records import NoticeAnswer, NoticeRecord
-from device.mqtt.link import MqttLink
-from device.scenario.harness import VirtualDevice
-from device.store.sqlite import SqliteStore
 from tests.mosquitto import REAL, Broker, Message, Watcher, wait_until
 
 MORNING = datetime(2026, 11, 24, 9, 0).astimezone()
@@ -210,7 +210,7 @@ def test_a_command_from_the_broker_starts_the_stretch(broker: Broker, watcher: W
     listening(desk, watcher)
     desk.device.sit()
     desk.device.run_for(MIN)
-    with caplog.at_level(logging.WARNING, logger="device"):
+    with caplog.at_level(logging.WARNING, logger="unslump"):
         watcher.publish(f"{PREFIX}/cmd/stretch", "bogus")
         watcher.publish(f"{PREFIX}/cmd/launch", "PRESS")
         watcher.publish(f"{PREFIX}/cmd/stretch", "PRESS")
@@ -305,7 +305,7 @@ def test_a_wrong_password_is_one_clear_error_and_the_device_runs_on(
         secret = tmp_path / "password"
         secret.write_text("wrong\n")
         config = mqtt_config(broker, username="desk", password_file=str(secret))
-        with caplog.at_level(logging.INFO, logger="device"):
+        with caplog.at_level(logging.INFO, logger="unslump"):
             desk = open_desk(config, tmp_path / "unslump.db")
             desk.until(lambda: any("refused" in r.getMessage() for r in caplog.records),
                        "the refusal")
@@ -394,7 +394,7 @@ def test_tls_with_a_client_certificate(tmp_path: Path) -> None:
 
 def test_tls_with_the_wrong_ca_is_refused_clearly(tmp_path: Path,
                                                   caplog: pytest.LogCaptureFixture) -> None:
-    from device.mqtt.doctor import check_broker
+    from unslump.cli.doctor.broker import check_broker
 
     ca, cert, key = make_ca(tmp_path / "pki")
     other_ca, _, _ = make_ca(tmp_path / "other")
@@ -404,7 +404,7 @@ def test_tls_with_the_wrong_ca_is_refused_clearly(tmp_path: Path,
         (refused,) = check_broker(config, None)
         assert refused.line().startswith(f"FAIL  mqtt broker: 127.0.0.1:{broker.port}: TLS "
                                          "failed (CERTIFICATE_VERIFY_FAILED)")
-        with caplog.at_level(logging.WARNING, logger="device"):
+        with caplog.at_level(logging.WARNING, logger="unslump"):
             desk = open_desk(config, tmp_path / "u.db")
             desk.until(lambda: any("cannot connect" in r.getMessage()
                                    for r in caplog.records), "the refusal")
@@ -435,10 +435,10 @@ def test_without_mqtt_paho_is_never_imported_and_no_socket_opens(tmp_path: Path)
         "from contextlib import ExitStack\n"
         "from pathlib import Path\n"
         "from bench.assembly import assemble, open_panel\n"
-        "from device.cli import main\n"
-        "from device.clock import SystemClock\n"
-        "from device.config import Config\n"
-        "from device.sdnotify import Notifier\n"
+        "from unslump.cli.main import main\n"
+        "from unslump.edges.clock import SystemClock\n"
+        "from unslump.config.file import Config\n"
+        "from unslump.edges.system.sd_notify import Notifier\n"
         f"code = main(['scenario', {str(script)!r}, '--db', {str(tmp_path / 'u.db')!r},"
         f" '--config', {str(empty)!r}])\n"
         "with ExitStack() as stack:\n"  # the service's own assembly, started seated
@@ -464,7 +464,7 @@ def test_a_scenario_with_mqtt_drains_its_outbox_at_the_end(broker: Broker, watch
     config.write_text(f'[mqtt]\nhost = "127.0.0.1"\nport = {broker.port}\n'
                       f'client_id = "unslump-desk"\ntopic_prefix = "{PREFIX}"\n')
     db = tmp_path / "u.db"
-    done = subprocess.run([sys.executable, "-m", "device", "scenario", str(script), "--db",
+    done = subprocess.run([sys.executable, "-m", "unslump", "scenario", str(script), "--db",
                            str(db), "--config", str(config)], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
@@ -475,7 +475,7 @@ def test_a_scenario_with_mqtt_drains_its_outbox_at_the_end(broker: Broker, watch
 
 def test_doctor_checks_the_broker_login_discovery_and_outbox(broker: Broker,
                                                              tmp_path: Path) -> None:
-    from device.mqtt.doctor import check_broker
+    from unslump.cli.doctor.broker import check_broker
 
     config = mqtt_config(broker)
     watcher = Watcher(broker, (DISCOVERY,))

@@ -9,9 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from device.commands.mqtt_dropin import dropin_text, write_dropin
-from device.config import Config, MqttConfig
+from unslump.cli.mqtt_dropin import dropin_text, write_dropin
+from unslump.config.file import Config, MqttConfig
 
 UNIT = Path(__file__).resolve().parent.parent / "systemd" / "unslump.service"
 BROKER = Config(mqtt=MqttConfig(host="192.168.1.10"))

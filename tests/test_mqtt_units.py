@@ -8,19 +8,18 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
-from device.clock import FakeClock
-from device.config import Config, MqttConfig, parse_config
-from device.core.events import QuietSet, SnoozeRequested, StretchRequested
-from device.core.records import BoutRecord, DeviceRecord, EndedBy, NoticeAnswer, NoticeRecord
-from device.errors import ConfigError
-from device.mqtt.commands import BadCommand, parse_command
-from device.mqtt.topics import Topics
-from device.scenario.harness import VirtualDevice
-from device.store.memory import MemoryStore
-from device.store.outbox import row_id
-from device.store.schema import LATEST_VERSION
-from device.store.sqlite import SqliteStore
+from unslump.config.file import Config, MqttConfig, parse_config
+from unslump.core.events import QuietSet, SnoozeRequested, StretchRequested
+from unslump.core.records import BoutRecord, DeviceRecord, EndedBy, NoticeAnswer, NoticeRecord
+from unslump.edges.clock import FakeClock
+from unslump.edges.mqtt.remote_commands import BadCommand, parse_command
+from unslump.edges.mqtt.topics import Topics
+from unslump.edges.store.memory import MemoryStore
+from unslump.edges.store.outbox import row_id
+from unslump.edges.store.schema import LATEST_VERSION
+from unslump.edges.store.sqlite import SqliteStore
+from unslump.errors import ConfigError
+from unslump.sim.scenario.harness import VirtualDevice
 
 MORNING = datetime(2026, 11, 24, 9, 0).astimezone()
 MIN = 60.0
@@ -188,7 +187,7 @@ def test_quiet_mode_is_logged_once_per_change_and_silences_the_reminder() -> Non
 
 
 def test_the_readme_shows_the_entities_the_discovery_payload_announces() -> None:
-    from device.mqtt.discovery import entities_table
+    from unslump.edges.mqtt.discovery import entities_table
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert entities_table(Topics.of(MqttConfig(host="b"), "desk")) in readme
@@ -199,7 +198,7 @@ def test_mqtt_without_paho_installed_is_one_clear_config_error(
     import sys
 
     monkeypatch.setitem(sys.modules, "paho", None)
-    monkeypatch.delitem(sys.modules, "device.mqtt.link", raising=False)
+    monkeypatch.delitem(sys.modules, "unslump.edges.mqtt.link", raising=False)
     config = Config(mqtt=MqttConfig(host="127.0.0.1"))
     store = SqliteStore.open(tmp_path / "u.db", outbox_cap=100)
     with pytest.raises(ConfigError, match=r"paho-mqtt is not installed: install Unslump "
@@ -211,11 +210,11 @@ def test_mqtt_without_paho_installed_is_one_clear_config_error(
 def test_doctor_says_when_paho_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from device.commands.doctor import _broker_checks
+    from unslump.cli.doctor.command import _broker_checks
 
     monkeypatch.setitem(sys.modules, "paho", None)
-    monkeypatch.delitem(sys.modules, "device.mqtt.doctor", raising=False)
-    monkeypatch.delitem(sys.modules, "device.mqtt.link", raising=False)
+    monkeypatch.delitem(sys.modules, "unslump.cli.doctor.broker", raising=False)
+    monkeypatch.delitem(sys.modules, "unslump.edges.mqtt.link", raising=False)
     (result,) = _broker_checks(Config(mqtt=MqttConfig(host="b")), None, None, None)  # type: ignore[arg-type]
     assert result.line() == ("FAIL  mqtt broker: [mqtt] host is set but paho-mqtt is not "
                              "installed. Fix: install Unslump with its mqtt extra (pip "

@@ -14,19 +14,19 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from unslump.cli.stats import read_only_log
+from unslump.config.file import Config
+from unslump.core.machine import CHECKPOINT_S
+from unslump.core.records import BreakKind, EndedBy, ReminderOutcome
+from unslump.core.views import DoneView, StatsTodayView
+from unslump.edges.clock import Clock
+from unslump.edges.store import queries
+from unslump.edges.store.sqlite import SqliteStore
+from unslump.errors import ScenarioError
+from unslump.sim.scenario.harness import VirtualDevice
+from unslump.sim.scenario.runner import run_script
+from unslump.sim.scenario.script import parse_script
 
-from device.clock import Clock
-from device.commands.stats import read_only_log
-from device.config import Config
-from device.core.machine import CHECKPOINT_S
-from device.core.records import BreakKind, EndedBy, ReminderOutcome
-from device.core.views import DoneView, StatsTodayView
-from device.errors import ScenarioError
-from device.scenario.harness import VirtualDevice
-from device.scenario.runner import run_script
-from device.scenario.script import parse_script
-from device.store import queries
-from device.store.sqlite import SqliteStore
 from tests.test_cli import lines_of, run_cli
 
 DAY = date(2026, 11, 24)

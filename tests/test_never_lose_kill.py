@@ -12,14 +12,14 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from device.commands.stats import read_only_uri
+from unslump.cli.stats import read_only_uri
 
 LONG_DAY = "start 2026-11-24T09:00\n0:00 sit\n400:00 end\n"  # checkpoints until killed
 NEXT_MORNING = "start 2026-12-15T09:00\n0:01 end\n"
 
 
 def scenario(path: Path, db: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "device", "scenario", str(path), "--db",
+    return subprocess.Popen([sys.executable, "-m", "unslump", "scenario", str(path), "--db",
                              str(db)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True)
 

@@ -21,15 +21,14 @@ from pathlib import Path
 
 from hypothesis import given, settings, target
 from hypothesis import strategies as st
-
-from device.commands.stats import read_only_log
-from device.config import Config, RoutineConfig
-from device.core.effects import Effect
-from device.core.machine import CHECKPOINT_S
-from device.core.records import BreakKind
-from device.scenario.harness import VirtualDevice
-from device.store import queries
-from device.store.sqlite import SqliteStore
+from unslump.cli.stats import read_only_log
+from unslump.config.file import Config, RoutineConfig
+from unslump.core.effects import Effect
+from unslump.core.machine import CHECKPOINT_S
+from unslump.core.records import BreakKind
+from unslump.edges.store import queries
+from unslump.edges.store.sqlite import SqliteStore
+from unslump.sim.scenario.harness import VirtualDevice
 
 # One repetition: the stretch's animation is most of the CPU time, and its length is not
 # what is tested here.

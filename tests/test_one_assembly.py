@@ -1,18 +1,18 @@
 """One assembly: the service, the simulator, the scenario runner, the demo, the benchmarks
-and the tests all build the device through ``device.app.assemble``."""
+and the tests all build the device through ``unslump.app.assembly.assemble``."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-import device.app
-from device.config import Config
-from device.core.records import BoutRecord, EndedBy
-from device.scenario.harness import VirtualDevice
-from device.store.memory import MemoryStore
+from unslump.app import assembly
+from unslump.config.file import Config
+from unslump.core.records import BoutRecord, EndedBy
+from unslump.edges.store.memory import MemoryStore
+from unslump.sim.scenario.harness import VirtualDevice
 
-ROOT = Path(device.app.__file__).resolve().parents[1]
+ROOT = Path(assembly.__file__).resolve().parents[3]
 BUILDS_A_RUNTIME = re.compile(r"\bRuntime\(")
 
 
@@ -22,18 +22,18 @@ def test_the_runtime_is_built_in_one_place() -> None:
     builders = sorted(str(path.relative_to(ROOT)) for path in sources
                       if BUILDS_A_RUNTIME.search(path.read_text(encoding="utf-8"))
                       and path.name != "test_one_assembly.py")
-    assert builders == ["device/app.py"]
+    assert builders == ["device/unslump/app/assembly.py"]
 
 
 def test_the_scenario_device_is_the_service_assembly(monkeypatch) -> None:
-    built: list[device.app.Edges] = []
-    real = device.app.assemble
+    built: list[assembly.Edges] = []
+    real = assembly.assemble
 
     def counting(stack, config, edges, db=None, **kwargs):  # type: ignore[no-untyped-def]
         built.append(edges)
         return real(stack, config, edges, db, **kwargs)
 
-    monkeypatch.setattr("device.scenario.harness.assemble", counting)
+    monkeypatch.setattr("unslump.sim.scenario.harness.assemble", counting)
     store = MemoryStore()
     machine = VirtualDevice.build(Config(), store, seat_occupied=True)
     machine.run_until(10 * 60)

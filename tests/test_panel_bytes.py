@@ -1,6 +1,6 @@
 """What reaches the OLED: the exact I2C bytes of every driver lane over a scripted day.
 
-The device is assembled as the service assembles it (``device.app.assemble`` with
+The device is assembled as the service assembles it (``unslump.app.assembly.assemble`` with
 ``open_luma_device``), on MockFactory pins and a fake clock; only ``smbus2.SMBus`` is
 replaced, by a bus that hands every write to a model of the controller written from its
 datasheet (``tests/oled_model.py``). After every event the loop handles, the glass must
@@ -21,15 +21,14 @@ import pytest
 from gpiozero.pins.mock import MockFactory
 from oled_model import OledController, RecordingBus
 from PIL import Image, ImageChops
-
-from device.adapters.display import open_luma_device
-from device.adapters.inputs import drive_mock_seat
-from device.app import Edges, Parts, assemble
-from device.clock import FakeClock
-from device.config import Config, DisplayConfig
-from device.core.panel import BRIGHT, DIM
-from device.render import Renderer
-from device.sdnotify import Notifier
+from unslump.app.assembly import Edges, Parts, assemble
+from unslump.config.file import Config, DisplayConfig
+from unslump.core.panel import BRIGHT, DIM
+from unslump.edges.clock import FakeClock
+from unslump.edges.display.oled import open_luma_device
+from unslump.edges.inputs.gpio import drive_mock_seat
+from unslump.edges.system.sd_notify import Notifier
+from unslump.render import Renderer
 
 MORNING = datetime(2026, 11, 24, 8, 0).astimezone()
 LANES = [(kind, partial, rotate) for kind in ("ssd1306", "sh1106")

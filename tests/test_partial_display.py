@@ -15,8 +15,7 @@ import pytest
 from luma.core.error import DeviceDisplayModeError
 from luma.oled.device import sh1106, ssd1306
 from PIL import Image, ImageChops, ImageDraw
-
-from device.adapters.partial import (
+from unslump.edges.display.page_diff import (
     PartialSh1106,
     PartialSsd1306,
     Span,

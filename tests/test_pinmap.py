@@ -8,15 +8,14 @@ from importlib import resources
 from typing import Any
 
 import pytest
-
-from device.errors import ConfigError
-from device.pinmap import PinMap, default_pins, load_pinmap, parse_pinmap
+from unslump.config.pins import PinMap, default_pins, load_pinmap, parse_pinmap
+from unslump.errors import ConfigError
 
 
 @pytest.fixture
 def raw() -> dict[str, Any]:
     """The shipped pin map as parsed TOML, free to be broken by each test."""
-    text = resources.files("device").joinpath("pinmap.toml").read_text(encoding="utf-8")
+    text = resources.files("unslump.config").joinpath("pinmap.toml").read_text(encoding="utf-8")
     return copy.deepcopy(tomllib.loads(text))
 
 

@@ -17,15 +17,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
-from device.adapters.player import (
-    OPENING_SILENCE_S,
-    format_play,
-    parse_command,
-    resample,
-    to_mixer_format,
-)
-from device.adapters.player_link import (
+from unslump.core.effects import Play
+from unslump.core.tones import Tone
+from unslump.edges.audio.player_client import (
     HANG_S,
     KEEP_S,
     LINGER_S,
@@ -34,10 +28,15 @@ from device.adapters.player_link import (
     PlayerAudio,
     player_command,
 )
-from device.adapters.synth import tone_duration
-from device.clock import FakeClock, SystemClock
-from device.core.effects import Play
-from device.core.tones import Tone
+from unslump.edges.audio.player_process import (
+    OPENING_SILENCE_S,
+    format_play,
+    parse_command,
+    resample,
+    to_mixer_format,
+)
+from unslump.edges.audio.synth import tone_duration
+from unslump.edges.clock import FakeClock, SystemClock
 
 REPO = Path(__file__).resolve().parent.parent
 LOGGER = "test.player"
@@ -129,11 +128,11 @@ def test_player_service_process_never_imports_pygame(tmp_path: Path,
                                                      dummy_env: dict[str, str]) -> None:
     script = textwrap.dedent("""
         import select, sys
-        from device.adapters.audio import make_audio
-        from device.clock import SystemClock
-        from device.config import AudioConfig
-        from device.core.effects import Play
-        from device.core.tones import Tone
+        from unslump.edges.audio.backends import make_audio
+        from unslump.edges.clock import SystemClock
+        from unslump.config.file import AudioConfig
+        from unslump.core.effects import Play
+        from unslump.core.tones import Tone
         clock = SystemClock()
         audio = make_audio(AudioConfig(), clock)
         audio.play(Play(Tone.REMINDER))
@@ -344,11 +343,10 @@ def test_player_hanging_never_stalls_the_loop_or_the_watchdog(
 
     from gpiozero.pins.mock import MockFactory
     from luma.core.device import dummy
-
-    from device import app
-    from device.adapters import player_link
-    from device.adapters.inputs import drive_mock_seat
-    from device.config import Config
+    from unslump.app import assembly as app
+    from unslump.config.file import Config
+    from unslump.edges.audio import player_client as player_link
+    from unslump.edges.inputs.gpio import drive_mock_seat
 
     monkeypatch.setattr(player_link, "player_command",
                         lambda *args: [sys.executable, "-c", HANGING_PLAYER])
@@ -385,11 +383,11 @@ def test_player_service_assembly_leaves_heavy_modules_out(tmp_path: Path) -> Non
     """The service's 30 MiB: no pygame, no synthesiser, no OpenSSL (hashlib) in it."""
     script = textwrap.dedent("""
         import sys
-        import device.app
-        import device.adapters.audio
-        import device.adapters.player_link
-        heavy = [name for name in ("pygame", "_hashlib", "numpy", "device.adapters.synth",
-                                   "device.adapters.voice") if name in sys.modules]
+        import unslump.app.assembly
+        import unslump.edges.audio.backends
+        import unslump.edges.audio.player_client
+        heavy = [name for name in ("pygame", "_hashlib", "numpy", "unslump.edges.audio.synth",
+                                   "unslump.edges.audio.voice") if name in sys.modules]
         print(heavy)
     """)
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
@@ -402,9 +400,9 @@ def test_player_service_assembly_leaves_heavy_modules_out(tmp_path: Path) -> Non
 def test_player_stays_up_for_a_whole_routine_and_goes_after_it(
         links: list[PlayerAudio]) -> None:
     """One device opening for the whole stretch (an I2S amplifier pops at each one)."""
-    from device.config import Config, RoutineConfig
-    from device.core.records import Variant
-    from device.core.routine import plan_routine
+    from unslump.config.file import Config, RoutineConfig
+    from unslump.core.records import Variant
+    from unslump.core.routine import plan_routine
 
     clock = FakeClock()
     link = fake(links, clock)
@@ -435,7 +433,7 @@ def test_player_stays_up_for_a_whole_routine_and_goes_after_it(
 
 
 def test_player_makes_sounds_ahead_in_the_order_they_are_needed() -> None:
-    from device.adapters.player import NEED_ORDER, ahead_of_need
+    from unslump.edges.audio.player_process import NEED_ORDER, ahead_of_need
 
     assert set(NEED_ORDER) == set(Tone) and len(NEED_ORDER) == len(Tone)
     todo = ahead_of_need([Play(Tone.INHALE, 3.6), Play(Tone.EXHALE, 5.4)])
@@ -446,7 +444,7 @@ def test_player_makes_sounds_ahead_in_the_order_they_are_needed() -> None:
 
 
 def test_player_pcm_cache_makes_each_sound_once_across_starts(tmp_path: Path) -> None:
-    from device.adapters.player import PcmCache
+    from unslump.edges.audio.player_process import PcmCache
 
     made: list[str] = []
 
@@ -466,7 +464,7 @@ def test_player_pcm_cache_makes_each_sound_once_across_starts(tmp_path: Path) ->
 
 
 def test_player_pcm_cache_trouble_only_means_making_the_sound(tmp_path: Path) -> None:
-    from device.adapters.player import PcmCache
+    from unslump.edges.audio.player_process import PcmCache
 
     blocked = tmp_path / "file"
     blocked.write_text("not a directory")
@@ -493,11 +491,10 @@ class ReminderRun:
     def __init__(self, stack: ExitStack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         from gpiozero.pins.mock import MockFactory
         from luma.core.device import dummy
-
-        from device import app
-        from device.adapters import player_link
-        from device.adapters.inputs import drive_mock_seat
-        from device.config import Config
+        from unslump.app import assembly as app
+        from unslump.config.file import Config
+        from unslump.edges.audio import player_client as player_link
+        from unslump.edges.inputs.gpio import drive_mock_seat
 
         monkeypatch.setattr(player_link, "player_command",
                             lambda *args: [sys.executable, "-c", FAKE_PLAYER])
@@ -556,7 +553,7 @@ def test_player_stays_up_for_a_whole_reminder_and_goes_after_its_last_chime(
 
 def test_player_reminder_answered_by_standing_closes_the_device_after_its_linger(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from device.adapters.inputs import drive_mock_seat
+    from unslump.edges.inputs.gpio import drive_mock_seat
 
     with ExitStack() as stack:
         run = ReminderRun(stack, tmp_path, monkeypatch)
@@ -595,7 +592,7 @@ def test_player_imports_pygame_without_setuptools_pkg_resources() -> None:
     second of a cold start (more on a Pi Zero) for resources the player never reads."""
     script = textwrap.dedent("""
         import sys
-        from device.adapters.player import import_pygame
+        from unslump.edges.audio.player_process import import_pygame
         import_pygame()
         print(sys.modules.get("pkg_resources") is not None, "pygame.mixer" in sys.modules)
     """)
@@ -609,10 +606,10 @@ def test_player_imports_pygame_without_setuptools_pkg_resources() -> None:
 def test_player_process_imports_only_the_sound_side_of_the_core() -> None:
     """Every import is paid at a cold start: the player needs Play and the tones, not the
     core's views, rows or state machine."""
-    script = ("import sys, device.adapters.player\n"
-              "print(sorted(m for m in sys.modules if m.startswith('device.core')))\n")
+    script = ("import sys, unslump.edges.audio.player_process\n"
+              "print(sorted(m for m in sys.modules if m.startswith('unslump.core')))\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=60, check=False, cwd=REPO)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == str(["device.core", "device.core.effects",
-                                         "device.core.events", "device.core.tones"])
+    assert result.stdout.strip() == str(["unslump.core", "unslump.core.effects",
+                                         "unslump.core.events", "unslump.core.tones"])

@@ -8,16 +8,15 @@ from dataclasses import replace
 from datetime import datetime
 
 import pytest
-
-from device.config import Config, RoutineConfig, parse_config
-from device.core.practice import UNCURL_STEP_S
-from device.core.records import BreakKind, NoticeAnswer, NoticeRecord
-from device.core.routine import DONE_ASK_S, plan_walk, routine_total_s
-from device.core.tones import Tone
-from device.core.views import DoneView, NoticeView, RoutineView, StatsSafetyView
-from device.errors import ConfigError
-from device.scenario.harness import VirtualDevice
-from device.store.memory import MemoryStore
+from unslump.config.file import Config, RoutineConfig, parse_config
+from unslump.core.practice import UNCURL_STEP_S
+from unslump.core.records import BreakKind, NoticeAnswer, NoticeRecord
+from unslump.core.routine import DONE_ASK_S, plan_walk, routine_total_s
+from unslump.core.tones import Tone
+from unslump.core.views import DoneView, NoticeView, RoutineView, StatsSafetyView
+from unslump.edges.store.memory import MemoryStore
+from unslump.errors import ConfigError
+from unslump.sim.scenario.harness import VirtualDevice
 
 DAY_S = 24 * 3600.0
 MORNING = datetime(2026, 11, 24, 9, 0).astimezone()
@@ -183,8 +182,8 @@ def test_practice_config_length_is_the_plans_length():
 
 
 def test_practice_cli_reset_notice_asks_again_at_the_next_start(tmp_path, capsys):
-    from device.cli import main
-    from device.store.sqlite import SqliteStore
+    from unslump.cli.main import main
+    from unslump.edges.store.sqlite import SqliteStore
 
     db = tmp_path / "log.db"
     with SqliteStore.open(db) as store:

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import pytest
+from unslump.core.views import BlankView, IdleView, ReminderView, SnoozedView
+from unslump.render import Renderer
 
-from device.core.views import BlankView, IdleView, ReminderView, SnoozedView
-from device.render import Renderer
 from tests.golden import assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "basic"

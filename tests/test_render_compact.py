@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-
-from device.config import Config, DisplayConfig
-from device.core.views import (
+from unslump.app.gpio_retry import GpioUnavailableView, WaitRenderer
+from unslump.config.file import Config, DisplayConfig
+from unslump.core.views import (
     IdleView,
     PausedView,
     RoutineView,
@@ -23,9 +23,9 @@ from device.core.views import (
     StatsTodayView,
     View,
 )
-from device.gpio_wait import GpioUnavailableView, WaitRenderer
-from device.render import Renderer, layout_modules, panel_canvas
-from device.render.canvas import Canvas
+from unslump.render import Renderer, layout_modules, panel_canvas
+from unslump.render.canvas import Canvas
+
 from tests import test_render, test_render_routine, test_render_stats
 from tests.golden import assert_matches_golden
 
@@ -138,10 +138,10 @@ def test_render_compact_layouts_load_only_for_a_32_row_panel():
     import subprocess
     import sys
 
-    probe = ("import sys; from device.render import Renderer; from device.render.canvas "
+    probe = ("import sys; from unslump.render import Renderer; from unslump.render.canvas "
              "import Canvas; Renderer(canvas=Canvas(128, {h})); "
-             "print(sorted(m for m in sys.modules if m.startswith('device.render.')))")
+             "print(sorted(m for m in sys.modules if m.startswith('unslump.render.')))")
     loaded = {h: subprocess.run([sys.executable, "-c", probe.format(h=h)], check=True,
                                 capture_output=True, text=True).stdout for h in (64, 32)}
-    assert "compact" not in loaded[64] and "device.render.basic" in loaded[64]
-    assert "device.render.compact_basic" in loaded[32] and "device.render.basic" not in loaded[32]
+    assert "compact" not in loaded[64] and "unslump.render.basic" in loaded[64]
+    assert "unslump.render.compact_basic" in loaded[32] and "unslump.render.basic" not in loaded[32]

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-
-from device.adapters.fonts import Fonts
-from device.config import RoutineConfig
-from device.core.records import Variant
-from device.core.routine import (
+from unslump.config.file import RoutineConfig
+from unslump.config.routine_file import shipped_routines
+from unslump.core.records import Variant
+from unslump.core.routine import (
     PROGRESS_STEPS,
     plan_routine,
     plan_walk,
@@ -23,10 +22,11 @@ from device.core.routine import (
     routine_view,
     start_routine,
 )
-from device.core.views import DoneView, NoticeView, PausedView, RoutineView
-from device.render.canvas import Canvas, text_width
-from device.render.routine import DRAWERS, NOTICE_LINES
-from device.routine_file import shipped_routines
+from unslump.core.views import DoneView, NoticeView, PausedView, RoutineView
+from unslump.render.canvas import Canvas, text_width
+from unslump.render.fonts import Fonts
+from unslump.render.routine_screens import DRAWERS, NOTICE_LINES
+
 from tests.golden import assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "routine"

@@ -7,17 +7,17 @@ day with nothing yet, a long week that hits the break-mark cap, no answered remi
 from pathlib import Path
 
 import pytest
-
-from device.adapters.fonts import Fonts
-from device.core.views import (
+from unslump.core.views import (
     StatsResponseView,
     StatsSafetyView,
     StatsStreakView,
     StatsTodayView,
     StatsWeekView,
 )
-from device.render import stats
-from device.render.canvas import Canvas
+from unslump.render import stats
+from unslump.render.canvas import Canvas
+from unslump.render.fonts import Fonts
+
 from tests.golden import assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "stats"

@@ -8,12 +8,12 @@ from itertools import pairwise
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from device.config import RoutineConfig
-from device.core.effects import Effect, Play, Say
-from device.core.practice import MAX_LEVEL, UNCURL_STEP_S
-from device.core.records import BreakKind, Variant
-from device.core.routine import (
+from unslump.config.file import RoutineConfig
+from unslump.config.routine_file import shipped_routines
+from unslump.core.effects import Effect, Play, Say
+from unslump.core.practice import MAX_LEVEL, UNCURL_STEP_S
+from unslump.core.records import BreakKind, Variant
+from unslump.core.routine import (
     BREATH_MAX,
     BREATH_MIN,
     DONE_SHOW_S,
@@ -33,9 +33,8 @@ from device.core.routine import (
     routine_view,
     start_routine,
 )
-from device.core.tones import BREATH_COVER, BREATH_TONES, RECUE_LEAD_S, Tone
-from device.core.views import PausedView, RoutineView
-from device.routine_file import shipped_routines
+from unslump.core.tones import BREATH_COVER, BREATH_TONES, RECUE_LEAD_S, Tone
+from unslump.core.views import PausedView, RoutineView
 
 START = 1000.0
 CFG = RoutineConfig()

@@ -10,14 +10,13 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
-
-from device.cli import main
-from device.config import Config, RoutineConfig, load_config, parse_config
-from device.core.records import Variant
-from device.core.routine import plan_routine, routine_total_s
-from device.core.settings import ROUTINE_DURATION_KEYS, SHIPPED_ROUTINES
-from device.errors import ConfigError, RoutineFileError
-from device.routine_file import load_routine, shipped_path, shipped_routines
+from unslump.cli.main import main
+from unslump.config.file import Config, RoutineConfig, load_config, parse_config
+from unslump.config.routine_file import load_routine, shipped_path, shipped_routines
+from unslump.core.records import Variant
+from unslump.core.routine import plan_routine, routine_total_s
+from unslump.core.settings import ROUTINE_DURATION_KEYS, SHIPPED_ROUTINES
+from unslump.errors import ConfigError, RoutineFileError
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_ROUTINES = Path(__file__).parent / "routines"
@@ -52,7 +51,7 @@ def write(tmp_path: Path, text: str, name: str = "mine.toml") -> Path:
 
 
 def test_routine_file_shipped_names_are_the_shipped_files() -> None:
-    on_disk = sorted(p.stem for p in (REPO / "device" / "routines").glob("*.toml"))
+    on_disk = sorted(p.stem for p in (REPO / "device" / "unslump" / "config" / "routines").glob("*.toml"))
     assert sorted(SHIPPED_ROUTINES) == on_disk
     for name in SHIPPED_ROUTINES:
         assert load_routine(shipped_path(name)).name == name
@@ -260,7 +259,7 @@ def test_routine_file_a_copy_of_the_defaults_leaves_the_files_lengths_be(
         tmp_path: Path) -> None:
     """`config --defaults` as a starting config, with a routine of one's own: the shipped
     stretch's lengths must not silently replace (or refuse) the file's."""
-    from device.config import render_defaults
+    from unslump.config.file import render_defaults
 
     text = render_defaults().replace('path = ""', f'path = "{REACH}"')
     config = load_config(write(tmp_path, text, "config.toml"))

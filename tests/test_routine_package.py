@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from device.core.settings import SHIPPED_ROUTINES
+from unslump.core.settings import SHIPPED_ROUTINES
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -26,6 +26,6 @@ def test_routine_package_data_ships_the_routines(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()", "-q",
                     "build_py", "--build-lib", str(built)], cwd=source, check=True,
                    capture_output=True, timeout=120)
-    shipped = sorted(p.name for p in (built / "device" / "routines").glob("*.toml"))
+    shipped = sorted(p.name for p in (built / "unslump" / "config" / "routines").glob("*.toml"))
     assert shipped == sorted(f"{name}.toml" for name in SHIPPED_ROUTINES)
 

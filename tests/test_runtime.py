@@ -5,15 +5,14 @@ from datetime import datetime
 import pytest
 from gpiozero.pins.mock import MockFactory
 from luma.core.device import dummy
-
-from device.adapters.audio import RecordingAudio
-from device.app import Edges, assemble
-from device.clock import FakeClock, VirtualTime
-from device.config import Config
-from device.core.events import SeatOccupied
-from device.core.records import DeviceRecord
-from device.ports import Stop
-from device.store.memory import MemoryStore
+from unslump.app.assembly import Edges, assemble
+from unslump.config.file import Config
+from unslump.core.events import SeatOccupied
+from unslump.core.records import DeviceRecord
+from unslump.edges.audio.backends import RecordingAudio
+from unslump.edges.clock import FakeClock, VirtualTime
+from unslump.edges.store.memory import MemoryStore
+from unslump.ports import Stop
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 import pytest
-
-from device.errors import ScenarioError
-from device.scenario.script import PRESS_S, Action, parse_script
+from unslump.errors import ScenarioError
+from unslump.sim.scenario.script import PRESS_S, Action, parse_script
 
 
 def test_scenario_script_parses_times_commands_and_comments():

@@ -7,14 +7,13 @@ import json
 from dataclasses import replace
 
 import pytest
-
-from device.adapters.synth import tone_duration
-from device.clock import Clock
-from device.config import AudioConfig, Config, RoutineConfig
-from device.core.tones import BREATH_COVER, Tone
-from device.scenario.runner import run_script
-from device.scenario.script import parse_script
-from device.store.memory import MemoryStore
+from unslump.config.file import AudioConfig, Config, RoutineConfig
+from unslump.core.tones import BREATH_COVER, Tone
+from unslump.edges.audio.synth import tone_duration
+from unslump.edges.clock import Clock
+from unslump.edges.store.memory import MemoryStore
+from unslump.sim.scenario.runner import run_script
+from unslump.sim.scenario.script import parse_script
 
 STRETCH = """\
 start 2026-11-24T09:00

@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from device.sdnotify import Notifier
+from unslump.edges.system.sd_notify import Notifier
 
 
 @pytest.fixture
@@ -88,7 +87,7 @@ def test_sdnotify_without_env_is_a_noop():
 
 
 def test_sdnotify_unsupported_address_is_a_noop_with_a_warning(caplog):
-    with caplog.at_level(logging.WARNING, logger="device.sdnotify"):
+    with caplog.at_level(logging.WARNING, logger="unslump.edges.system.sd_notify"):
         notifier = Notifier(env={"NOTIFY_SOCKET": "vsock:2:1234"})
     assert not notifier.enabled
     assert notifier.ready() is False
@@ -98,7 +97,7 @@ def test_sdnotify_unsupported_address_is_a_noop_with_a_warning(caplog):
 def test_sdnotify_vanished_socket_logs_once_and_never_raises(tmp_path, caplog):
     missing = str(tmp_path / "gone")
     notifier = Notifier(env={"NOTIFY_SOCKET": missing})
-    with caplog.at_level(logging.WARNING, logger="device.sdnotify"):
+    with caplog.at_level(logging.WARNING, logger="unslump.edges.system.sd_notify"):
         assert notifier.ready() is False
         assert notifier.watchdog() is False
         assert notifier.watchdog() is False
@@ -111,7 +110,7 @@ def test_sdnotify_vanished_socket_logs_once_and_never_raises(tmp_path, caplog):
 def test_sdnotify_warns_again_after_recovering(tmp_path, caplog):
     address = str(tmp_path / "notify")
     notifier = Notifier(env={"NOTIFY_SOCKET": address})
-    with caplog.at_level(logging.WARNING, logger="device.sdnotify"):
+    with caplog.at_level(logging.WARNING, logger="unslump.edges.system.sd_notify"):
         notifier.watchdog()  # nobody listening yet: warning 1
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         listener.bind(address)

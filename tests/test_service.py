@@ -30,7 +30,7 @@ def test_service_notifies_ready_pings_and_stops_cleanly_on_sigterm(tmp_path):
     db = tmp_path / "log.db"
     env = dict(os.environ, NOTIFY_SOCKET=str(path), WATCHDOG_USEC="600000",
                SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
-    process = subprocess.Popen([sys.executable, "-m", "device", "run", "--simulate",
+    process = subprocess.Popen([sys.executable, "-m", "unslump", "run", "--simulate",
                                 "--db", str(db)], env=env, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from device.core.views import IdleView, ReminderView
-from device.render import Renderer
+from unslump.core.views import IdleView, ReminderView
+from unslump.render import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,10 +24,10 @@ def fresh(code: str) -> dict:
 def test_service_entry_command_line_imports_no_pillow_and_no_sound_code():
     loaded = fresh(
         "import json, sys\n"
-        "from device.cli import build_parser\n"
+        "from unslump.cli.main import build_parser\n"
         "build_parser(['run']).parse_args(['run'])\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith(\n"
-        "    ('PIL', 'luma', 'wave', 'device.adapters', 'device.store.export')))))\n")
+        "    ('PIL', 'luma', 'wave', 'device.adapters', 'unslump.edges.store.export')))))\n")
     assert loaded == []
 
 
@@ -35,11 +35,11 @@ def test_service_entry_run_leaves_freetype_out_and_draws_the_same_screens():
     views = {"idle": IdleView(True, 23, 45, 2), "reminder": ReminderView(46, 2)}
     drawn = fresh(
         "import json, sys\n"
-        "from device.cli import leave_freetype_out\n"
+        "from unslump.cli.main import leave_freetype_out\n"
         "leave_freetype_out()\n"
-        "import device.app\n"
-        "from device.core.views import IdleView, ReminderView\n"
-        "from device.render import Renderer\n"
+        "import unslump.app.assembly\n"
+        "from unslump.core.views import IdleView, ReminderView\n"
+        "from unslump.render import Renderer\n"
         "render = Renderer()\n"
         "views = {'idle': IdleView(True, 23, 45, 2), 'reminder': ReminderView(46, 2)}\n"
         "print(json.dumps({'freetype': 'PIL._imagingft' in sys.modules\n"
@@ -55,7 +55,7 @@ def test_service_entry_leave_freetype_out_changes_nothing_once_pillow_fonts_load
     state = fresh(
         "import json, sys\n"
         "import PIL.ImageFont\n"
-        "from device.cli import leave_freetype_out\n"
+        "from unslump.cli.main import leave_freetype_out\n"
         "leave_freetype_out()\n"
         "print(json.dumps(sys.modules.get('PIL._imagingft', 'absent') is None))\n")
     assert state is False
@@ -64,18 +64,20 @@ def test_service_entry_leave_freetype_out_changes_nothing_once_pillow_fonts_load
 def test_service_entry_loads_no_other_command_and_help_still_lists_them_all():
     loaded = fresh(
         "import json, sys\n"
-        "from device.cli import build_parser\n"
+        "from unslump.cli.main import build_parser\n"
         "build_parser(['run', '--config', 'stats']).parse_args(['run', '--config', 'stats'])\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('device.commands.'))))\n")
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('unslump.cli.')\n"
+        "                        and m != 'unslump.cli.main')))\n")
     assert loaded == []
-    listed = subprocess.run([sys.executable, "-m", "device", "--help"], cwd=ROOT,
+    listed = subprocess.run([sys.executable, "-m", "unslump", "--help"], cwd=ROOT,
                             capture_output=True, text=True, timeout=60, check=True).stdout
     for command in ("run", "stats", "export", "blank", "routine", "doctor", "mqtt-dropin"):
         assert f"    {command}" in listed
     named = fresh(
         "import json, sys\n"
-        "from device.cli import build_parser\n"
+        "from unslump.cli.main import build_parser\n"
         "build_parser(['doctor']).parse_args(['doctor'])\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('device.commands.'))))\n")
-    assert "device.commands.doctor" in named  # with what doctor itself imports
-    assert "device.commands.routine" not in named
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('unslump.cli.')\n"
+        "                        and m != 'unslump.cli.main')))\n")
+    assert "unslump.cli.doctor.command" in named  # with what doctor itself imports
+    assert "unslump.cli.routine_commands" not in named

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-
-from device.simulator import TerminalPanel, panel_as_braille, window_possible
+from unslump.sim.simulator import TerminalPanel, panel_as_braille, window_possible
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +45,7 @@ def session(tmp_path: Path):
     config.write_text("[seat]\nsit_confirm_s = 0\n[audio]\nbackend = \"none\"\n")
     env = {k: v for k, v in os.environ.items()
            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER", "TMUX")}
-    command = (f"cd {ROOT} && {sys.executable} -m device run --simulate --config {config} "
+    command = (f"cd {ROOT} && {sys.executable} -m unslump run --simulate --config {config} "
                f"--db {tmp_path / 'log.db'}; echo EXIT=$?; sleep 60")
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "132", "-y", "40",
                     command], check=True, env=env)
@@ -113,12 +112,11 @@ def test_simulator_terminal_panel_takes_the_configured_height(monkeypatch):
     import queue
 
     from gpiozero.pins.mock import MockFactory
-
-    from device.clock import FakeClock
-    from device.config import Config, DisplayConfig
-    from device.core.views import IdleView
-    from device.render import Renderer, panel_canvas
-    from device.simulator import SimulatedPins, TerminalFrontEnd
+    from unslump.config.file import Config, DisplayConfig
+    from unslump.core.views import IdleView
+    from unslump.edges.clock import FakeClock
+    from unslump.render import Renderer, panel_canvas
+    from unslump.sim.simulator import SimulatedPins, TerminalFrontEnd
 
     monkeypatch.setenv("COLUMNS", "132")  # what shutil.get_terminal_size reads first
     monkeypatch.setenv("LINES", "40")

@@ -3,13 +3,12 @@
 from datetime import datetime, time
 
 import pytest
-
-from device.config import ButtonConfig, Config, QuietConfig
-from device.core.machine import SNOOZED_SHOW_S
-from device.core.panel import BRIGHT, DIM
-from device.core.records import BreakKind, ReminderOutcome
-from device.core.tones import Tone
-from device.core.views import BlankView, IdleView, ReminderView, SnoozedView
+from unslump.config.file import ButtonConfig, Config, QuietConfig
+from unslump.core.machine import SNOOZED_SHOW_S
+from unslump.core.panel import BRIGHT, DIM
+from unslump.core.records import BreakKind, ReminderOutcome
+from unslump.core.tones import Tone
+from unslump.core.views import BlankView, IdleView, ReminderView, SnoozedView
 
 MIN = 60.0
 

@@ -5,13 +5,12 @@ from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from device.config import Config
-from device.core.effects import Log, Play
-from device.core.events import DeadlineReached, SeatOccupied, SeatVacated
-from device.core.machine import History, Now, initial_state, next_deadline, step
-from device.core.records import BoutRecord
-from device.core.tones import Tone
+from unslump.config.file import Config
+from unslump.core.effects import Log, Play
+from unslump.core.events import DeadlineReached, SeatOccupied, SeatVacated
+from unslump.core.machine import History, Now, initial_state, next_deadline, step
+from unslump.core.records import BoutRecord
+from unslump.core.tones import Tone
 
 CONFIG = Config()
 WALL = datetime(2026, 11, 24, 9, 0).astimezone()

@@ -1,7 +1,7 @@
 """The stats pages on the panel: a hold in idle opens them, presses turn them, 15 s closes."""
 
-from device.core.records import BreakKind
-from device.core.views import (
+from unslump.core.records import BreakKind
+from unslump.core.views import (
     IdleView,
     StatsResponseView,
     StatsSafetyView,

@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-
-from device.config import Config, ReminderConfig
-from device.core.records import BoutRecord, BreakKind, BreakRecord, ReminderOutcome, ReminderRecord
-from device.core.views import (
+from unslump.app.stats_views import daily_goal, goal_text, stats_pages
+from unslump.config.file import Config, ReminderConfig
+from unslump.core.records import BoutRecord, BreakKind, BreakRecord, ReminderOutcome, ReminderRecord
+from unslump.core.views import (
     StatsResponseView,
     StatsSafetyView,
     StatsStreakView,
     StatsTodayView,
     StatsWeekView,
 )
-from device.stats_pages import daily_goal, goal_text, stats_pages
-from device.store import queries
-from device.store.memory import MemoryStore
+from unslump.edges.store import queries
+from unslump.edges.store.memory import MemoryStore
 
 LOCAL = timezone(timedelta(hours=1))
 TODAY = date(2026, 11, 25)  # a Wednesday

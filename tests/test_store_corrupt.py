@@ -9,9 +9,9 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from device.clock import FakeClock
-from device.core.records import BreakKind, BreakRecord
-from device.store.sqlite import SqliteStore
+from unslump.core.records import BreakKind, BreakRecord
+from unslump.edges.clock import FakeClock
+from unslump.edges.store.sqlite import SqliteStore
 
 WALL = datetime(2026, 11, 24, 9, 30, 5, tzinfo=timezone(timedelta(hours=1)))
 

@@ -18,10 +18,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
-from device.cli import main
-from device.clock import FakeClock
-from device.core.records import (
+from unslump.cli.main import main
+from unslump.core.records import (
     BoutRecord,
     BreakKind,
     BreakRecord,
@@ -31,7 +29,8 @@ from device.core.records import (
     ReminderRecord,
     Variant,
 )
-from device.store.sqlite import SqliteStore
+from unslump.edges.clock import FakeClock
+from unslump.edges.store.sqlite import SqliteStore
 
 WALL = datetime(2026, 11, 24, 9, 30, tzinfo=timezone(timedelta(hours=1)))
 DAY = WALL.date()
@@ -220,7 +219,7 @@ def test_store_damage_unreadable_log_is_one_line(tmp_path):
     path = tmp_path / "unslump.db"
     write_log(path)
     path.chmod(0)
-    result = subprocess.run([sys.executable, "-m", "device", "stats", "--db", str(path)],
+    result = subprocess.run([sys.executable, "-m", "unslump", "stats", "--db", str(path)],
                             capture_output=True, text=True, timeout=60,
                             preexec_fn=_without_root_file_access)
     assert result.returncode == 1, result.stderr

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-
-from device.clock import FakeClock
-from device.core.records import (
+from unslump.core.records import (
     BoutRecord,
     BreakKind,
     BreakRecord,
@@ -19,10 +17,11 @@ from device.core.records import (
     ReminderRecord,
     Variant,
 )
-from device.errors import StoreError
-from device.ports import Store
-from device.store.memory import MemoryStore
-from device.store.sqlite import SqliteStore
+from unslump.edges.clock import FakeClock
+from unslump.edges.store.memory import MemoryStore
+from unslump.edges.store.sqlite import SqliteStore
+from unslump.errors import StoreError
+from unslump.ports import Store
 
 LOCAL = timezone(timedelta(hours=1))
 

@@ -7,10 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from device.clock import FakeClock
-from device.store.schema import LATEST_VERSION, MIGRATIONS, migrate, schema_version
-from device.store.sqlite import SqliteStore, connect_file
+from unslump.edges.clock import FakeClock
+from unslump.edges.store.schema import LATEST_VERSION, MIGRATIONS, migrate, schema_version
+from unslump.edges.store.sqlite import SqliteStore, connect_file
 
 
 def make_version_1(path: Path) -> None:
@@ -102,7 +101,7 @@ def test_store_migrations_failed_step_rolls_back_to_the_old_version(tmp_path, mo
     path = tmp_path / "unslump.db"
     make_version_1(path)
     broken = MIGRATIONS[1].__class__(2, "broken", ("ALTER TABLE breaks ADD COLUMN x", "BOGUS"))
-    monkeypatch.setattr("device.store.schema.MIGRATIONS", (MIGRATIONS[0], broken))
+    monkeypatch.setattr("unslump.edges.store.schema.MIGRATIONS", (MIGRATIONS[0], broken))
     connection = connect_file(path)
     with pytest.raises(sqlite3.OperationalError):
         migrate(connection, path, target=2)

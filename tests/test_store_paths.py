@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from device.store.paths import default_db_path, reader_db_path
+from unslump.edges.store.paths import default_db_path, reader_db_path
 
 
 def test_store_paths_systemd_state_directory_wins():

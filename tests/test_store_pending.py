@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
-from device.core.records import BoutRecord, DeviceRecord
-from device.store.pending import PendingRows
+from unslump.core.records import BoutRecord, DeviceRecord
+from unslump.edges.store.pending import PendingRows
 
 
 def row(number: int) -> DeviceRecord:

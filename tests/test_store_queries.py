@@ -8,9 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
-from device.clock import FakeClock
-from device.core.records import (
+from unslump.core.records import (
     BoutRecord,
     BreakKind,
     BreakRecord,
@@ -18,8 +16,9 @@ from device.core.records import (
     ReminderRecord,
     Variant,
 )
-from device.store import queries
-from device.store.sqlite import SqliteStore
+from unslump.edges.clock import FakeClock
+from unslump.edges.store import queries
+from unslump.edges.store.sqlite import SqliteStore
 
 LOCAL = timezone(timedelta(hours=1))
 DAY = date(2026, 11, 24)

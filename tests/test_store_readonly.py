@@ -18,10 +18,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
-from device.clock import FakeClock
-from device.core.records import BreakKind, BreakRecord, NoticeAnswer, NoticeRecord
-from device.store.sqlite import SqliteStore, connect_file
+from unslump.core.records import BreakKind, BreakRecord, NoticeAnswer, NoticeRecord
+from unslump.edges.clock import FakeClock
+from unslump.edges.store.sqlite import SqliteStore, connect_file
 
 WALL = datetime(2026, 11, 24, 9, 0, tzinfo=timezone(timedelta(hours=1)))
 

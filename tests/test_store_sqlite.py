@@ -8,9 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
-from device.clock import FakeClock
-from device.core.records import (
+from unslump.core.records import (
     BoutRecord,
     BreakKind,
     BreakRecord,
@@ -22,10 +20,11 @@ from device.core.records import (
     ReminderRecord,
     Variant,
 )
-from device.errors import StoreError
-from device.store import rows
-from device.store.schema import LATEST_VERSION
-from device.store.sqlite import SqliteStore, connect_file
+from unslump.edges.clock import FakeClock
+from unslump.edges.store import rows
+from unslump.edges.store.schema import LATEST_VERSION
+from unslump.edges.store.sqlite import SqliteStore, connect_file
+from unslump.errors import StoreError
 
 PARIS = timezone(timedelta(hours=1))
 NEW_YORK = timezone(timedelta(hours=-5))

@@ -8,8 +8,12 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
-
-from device.adapters.synth import (
+from unslump.config.file import Config, RoutineConfig
+from unslump.core.effects import Play
+from unslump.core.records import Variant
+from unslump.core.routine import plan_routine
+from unslump.core.tones import BREATH_TONES, MARK_MAX_S, PHASE_MARKS, RECUE_LEAD_S, Tone
+from unslump.edges.audio.synth import (
     DEFAULT_RATE,
     FULL_SCALE,
     HEADROOM,
@@ -21,11 +25,7 @@ from device.adapters.synth import (
     tone_duration,
     write_wav,
 )
-from device.config import Config, RoutineConfig
-from device.core.effects import Play
-from device.core.records import Variant
-from device.core.routine import plan_routine
-from device.core.tones import BREATH_TONES, MARK_MAX_S, PHASE_MARKS, RECUE_LEAD_S, Tone
+
 from tests.sound_analysis import (
     distance,
     goertzel_power,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from device.config import Config
-from device.core.upcoming import PAUSE_KEEP_S
+from unslump.config.file import Config
+from unslump.core.next_sound import PAUSE_KEEP_S
 
 
 def test_upcoming_seated_expects_the_reminder_then_its_repeats(make_device) -> None:

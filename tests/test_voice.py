@@ -10,10 +10,13 @@ import wave
 from pathlib import Path
 
 import pytest
-
-from device.adapters.player_link import PlayerAudio, player_command
-from device.adapters.synth import FULL_SCALE, VOICE_HEADROOM, tone_duration
-from device.adapters.voice import (
+from unslump.cli.doctor import command as doctor
+from unslump.config.file import AudioConfig, Config
+from unslump.core.effects import Play
+from unslump.core.tones import Tone
+from unslump.edges.audio.player_client import PlayerAudio, player_command
+from unslump.edges.audio.synth import FULL_SCALE, VOICE_HEADROOM, tone_duration
+from unslump.edges.audio.voice import (
     VoiceCache,
     find_espeak,
     prepare_voice,
@@ -21,11 +24,8 @@ from device.adapters.voice import (
     speakable,
     spoken_phrases,
 )
-from device.clock import FakeClock, SystemClock
-from device.commands import doctor
-from device.config import AudioConfig, Config
-from device.core.effects import Play
-from device.core.tones import Tone
+from unslump.edges.clock import FakeClock, SystemClock
+
 from tests.sound_analysis import peak
 
 REPO = Path(__file__).resolve().parent.parent

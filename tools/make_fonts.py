@@ -25,7 +25,7 @@ from pathlib import Path
 
 from PIL import BdfFontFile, FontFile, PcfFontFile
 
-# Output stem -> Spleen size. Keep in step with device/adapters/fonts.py.
+# Output stem -> Spleen size. Keep in step with device/unslump/render/fonts.py.
 SIZES: dict[str, str] = {
     "spleen-5x8": "5x8",
     "spleen-6x12": "6x12",

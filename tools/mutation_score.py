@@ -1,6 +1,6 @@
 """Per-module mutation scores from ``mutmut results --all true`` (read on stdin).
 
-mutmut prints one line per mutant (``    device.core.quiet.x_is_quiet__mutmut_3: killed``)
+mutmut prints one line per mutant (``    unslump.core.quiet.x_is_quiet__mutmut_3: killed``)
 and a total, but no score per module; ``make mutate`` pipes its results through this so
 the figure the issue asks for (killed over checked, each module and all) is one table.
 A timeout counts as killed (the mutant hung the tests: they noticed); a mutant not yet
@@ -9,7 +9,7 @@ checked counts for nothing; "no tests" is a survivor (nothing ran that could cat
 ``--sample N MODULE`` prints every Nth mutant name of MODULE instead, for a sampled run
 of a module too large to run whole on a shared machine (``machine.py`` has some 1700):
 ``mutmut run $(mutmut results --all true | python tools/mutation_score.py --sample 4
-device.core.machine)``.
+unslump.core.machine)``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The README shows the guidance at a glance with it: the breath swells as slow rising and
 falling bands that fill each breath, the phase sounds as short bright marks at each
 phase start, the vertebra ticks, the rest's pips. The sound is made exactly as the demo
-makes it (``device.adapters.synth.mix``: queued, at the configured volume), from the
+makes it (``unslump.edges.audio.synth.mix``: queued, at the configured volume), from the
 routine's own plan.
 
 A developer tool, run by hand when the sounds change; pure Python with Pillow, about ten
@@ -22,12 +22,11 @@ from array import array
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
-
-from device.adapters.synth import mix
-from device.config import Config
-from device.core.records import Variant
-from device.core.routine import Plan, plan_routine
-from device.core.tones import Tone
+from unslump.config.file import Config
+from unslump.core.records import Variant
+from unslump.core.routine import Plan, plan_routine
+from unslump.core.tones import Tone
+from unslump.edges.audio.synth import mix
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "sound" / "repetition.png"

@@ -1,0 +1,527 @@
+"""``unslump doctor``: check the setup, one line per check, each failure with its fix.
+
+The device degrades instead of dying (no display, no sound, a read-only disk: it keeps
+going), which is right for a device nobody watches but hides a wrong setup from the
+person who just built it. The doctor says plainly what works and what to do about what
+does not, in the order a build goes: config, I2C and the display, GPIO, audio, the log,
+the service.
+
+Each check is a small function returning a :class:`CheckResult`. What they look at
+(``/dev``, the environment, commands, the display and pin openers) comes in a
+:class:`Probe`, so tests point them at a temporary directory and fakes. While the
+service is running, the parts it holds all the time (the panel, a buzzer's pin) are not
+opened: opening the panel resets it, and the pin would only report "busy". Nor is the
+speaker, though the service does not hold it: the device opens it only to play a sound,
+and a probe at that moment would take the sound's turn. ``doctor --live`` tests them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple, TextIO
+
+from gpiozero import GPIOZeroError, PinUnknownPi
+
+from unslump.cli.blank import add_config_option
+from unslump.cli.stats import read_only_log
+from unslump.config.file import Config, DisplayConfig, find_config, load_config
+from unslump.errors import ConfigError, DisplayError, StoreError, UsageError
+
+SERVICE = "unslump"
+I2C_GROUP_FIX = ("sudo usermod -aG i2c $USER, then log out and back in (the service's own "
+                 "user is in the group already)")
+ACTIVE = f"{SERVICE} is active"
+COMMAND_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check: what was looked at, and the fix when it failed."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    mark: str = ""  # "SKIP" (not tested) or "WARN" (works, but will bite): in place of ok
+
+    def line(self) -> str:
+        """``ok    name: detail``, or ``FAIL``/``WARN`` with ``. Fix: fix``, or ``SKIP``."""
+        text = f"{self.mark or ('ok' if self.ok else 'FAIL'):<5} {self.name}: {self.detail}"
+        shows_fix = not self.ok or self.mark == "WARN"
+        return f"{text}. Fix: {self.fix}" if shows_fix and self.fix else text
+
+
+class CommandOutput(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+RunCommand = Callable[[Sequence[str]], CommandOutput]
+
+
+def run_command(argv: Sequence[str]) -> CommandOutput:
+    """Run ``argv`` and capture its output; raises OSError when the program is missing."""
+    done = subprocess.run(list(argv), capture_output=True, text=True, check=False,
+                          timeout=COMMAND_TIMEOUT_S)
+    return CommandOutput(done.returncode, done.stdout.strip(), done.stderr.strip())
+
+
+def claim_errors() -> tuple[type[BaseException], ...]:
+    """What opening the pins may raise (buzzer.pin_errors), even when lgpio cannot load.
+
+    lgpio opens a notification pipe in the working directory (or ``$LG_WD``) as it is
+    imported, so from a directory the user cannot write, importing it raises an OSError;
+    that must end up on the gpio line, not as a traceback.
+    """
+    from unslump.edges.audio.buzzer import pin_errors  # here: `unslump run` imports this module
+
+    try:
+        return pin_errors()
+    except OSError:
+        return (GPIOZeroError, OSError)
+
+
+def factory_errors() -> tuple[type[BaseException], ...]:
+    """What making and using the pin factory may raise: :func:`claim_errors`, and an
+    ImportError when gpiozero's lgpio back-end is not installed. One tuple, so that an
+    ``except`` clause can name it (a starred tuple display there is not typed)."""
+    return (ImportError, *claim_errors())
+
+
+def make_lgpio_factory() -> Any:
+    """gpiozero's lgpio pin factory, the one the device uses on Raspberry Pi OS."""
+    from gpiozero.pins.lgpio import LGPIOFactory
+
+    return LGPIOFactory()
+
+
+@contextmanager
+def _sdl_environment(env: Mapping[str, str]) -> Iterator[None]:
+    """``SDL_AUDIODRIVER`` from ``env`` in the process environment, restored afterwards.
+
+    SDL reads only the real environment; the signal-handler variable is set as the device
+    sets it, so an open mixer cannot swallow Ctrl-C.
+    """
+    names = ("SDL_AUDIODRIVER", "SDL_NO_SIGNAL_HANDLERS", "PYGAME_HIDE_SUPPORT_PROMPT")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ["SDL_NO_SIGNAL_HANDLERS"] = "1"
+    os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
+    if env.get("SDL_AUDIODRIVER"):
+        os.environ["SDL_AUDIODRIVER"] = env["SDL_AUDIODRIVER"]
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
+def c_stderr_discarded() -> Iterator[None]:
+    """File descriptor 2 pointed at /dev/null for the duration.
+
+    ALSA (through SDL) prints "ALSA lib ... cannot find card" straight to descriptor 2
+    while it looks for a sound card; replacing ``sys.stderr`` does not reach C code, and
+    the check's own line already says what failed.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def open_pygame_mixer(env: Mapping[str, str]) -> str:
+    """Open and close pygame's mixer in this process; the format it granted, as text."""
+    with _sdl_environment(env):
+        pygame = importlib.import_module("pygame")
+        pygame.mixer.init()
+        try:
+            granted = pygame.mixer.get_init()
+        finally:
+            pygame.mixer.quit()
+    if not granted:
+        raise RuntimeError("the mixer opened but reported no format")
+    frequency, size, channels = granted
+    driver = env.get("SDL_AUDIODRIVER") or "SDL's default driver"
+    return f"mixer opened ({driver}, {frequency} Hz, {abs(size)}-bit, {channels} ch)"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Where the checks look, and how they open things; every field replaceable in tests.
+
+    ``open_display`` None means :func:`unslump.edges.display.oled.open_luma_device`, looked
+    up at call time.
+    """
+
+    dev_dir: Path = Path("/dev")
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    run_command: RunCommand = run_command
+    open_display: Callable[[DisplayConfig], Any] | None = None
+    make_pin_factory: Callable[[], Any] = make_lgpio_factory
+    open_mixer: Callable[[Mapping[str, str]], str] = open_pygame_mixer
+    proc_dir: Path = Path("/proc")
+    boot_config: Path = Path("/boot/firmware/config.txt")
+    state_root: Path = Path("/var/lib")  # where systemd puts a unit's StateDirectory
+    access: Callable[[Path, int], bool] = os.access
+    find_program: Callable[[str], str | None] = shutil.which
+    unit_file: Path = Path("/etc/systemd/system/unslump.service")
+
+
+# -- the checks ---------------------------------------------------------------------------
+
+
+def check_config(cli_path: str | None, env: Mapping[str, str]) -> tuple[CheckResult, Config]:
+    """The config file found and valid; the defaults stand in when it is not."""
+    try:
+        path = find_config(cli_path, env)
+        config = load_config(path)
+    except ConfigError as exc:
+        return CheckResult("config", False, str(exc),
+                           "correct that key or file (unslump config --defaults lists "
+                           "every key); the checks below use the defaults"), Config()
+    if path is None:
+        return CheckResult("config", True, "no config file; using the built-in defaults "
+                           "(unslump config --defaults prints them)"), config
+    return CheckResult("config", True, f"{path} is valid"), config
+
+
+def check_i2c(display: DisplayConfig, probe: Probe) -> CheckResult:
+    """The I2C bus of the display exists as a device node (I2C is enabled)."""
+    if display.interface != "i2c":
+        return CheckResult("i2c", True, f"not used (display on {display.interface})")
+    node = probe.dev_dir / f"i2c-{display.i2c_port}"
+    if node.exists() and not probe.access(node, os.R_OK | os.W_OK):
+        return CheckResult("i2c", False, f"{node} present, but permission denied",
+                           I2C_GROUP_FIX)
+    if node.exists():
+        return CheckResult("i2c", True, f"{node} present")
+    return CheckResult(
+        "i2c", False, f"{node} missing: I2C is not enabled",
+        "sudo raspi-config nonint do_i2c 0 (or dtparam=i2c_arm=on in "
+        "/boot/firmware/config.txt), then reboot")
+
+
+def check_display(display: DisplayConfig, probe: Probe, service_active: bool) -> CheckResult:
+    """The panel answers at its address (opened with luma, then let go without clearing)."""
+    where = f"{display.type} at {display.i2c_address} on I2C bus {display.i2c_port}"
+    if display.interface == "i2c" and not (probe.dev_dir / f"i2c-{display.i2c_port}").exists():
+        return CheckResult("display", False, f"{where}: not tried, the I2C bus is missing",
+                           "enable I2C first (see the i2c line)")
+    if service_active:
+        return CheckResult("display", True, f"{where}: not tested, held by the service "
+                           "(unslump doctor --live tests it once the service is stopped)",
+                           mark="SKIP")
+    from unslump.edges.display import oled as display_adapter  # Pillow: not at `unslump` start
+
+    opener = probe.open_display or display_adapter.open_luma_device
+    try:
+        device = opener(display)
+    except DisplayError as exc:
+        if "ermission denied" in str(exc):
+            return CheckResult("display", False, f"{where}: permission denied", I2C_GROUP_FIX)
+        return CheckResult(
+            "display", False, f"{where}: no answer ({exc})",
+            f"check the wiring (hardware/README.md) and the address: i2cdetect -y "
+            f"{display.i2c_port} should show {display.i2c_address[2:].lower()}; set "
+            "[display] i2c_address and type to match")
+    device.persist = True  # let go without switching the panel off
+    device.cleanup()
+    return CheckResult("display", True, f"{where} answers")
+
+
+def check_gpio_chip(probe: Probe) -> CheckResult:
+    """A GPIO character device exists (its number moves between Pi models)."""
+    chips = sorted(probe.dev_dir.glob("gpiochip*"))
+    if chips:
+        return CheckResult("gpio chip", True, ", ".join(str(chip) for chip in chips))
+    return CheckResult(
+        "gpio chip", False, f"no {probe.dev_dir}/gpiochip* device",
+        "run on a Raspberry Pi with Raspberry Pi OS Trixie or Bookworm (its kernel provides "
+        "/dev/gpiochip*), not in a chroot or container")
+
+
+def check_gpio_factory(probe: Probe) -> CheckResult:
+    """gpiozero's lgpio pin factory can be made (installed, and the chip is permitted)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # gpiozero's fallback warnings: we report here
+            factory = probe.make_pin_factory()
+        factory.close()
+    except factory_errors() as exc:
+        detail = f"the lgpio pin factory failed ({type(exc).__name__}: {exc})"
+        if isinstance(exc, OSError) and str(exc.filename or "").startswith(".lgd-nfy"):
+            return CheckResult(
+                "gpio access", False, detail,
+                "lgpio makes its notification pipe in the working directory, which must be "
+                "writable: run the doctor from your home directory, or set LG_WD to a "
+                "writable directory (the service sets LG_WD itself)")
+        if isinstance(exc, PinUnknownPi):
+            return CheckResult(
+                "gpio access", False, detail,
+                "this board is not recognised as a Raspberry Pi (gpiozero finds no revision "
+                "in /proc/device-tree or /proc/cpuinfo): run the doctor on the Pi itself, "
+                "not in a chroot or container; on a Pi model newer than the installed "
+                "gpiozero, git pull and sudo make install again")
+        return CheckResult(
+            "gpio access", False, detail,
+            "sudo apt install python3-lgpio (Raspberry Pi OS has it; on plain Debian add the "
+            "Raspberry Pi archive), then sudo make install again; sudo usermod -aG gpio "
+            "$USER and log in again; the working directory (or $LG_WD) must be writable")
+    return CheckResult("gpio access", True, "lgpio pin factory ready")
+
+
+def check_audio(config: Config, probe: Probe, service_active: bool) -> CheckResult:
+    """The configured speaker opens: pygame's mixer, the buzzer's pin, or nothing."""
+    backend = config.audio.backend
+    if backend == "none":
+        return CheckResult("audio", True, "off by config")
+    if service_active and backend == "buzzer":  # its pin is claimed for the service's life
+        return CheckResult("audio", True, f"{backend}: not tested, held by the service "
+                           "(unslump doctor --live plays a tone once the service is "
+                           "stopped)", mark="SKIP")
+    if service_active:  # pygame: the service opens the speaker only to play a sound
+        return CheckResult("audio", True, f"{backend}: not tested while the service runs "
+                           "(it opens the speaker only to play a sound, and a probe now "
+                           "could take that sound's turn; unslump doctor --live plays a "
+                           "tone once the service is stopped)", mark="SKIP")
+    if backend == "buzzer":
+        return _check_buzzer(config.pins.buzzer, probe)
+    try:
+        with c_stderr_discarded():
+            detail = probe.open_mixer(probe.env)
+    except (ImportError, RuntimeError, OSError) as exc:  # pygame.error is a RuntimeError
+        return CheckResult(
+            "audio", False, f"pygame cannot open the sound device ({exc})",
+            "check the sound card with aplay -l and SDL_AUDIODRIVER (alsa on the Pi); "
+            'or set [audio] backend = "buzzer" or "none"')
+    return CheckResult("audio", True, f"pygame: {detail}")
+
+
+def check_voice(config: Config, probe: Probe) -> CheckResult:
+    """Spoken cues: on and speakable, or off with how to turn them on."""
+    from unslump.edges.audio.voice import ESPEAK  # here: `unslump run` imports this module
+
+    audio = config.audio
+    espeak = probe.find_program(ESPEAK)
+    if not audio.voice:
+        how = "" if espeak else " and espeak-ng (sudo apt install espeak-ng)"
+        return CheckResult("voice", True, f"off; [audio] voice = true{how} speaks the cues")
+    if audio.backend != "pygame":
+        return CheckResult("voice", True, f"on, but the {audio.backend} backend cannot speak; "
+                           "the cues stay tones")
+    if espeak is None:
+        return CheckResult("voice", False, "on, but espeak-ng is not installed: the cues "
+                           "stay tones", "sudo apt install espeak-ng, then restart the "
+                           "service (the phrases are rendered once at start)")
+    return CheckResult("voice", True, f"espeak-ng at {espeak}, voice {audio.voice_name!r}")
+
+
+def _check_buzzer(pin: int, probe: Probe) -> CheckResult:
+    from gpiozero import TonalBuzzer
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            factory = probe.make_pin_factory()
+        try:
+            TonalBuzzer(pin, pin_factory=factory).close()
+        finally:
+            factory.close()
+    except factory_errors() as exc:
+        return CheckResult(
+            "audio", False, f"buzzer: cannot claim BCM {pin} ({type(exc).__name__}: {exc})",
+            "check [pins] buzzer, that no other program holds the pin, and the gpio "
+            "access line")
+    return CheckResult("audio", True, f"buzzer: BCM {pin} claimed and released")
+
+
+def check_store(path: Path) -> CheckResult:
+    """The break log opens healthy, or (not created yet) its directory is writable.
+
+    A log that does not exist yet is not created here: the doctor may run as another
+    user than the service, and a file it created would then belong to the wrong one.
+    """
+    fix = ("make the directory writable by the user the device runs as, or set "
+           "[store] path (or --db) to a writable place")
+    if not path.exists():
+        parent = path.parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        if parent.is_dir() and os.access(parent, os.W_OK | os.X_OK):
+            return CheckResult("store", True, f"{path} (not created yet; {parent} is "
+                               "writable)")
+        return CheckResult("store", False, f"{path} cannot be created ({parent} is not "
+                           "writable)", fix)
+    if path.is_dir():
+        return CheckResult("store", False, f"{path} is a directory, not a break log", fix)
+    # Read-only, never SqliteStore.open: that would move a non-SQLite file aside and
+    # create a log in its place, and the path may come from a config any user can write.
+    try:
+        with read_only_log(path) as connection:
+            (check,) = connection.execute("PRAGMA quick_check(1)").fetchone()
+    except (UsageError, StoreError, sqlite3.Error) as exc:
+        return CheckResult("store", False, str(exc), "move the file aside (the device "
+                           "does so itself for a damaged log) or fix [store] path")
+    if check != "ok":
+        return CheckResult("store", False, f"{path} is damaged ({' '.join(str(check).split())})",
+                           "the device moves it aside and starts a new log when it starts")
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    if writable:
+        return CheckResult("store", True, f"{path} opens and is writable")
+    return CheckResult("store", False, f"{path} exists but cannot be written", fix)
+
+
+def check_service(probe: Probe) -> CheckResult:
+    """What systemd says about the unit, or that it is not installed as a service."""
+    try:
+        state = probe.run_command(["systemctl", "is-active", SERVICE])
+    except FileNotFoundError:
+        return CheckResult("service", True, "not installed as a service (no systemctl)")
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return CheckResult("service", False, f"systemctl did not answer ({exc})",
+                           "check systemd: systemctl status")
+    if state.stdout == "active":
+        return CheckResult("service", True, ACTIVE)
+    if not state.stdout:  # systemd is not running here (a container, a chroot, an image)
+        reason = state.stderr.splitlines()[0] if state.stderr else "no answer"
+        if probe.unit_file.exists():
+            return CheckResult(
+                "service", False, f"{probe.unit_file} is installed, but systemd cannot be "
+                f"reached ({reason}), so whether it runs is unknown",
+                "expected in a chroot, a container or an image being built: the unit starts "
+                "at the next boot; on the Pi itself, check systemctl status")
+        return CheckResult("service", True, f"not installed, and systemd cannot be reached "
+                           f"here ({reason})")
+    if state.stdout != "failed" and not _unit_installed(probe):
+        return CheckResult("service", True, "not installed as a service (sudo make install "
+                           "sets it up)")
+    return CheckResult(
+        "service", False, f"{SERVICE} is {state.stdout}",
+        f"see why with journalctl -u {SERVICE} -e; then sudo systemctl restart {SERVICE}")
+
+
+def _unit_installed(probe: Probe) -> bool:
+    """True when systemd knows the unit file (enabled or not)."""
+    try:
+        enabled = probe.run_command(["systemctl", "is-enabled", SERVICE])
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return enabled.returncode == 0 or enabled.stdout in ("disabled", "static", "masked")
+
+
+def run_checks(cli_config: str | None, db: str | None, probe: Probe) -> list[CheckResult]:
+    """Every check, in the order a build goes."""
+    from unslump.cli.doctor import setup_checks as more  # imports this module
+
+    config_result, config = check_config(cli_config, probe.env)
+    service = check_service(probe)
+    active = service.detail == ACTIVE
+    unit = more.service_unit(probe)
+    return [
+        config_result,
+        check_i2c(config.display, probe),
+        check_display(config.display, probe, active),
+        check_gpio_chip(probe),
+        check_gpio_factory(probe),
+        more.check_i2s_pins(config, probe),
+        more.check_sound_cards(config, probe),
+        check_audio(config, probe, active),
+        check_voice(config, probe),
+        more.check_service_store(db, config, unit, probe),
+        more.check_service_user(unit, probe),
+        service,
+        *_broker_checks(config, db, unit, probe),
+    ]
+
+
+def _broker_checks(config: Config, db: str | None, unit: Any, probe: Probe) -> list[CheckResult]:
+    """The MQTT broker's lines, only when ``[mqtt]`` is configured (paho is imported then)."""
+    if not config.mqtt.enabled:
+        return []
+    try:
+        from unslump.cli.doctor.broker import check_broker
+    except ModuleNotFoundError as missing:
+        if not (missing.name or "").startswith("paho"):
+            raise
+        return [CheckResult("mqtt broker", False, "[mqtt] host is set but paho-mqtt is not "
+                            "installed", "install Unslump with its mqtt extra (pip install "
+                            "'unslump[mqtt]'), or remove [mqtt] from the config")]
+    from unslump.edges.store.paths import chosen_db_path
+
+    path = (unit.db if unit is not None and not (db or config.store.path)
+            else chosen_db_path(db, config.store.path, probe.env))
+    return check_broker(config, path)
+
+
+def doctor(cli_config: str | None, db: str | None, probe: Probe, out: TextIO) -> int:
+    """Print one line per check; exit status 0 when every check passed, else 1."""
+    results = run_checks(cli_config, db, probe)
+    for result in results:
+        print(result.line(), file=out)
+    return 0 if all(result.ok for result in results) else 1
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    if args.live:
+        from unslump.cli.doctor.live import cmd_live
+
+        return cmd_live(args)
+    return doctor(args.config, args.db, Probe(), sys.stdout)
+
+
+def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """Add ``doctor`` to the ``unslump`` subcommands (``commands`` from add_subparsers)."""
+    parser = commands.add_parser(
+        "doctor", parents=parents,
+        help="check the setup: config, I2C and display, GPIO, audio, store, service",
+        description="Check the setup, one line per check, each failure with its fix. "
+                    "Exits 0 when every check passes, 1 otherwise.")
+    add_config_option(parser)
+    parser.add_argument("--db", metavar="PATH",
+                        help="break log to check (default: [store] path, else "
+                             "$STATE_DIRECTORY/unslump.db, else "
+                             "$XDG_DATA_HOME/unslump/unslump.db)")
+    parser.add_argument("--live", action="store_true",
+                        help="test each part with you: a test pattern, the I2C scan, a "
+                             "tone, the button and the seat (stop the service first)")
+    parser.set_defaults(handler=cmd_doctor)
+
+
+__all__ = [
+    "CheckResult",
+    "CommandOutput",
+    "Probe",
+    "check_audio",
+    "check_config",
+    "check_display",
+    "check_gpio_chip",
+    "check_gpio_factory",
+    "check_i2c",
+    "check_service",
+    "check_store",
+    "check_voice",
+    "cmd_doctor",
+    "doctor",
+    "register",
+    "run_checks",
+]

@@ -1,0 +1,186 @@
+"""More ``unslump doctor`` checks: the service's own user and log, sound cards, I2S pins.
+
+``doctor`` is usually run by the builder from a login shell, but the device runs as the
+``unslump`` system user with its log in its own state directory. Checking the caller's
+log and groups would report a setup nobody runs, so these checks ask systemd what the
+service runs as and look at that. They read only: nothing here opens a part the
+service may hold.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from unslump.cli.doctor.command import SERVICE, CheckResult, Probe, check_store
+from unslump.config.file import SPARE_PINS, Config
+from unslump.config.pins import default_pins
+from unslump.edges.store.paths import chosen_db_path
+
+DB_NAME = "unslump.db"
+# dtoverlay names that claim the PCM/I2S pins (a sound card on BCM 18-21).
+I2S_OVERLAY = re.compile(r"max98357a|hifiberry|iqaudio|justboom|i2s|rpi-dac|allo-|"
+                         r"googlevoicehat|adau|pcm5102|audioinjector|dionaudio")
+CARD_LINE = re.compile(r"^\s*(\d+) \[(\S+)\s*\]:\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class ServiceUnit:
+    """What systemd says the installed unit runs as, and where it keeps its state."""
+
+    user: str
+    state: Path  # the unit's StateDirectory, under /var/lib
+    groups: tuple[str, ...]
+
+    @property
+    def db(self) -> Path:
+        return self.state / DB_NAME
+
+
+def service_unit(probe: Probe) -> ServiceUnit | None:
+    """The installed unit's user, state directory and groups; None when not installed."""
+    argv = ["systemctl", "show", "--property=LoadState", "--property=User",
+            "--property=StateDirectory", "--property=SupplementaryGroups", SERVICE]
+    try:
+        shown = probe.run_command(argv)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    values = dict(line.partition("=")[::2] for line in shown.stdout.splitlines())
+    if shown.returncode != 0 or values.get("LoadState") != "loaded" or not values.get("User"):
+        return None
+    state = values.get("StateDirectory", "").split()
+    return ServiceUnit(values["User"], probe.state_root / (state[0] if state else SERVICE),
+                       tuple(values.get("SupplementaryGroups", "").split()))
+
+
+def groups_of(user: str) -> tuple[str, ...] | None:
+    """The groups ``user`` belongs to (primary included); None when there is no such user."""
+    try:
+        entry = pwd.getpwnam(user)
+    except KeyError:
+        return None
+    return tuple(group.gr_name for group in grp.getgrall()
+                 if user in group.gr_mem or group.gr_gid == entry.pw_gid)
+
+
+def check_service_user(unit: ServiceUnit | None, probe: Probe,
+                       lookup: Callable[[str], tuple[str, ...] | None] = groups_of
+                       ) -> CheckResult:
+    """The user the unit runs as exists and is in the groups the unit names."""
+    if unit is None:
+        return CheckResult("service user", True, "no unit installed (sudo make install "
+                           "creates the user)")
+    groups = lookup(unit.user)
+    if groups is None:
+        return CheckResult("service user", False, f"the unit runs as {unit.user}, but there "
+                           "is no such user", "sudo make install creates it")
+    missing = [group for group in unit.groups if group not in groups]
+    if missing:
+        return CheckResult(
+            "service user", False, f"{unit.user} is not in {', '.join(missing)}",
+            f"sudo usermod -aG {','.join(missing)} {unit.user}; then sudo systemctl "
+            f"restart {SERVICE}")
+    return CheckResult("service user", True, f"{unit.user} (groups: "
+                       f"{', '.join(unit.groups) or 'none asked'})")
+
+
+def check_service_store(db: str | None, config: Config, unit: ServiceUnit | None,
+                        probe: Probe) -> CheckResult:
+    """The log the device writes: the service's, when a unit is installed.
+
+    ``--db`` or ``[store] path`` still win; otherwise the caller's own default would be
+    checked, a file the service never touches. The service's state directory is private
+    to its user and group (mode 0750), so from another user this says how to look instead.
+    """
+    if db or config.store.path or unit is None:
+        return check_store(chosen_db_path(db, config.store.path, probe.env))
+    folder = unit.db.parent
+    if not folder.exists():
+        return CheckResult("store", True, f"{unit.db} (not created yet: systemd makes {folder} "
+                           f"for {unit.user} when the service starts)")
+    if folder.is_dir() and not probe.access(folder, os.R_OK | os.X_OK):
+        return CheckResult("store", True, f"{unit.db}: not tested, private to the service "
+                           f"user {unit.user} (sudo unslump doctor checks it)", mark="SKIP")
+    result = check_store(unit.db)
+    return CheckResult(result.name, result.ok, f"{result.detail} (the service's log, "
+                       f"user {unit.user})", result.fix, result.mark)
+
+
+def sound_cards(probe: Probe) -> list[tuple[int, str]]:
+    """ALSA's cards as (number, id), from ``/proc/asound/cards``."""
+    try:
+        text = (probe.proc_dir / "asound" / "cards").read_text(encoding="utf-8")
+    except OSError:
+        return []
+    return [(int(match[1]), match[2]) for line in text.splitlines()
+            if (match := CARD_LINE.match(line))]
+
+
+def check_sound_cards(config: Config, probe: Probe) -> CheckResult:
+    """Exactly one card for pygame: SDL opens ALSA's default, card 0."""
+    cards = sound_cards(probe)
+    listed = ", ".join(f"card {number}: {name}" for number, name in cards)
+    if config.audio.backend != "pygame":
+        return CheckResult("sound cards", True, f"{len(cards)} ({listed or 'none'}); not "
+                           f'used with [audio] backend = "{config.audio.backend}"')
+    if not cards:
+        return CheckResult("sound cards", False, "none (aplay -l lists none either)",
+                           "add the config.txt lines for your speaker (hardware/README.md), "
+                           "reboot, then aplay -l")
+    if len(cards) > 1:
+        return CheckResult(
+            "sound cards", True, f"{len(cards)} ({listed}); the device plays on card "
+            f"{cards[0][0]} ({cards[0][1]})",
+            "if that is not your speaker: dtparam=audio=off and ,noaudio on the "
+            "vc4-kms-v3d line in /boot/firmware/config.txt, then reboot", mark="WARN")
+    return CheckResult("sound cards", True, f"1 ({listed})")
+
+
+def i2s_overlays(probe: Probe) -> list[str]:
+    """The ``dtoverlay=`` lines of config.txt that put a sound card on the I2S pins."""
+    try:
+        text = probe.boot_config.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [line for line in lines if line.startswith("dtoverlay=")
+            and I2S_OVERLAY.search(line.split("=", 1)[1])]
+
+
+def check_i2s_pins(config: Config, probe: Probe) -> CheckResult:
+    """[pins] clear of BCM 18-21 while an I2S overlay owns them."""
+    overlays = i2s_overlays(probe)
+    if not overlays:
+        return CheckResult("i2s pins", True, f"no I2S overlay in {probe.boot_config}")
+    i2s = (*default_pins().i2s_bcm, 20)  # PCM CLK, FS, DOUT and DIN
+    used = {"button": config.pins.button, "seat": config.pins.seat}
+    if config.audio.backend == "buzzer":
+        used["buzzer"] = config.pins.buzzer
+    clash = [f"{name} = {pin}" for name, pin in used.items() if pin in i2s]
+    if not clash:
+        return CheckResult("i2s pins", True, f"{overlays[0]}; [pins] clear of BCM "
+                           f"{', '.join(map(str, sorted(i2s)))}")
+    free = ", ".join(str(pin) for pin in SPARE_PINS if pin not in used.values())
+    return CheckResult(
+        "i2s pins", True, f"[pins] {', '.join(clash)} while {probe.boot_config} has "
+        f"{overlays[0]}: the sound card takes that pin", f"move it to a free pin ({free}) "
+        "in the config and on the header (hardware/pins.md)", mark="WARN")
+
+
+__all__ = [
+    "ServiceUnit",
+    "check_i2s_pins",
+    "check_service_store",
+    "check_service_user",
+    "check_sound_cards",
+    "groups_of",
+    "i2s_overlays",
+    "service_unit",
+    "sound_cards",
+]

@@ -1,0 +1,1 @@
+"""Reading files into typed values: the config file, the pin map and routine files."""

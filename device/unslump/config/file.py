@@ -1,0 +1,452 @@
+"""One TOML file, validated at load into typed, frozen dataclasses.
+
+Every key has a default, a one-line description and its allowed values next to it, so
+the same declaration validates a file, documents it (``unslump config --defaults``) and
+gives the device its defaults. An unknown key or a bad value stops the load with one
+line naming the file, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import stat
+import tomllib
+import types
+import typing
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from unslump.config.pins import default_pins
+from unslump.config.routine_file import (
+    ROUTINE_MAX_S,
+    ROUTINE_MIN_S,
+    check_length,
+    check_overrides,
+    config_for,
+    load_routine,
+    shipped_path,
+    shipped_routines,
+)
+from unslump.core.routine_spec import Routines
+from unslump.core.settings import (
+    WEEKDAYS,
+    ButtonConfig,
+    CoreConfig,
+    QuietConfig,
+    ReminderConfig,
+    RoutineConfig,
+    ScreenConfig,
+    SeatConfig,
+    key,
+)
+from unslump.errors import ConfigError
+
+SYSTEM_CONFIG = Path("/etc/unslump/config.toml")
+
+
+@dataclass(frozen=True)
+class PinsConfig:
+    """Where the button and the seat sensor are wired (BCM numbering)."""
+
+    button: int = key(default_pins().button_bcm, "BCM pin of the button (to ground)",
+                      low=0, high=27)
+    seat: int = key(default_pins().seat_bcm, "BCM pin of the seat sensor", low=0, high=27)
+    buzzer: int = key(default_pins().buzzer_bcm, "BCM pin of a passive piezo, used when the "
+                      "audio backend is \"buzzer\"", low=0, high=27)
+    seat_active: str = key("low", "the level that means seated: 'low' (a normally-open "
+                           "switch to ground closes) or 'high' (a normally-closed switch "
+                           "opens, or a module's output goes high)", choices=("low", "high"))
+    seat_pull: str = key("auto", "the seat pin's internal resistor: 'up', 'down', 'off' (a "
+                         "module that drives its output), or 'auto' (up for seat_active "
+                         "'low', down for 'high')", choices=("auto", "up", "down", "off"))
+
+    @property
+    def seat_pull_resolved(self) -> str:
+        """``seat_pull`` with ``auto`` decided: the pull a plain normally-open switch needs.
+
+        Pull and active level are separate because a normally-closed switch to ground
+        needs the pull-up of an open one but reads high, not low, when someone sits.
+        """
+        if self.seat_pull != "auto":
+            return self.seat_pull
+        return "up" if self.seat_active == "low" else "down"
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    """The OLED, in luma's own terms (see luma.core.cmdline)."""
+
+    type: str = key("ssd1306", "luma display driver", choices=("ssd1306", "sh1106",
+                                                                 "ssd1309", "ssd1305"))
+    interface: str = key("i2c", "bus the panel is on", choices=("i2c", "spi"))
+    i2c_port: int = key(1, "I2C bus number (/dev/i2c-N)", low=0, high=10)
+    i2c_address: str = key("0x3C", "I2C address of the panel", choices=("0x3C", "0x3D"))
+    width: int = key(128, "panel width in pixels", choices=(128,))
+    height: int = key(64, "panel height in pixels; 32 for a 128x32 panel (compact screens)",
+                      choices=(64, 32))
+    # Each height has its own layouts (unslump.render.LAYOUTS); a portrait panel (rotate 1
+    # or 3) could show none of them.
+    rotate: int = key(0, "0, or 2 for a panel mounted upside down (the screens are landscape)",
+                      choices=(0, 2))
+    persist: bool = key(False, "leave the last frame lit when the device stops")
+    partial: bool = key(True, "send only the changed part of each frame (ssd1306 and sh1106; "
+                        "other panels always get whole frames)")
+
+
+@dataclass(frozen=True)
+class AudioConfig:
+    """The speaker."""
+
+    backend: str = key("pygame", "how tones are played: 'pygame' (any sound card), "
+                       "'buzzer' (a passive piezo on [pins] buzzer) or 'none'",
+                       choices=("pygame", "buzzer", "none"))
+    volume: float = key(0.5, "loudness of every tone, 0 (silent) to 1", low=0, high=1)
+    breath: str = key("swell", "breath sounds: 'swell' lasts each breath (rising in, falling "
+                      "out), 'marks' is a short glide at its start", choices=("swell", "marks"))
+    voice: bool = key(False, "speak a short phrase per phase and cue of the stretch "
+                      "(needs espeak-ng; tones only without it)")
+    voice_name: str = key("en", "espeak-ng voice for the spoken cues (espeak-ng --voices)")
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """The break log."""
+
+    path: str = key("", "SQLite file; empty means the state directory under systemd, "
+                    "else ~/.local/share/unslump/unslump.db")
+
+
+@dataclass(frozen=True)
+class MqttConfig:
+    """Publishing to an MQTT broker (Home Assistant, an office fleet); off unless host is set."""
+
+    host: str = key("", "the broker's host name or address; empty: MQTT off (nothing "
+                    "leaves the device)")
+    port: int = key(0, "the broker's port; 0: 1883, or 8883 with tls", low=0, high=65535)
+    username: str = key("", "user name at the broker; empty: connect anonymously")
+    password_file: str = key("", "file holding the password (one line); never the password "
+                             "itself in this file")
+    tls: bool = key(False, "connect with TLS, checking the broker's certificate")
+    ca_file: str = key("", "CA certificate(s) to check the broker with; empty: the system's")
+    cert_file: str = key("", "client certificate for TLS client authentication (optional)")
+    key_file: str = key("", "the client certificate's private key (with cert_file)")
+    client_id: str = key("", "MQTT client id; empty: unslump-<hostname>; unique per device")
+    topic_prefix: str = key("", "topics start with this; empty: unslump/<hostname>")
+    discovery_prefix: str = key("homeassistant", "Home Assistant's discovery prefix")
+    discovery: bool = key(True, "publish Home Assistant discovery (one HA device)")
+    outbox_rows: int = key(20000, "rows kept for the broker while it is away; past this the "
+                           "oldest are dropped with a warning", low=100, high=1000000)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass(frozen=True)
+class Config(CoreConfig):
+    """The whole configuration: the core's sections, then the hardware's and the log's.
+
+    A ``Config`` is a :class:`CoreConfig`, so the core takes it as it is and sees only
+    the sections it decides with.
+    """
+
+    pins: PinsConfig = field(default_factory=PinsConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    mqtt: MqttConfig = field(default_factory=MqttConfig)
+    routines: Routines = field(kw_only=True, default_factory=shipped_routines,
+                               metadata={"section": False})
+
+
+def _sections() -> dict[str, Any]:
+    """The fields of Config that are TOML sections (``routines`` is read from its files)."""
+    return {f.name: f for f in fields(Config) if f.metadata.get("section", True)}
+
+
+# The core's sections are declared in unslump.core.settings and re-exported here.
+__all__ = [
+    "I2C1_PINS",
+    "ID_EEPROM_PINS",
+    "ROUTINE_MAX_S",
+    "ROUTINE_MIN_S",
+    "SPARE_PINS",
+    "SPI_DISPLAY_PINS",
+    "SYSTEM_CONFIG",
+    "WEEKDAYS",
+    "AudioConfig",
+    "ButtonConfig",
+    "Config",
+    "CoreConfig",
+    "DisplayConfig",
+    "MqttConfig",
+    "PinsConfig",
+    "QuietConfig",
+    "ReminderConfig",
+    "RoutineConfig",
+    "ScreenConfig",
+    "SeatConfig",
+    "StoreConfig",
+    "check_pins",
+    "check_routine",
+    "find_config",
+    "key",
+    "load_config",
+    "parse_config",
+    "render_defaults",
+]
+
+
+def find_config(cli_path: str | None, env: Mapping[str, str] = os.environ,
+                home: Path | None = None) -> Path | None:
+    """The file to load: ``--config``, ``$UNSLUMP_CONFIG``, /etc, then ~/.config; or None.
+
+    An explicitly named file must exist; the two standard places are used only if present.
+    """
+    for named in (cli_path, env.get("UNSLUMP_CONFIG")):
+        if named:
+            path = Path(named).expanduser()
+            if not path.is_file():
+                raise ConfigError(f"{path}: config file not found; fix the path or remove it")
+            return path
+    user = (home or Path.home()) / ".config" / "unslump" / "config.toml"
+    for path in (SYSTEM_CONFIG, user):
+        try:
+            if path.is_file():
+                return path
+        except OSError:  # a home this user may not look into (sudo -u, setpriv): skip it
+            continue
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate ``path``; no path means the built-in defaults."""
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply; "
+                          "a config needs only sections of keys") from None
+    config = parse_config(data, str(path), base=path.parent)
+    if config.store.path and os.geteuid() == 0:
+        _refuse_untrusted_paths(path)
+    return config
+
+
+def _refuse_untrusted_paths(path: Path) -> None:
+    """Root takes no path from a file another user can change (or replace).
+
+    ``[store] path`` decides which file root's ``doctor`` reads and which file a root
+    service would create, migrate or move aside; from ``~/.config`` or
+    ``$UNSLUMP_CONFIG`` a local user could aim it at ``/etc/passwd``.
+    """
+    for part in (path, *path.parents):
+        try:
+            info = part.stat()
+        except OSError:
+            continue
+        sticky = part.is_dir() and bool(info.st_mode & stat.S_ISVTX)
+        others_write = bool(info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+        if info.st_uid != 0 or (others_write and not sticky):
+            raise ConfigError(
+                f"{path}: [store] path is not taken from a file other users can change "
+                f"while running as root ({part} is owned by uid {info.st_uid}, mode "
+                f"{stat.S_IMODE(info.st_mode):o}); make it root-owned and not group- or "
+                "world-writable, or run as the unslump user")
+
+
+def parse_config(data: Mapping[str, Any], source: str, base: Path | None = None) -> Config:
+    """Turn a parsed TOML table into a :class:`Config`, naming ``source`` in any error.
+
+    ``base`` is the directory a relative ``[routine] path`` is taken from (the config
+    file's own; None: the working directory).
+    """
+    sections = _sections()
+    values: dict[str, Any] = {}
+    for name, table in data.items():
+        if name not in sections:
+            raise ConfigError(f"{source}: unknown section [{name}]; allowed: "
+                              f"{', '.join(sections)}")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{source}: [{name}] must be a table of keys")
+        section_type = typing.get_type_hints(Config)[name]
+        values[name] = _parse_section(section_type, name, table, source)
+    config = replace(Config(), **values)
+    check_pins(config, source)
+    given = data.get("routine", {}).keys()
+    return check_routine(config, given, source, base)
+
+
+def check_routine(config: Config, given: Collection[str], source: str,
+                  base: Path | None = None) -> Config:
+    """``config`` with the routine it names read ([routine] path, else name), its
+    durations under the [routine] keys the config file did not set (``given`` are the
+    ones it did), and the whole between 1 and 10 minutes: each key in its range can
+    still add up to a 22-second blink or a 40-minute session, and neither is the stretch.
+    """
+    routine = config.routine
+    if routine.path:
+        named = Path(routine.path).expanduser()
+        path = named if named.is_absolute() or base is None else base / named
+        if not path.is_file():
+            raise ConfigError(f"{source}: [routine] path: {path} is not a file; fix the path "
+                              "(relative to the config file) or remove the key")
+    else:
+        path = shipped_path(routine.name)
+    stretch = load_routine(path)
+    check_overrides(stretch, given, source)
+    settings = config_for(stretch, routine, given)
+    check_length(stretch, settings, f"{source}: [routine]")
+    routines = Routines(stretch=stretch, walk=config.routines.walk)
+    return replace(config, routine=settings, routines=routines)
+
+
+def _parse_section(section_type: type, name: str, table: Mapping[str, Any], source: str) -> Any:
+    hints = typing.get_type_hints(section_type)
+    declared = {f.name: f for f in fields(section_type)}
+    values = {}
+    for key_name, raw in table.items():
+        where = f"{source}: [{name}] {key_name}"
+        if key_name not in declared:
+            raise ConfigError(f"{where}: unknown key; allowed: {', '.join(declared)}")
+        values[key_name] = _check_value(raw, hints[key_name], declared[key_name].metadata, where)
+    return section_type(**values)
+
+
+def _check_value(raw: Any, expected: Any, meta: Mapping[str, Any], where: str) -> Any:
+    value = _coerce(raw, expected, where)
+    choices, low, high = meta.get("choices"), meta.get("low"), meta.get("high")
+    # Each item with what the file said, so the message quotes the user's own spelling.
+    pairs = zip(value, raw, strict=True) if isinstance(value, tuple) else [(value, raw)]
+    for item, written in pairs:
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ConfigError(f"{where}: {written!r} is not a finite number; allowed: "
+                              f"{low} to {high}")
+        if choices is not None and item not in choices:
+            allowed = ", ".join(repr(c) for c in choices)
+            raise ConfigError(f"{where}: {written!r} is not allowed; allowed: {allowed}")
+        if (low is not None and item < low) or (high is not None and item > high):
+            raise ConfigError(f"{where}: {written!r} is out of range; allowed: {low} to {high}")
+    return value
+
+
+def _coerce(raw: Any, expected: Any, where: str) -> Any:
+    """Check the TOML type; ints are accepted where floats are expected, never bools."""
+    if typing.get_origin(expected) is tuple:
+        (item_type, _) = typing.get_args(expected)
+        if not isinstance(raw, list):
+            raise ConfigError(f"{where}: expected a list, got {raw!r}")
+        return tuple(_coerce(item, item_type, where) for item in raw)
+    if expected is time:
+        return _parse_clock_time(raw, where)
+    ok = isinstance(raw, expected) and not (expected is not bool and isinstance(raw, bool))
+    if expected is float and isinstance(raw, int) and not isinstance(raw, bool):
+        return float(raw)
+    if not ok:
+        raise ConfigError(f"{where}: expected {_type_word(expected)}, got {raw!r}")
+    return raw
+
+
+def _parse_clock_time(raw: Any, where: str) -> time:
+    try:
+        hours, minutes = (int(part) for part in str(raw).split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        raise ConfigError(f"{where}: expected a time of day like \"20:00\", got {raw!r}") from None
+
+
+def _type_word(expected: Any) -> str:
+    if isinstance(expected, types.UnionType):
+        return " or ".join(_type_word(arg) for arg in typing.get_args(expected))
+    return {int: "a whole number", float: "a number", bool: "true or false",
+            str: "a string"}.get(expected, getattr(expected, "__name__", str(expected)))
+
+
+# BCM pins [pins] may not use, and why: the ID EEPROM bus always, the display's bus when
+# it is on it (I2C-1 on the header; SPI0 with luma's default DC and RST pins).
+ID_EEPROM_PINS = {0: "ID_SD", 1: "ID_SC"}
+I2C1_PINS = {2: "I2C-1 SDA", 3: "I2C-1 SCL"}
+SPI_DISPLAY_PINS = {8: "SPI0 CE0", 9: "SPI0 MISO", 10: "SPI0 MOSI", 11: "SPI0 SCLK",
+                    24: "the SPI display's DC", 25: "the SPI display's RST"}
+SPARE_PINS = (22, 23, 24, 25, 5, 6, 16, 26)
+
+
+def check_pins(config: Config, source: str) -> None:
+    """Refuse a [pins] choice the hardware cannot honour, naming the key and a free pin.
+
+    gpiozero would claim GPIO 2 on top of the I2C driver without a word, and the panel
+    and the input would then fail in turn; the ID EEPROM pins are read by the firmware
+    at boot and reserved for HAT identification. One pin given two jobs can only work
+    for one of them.
+    """
+    pins = config.pins
+    used = {"button": pins.button, "seat": pins.seat}
+    if config.audio.backend == "buzzer":
+        used["buzzer"] = pins.buzzer
+    reserved = dict(ID_EEPROM_PINS)
+    if config.display.interface == "i2c" and config.display.i2c_port == 1:
+        reserved |= {pin: f"{name}, the display's bus" for pin, name in I2C1_PINS.items()}
+    if config.display.interface == "spi":
+        reserved |= {pin: f"{name}, the display's bus" for pin, name in SPI_DISPLAY_PINS.items()}
+    free = ", ".join(str(pin) for pin in SPARE_PINS
+                     if pin not in reserved and pin not in used.values())
+    seen: dict[int, str] = {}
+    for name, pin in used.items():
+        if pin in ID_EEPROM_PINS:
+            why = f"{ID_EEPROM_PINS[pin]}, the HAT ID EEPROM bus the firmware reads at boot"
+        elif pin in reserved:
+            why = reserved[pin]
+        elif pin in seen:
+            why = f"already [pins] {seen[pin]}"
+        else:
+            seen[pin] = name
+            continue
+        raise ConfigError(f"{source}: [pins] {name} = {pin}: BCM {pin} is {why}; use a free "
+                          f"pin ({free}) and move the wire (hardware/pins.md)")
+
+
+def render_defaults() -> str:
+    """The full default configuration as TOML, with a comment per key."""
+    lines = ["# Unslump configuration. Every key is optional; shown here at its default.", ""]
+    defaults = Config()
+    for section in _sections().values():
+        section_value = getattr(defaults, section.name)
+        lines.append(f"# {type(section_value).__doc__}")
+        lines.append(f"[{section.name}]")
+        for item in fields(section_value):
+            lines.append(f"# {_describe(item.metadata)}")
+            commented = "# " if item.metadata.get("sets_file") else ""
+            lines.append(f"{commented}{item.name} = "
+                         f"{_toml_value(getattr(section_value, item.name))}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _describe(meta: Mapping[str, Any]) -> str:
+    text = str(meta["doc"])
+    if meta.get("choices") is not None:
+        text += f" (one of: {', '.join(_toml_value(c) for c in meta['choices'])})"
+    elif meta.get("low") is not None:
+        text += f" ({_toml_value(meta['low'])} to {_toml_value(meta['high'])})"
+    return text
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, time):
+        return f'"{value:%H:%M}"'
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return repr(value)

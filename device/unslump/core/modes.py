@@ -1,0 +1,494 @@
+"""The device's modes: what a press, a hold, a remote command and the mode's own deadline do
+in each, what its screen shows and which rows it keeps open.
+
+A mode is a small immutable value (what it has to remember) whose methods answer the
+machine, which asks the mode on and never asks which mode it is. Each mode declares its
+timer once: :meth:`Mode.deadline` says when, and :meth:`Mode.on_deadline`, next to it,
+what happens then. Every call into :mod:`unslump.core.routine` is made by :class:`Guiding`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from unslump.core.effects import LoadStats, Play
+from unslump.core.next_sound import PAUSE_KEEP_S
+from unslump.core.panel import shift_for
+from unslump.core.records import (
+    BreakKind,
+    BreakRecord,
+    EndedBy,
+    NoticeAnswer,
+    NoticeRecord,
+    Record,
+    ReminderOutcome,
+    ReminderRecord,
+    Variant,
+)
+from unslump.core.reminder import ReminderPlan
+from unslump.core.routine import (
+    DONE_ASK_S,
+    DONE_SHOW_S,
+    RoutineEnd,
+    RoutineState,
+    plan_routine,
+    plan_walk,
+    routine_cut,
+    routine_deadline,
+    routine_due,
+    routine_name,
+    routine_next_cue,
+    routine_press,
+    routine_step_index,
+    routine_stop,
+    routine_view,
+    start_routine,
+)
+from unslump.core.seat import Bout
+from unslump.core.settings import CoreConfig
+from unslump.core.state import DeviceState, Now, Outcome, checkpoint, quiet_for
+from unslump.core.tones import Tone
+from unslump.core.views import (
+    DoneView,
+    IdleView,
+    NoticeView,
+    ReminderView,
+    SnoozedView,
+    StatsSafetyView,
+    View,
+)
+
+SNOOZED_SHOW_S = 4.0
+"""How long the snooze confirmation shows before the idle screen returns."""
+
+STATS_IDLE_S = 15.0
+"""The stats pages return to idle after this long untouched."""
+
+# Sums of float seconds land a hair short of a whole minute; this keeps the minute on
+# which the loop was woken from being shown as the minute before (and waking again).
+_ROUNDING_S = 1e-6
+
+
+class Mode:
+    """The defaults: nothing happens, and the idle screen shows."""
+
+    __slots__ = ()
+    rests_panel: ClassVar[bool] = False  # the panel dims and darkens by itself in this mode
+    label: ClassVar[str] = ""  # the scenario runner's name for the state, if fixed
+
+    def name(self, state: DeviceState) -> str:
+        return self.label or ("seated" if state.seat.occupied else "away")
+
+    def deadline(self, state: DeviceState, config: CoreConfig) -> float | None:
+        """When this mode's own timer is due (handled by :meth:`on_deadline`); the same
+        "never" stands for when it next plans a sound (:meth:`next_sound_at`, so the audio
+        can be ready) and when its screen changes by itself (:meth:`redraw_at`): those two
+        are aliases of this default, so a mode that overrides ``deadline`` keeps them None."""
+        return None
+
+    next_sound_at = redraw_at = deadline
+
+    def on_deadline(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """What this mode's deadline does; the same "nothing" stands for a press, a hold
+        and the remote commands, until a mode says otherwise."""
+        return out
+
+    on_press = on_hold = on_stretch_requested = on_snooze_requested = on_deadline
+
+    def on_stats_loaded(self, out: Outcome, pages: tuple[Any, ...]) -> Outcome:
+        return out
+
+    def on_left(self, out: Outcome, bout: Bout, left_at: float, config: CoreConfig) -> Outcome:
+        """The person left during ``bout`` (now paused; confirmed, dated from the first
+        edge)."""
+        return out
+
+    def view(self, state: DeviceState, now: Now, config: CoreConfig) -> View:
+        return IdleView(seated=state.seat.occupied, bout_min=_bout_min(state, now),
+                        remind_after_min=round(config.reminder.remind_after_min),
+                        breaks_today=state.tally.breaks, shift=shift_for(state.shift_slot))
+
+    def open_rows(self, state: DeviceState, now: Now, ended_by: EndedBy | None,
+                  every: bool) -> tuple[Record, ...]:
+        """This mode's open rows at ``now`` (see :func:`unslump.core.state.open_rows`)."""
+        return ()
+
+    def redated(self, shift: timedelta) -> Mode:
+        """This mode with its wall times moved by a clock correction."""
+        return self
+
+    @property
+    def break_since(self) -> float | None:
+        """When the break under way in this mode began: while it runs, sitting does not
+        count and an absence does not become a natural break."""
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Idle(Mode):
+    """Nothing is going on but sitting (or not); the bout's reminder is its timer. A press
+    starts a break, a hold opens the stats pages."""
+
+    rests_panel: ClassVar[bool] = True
+
+    def deadline(self, state: DeviceState, config: CoreConfig) -> float | None:
+        return state.plan.due_at(state.bout)
+
+    next_sound_at = deadline
+
+    def on_deadline(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """The bout has reached its reminder time: chime, unless quiet time holds it back."""
+        state = out.state
+        wait = quiet_for(state, now, config)
+        if wait is not None:
+            return out.update(plan=state.plan.held_back_until(now.at + wait))
+        out, key = out.emit(Play(Tone.REMINDER)).keyed()
+        chiming = Reminding(now.at, now.wall, key=key)
+        return out.log(chiming.record()).update(
+            mode=chiming, panel=state.panel.touched(now.at))
+
+    def on_press(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        return Guiding.start(out, now, config)
+
+    on_stretch_requested = on_press
+
+    def on_hold(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        return _open_stats(out, now)
+
+    def redraw_at(self, state: DeviceState, config: CoreConfig) -> float | None:
+        """The next minute of sitting, or the next pixel nudge of the idle screen."""
+        nudge = (state.shift_slot + 1) * config.screen.shift_every_min * 60
+        minute = _next_minute_at(state)
+        return nudge if minute is None else min(minute, nudge)
+
+
+@dataclass(frozen=True, slots=True)
+class Reminding(Mode):
+    """The reminder shows, and chimes again every few minutes a limited number of times;
+    standing up, starting the stretch or snoozing ends it."""
+
+    since: float
+    since_wall: datetime
+    chimes: int = 1
+    key: str = ""  # the reminder's row in the log, written at the first chime
+    snooze_refused: bool = False  # a hold came after the snoozes were used up
+    label: ClassVar[str] = "reminder"
+
+    def deadline(self, state: DeviceState, config: CoreConfig) -> float | None:
+        """The next repeat chime, or None once the repeats are used up (screen only)."""
+        if self.chimes > config.reminder.max_repeats:
+            return None
+        return self.since + self.chimes * config.reminder.repeat_every_min * 60
+
+    next_sound_at = deadline
+
+    def on_deadline(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """Chime again; in quiet time the reminder ends as ignored instead."""
+        wait = quiet_for(out.state, now, config)
+        if wait is not None:
+            return self._end(out, ReminderOutcome.IGNORED, None, not_before=now.at + wait)
+        chimed = replace(self, chimes=self.chimes + 1)
+        return out.emit(Play(Tone.REMINDER)).log(chimed.record()).update(
+            mode=chimed)
+
+    def on_press(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        out = self._end(out, ReminderOutcome.ROUTINE, now.at - self.since)
+        return Guiding.start(out, now, config)
+
+    on_stretch_requested = on_press
+
+    def on_hold(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """Snooze, while snoozes are left; after that the screen says there are none."""
+        reminder = config.reminder
+        if out.state.plan.snoozes >= reminder.max_snoozes:
+            return out.update(mode=replace(self, snooze_refused=True))
+        out = self._end(out.emit(Play(Tone.ACK)), ReminderOutcome.SNOOZED, None)
+        plan = out.state.plan.snoozed(now.at, reminder)
+        shown = SnoozedView(round(reminder.snooze_min), max(0, reminder.max_snoozes
+                                                            - plan.snoozes))
+        return out.update(plan=plan, mode=Finished(now.at + SNOOZED_SHOW_S, shown))
+
+    on_snooze_requested = on_hold
+
+    def on_left(self, out: Outcome, bout: Bout, left_at: float, config: CoreConfig) -> Outcome:
+        """Standing up answers the reminder (see :meth:`ReminderPlan.after_standing`)."""
+        out = self._end(out, ReminderOutcome.STOOD_UP, max(0.0, left_at - self.since))
+        return out.update(plan=out.state.plan.after_standing(bout, left_at, config.reminder))
+
+    def _end(self, out: Outcome, outcome: ReminderOutcome, response_s: float | None,
+             not_before: float | None = None) -> Outcome:
+        plan = out.state.plan
+        if not_before is not None:
+            plan = plan.held_back_until(not_before)
+        return out.log(self.record(outcome, response_s, EndedBy.ENDED)).update(
+            mode=Idle(), plan=plan)
+
+    def record(self, outcome: ReminderOutcome | None = None, response_s: float | None = None,
+               ended_by: EndedBy | None = None) -> ReminderRecord:
+        """The reminder's row: open (no outcome) while it shows, closed by ``ended_by``."""
+        return ReminderRecord(self.since_wall, outcome, response_s, self.chimes, key=self.key,
+                              ended_by=ended_by)
+
+    def view(self, state: DeviceState, now: Now, config: CoreConfig) -> View:
+        left = max(0, config.reminder.max_snoozes - state.plan.snoozes)
+        return ReminderView(_bout_min(state, now), left, self.snooze_refused)
+
+    def redraw_at(self, state: DeviceState, config: CoreConfig) -> float | None:
+        return _next_minute_at(state)
+
+    def open_rows(self, state: DeviceState, now: Now, ended_by: EndedBy | None,
+                  every: bool) -> tuple[Record, ...]:
+        if ended_by is not None:
+            return (self.record(ReminderOutcome.CUT_SHORT, None, ended_by),)
+        return (self.record(),) if every else ()
+
+    def redated(self, shift: timedelta) -> Mode:
+        return replace(self, since_wall=self.since_wall + shift)
+
+
+@dataclass(frozen=True, slots=True)
+class Guiding(Mode):
+    """The stretch (or the standing break) is under way; its row is brought forward at
+    each phase change (``step``: the plan step last written to the log)."""
+
+    routine: RoutineState
+    started_wall: datetime
+    key: str = ""
+    step: int = 0
+
+    @staticmethod
+    def start(out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """The button asked for a break: the notice first if it has no answer yet, then
+        the stretch, or the standing break for whom the stretch is not right."""
+        state, routine_cfg = out.state, config.routine
+        if state.notice is None:
+            return out.emit(Play(Tone.PHASE)).update(
+                mode=Noticing(now.at + routine_cfg.notice_s), panel=state.panel.touched(now.at))
+        if state.notice is NoticeAnswer.DECLINED:
+            routine, effects = start_routine(plan_walk(config.routines.walk), now.at)
+        else:
+            if routine_cfg.variant == "auto":
+                variant = Variant.SEATED if state.seat.raw else Variant.STANDING
+            else:
+                variant = Variant(routine_cfg.variant)
+            level = state.practice.on(now.wall.date()).level if routine_cfg.progression else 0
+            plan = plan_routine(config.routines.stretch, routine_cfg, variant, level)
+            routine, effects = start_routine(plan, now.at)
+        out, key = out.emit(*effects).keyed()
+        guiding = Guiding(routine, now.wall, key=key, step=routine_step_index(routine, now.at))
+        bout = state.bout.pause(now.at) if state.bout else None
+        return out.log(guiding.record(routine_cut(routine, now.at), now.wall, None)).update(
+            mode=guiding, bout=bout, panel=state.panel.touched(now.at))
+
+    def name(self, state: DeviceState) -> str:
+        return routine_name(self.routine)
+
+    def deadline(self, state: DeviceState, config: CoreConfig) -> float | None:
+        return routine_deadline(self.routine)
+
+    def on_deadline(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """The next cue or frame; at a phase change how far it got goes to disk."""
+        routine, effects, end = routine_due(self.routine, now.at)
+        out = out.emit(*effects)
+        if end is not None:
+            return self._end(out, end, now, config)
+        guiding = replace(self, routine=routine)
+        index = routine_step_index(routine, now.at)
+        if index != guiding.step:
+            guiding = replace(guiding, step=index)
+            out = out.log(guiding.record(routine_cut(routine, now.at), now.wall, None))
+        return out.update(mode=guiding)
+
+    def on_press(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """Pause, or resume."""
+        routine, effects = routine_press(self.routine, now.at)
+        return out.emit(*effects).update(mode=replace(self, routine=routine))
+
+    def on_hold(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """Stop where it is: a break that did not complete."""
+        effects, end = routine_stop(self.routine, now.at)
+        return self._end(out.emit(*effects), end, now, config)
+
+    def _end(self, out: Outcome, end: RoutineEnd, now: Now, config: CoreConfig) -> Outcome:
+        """Log the guided break; a completed one also ends the bout (a new one starts if the
+        person is still seated), a stopped one lets the bout go on."""
+        record = self.record(end, now.wall_at(end.ended_at), EndedBy.ENDED)
+        plan = self.routine.plan
+        stretch = plan.kind is BreakKind.GUIDED
+        asking = end.completed and stretch and config.routine.progression and plan.practised
+        done = DoneView(end.repetitions_done, end.completed, plan.reps, walk=not stretch,
+                        asking=asking)
+        out = out.log(record).update(
+            mode=Finished(now.at + (DONE_ASK_S if asking else DONE_SHOW_S), done,
+                          record if asking else None),
+            last_routine=(end.started_at, end.ended_at))
+        if end.completed and stretch:
+            out = out.update(practice=out.state.practice.practised(record.start.date(), None))
+        state = out.state
+        bout = state.bout
+        if not end.completed and bout is not None:
+            return out.update(bout=bout.resume(end.ended_at) if state.seat.occupied else bout)
+        if end.completed:
+            if bout is not None:
+                out = out.log(bout.record_at(end.started_at, self.started_wall, EndedBy.ENDED))
+            tally = replace(state.tally, breaks=state.tally.breaks + 1)
+            out = out.update(bout=None, away=None, tally=tally)
+        if not state.seat.occupied:
+            return out
+        # Seated at the end and no bout under way: the sitting from here on is a new bout.
+        out, key = out.keyed()
+        bout = Bout(end.ended_at, now.wall_at(end.ended_at), seated_since=end.ended_at, key=key)
+        return out.log(bout.record_at(now.at, now.wall)).update(
+            bout=bout, plan=ReminderPlan.fresh(config.reminder))
+
+    def record(self, end: RoutineEnd, end_wall: datetime,
+               ended_by: EndedBy | None) -> BreakRecord:
+        return BreakRecord(
+            kind=self.routine.plan.kind, start=self.started_wall, end=end_wall,
+            duration_s=end.ended_at - end.started_at, completed=end.completed,
+            variant=end.variant, repetitions=end.repetitions_done,
+            reached=None if end.completed else end.reached, key=self.key, ended_by=ended_by)
+
+    def view(self, state: DeviceState, now: Now, config: CoreConfig) -> View:
+        return routine_view(self.routine, now.at)
+
+    def open_rows(self, state: DeviceState, now: Now, ended_by: EndedBy | None,
+                  every: bool) -> tuple[Record, ...]:
+        return (self.record(routine_cut(self.routine, now.at), now.wall, ended_by),)
+
+    def redated(self, shift: timedelta) -> Mode:
+        return replace(self, started_wall=self.started_wall + shift)
+
+    @property
+    def break_since(self) -> float | None:
+        return self.routine.started_at
+
+    def next_sound_at(self, state: DeviceState, config: CoreConfig) -> float | None:
+        if self.routine.paused_at is not None:
+            return self.routine.paused_at + PAUSE_KEEP_S
+        return routine_next_cue(self.routine)
+
+
+@dataclass(frozen=True, slots=True)
+class Timed(Mode):
+    """A mode shown for a while: at ``until`` the device is idle again, lit as if just
+    touched (nothing is logged for a question left unanswered)."""
+
+    until: float
+
+    def deadline(self, state: DeviceState, config: CoreConfig) -> float | None:
+        return self.until
+
+    def on_deadline(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        return out.update(mode=Idle(), panel=out.state.panel.touched(now.at))
+
+
+@dataclass(frozen=True, slots=True)
+class Noticing(Timed):
+    """The safety notice waits for its answer before the first break: a press answers
+    "understood", a hold "declined" (the standing break instead); the break then starts."""
+
+    label: ClassVar[str] = "notice"
+
+    def on_press(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        return self._answered(out, NoticeAnswer.UNDERSTOOD, now, config)
+
+    def on_hold(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        return self._answered(out, NoticeAnswer.DECLINED, now, config)
+
+    def _answered(self, out: Outcome, answer: NoticeAnswer, now: Now,
+                  config: CoreConfig) -> Outcome:
+        out = out.log(NoticeRecord(now.wall, answer)).update(notice=answer)
+        return Guiding.start(out, now, config)
+
+    def view(self, state: DeviceState, now: Now, config: CoreConfig) -> View:
+        return NoticeView(seconds_left=max(0, math.ceil(self.until - now.at - _ROUNDING_S)))
+
+    def redraw_at(self, state: DeviceState, config: CoreConfig) -> float | None:
+        """The countdown's next second."""
+        shown = state.shown
+        return self.until - (shown.seconds_left - 1) if isinstance(shown, NoticeView) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Finished(Timed):
+    """The stretch just ended, or a snooze was taken: the result shows. After a completed
+    stretch ``asking`` is its row, and a press answers "uncurl smooth?"; otherwise a press
+    and a hold do what they do at idle."""
+
+    result: DoneView | SnoozedView
+    asking: BreakRecord | None = None
+
+    def name(self, state: DeviceState) -> str:
+        return "snoozed" if isinstance(self.result, SnoozedView) else "done"
+
+    def on_press(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        if self.asking is None:
+            return Guiding.start(out, now, config)
+        # "Uncurl smooth?" answered yes: the row says so, and the practice may step up.
+        practice = out.state.practice.practised(self.asking.start.date(), smooth=True)
+        return out.emit(Play(Tone.ACK)).log(replace(self.asking, smooth=True)).update(
+            mode=Idle(), practice=practice, panel=out.state.panel.touched(now.at))
+
+    def on_hold(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        return _open_stats(out, now)
+
+    def on_stretch_requested(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        return Guiding.start(out, now, config)
+
+    def view(self, state: DeviceState, now: Now, config: CoreConfig) -> View:
+        return self.result
+
+
+@dataclass(frozen=True, slots=True)
+class Browsing(Timed):
+    """The stats pages are open, filled in when the log answers (StatsLoaded); a press
+    turns the page, a hold closes them."""
+
+    pages: tuple[View, ...] = ()
+    page: int = 0
+    label: ClassVar[str] = "stats"
+
+    def on_press(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        page = (self.page + 1) % max(1, len(self.pages))
+        return out.update(mode=replace(self, page=page, until=now.at + STATS_IDLE_S))
+
+    def on_hold(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """On the safety page a hold asks the notice again before the next break."""
+        page = self.pages[self.page] if self.page < len(self.pages) else None
+        if not isinstance(page, StatsSafetyView):
+            return out.update(mode=Idle())
+        return out.emit(Play(Tone.ACK)).log(NoticeRecord(now.wall, NoticeAnswer.RESET)).update(
+            mode=Idle(), notice=None)
+
+    def on_stretch_requested(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        return Guiding.start(out, now, config)
+
+    def on_stats_loaded(self, out: Outcome, pages: tuple[Any, ...]) -> Outcome:
+        return out.update(mode=replace(self, pages=pages))
+
+    def view(self, state: DeviceState, now: Now, config: CoreConfig) -> View:
+        return self.pages[self.page] if self.pages else Mode.view(self, state, now, config)
+
+
+def _open_stats(out: Outcome, now: Now) -> Outcome:
+    """The pages count the bout under way: its row is brought up to now before reading."""
+    return checkpoint(out, now).emit(LoadStats()).update(mode=Browsing(now.at + STATS_IDLE_S))
+
+
+def _bout_min(state: DeviceState, now: Now) -> int:
+    """The bout's whole minutes of sitting at ``now``."""
+    sitting_s = state.bout.sitting_s(now.at) if state.bout else 0.0
+    return int((sitting_s + _ROUNDING_S) // 60)
+
+
+def _next_minute_at(state: DeviceState) -> float | None:
+    """When the minute of sitting on the screen goes up by one."""
+    bout, shown = state.bout, state.shown
+    if bout is None or bout.seated_since is None or not isinstance(shown, IdleView
+                                                                    | ReminderView):
+        return None
+    return bout.seated_since + (shown.bout_min + 1) * 60 - bout.seated_s

@@ -1,0 +1,132 @@
+"""From raw seat edges to confirmed sitting, and from sitting to bouts and natural breaks.
+
+A raw edge counts only once it has held: contact for ``sit_confirm_s``, absence for
+``stand_confirm_s``. Shifting in the chair or leaning forward makes flickers shorter than
+that, and they change nothing. A confirmed transition is dated from its first edge, so a
+bout starts when the person sat down, not five seconds later.
+
+A bout runs from sitting down to a break. An absence shorter than ``natural_break_min``
+pauses it (the time away is not sitting); a longer one ends it and, when the person comes
+back, is logged as a natural break with its true length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from unslump.core.records import BoutRecord, BreakKind, BreakRecord, EndedBy
+
+
+@dataclass(frozen=True, slots=True)
+class Sat:
+    """Sitting confirmed; ``at`` is the first edge of the contact."""
+
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Left:
+    """Absence confirmed; ``at`` is the first edge of the absence."""
+
+    at: float
+
+
+SeatChange = Sat | Left
+
+
+@dataclass(frozen=True, slots=True)
+class SeatState:
+    """The last raw reading, since when, and the confirmed occupancy."""
+
+    raw: bool = False
+    raw_since: float = 0.0
+    occupied: bool = False
+
+    def confirm_deadline(self, sit_confirm_s: float, stand_confirm_s: float) -> float | None:
+        """When the pending raw reading becomes confirmed, if it differs from the confirmed."""
+        if self.raw == self.occupied:
+            return None
+        return self.raw_since + (sit_confirm_s if self.raw else stand_confirm_s)
+
+
+def seat_edge(state: SeatState, occupied: bool, at: float) -> SeatState:
+    """A raw edge; a repeated reading (a missed opposite edge) keeps the earlier time."""
+    if occupied == state.raw:
+        return state
+    return replace(state, raw=occupied, raw_since=at)
+
+
+def seat_due(state: SeatState, at: float, sit_confirm_s: float,
+             stand_confirm_s: float) -> tuple[SeatState, SeatChange | None]:
+    """Confirm the pending reading if it has held long enough by ``at``."""
+    deadline = state.confirm_deadline(sit_confirm_s, stand_confirm_s)
+    if deadline is None or at < deadline:
+        return state, None
+    change = Sat(state.raw_since) if state.raw else Left(state.raw_since)
+    return replace(state, occupied=state.raw), change
+
+
+@dataclass(frozen=True, slots=True)
+class Bout:
+    """A sitting bout: when it began, and its seated seconds by monotonic time."""
+
+    start_at: float
+    start_wall: datetime
+    seated_s: float = 0.0  # seated seconds in the stretches already finished
+    seated_since: float | None = None  # start of the current seated stretch, None while away
+    key: str = ""  # names the bout's row in the log, from its first checkpoint to its end
+    paused_at: float | None = None  # when the last seated stretch stopped counting
+    stretch_from: float | None = None  # when that stretch began
+
+    def sitting_s(self, now: float) -> float:
+        """Seated seconds so far, counting the current stretch up to ``now``."""
+        current = 0.0 if self.seated_since is None else max(0.0, now - self.seated_since)
+        return self.seated_s + current
+
+    def pause(self, at: float) -> Bout:
+        """Stop counting (the person left, or a routine began) at ``at``.
+
+        A leave is dated from its first edge, so it can be confirmed after the bout was
+        already paused later (a routine started within the confirmation time): the
+        stretch then ends at the earlier moment, and the seconds between are given back.
+        """
+        if self.seated_since is not None:
+            at = max(at, self.seated_since)
+            return replace(self, seated_s=self.sitting_s(at), seated_since=None, paused_at=at,
+                           stretch_from=self.seated_since)
+        if self.paused_at is None or self.stretch_from is None or at >= self.paused_at:
+            return self
+        back = max(at, self.stretch_from)
+        return replace(self, seated_s=self.seated_s - (self.paused_at - back), paused_at=back)
+
+    def resume(self, at: float) -> Bout:
+        """Count again from ``at`` (the person is back within the bout)."""
+        if self.seated_since is not None:
+            return self
+        return replace(self, seated_since=at)
+
+    def record_at(self, at: float, wall: datetime, ended_by: EndedBy | None = None) -> BoutRecord:
+        """The bout's row as it stands at ``at`` (open, or closed by ``ended_by``)."""
+        return BoutRecord(self.start_wall, wall, self.sitting_s(at), key=self.key,
+                          ended_by=ended_by)
+
+
+@dataclass(frozen=True, slots=True)
+class Away:
+    """The seat has been confirmed empty since ``since``; ``ended_bout`` once it counts."""
+
+    since: float
+    since_wall: datetime
+    ended_bout: bool = False
+    key: str = ""  # the natural break's row, once the absence counts as one
+
+    def break_deadline(self, natural_break_s: float) -> float | None:
+        """When this absence becomes long enough to end the bout."""
+        return None if self.ended_bout else self.since + natural_break_s
+
+    def record_at(self, at: float, wall: datetime,
+                  ended_by: EndedBy | None = None) -> BreakRecord:
+        """The natural break's row, lasting until ``at`` (open, or closed by ``ended_by``)."""
+        return BreakRecord(kind=BreakKind.NATURAL, start=self.since_wall, end=wall,
+                           duration_s=at - self.since, key=self.key, ended_by=ended_by)

@@ -1,0 +1,153 @@
+"""The device's state as one immutable value, and what the machine and its modes share.
+
+An :class:`Outcome` is a state and the effects that led to it: every handler takes one
+and returns a new one, so effects are gathered in order without a list passed around to
+be appended to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from unslump.core.button import ButtonState
+from unslump.core.effects import Effect, Log
+from unslump.core.panel import PanelState
+from unslump.core.practice import Practice
+from unslump.core.quiet import is_quiet, seconds_until_loud
+from unslump.core.records import EndedBy, NoticeAnswer, Record
+from unslump.core.reminder import ReminderPlan
+from unslump.core.seat import Away, Bout, SeatState
+from unslump.core.settings import CoreConfig
+from unslump.core.views import View
+
+if TYPE_CHECKING:
+    from unslump.core.modes import Mode
+
+CHECKPOINT_S = 60.0
+"""Open rows (the bout, a routine, a natural break) are brought forward this often, so a
+power cut loses at most this much; each checkpoint is one small write."""
+
+QUIET_SWITCH_RECHECK_S = 60.0
+"""While quiet mode is switched on, a held-back reminder looks again this often (the
+switch has no end time of its own, unlike quiet hours)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Now:
+    """A moment: monotonic seconds and the wall time read at the same instant."""
+
+    at: float
+    wall: datetime
+
+    def wall_at(self, at: float) -> datetime:
+        """The wall time of an earlier (or later) monotonic instant, as seen from now."""
+        return self.wall - timedelta(seconds=self.at - at)
+
+    def moved_to(self, at: float) -> Now:
+        return Now(at, self.wall_at(at))
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """What the core needs to know from the log at start."""
+
+    notice: NoticeAnswer | None = None  # the safety notice's answer (None: not answered)
+    breaks_today: int = 0
+    boot: str = "0"  # unique to this start of the device: prefixes the keys of its rows
+    practice: Practice = field(default_factory=Practice)
+
+
+@dataclass(frozen=True, slots=True)
+class DayTally:
+    """Counts for the local day the idle screen shows."""
+
+    day: date
+    breaks: int = 0
+
+
+@dataclass(frozen=True)
+class DeviceState:
+    """Everything the device knows, as one immutable value."""
+
+    seat: SeatState
+    tally: DayTally
+    plan: ReminderPlan
+    mode: Mode
+    button: ButtonState = field(default_factory=ButtonState)
+    bout: Bout | None = None
+    away: Away | None = None
+    empty_since: float | None = None  # the seat has been confirmed empty since
+    panel: PanelState = field(default_factory=PanelState)
+    shift_slot: int = 0
+    notice: NoticeAnswer | None = None
+    practice: Practice = field(default_factory=Practice)
+    shown: View | None = None
+    boot: str = "0"
+    next_key: int = 0  # rows this start has opened so far (their keys count up)
+    checkpoint_at: float | None = None  # when the open rows are next brought forward
+    last_routine: tuple[float, float] | None = None  # (start, end) of the latest routine
+    wall_offset: float = 0.0  # wall minus monotonic seconds, to notice a clock jump
+    quiet_switch: bool = False  # quiet mode switched on from afar (MQTT), until switched off
+
+    @property
+    def name(self) -> str:
+        """The state's one-word name, as printed by the scenario runner."""
+        return self.mode.name(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A state and the effects, in order, that go with reaching it."""
+
+    state: DeviceState
+    effects: tuple[Effect, ...] = ()
+
+    def emit(self, *effects: Effect) -> Outcome:
+        return Outcome(self.state, self.effects + effects)
+
+    def log(self, *records: Record) -> Outcome:
+        return self.emit(*(Log(record) for record in records))
+
+    def update(self, **changes: Any) -> Outcome:
+        """The same effects, with these fields of the state changed."""
+        return Outcome(replace(self.state, **changes), self.effects)
+
+    def keyed(self) -> tuple[Outcome, str]:
+        """A key for a new row: unique across starts (the boot) and within one (a count)."""
+        state = self.state
+        return self.update(next_key=state.next_key + 1), f"{state.boot}-{state.next_key}"
+
+
+def quiet_for(state: DeviceState, now: Now, config: CoreConfig) -> float | None:
+    """None while the device may make unasked-for sound; in quiet hours or with quiet mode
+    switched on, the seconds until a held-back reminder should look again."""
+    if state.quiet_switch:
+        return QUIET_SWITCH_RECHECK_S
+    if not is_quiet(now.wall, config.quiet):
+        return None
+    return seconds_until_loud(now.wall, config.quiet)
+
+
+def open_rows(state: DeviceState, now: Now, ended_by: EndedBy | None,
+              every: bool = False) -> tuple[Record, ...]:
+    """The rows that are still open, as they stand at ``now``.
+
+    With ``ended_by`` None they stay open (a checkpoint); otherwise they are closed by it.
+    ``every`` adds the rows a checkpoint leaves out because they have not changed (a
+    reminder's changes only when it chimes or ends); a clock correction rewrites them.
+    """
+    bout, away = state.bout, state.away
+    rows: tuple[Record, ...] = ()
+    if bout is not None:
+        rows += (bout.record_at(now.at, now.wall, ended_by),)
+    rows += state.mode.open_rows(state, now, ended_by, every)
+    if away is not None and away.ended_bout:
+        rows += (away.record_at(now.at, now.wall, ended_by),)
+    return rows
+
+
+def checkpoint(out: Outcome, now: Now) -> Outcome:
+    """Bring every open row forward to ``now``; the next checkpoint is a minute later."""
+    return out.log(*open_rows(out.state, now, None)).update(checkpoint_at=now.at + CHECKPOINT_S)

@@ -1,0 +1,1 @@
+"""The OLED: opening the luma panel, drawing rendered frames, dimming and sleeping it."""

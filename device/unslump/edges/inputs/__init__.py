@@ -1,0 +1,1 @@
+"""The button and the seat sensor on GPIO pins (gpiozero): edges become timestamped events."""

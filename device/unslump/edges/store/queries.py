@@ -1,0 +1,397 @@
+"""The numbers on the stats pages, computed from the break log.
+
+Two halves: ``load_rows`` reads the rows near some days from SQLite (a pure read), and
+``summarize_days`` turns records into per-day summaries without touching any database.
+The split lets :class:`~unslump.edges.store.memory.MemoryStore` and rows still waiting in the
+SQLite store's retry buffer give the very same answers as rows already on disk.
+
+A day is a local calendar day, in the local time of each moment (the UTC offset stored
+beside it). A sitting bout across midnight is split between the days it touches: its
+``seated_s`` (monotonic, so immune to wall-clock jumps) is shared in proportion to the wall
+time it overlaps each day, midnight taken in the offset of the bout's start. It counts as
+one bout on each day it touches, and ``longest_sit_s`` is the longest such share.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from types import MappingProxyType
+from typing import Any, TypedDict
+
+from unslump.core.records import (
+    BoutRecord,
+    BreakKind,
+    BreakRecord,
+    NoticeAnswer,
+    Record,
+    ReminderOutcome,
+    ReminderRecord,
+    replace_version,
+)
+from unslump.edges.store.rows import (
+    NOTICE_EVENT,
+    bout_from_row,
+    break_from_row,
+    from_columns,
+    reminder_from_row,
+    utc_window,
+)
+
+
+class DaySummary(TypedDict):
+    """One day on the stats pages."""
+
+    day: date
+    breaks_guided: int  # completed guided routines
+    breaks_natural: int
+    routines_stopped: int  # guided routines stopped before the end
+    reminders: int
+    snoozes: int
+    sitting_s: float
+    longest_sit_s: float
+    bouts: int
+    median_response_s: float | None  # None when no reminder had a response time
+    bout_open: bool  # a bout on this day is still under way (counted to its last checkpoint)
+
+
+@dataclass(slots=True)
+class LogRows:
+    """The records the stats are made of, by kind."""
+
+    bouts: list[BoutRecord] = field(default_factory=list)
+    breaks: list[BreakRecord] = field(default_factory=list)
+    reminders: list[ReminderRecord] = field(default_factory=list)
+
+    def add(self, records: Iterable[Record]) -> LogRows:
+        """Sort ``records`` in by kind (other kinds are not part of the stats).
+
+        A newer version of a row already here (the same key: a checkpoint still waiting
+        for the disk) replaces it, so no bout is counted twice.
+        """
+        for record in records:
+            match record:
+                case BoutRecord():
+                    _put(self.bouts, record)
+                case BreakRecord():
+                    _put(self.breaks, record)
+                case ReminderRecord():
+                    _put(self.reminders, record)
+        return self
+
+
+def _put(rows: list[Any], record: Record) -> None:
+    if not replace_version(rows, record):
+        rows.append(record)
+
+
+def load_rows(connection: sqlite3.Connection, first_day: date, last_day: date) -> LogRows:
+    """Every bout, break and reminder that may touch the local days in the range.
+
+    The UTC window is wider than the days (by the largest possible offset), so a few
+    rows from neighbouring days may come back; :func:`summarize_days` filters exactly.
+    """
+    low, high = utc_window(first_day, last_day)
+    return LogRows(
+        bouts=[
+            bout_from_row(row)
+            for row in _fetch(
+                connection,
+                # A bout whose end is before its start (the wall clock was set back
+                # during it) belongs to its start day: keep it by its start too.
+                "SELECT * FROM bouts WHERE start_utc < ? AND (end_utc >= ? OR start_utc >= ?)"
+                " ORDER BY id",
+                (high, low, low),
+            )
+        ],
+        breaks=[
+            break_from_row(row)
+            for row in _fetch(
+                connection,
+                "SELECT * FROM breaks WHERE start_utc >= ? AND start_utc < ? ORDER BY id",
+                (low, high),
+            )
+        ],
+        reminders=[
+            reminder_from_row(row)
+            for row in _fetch(
+                connection,
+                "SELECT * FROM reminders WHERE at_utc >= ? AND at_utc < ? ORDER BY id",
+                (low, high),
+            )
+        ],
+    )
+
+
+def day_summary(connection: sqlite3.Connection, day: date) -> DaySummary:
+    """The stats of one local day, read from the database."""
+    return summarize_days([day], load_rows(connection, day, day))[0]
+
+
+def week_summary(connection: sqlite3.Connection, last_day: date) -> list[DaySummary]:
+    """Seven day summaries ending with ``last_day``, oldest first."""
+    days = week_ending(last_day)
+    return summarize_days(days, load_rows(connection, days[0], days[-1]))
+
+
+def breaks_on(connection: sqlite3.Connection, day: date) -> int:
+    """Breaks taken on a local day: completed guided routines plus natural breaks.
+
+    A cheap count for the idle screen after a restart; it agrees with
+    ``breaks_guided + breaks_natural`` of :func:`day_summary`.
+    """
+    low, high = utc_window(day, day)
+    (count,) = connection.execute(
+        "SELECT COUNT(*) FROM breaks WHERE start_utc >= ? AND start_utc < ? AND completed = 1"
+        " AND date(start_utc, printf('%+d minutes', start_offset_min)) = ?",
+        (low, high, day.isoformat()),
+    ).fetchone()
+    return int(count)
+
+
+def notice_answer(connection: sqlite3.Connection) -> NoticeAnswer | None:
+    """The newest answer to the safety notice in the log, reset included."""
+    row = connection.execute(
+        "SELECT detail FROM device_events WHERE what = ? ORDER BY id DESC LIMIT 1",
+        (NOTICE_EVENT,)).fetchone()
+    return None if row is None else NoticeAnswer(row[0])
+
+
+def practice_rows(connection: sqlite3.Connection) -> list[BreakRecord]:
+    """Every completed stretch in the log (a few a day: a year is a few hundred rows)."""
+    return [break_from_row(row) for row in _fetch(
+        connection, "SELECT * FROM breaks WHERE kind = 'guided' AND completed = 1 ORDER BY id",
+        ())]
+
+
+def practice_days(records: Iterable[Record]) -> list[tuple[date, bool | None]]:
+    """(local day, smooth answer) of each completed stretch, newest version of each row."""
+    rows = LogRows().add(records)
+    return [(item.start.date(), item.smooth) for item in rows.breaks
+            if item.kind is BreakKind.GUIDED and item.completed]
+
+
+def week_ending(last_day: date) -> list[date]:
+    """The seven days ending with ``last_day``, oldest first."""
+    return [last_day - timedelta(days=back) for back in range(6, -1, -1)]
+
+
+def summarize_days(days: list[date], rows: LogRows) -> list[DaySummary]:
+    """Summaries of ``days`` (in that order) from records; rows on other days are ignored."""
+    return [_summarize_day(day, rows) for day in days]
+
+
+def count_breaks(day: date, breaks: Iterable[BreakRecord]) -> int:
+    """The same count as :func:`breaks_on`, over records."""
+    return sum(1 for item in breaks if item.completed and item.start.date() == day)
+
+
+def bout_share_s(bout: BoutRecord, day: date) -> float | None:
+    """The seated seconds of ``bout`` that fall on ``day``; None if it does not touch it.
+
+    Shares are proportional to wall-time overlap. A bout whose wall end is not after its
+    start (the wall clock was corrected backwards during it) belongs wholly to its start day.
+    """
+    wall_total = (bout.end - bout.start).total_seconds()
+    if wall_total <= 0:
+        return bout.seated_s if bout.start.date() == day else None
+    day_start = datetime.combine(day, time.min, tzinfo=bout.start.tzinfo)
+    day_end = day_start + timedelta(days=1)
+    overlap = (min(bout.end, day_end) - max(bout.start, day_start)).total_seconds()
+    if overlap <= 0:
+        return None
+    return bout.seated_s * overlap / wall_total
+
+
+def _summarize_day(day: date, rows: LogRows) -> DaySummary:
+    breaks = [item for item in rows.breaks if item.start.date() == day]
+    reminders = [item for item in rows.reminders if item.at.date() == day]
+    shares = [
+        share for share in (bout_share_s(bout, day) for bout in rows.bouts) if share is not None
+    ]
+    responses = [item.response_s for item in reminders if item.response_s is not None]
+    open_today = any(bout.ended_by is None and bout_share_s(bout, day) is not None
+                     for bout in rows.bouts)
+    return DaySummary(
+        day=day,
+        # The standing break is a guided break of its own kind: it counts with the stretch.
+        breaks_guided=sum(1 for b in breaks if b.kind in _GUIDED and b.completed),
+        breaks_natural=sum(1 for b in breaks if b.kind == BreakKind.NATURAL and b.completed),
+        # A routine still under way is not (yet) a stopped one.
+        routines_stopped=sum(1 for b in breaks if b.kind in _GUIDED
+                             and not b.completed and b.ended_by is not None),
+        reminders=len(reminders),
+        snoozes=sum(1 for r in reminders if r.outcome == ReminderOutcome.SNOOZED),
+        sitting_s=sum(shares, 0.0),
+        longest_sit_s=max(shares, default=0.0),
+        bouts=len(shares),
+        median_response_s=statistics.median(responses) if responses else None,
+        bout_open=open_today,
+    )
+
+
+_GUIDED = frozenset({BreakKind.GUIDED, BreakKind.WALK})
+
+
+def _fetch(
+    connection: sqlite3.Connection, sql: str, parameters: tuple[object, ...]
+) -> list[sqlite3.Row]:
+    """Rows addressable by column name, without changing the connection's own factory."""
+    cursor = connection.cursor()
+    cursor.row_factory = sqlite3.Row
+    return cursor.execute(sql, parameters).fetchall()
+
+
+# -- The streak and the week's response time (the stats pages) ---------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DailyGoal:
+    """What a day must do to extend the streak; each form is off when None.
+
+    ``max_bout_s``: no sitting bout on the day longer than this (the product default is the
+    reminder time plus 15 minutes: a reminder answered within a quarter of an hour).
+    ``min_breaks``: at least this many breaks (completed guided plus natural).
+    A day must meet every form that is on.
+    """
+
+    max_bout_s: float | None = None
+    min_breaks: int | None = None
+
+    def judge(self, summary: DaySummary, *, in_progress: bool = False) -> bool | None:
+        """True if ``summary`` met the goal, False if it failed, None if it does not count.
+
+        A day without any sitting is a rest day (a weekend, a holiday): None, so it neither
+        extends nor breaks the streak. A day still ``in_progress`` that has not yet reached
+        ``min_breaks`` is None too, since the evening may still reach it; a bout that was
+        too long, on the other hand, fails the day at once because nothing can undo it.
+        """
+        if summary["bouts"] == 0:
+            return None
+        if self.max_bout_s is not None and summary["longest_sit_s"] > self.max_bout_s:
+            return False
+        breaks = summary["breaks_guided"] + summary["breaks_natural"]
+        if self.min_breaks is not None and breaks < self.min_breaks:
+            return None if in_progress else False
+        return True
+
+
+def streak_days(newest_first: Iterable[DaySummary], goal: DailyGoal, max_rest_days: int = 6) -> int:
+    """Consecutive days meeting ``goal``, counted back from the first summary (today).
+
+    Today adds to the streak once it meets the goal; until then the streak that ended
+    yesterday is shown, unless today has already failed it (then the streak is 0). Rest
+    days (no sitting at all) are skipped, but more than ``max_rest_days`` of them in a row
+    end the streak: a device left unused for a week starts again from zero.
+
+    The bout lengths are each day's share of a bout (see :func:`bout_share_s`): a bout
+    across midnight is judged by the part that fell on each day.
+    """
+    count = 0
+    rest_run = 0
+    for index, summary in enumerate(newest_first):
+        verdict = goal.judge(summary, in_progress=index == 0)
+        if verdict is False:
+            break
+        if verdict is None:
+            rest_run += 1
+            if rest_run > max_rest_days:
+                break
+            continue
+        rest_run = 0
+        count += 1
+    return count
+
+
+def response_times_in(first_day: date, last_day: date, rows: LogRows) -> list[float]:
+    """Seconds from chime to standing of every answered reminder on the local days, in order.
+
+    The median of a week is taken over these, not over the daily medians, so a day with
+    one reminder weighs no more than it should.
+    """
+    return [
+        item.response_s
+        for item in rows.reminders
+        if item.response_s is not None and first_day <= item.at.date() <= last_day
+    ]
+
+
+def response_times(connection: sqlite3.Connection, first_day: date, last_day: date) -> list[float]:
+    """:func:`response_times_in`, read from the database."""
+    return response_times_in(first_day, last_day, load_rows(connection, first_day, last_day))
+
+
+def median_or_none(values: list[float]) -> float | None:
+    """The median, or None for no values (a week without any answered reminder)."""
+    return statistics.median(values) if values else None
+
+
+# -- Every row, for `unslump export` ------------------------------------------------------
+
+EXPORT_TABLES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "bouts": ("id", "start", "end", "seated_s", "ended_by", "key"),
+        "breaks": (
+            "id",
+            "kind",
+            "start",
+            "end",
+            "duration_s",
+            "completed",
+            "variant",
+            "repetitions",
+            "reached",
+            "ended_by",
+            "key",
+        ),
+        "reminders": ("id", "at", "outcome", "response_s", "chimes", "ended_by", "key"),
+        "device_events": ("id", "at", "what", "detail"),
+        "errors": ("id", "at", "source", "message"),
+    }
+)
+"""The tables a user may want in a spreadsheet, with their columns as exported.
+
+Times become local ISO 8601 text with the UTC offset of the moment (``2026-11-24T09:00:00
++01:00``), which a spreadsheet can parse and a person can read; ``meta`` is left out, as
+it holds only the device's own bookkeeping.
+"""
+
+
+def export_rows(
+    connection: sqlite3.Connection, since: date | None = None
+) -> dict[str, list[dict[str, object]]]:
+    """Every row of :data:`EXPORT_TABLES`, oldest first, as plain values for CSV or JSON.
+
+    With ``since``, only rows on or after that local day (a bout that ends on or after it
+    counts, so a bout across midnight into ``since`` is kept).
+    """
+    exported: dict[str, list[dict[str, object]]] = {}
+    for table in EXPORT_TABLES:
+        # The table name comes from EXPORT_TABLES, never from the user.
+        raws = _fetch(connection, f"SELECT * FROM {table} ORDER BY id", ())
+        rows = [_export_row(table, raw) for raw in raws]
+        exported[table] = [
+            row for row in rows if since is None or _last_local_day(table, row) >= since
+        ]
+    return exported
+
+
+def _export_row(table: str, raw: sqlite3.Row) -> dict[str, object]:
+    row: dict[str, object] = {}
+    for column in EXPORT_TABLES[table]:
+        if column in ("start", "end", "at"):
+            moment = from_columns(raw[f"{column}_utc"], raw[f"{column}_offset_min"])
+            row[column] = moment.isoformat()
+        elif column == "completed":
+            row[column] = bool(raw[column])
+        else:
+            row[column] = raw[column]
+    return row
+
+
+def _last_local_day(table: str, row: dict[str, object]) -> date:
+    moment = row["end"] if table == "bouts" else row.get("start", row.get("at"))
+    return datetime.fromisoformat(str(moment)).date()

@@ -1,0 +1,495 @@
+"""The break log in one SQLite file, written so that a pulled plug loses nothing returned.
+
+Durability: WAL with ``synchronous=FULL`` and one transaction per row, so a row whose
+:meth:`SqliteStore.append` returned is on the card. WAL keeps readers (a ``sqlite3`` shell
+over SSH) from blocking the device's writes.
+
+Resilience: the device must keep working when the log cannot. A database that is not a
+database, or fails ``integrity_check``, is moved aside and replaced by a fresh one. When
+the disk is full or read-only, rows wait in a bounded buffer and are retried on a backoff
+driven by :meth:`deadline` and :meth:`service`, which the loop calls like every other
+timer; :attr:`healthy` tells the screen to show its warning mark.
+
+Threading: one connection, used only by the loop thread that opened it. sqlite3's own
+same-thread check stays on, so a callback thread that touches the store fails loudly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import sqlite3
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from unslump.core.records import BreakRecord, EndedBy, NoticeAnswer, NoticeRecord, Record
+from unslump.edges.clock import Clock, SystemClock
+from unslump.edges.store import outbox, queries
+from unslump.edges.store.pending import PendingRows
+from unslump.edges.store.rows import CLOSE_OPEN_STATEMENTS, insert_statement
+from unslump.edges.store.schema import migrate, schema_version
+from unslump.errors import StoreError
+from unslump.ports import ClosesOnExit
+
+Connect = Callable[[Path], sqlite3.Connection]
+"""Opens the database file; injectable so tests can stand in for a failing disk."""
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 5000  # a reader holding a lock (a shell over SSH) delays, never fails, a write
+SQLITE_HEADER = b"SQLite format 3\x00"
+_CORRUPTION_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+
+def connect_file(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode: the store writes its own ``BEGIN``/``COMMIT``."""
+    return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+
+
+class SqliteStore(ClosesOnExit):
+    """The break log on disk. Make one with :meth:`open`; close it with :meth:`close`."""
+
+    def __init__(
+        self,
+        path: Path,
+        logger: logging.Logger,
+        clock: Clock,
+        connect: Connect,
+        pending: PendingRows,
+    ):
+        self._path = path
+        self._log = logger
+        self._clock = clock
+        self._connect = connect
+        self._pending = pending
+        self._connection: sqlite3.Connection | None = None
+        self._failing = False
+        self._closed = False
+        self._outbox_cap = 0  # 0: no outbox (MQTT off)
+        self._outbox_dropped = 0
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        logger: logging.Logger | None = None,
+        clock: Clock | None = None,
+        *,
+        connect: Connect = connect_file,
+        buffer_rows: int = 1000,
+        first_retry_s: float = 30.0,
+        max_retry_s: float = 300.0,
+        outbox_cap: int = 0,
+    ) -> SqliteStore:
+        """Open (creating, migrating or replacing as needed) the break log at ``path``.
+
+        Nothing about the file stops the start: a disk that refuses it, a directory in
+        its place or a schema newer than this code (each named in the log with its fix)
+        leave the store unhealthy, keeping rows in memory and retrying, as the README
+        promises; a damaged file is set aside and a fresh one made. With
+        ``outbox_cap`` above 0 (``[mqtt]`` is on) every published row also goes to the
+        outbox in its own transaction (:mod:`unslump.edges.store.outbox`).
+        """
+        store = cls(
+            Path(path),
+            logger or logging.getLogger(__name__),
+            clock or SystemClock(),
+            connect,
+            PendingRows(buffer_rows, first_retry_s, max_retry_s),
+        )
+        store._outbox_cap = outbox_cap
+        try:
+            store._connection = store._open_connection()
+        except (sqlite3.DatabaseError, OSError) as error:
+            if not _is_disk_failure(error):
+                raise
+            store._fail(error, store._clock.monotonic())
+        return store
+
+    # -- what the loop uses ---------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def healthy(self) -> bool:
+        """False while rows are waiting for the disk (the screen shows a warning mark)."""
+        return not self._failing
+
+    @property
+    def pending_rows(self) -> int:
+        """Rows accepted but not yet on disk."""
+        return len(self._pending)
+
+    @property
+    def dropped_rows(self) -> int:
+        """Rows lost because the buffer overflowed during the current failure."""
+        return self._pending.dropped
+
+    def append(self, record: Record) -> None:
+        """Write ``record`` in its own transaction, committed before returning.
+
+        If the disk refuses it, the row is kept for a later retry instead (behind any row
+        already waiting, so the log keeps its order) and :attr:`healthy` turns False.
+        """
+        if self._closed:
+            raise StoreError(f"{self._path}: the break log is closed; open it again to append")
+        if self._failing or self._connection is None:
+            self._pending.push(record)
+            return
+        try:
+            self._write(self._connection, record)
+        except (sqlite3.DatabaseError, OSError) as error:
+            if not _is_disk_failure(error):
+                raise
+            self._pending.push(record)
+            self._fail(error, self._clock.monotonic())
+
+    def close_open(self, ended_by: EndedBy) -> int:
+        """Close every row a power cut left open, at its last checkpoint; return how many.
+
+        Called once at start, before the device writes anything: a clean stop closes its
+        own rows, so whatever is open now was open when the power went. On a disk that
+        refuses the update the rows stay open (and still count) until the next start.
+        """
+        if self._connection is None or self._failing:
+            return 0
+        connection = self._connection
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            keys = outbox.open_keys(connection) if self._outbox_cap else {}
+            closed = sum(connection.execute(sql, {"ended_by": str(ended_by)}).rowcount
+                         for sql in CLOSE_OPEN_STATEMENTS)
+            if keys:
+                outbox.queue_rows_by_key(connection, keys, self._outbox_cap)
+            connection.execute("COMMIT")
+        except (sqlite3.DatabaseError, OSError) as error:
+            if connection.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    connection.execute("ROLLBACK")
+            if not _is_disk_failure(error):
+                raise
+            self._log.warning("break log %s: could not close the rows left open (%s); "
+                              "they stay open until the next start", self._path, error)
+            return 0
+        if closed:
+            self._log.info("break log %s: closed %d rows left open by a power cut or crash, "
+                           "at their last checkpoint", self._path, closed)
+        return closed
+
+    def deadline(self) -> float | None:
+        """The monotonic time the next retry is due, or None while healthy."""
+        return self._pending.due if self._failing and not self._closed else None
+
+    def service(self, now: float) -> None:
+        """Retry the disk if the retry is due at ``now`` (monotonic seconds)."""
+        due = self.deadline()
+        if due is not None and now >= due:
+            self._retry(now)
+
+    def notice_answer(self) -> NoticeAnswer | None:
+        """The newest answer to the safety notice (None: never answered, or reset)."""
+        waiting = [r.answer for r in self._pending if isinstance(r, NoticeRecord)]
+        answer = waiting[-1] if waiting else self._read(queries.notice_answer, None)
+        return None if answer is NoticeAnswer.RESET else answer
+
+    def practice(self) -> list[tuple[date, bool | None]]:
+        """Every completed stretch as (local day, smooth answer), oldest first."""
+        rows: list[BreakRecord] = self._read(queries.practice_rows, [])
+        return queries.practice_days([*rows, *self._pending])
+
+    def breaks_on(self, day: date) -> int:
+        """Breaks on a local day (completed guided + natural), waiting rows included."""
+        waiting = (record for record in self._pending if isinstance(record, BreakRecord))
+        return self._read(lambda c: queries.breaks_on(c, day), 0) + queries.count_breaks(
+            day, waiting
+        )
+
+    def response_times(self, first_day: date, last_day: date) -> list[float]:
+        return queries.response_times_in(first_day, last_day, self._rows(first_day, last_day))
+
+    def day_summary(self, day: date) -> queries.DaySummary:
+        """The stats of one local day (see :mod:`unslump.edges.store.queries`)."""
+        return queries.summarize_days([day], self._rows(day, day))[0]
+
+    def week_summary(self, last_day: date) -> list[queries.DaySummary]:
+        """Seven day summaries ending with ``last_day``, oldest first."""
+        days = queries.week_ending(last_day)
+        return queries.summarize_days(days, self._rows(days[0], days[-1]))
+
+    def close(self) -> None:
+        """Write what is waiting if the disk allows, then let go of the file. Idempotent."""
+        if self._closed:
+            return
+        if self._failing:
+            self._retry(self._clock.monotonic())
+            if self._failing:
+                self._log.warning(
+                    "break log %s: closing with %d rows still unwritten; they are lost",
+                    self._path,
+                    len(self._pending),
+                )
+        self._closed = True
+        self._drop_connection()
+
+
+    # -- opening ----------------------------------------------------------------------
+
+    def _open_connection(self) -> sqlite3.Connection:
+        if self._path.is_dir():
+            raise StoreError(
+                f"{self._path} is a directory; the break log must be a file path "
+                "(fix the store path in the config, or remove the directory)"
+            )
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        if _has_foreign_header(self._path):
+            # Before connecting: closing a connection on it would delete its WAL, which
+            # belongs in the post-mortem and must never be replayed into a new log.
+            self._move_aside("not an SQLite file")
+        connection = self._connect(self._path)
+        try:
+            _configure(connection)
+            problem = _integrity_problem(connection) or _version_problem(connection)
+        except UnicodeDecodeError as error:
+            # A damaged header can make SQLite hand back bytes that are not text (the
+            # journal mode, an integrity message): the file is damaged, not the disk.
+            problem = f"unreadable text from SQLite: {error.reason}"
+        except sqlite3.DatabaseError as error:
+            if not _is_corruption(error):
+                _close_quietly(connection)
+                raise
+            problem = str(error)
+        if problem is not None:
+            _close_quietly(connection)
+            self._move_aside(problem)
+            connection = self._connect(self._path)
+        try:
+            if problem is not None:
+                _configure(connection)
+            migrate(connection, self._path)
+        except BaseException:
+            _close_quietly(connection)
+            raise
+        return connection
+
+    def _move_aside(self, problem: str) -> None:
+        """Keep a corrupt file (and its WAL) for a post-mortem, under a dated name."""
+        stamp = self._clock.wall().strftime("%Y%m%dT%H%M%S")
+        base = f"{self._path.name}.corrupt-{stamp}"
+        serial = 1
+        while self._path.with_name(base).exists():
+            serial += 1
+            base = f"{self._path.name}.corrupt-{stamp}-{serial}"
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            source = self._path.with_name(self._path.name + suffix)
+            if source.exists():
+                source.rename(self._path.with_name(base + suffix))
+        self._log.warning(
+            "break log %s is corrupt (%s): moved it aside as %s and started a new log",
+            self._path,
+            _one_line(problem),
+            base,
+        )
+
+    # -- failing and recovering -------------------------------------------------------
+
+    def _fail(self, error: BaseException, now: float) -> None:
+        self._drop_connection()
+        if not self._failing:
+            self._failing = True
+            self._log.warning(
+                "break log %s not writable (%s); keeping up to %d rows in memory and retrying",
+                self._path,
+                _one_line(str(error)),
+                self._pending.capacity,
+            )
+        self._pending.failed(now)
+
+    def _retry(self, now: float) -> None:
+        try:
+            if self._connection is None:
+                self._connection = self._open_connection()
+            # A full disk: give back the WAL's slack first, then write what waits in
+            # chunks of rows a transaction, folding the WAL into the file after each: a
+            # row at a time costs a few WAL pages per row and never caught up on a little
+            # freed space, one transaction for all could need more than was freed.
+            _checkpoint_truncate(self._connection)
+            while self._pending:
+                chunk = list(itertools.islice(self._pending, RETRY_CHUNK_ROWS))
+                self._write_all(self._connection, chunk)
+                for _ in chunk:
+                    self._pending.pop()
+                _checkpoint_truncate(self._connection)
+        except (sqlite3.DatabaseError, OSError) as error:
+            # StoreError included: a path that became a directory may be fixed by hand.
+            if not _is_disk_failure(error):
+                raise
+            self._drop_connection()
+            self._pending.failed(now)
+            return
+        dropped = self._pending.recovered()
+        self._failing = False
+        self._log.info(
+            "break log %s writable again; caught up (%d rows dropped while it was not)",
+            self._path,
+            dropped,
+        )
+
+    def _write(self, connection: sqlite3.Connection, record: Record) -> None:
+        self._write_all(connection, [record])
+
+    def _write_all(self, connection: sqlite3.Connection, records: list[Record]) -> None:
+        dropped = _write_all(connection, records, self._outbox_cap)
+        if dropped:
+            if not self._outbox_dropped:
+                self._log.warning(
+                    "break log %s: the MQTT outbox is full (%d rows: [mqtt] outbox_rows); "
+                    "dropping the oldest unsent rows (they stay in the log; `unslump "
+                    "export` has them)", self._path, self._outbox_cap)
+            self._outbox_dropped += dropped
+
+    def outbox_waiting(self, after: int, limit: int) -> list[outbox.OutboxRow]:
+        """Outbox rows above ``after``, oldest first (none while the disk is unreadable)."""
+        return self._read(lambda c: outbox.waiting(c, after, limit), [])
+
+    def outbox_depth(self) -> int:
+        return self._read(outbox.depth, 0)
+
+    def outbox_acknowledged(self, seqs: list[int]) -> bool:
+        """The broker has these rows; False if the disk refused (they are sent again later,
+        and consumers drop the duplicate by its id and seq)."""
+        if self._connection is None or self._failing:
+            return False
+        try:
+            outbox.acknowledged(self._connection, seqs)
+        except (sqlite3.DatabaseError, OSError) as error:
+            if not _is_disk_failure(error):
+                raise
+            return False
+        return True
+
+    @property
+    def outbox_dropped(self) -> int:
+        """Outbox rows pushed out by the cap since this store was opened."""
+        return self._outbox_dropped
+
+    def _drop_connection(self) -> None:
+        if self._connection is not None:
+            _close_quietly(self._connection)
+            self._connection = None
+
+    # -- reading ----------------------------------------------------------------------
+
+    def _read(self, query: Callable[[sqlite3.Connection], T], fallback: T) -> T:
+        """Run a read; an unreadable disk gives ``fallback`` (reads never change health)."""
+        if self._connection is None:
+            return fallback
+        try:
+            return query(self._connection)
+        except (sqlite3.DatabaseError, OSError) as error:
+            if not _is_disk_failure(error):
+                raise
+            return fallback
+
+    def _rows(self, first_day: date, last_day: date) -> queries.LogRows:
+        rows = self._read(lambda c: queries.load_rows(c, first_day, last_day), None)
+        return (rows or queries.LogRows()).add(self._pending)
+
+
+CACHE_KIB = 256
+
+
+# The WAL is checkpointed every WAL_PAGES pages and cut back to JOURNAL_LIMIT bytes after
+# each checkpoint: on a nearly full card it never holds more than a few dozen KiB that
+# the log itself could use (SQLite's defaults let it grow to 4 MiB and keep it).
+WAL_PAGES = 32
+JOURNAL_LIMIT = 128 * 1024
+RETRY_CHUNK_ROWS = 50  # rows a transaction when catching up: a few pages of WAL each
+
+
+def _configure(connection: sqlite3.Connection) -> None:
+    """Per-connection settings: none of them is stored in the file, so set them every open."""
+    connection.execute("PRAGMA journal_mode = WAL").fetchone()
+    connection.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES}")
+    connection.execute(f"PRAGMA journal_size_limit = {JOURNAL_LIMIT}").fetchone()
+    connection.execute("PRAGMA synchronous = FULL")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # SQLite's default page cache grows to 2 MiB; a log of a few rows a day, read a week at
+    # a time, needs a fraction of that, and the Pi Zero has 512 MB for months.
+    connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+
+
+def _has_foreign_header(path: Path) -> bool:
+    """True if ``path`` holds bytes that do not start like an SQLite database."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return False
+    return bool(header) and header != SQLITE_HEADER
+
+
+def _integrity_problem(connection: sqlite3.Connection) -> str | None:
+    """None if ``integrity_check`` passes, else its first complaint."""
+    (result,) = connection.execute("PRAGMA integrity_check(1)").fetchone()
+    # SQLite's report spans lines; the journal gets one line an event
+    return None if result == "ok" else f"integrity_check: {' '.join(str(result).split())}"
+
+
+def _version_problem(connection: sqlite3.Connection) -> str | None:
+    """A negative schema version is damage (Unslump never writes one), not a disk fault."""
+    version = schema_version(connection)
+    return f"schema version {version}" if version < 0 else None
+
+
+def _checkpoint_truncate(connection: sqlite3.Connection) -> None:
+    """Fold the WAL into the database and cut the WAL file to nothing, if nobody reads."""
+    with contextlib.suppress(sqlite3.Error):
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+
+
+def _write_all(connection: sqlite3.Connection, records: list[Record],
+               outbox_cap: int = 0) -> int:
+    """Insert ``records`` (and their outbox rows) in one transaction: all of them are on
+    disk, or none; returns how many outbox rows the cap dropped."""
+    if not records:
+        return 0
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        dropped = 0
+        for record in records:
+            connection.execute(*insert_statement(record))
+            if outbox_cap > 0:
+                dropped += outbox.queue_row(connection, record, outbox_cap)
+        connection.execute("COMMIT")
+        return dropped
+    except BaseException:
+        if connection.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
+        raise
+
+
+def _is_corruption(error: BaseException) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) in _CORRUPTION_CODES
+
+
+def _is_disk_failure(error: BaseException) -> bool:
+    """Errors the disk causes (full, read-only, gone, damaged), as opposed to our bugs."""
+    return isinstance(error, sqlite3.OperationalError | OSError) or _is_corruption(error)
+
+
+def _close_quietly(connection: sqlite3.Connection) -> None:
+    with contextlib.suppress(sqlite3.Error):
+        connection.close()
+
+
+def _one_line(text: str) -> str:
+    """SQLite's messages may quote a schema across lines; the journal gets one a line."""
+    return " ".join(text.split())

@@ -1,0 +1,2 @@
+"""The process and the OS: systemd's notify socket and watchdog, journal log lines,
+and keeping the process small."""
