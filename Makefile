@@ -4,7 +4,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ON_PI := $(shell grep -qs 'Raspberry Pi' /proc/device-tree/model && echo yes)
 
-.PHONY: run test demo bench bench-peers clean install uninstall test-install docs mutate
+.PHONY: run test test-unit test-scenario test-slow test-service demo bench bench-peers clean \
+	install uninstall test-install docs mutate
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -25,6 +26,11 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
+
+# One tier each (the folder under tests/ is the tier): unit tests in seconds, then the
+# whole device in virtual time, property tests and kill loops, and systemd/terminal/broker.
+test-unit test-scenario test-slow test-service: test-%: $(STAMP)
+	$(PY) -m pytest tests/$*
 
 # Mutation testing of device/core and the stats queries ([tool.mutmut] in pyproject.toml):
 # minutes per module on two cores, so not part of `make test`. It works in ./mutants

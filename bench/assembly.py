@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gpiozero.pins.mock import MockFactory
+
 from unslump.app.assembly import Edges, Parts
 from unslump.app.assembly import assemble as assemble_device
 from unslump.app.loop import Runtime

@@ -27,6 +27,8 @@ from array import array
 from collections.abc import Callable
 from pathlib import Path
 
+from bench import proc
+from bench.results import Figure
 from unslump.config.file import Config
 from unslump.core.effects import Play
 from unslump.core.routine import breath_plays
@@ -35,9 +37,6 @@ from unslump.edges.audio.player_client import PlayerAudio, player_command
 from unslump.edges.audio.player_process import MIXER_BUFFER
 from unslump.edges.audio.voice import Rendered, VoiceCache, spoken_phrases
 from unslump.edges.clock import SystemClock
-
-from bench import proc
-from bench.results import Figure
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_S = 20.0

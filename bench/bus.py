@@ -18,6 +18,8 @@ from typing import Any
 
 from luma.oled.device import sh1106, ssd1306
 from PIL import Image
+
+from bench.results import Figure
 from unslump.config.file import Config
 from unslump.core.records import NoticeAnswer, NoticeRecord
 from unslump.core.routine import routine_total_s
@@ -25,8 +27,6 @@ from unslump.edges.display.page_diff import PartialSh1106, PartialSsd1306
 from unslump.edges.store.memory import MemoryStore
 from unslump.render import Renderer
 from unslump.sim.scenario.harness import VirtualDevice
-
-from bench.results import Figure
 
 MORNING = datetime(2026, 11, 24, 9, 0)
 I2C_BLOCK = 4096  # luma's managed i2c sends data in blocks this big

@@ -17,10 +17,9 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.results import Figure
 from unslump.edges.clock import FakeClock
 from unslump.edges.store.sqlite import SqliteStore
-
-from bench.results import Figure
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MIB = 64  # a small share of a Pi Zero's 512 MB, whatever the size of the log

@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.assembly import assemble, open_panel
+from bench.notify import CLOCK
+from bench.results import Figure
 from unslump.app.assembly import queue_waiter
 from unslump.config.file import Config
 from unslump.edges.system.sd_notify import Notifier
 from unslump.ports import Stop
-
-from bench.assembly import assemble, open_panel
-from bench.notify import CLOCK
-from bench.results import Figure
 
 FRAME_LIMIT_S = 5.0
 

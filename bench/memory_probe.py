@@ -49,9 +49,8 @@ def enter_as_service() -> None:
 
 def open_service_panel(config: Any) -> Any:
     """The panel as ``unslump.edges.display.oled.open_luma_device`` builds it, on a null bus."""
-    from unslump.edges.display.oled import create_driver
-
     from bench.assembly import NullBus
+    from unslump.edges.display.oled import create_driver
 
     return create_driver(config.display, NullBus())
 
@@ -61,12 +60,11 @@ def probe(db: Path, entry: str = "service") -> dict[str, object]:
     interpreter_kib = rss_kib()
     if entry == "service":
         enter_as_service()
+    from bench.assembly import assemble, open_panel
     from unslump.config.file import Config
     from unslump.core.effects import Play
     from unslump.edges.clock import FakeClock
     from unslump.edges.system.sd_notify import Notifier
-
-    from bench.assembly import assemble, open_panel
 
     config = Config()
     panel = open_service_panel(config) if entry == "service" else open_panel("dummy", config)

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from bench.results import Figure
+from tests.mosquitto import Broker, wait_until
 from unslump.app.integrations import outbox_cap
 from unslump.config.file import Config, MqttConfig
 from unslump.core.records import BoutRecord
@@ -22,9 +24,6 @@ from unslump.edges.clock import FakeClock, SystemClock
 from unslump.edges.mqtt.link import MqttLink
 from unslump.edges.store.sqlite import SqliteStore
 from unslump.sim.scenario.harness import VirtualDevice
-
-from bench.results import Figure
-from tests.mosquitto import Broker, wait_until
 
 MORNING = datetime(2026, 11, 24, 8, 0).astimezone()
 REAL = SystemClock()

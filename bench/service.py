@@ -11,14 +11,13 @@ import argparse
 from contextlib import ExitStack
 from pathlib import Path
 
+from bench.assembly import PANELS, assemble, open_panel
 from unslump.app.assembly import queue_waiter, stop_on_signals
 from unslump.config.file import Config, load_config
 from unslump.core.effects import Play
 from unslump.core.tones import Tone
 from unslump.edges.clock import SystemClock
 from unslump.edges.system.sd_notify import Notifier
-
-from bench.assembly import PANELS, assemble, open_panel
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,13 +6,12 @@ import io
 import statistics
 from pathlib import Path
 
+from bench.notify import CLOCK
+from bench.results import Figure
 from unslump.config.file import Config
 from unslump.edges.store.memory import MemoryStore
 from unslump.sim.scenario.runner import run_script
 from unslump.sim.scenario.script import parse_script
-
-from bench.notify import CLOCK
-from bench.results import Figure
 
 SCENARIO = Path(__file__).resolve().parent.parent / "tests" / "scenarios" / "eight-hours.txt"
 

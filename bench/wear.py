@@ -13,13 +13,12 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+from bench.results import Figure
 from unslump.config.file import Config
 from unslump.core.machine import CHECKPOINT_S
 from unslump.edges.clock import FakeClock
 from unslump.edges.store.sqlite import SqliteStore
 from unslump.sim.scenario.harness import VirtualDevice
-
-from bench.results import Figure
 
 MORNING = datetime(2026, 11, 24, 8, 0)
 MIB = 1024 * 1024

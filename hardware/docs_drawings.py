@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from docs_common import GENERATED_NOTE, GPIO_HEX, RAIL_HEX
+
 from unslump.config.pins import PinMap
 
 

@@ -10,6 +10,7 @@ from html import escape
 from itertools import pairwise
 
 from docs_common import GENERATED_NOTE, GPIO_HEX, RAIL_HEX, WIRE_HEX
+
 from unslump.config.pins import HeaderPin, Part, PinMap, Wire
 
 # Layout, in SVG user units (pixels).

@@ -5,7 +5,7 @@ code reads its default pins from it, and this script turns it into the pin table
 wiring diagram per seat sensor variant (wiring*.svg), the seat input's Pi-end network
 (seat-input.svg) and the header orientation (header.svg), so a pin moved in the data
 file moves in every drawing. The bill of materials (bom.md) is made from bom.toml, its
-totals added up from the rows. tests/test_hardware_docs.py fails when a committed file
+totals added up from the rows. tests/unit/test_hardware_docs.py fails when a committed file
 differs from what this script makes now.
 
 Usage (from the repository root, with the project installed in .venv)::
@@ -24,6 +24,7 @@ from docs_bom import BOM_TOML, bom_rows, build_total, load_bom, render_bom_md
 from docs_common import GENERATED_NOTE, md_escape
 from docs_drawings import render_header_svg, render_seat_input_svg
 from docs_wiring import render_wiring_svg
+
 from unslump.config.pins import PinMap, load_pinmap
 
 HARDWARE_DIR = Path(__file__).resolve().parent

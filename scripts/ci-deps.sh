@@ -1,11 +1,11 @@
 #!/bin/sh
 # System packages the test suite needs beyond the Python venv, installed only if missing.
 #
-# tests/test_systemd_unit.py runs `systemd-analyze verify` and `systemd-analyze security
+# tests/service/test_systemd_unit.py runs `systemd-analyze verify` and `systemd-analyze security
 # --offline=true` on systemd/unslump.service; on Debian/Ubuntu that tool ships in the
-# `systemd` package, which slim CI images leave out. tests/test_voice.py renders spoken
+# `systemd` package, which slim CI images leave out. tests/service/test_voice.py renders spoken
 # cues with `espeak-ng` (the package of the same name, as on Raspberry Pi OS). The MQTT
-# tests need `mosquitto`. tests/test_install.py runs `shellcheck` on scripts/*.sh. Safe
+# tests need `mosquitto`. tests/service/test_install.py runs `shellcheck` on scripts/*.sh. Safe
 # to run again: it does nothing when everything is already there.
 set -eu
 
@@ -13,7 +13,7 @@ missing=""
 command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"  # the terminal simulator test
 command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"  # the spoken cues
-# tests/test_mqtt_*.py start their own mosquitto on 127.0.0.1 (the package's service, if
+# tests/service/test_mqtt_*.py start their own mosquitto on 127.0.0.1 (the package's service, if
 # any, is never used), and make a test CA with the openssl CLI.
 [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1 || missing="$missing mosquitto"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"

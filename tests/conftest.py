@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,25 +20,20 @@ from unslump.sim.scenario.harness import VirtualDevice
 
 MORNING = datetime(2026, 11, 24, 9, 0).astimezone()
 
-# The tiers, by test module; every module not named here is a unit test (one part, a fake
-# clock, milliseconds). `make test` runs them all; `pytest -m unit` the fast core of it.
-TIERS = {
-    "scenario": {"test_sitting", "test_guided", "test_never_lose", "test_cli",
-                 "test_cli_stats", "test_demo", "test_harness", "test_stats_navigation",
-                 "test_runtime", "test_scenario_sound"},
-    "slow": {"test_sitting_properties", "test_never_lose_properties", "test_store_kill",
-             "test_never_lose_kill", "test_routine_package"},
-    "service": {"test_service", "test_systemd_unit", "test_install",
-                "test_simulator_terminal", "test_player", "test_voice",
-                "test_mqtt_broker", "test_mqtt_dropin"},  # a real mosquitto; systemd-analyze
-}
+TIERS = ("unit", "scenario", "slow", "service")
+"""The tiers are folders: a test's tier is the folder it sits in (``tests/unit/...``), so a
+new test file cannot land in the wrong one. ``make test`` runs them all; ``make test-unit``
+(or ``pytest tests/unit``, or ``-m unit``) the fast core of it."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test with its tier (see ``TIERS``)."""
+    """Mark each test with its tier, the folder under ``tests/`` it sits in."""
+    here = Path(__file__).parent
     for item in items:
-        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
-        tier = next((name for name, modules in TIERS.items() if module in modules), "unit")
+        tier = item.path.relative_to(here).parts[0]
+        if tier not in TIERS:
+            raise pytest.UsageError(f"{item.path}: a test file belongs in one of the tier "
+                                    f"folders tests/{{{','.join(TIERS)}}}")
         item.add_marker(getattr(pytest.mark, tier))
 
 

@@ -22,6 +22,7 @@ from array import array
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
 from unslump.config.file import Config
 from unslump.core.records import Variant
 from unslump.core.routine import Plan, plan_routine

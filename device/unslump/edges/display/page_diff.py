@@ -5,7 +5,7 @@ I2C at 400 kHz (92 ms at 100 kHz) for a screen where usually a number or a progr
 moved. The panel keeps its picture in its own RAM (GDDRAM, eight 128-byte pages of eight
 pixel rows), so a driver that remembers what it last sent can send just the pages and
 columns that differ. The panel then shows exactly the pixels the stock driver would have
-left: ``tests/test_partial_display.py`` checks that on a simulated GDDRAM.
+left: ``tests/unit/test_partial_display.py`` checks that on a simulated GDDRAM.
 
 * :class:`PartialSsd1306` uses the SSD1306's horizontal addressing window (COLUMNADDR and
   PAGEADDR): one window around everything that changed, or one per changed page when
@@ -19,7 +19,7 @@ error mid-frame makes the next frame a full one.
 
 Both stand on ``luma.core.device.device`` (the serial interface, contrast, show/hide,
 cleanup, rotation) and repeat luma.oled's init sequences byte for byte
-(``tests/test_partial_display.py`` compares them on a recording bus), rather than
+(``tests/unit/test_partial_display.py`` compares them on a recording bus), rather than
 subclassing ``luma.oled.device``: importing that module loads every luma.oled display
 family, luma's character-display fonts with cbor2 and a thread pool, about 2 MiB of the
 service's memory for two classes. The command values come from ``luma.oled.const``, a

@@ -1,0 +1,1 @@
+"""What several test files share: fakes, brokers, golden images, sound analysis, paths."""

@@ -1,0 +1,440 @@
+"""The machine driven by plain events and a plain clock value: no adapters at all."""
+
+import math
+from datetime import datetime, timedelta
+
+import pytest
+
+from unslump.config.file import Config
+from unslump.core.effects import LoadStats, Log, Play, Show
+from unslump.core.events import (
+    ButtonDown,
+    ButtonUp,
+    DeadlineReached,
+    QuietSet,
+    SeatOccupied,
+    SeatVacated,
+    StatsLoaded,
+    StretchRequested,
+)
+from unslump.core.machine import History, Now, initial_state, next_deadline, shutdown, step
+from unslump.core.practice import Practice
+from unslump.core.records import (
+    BoutRecord,
+    BreakKind,
+    BreakRecord,
+    EndedBy,
+    NoticeAnswer,
+    ReminderOutcome,
+    ReminderRecord,
+    Variant,
+)
+from unslump.core.reminder import ReminderPlan
+from unslump.core.routine import DONE_ASK_S, DONE_SHOW_S
+from unslump.core.views import IdleView, NoticeView
+
+WALL = datetime(2026, 11, 24, 9, 0).astimezone()
+CONFIG = Config()
+
+
+class Driver:
+    """Feeds events with a monotonic time and its matching wall time."""
+
+    def __init__(self, seat_occupied: bool = False, history: History | None = None):
+        self.wall_shift = timedelta(0)  # a clock correction moves the wall time by this
+        self.state, self.effects = initial_state(CONFIG, Now(0.0, WALL), seat_occupied,
+                                                 history or History())
+
+    def send(self, kind, at: float):
+        wall = WALL + timedelta(seconds=at) + self.wall_shift
+        self.state, effects = step(self.state, kind(at, wall), CONFIG)
+        self.effects += effects
+        return effects
+
+    def run_to(self, until: float):
+        while (due := next_deadline(self.state, CONFIG)) is not None and due <= until:
+            self.send(DeadlineReached, due)
+
+    def logged(self, kind):
+        """The rows of ``kind`` the core closed (open rows and checkpoints left out)."""
+        return [e.record for e in self.effects if isinstance(e, Log)
+                and isinstance(e.record, kind) and getattr(e.record, "ended_by", True)]
+
+    def checkpoints(self, kind):
+        """The versions of open rows of ``kind`` the core wrote, in order."""
+        return [e.record for e in self.effects if isinstance(e, Log)
+                and isinstance(e.record, kind) and e.record.ended_by is None]
+
+    def views(self):
+        return [e.view for e in self.effects if isinstance(e, Show)]
+
+
+def test_core_machine_starts_showing_idle_and_reads_the_seat_level():
+    driver = Driver(seat_occupied=True)
+    assert driver.views() == [IdleView(False, 0, 45, 0)]
+    driver.run_to(5.0)
+    assert driver.state.name == "seated"
+    assert driver.state.bout.start_at == 0.0
+
+
+def test_core_machine_idle_minutes_change_once_a_minute():
+    driver = Driver()
+    driver.send(SeatOccupied, 10.0)
+    driver.run_to(10 + 3 * 60 + 30)
+    minutes = [v.bout_min for v in driver.views() if v.seated]
+    assert minutes == [0, 1, 2, 3]
+
+
+def test_core_machine_short_absence_pauses_the_bout_without_counting_it():
+    driver = Driver()
+    driver.send(SeatOccupied, 0.0)
+    driver.run_to(600.0)
+    driver.send(SeatVacated, 600.0)
+    driver.run_to(700.0)
+    driver.send(SeatOccupied, 700.0)  # back after 100 s, under the 3 min natural break
+    driver.run_to(1000.0)
+    assert driver.state.bout.sitting_s(1000.0) == 900.0
+    assert driver.logged(BoutRecord) == []
+
+
+def test_core_machine_long_absence_ends_bout_and_logs_natural_break_on_return():
+    driver = Driver()
+    driver.send(SeatOccupied, 0.0)
+    driver.run_to(1200.0)
+    driver.send(SeatVacated, 1200.0)
+    driver.run_to(1200 + 180)
+    [bout] = driver.logged(BoutRecord)
+    assert bout.seated_s == 1200.0
+    assert bout.end == WALL + timedelta(seconds=1200)
+    assert driver.logged(BreakRecord) == []
+    driver.send(SeatOccupied, 1800.0)
+    driver.run_to(1805.0)
+    [pause] = driver.logged(BreakRecord)
+    assert pause.kind is BreakKind.NATURAL
+    assert pause.duration_s == 600.0
+    assert driver.state.bout.start_at == 1800.0
+    assert driver.views()[-1].breaks_today == 1
+
+
+def test_core_machine_button_press_and_hold_are_decided_from_timestamps():
+    driver = Driver()
+    driver.send(ButtonDown, 1.0)
+    assert next_deadline(driver.state, CONFIG) == 3.0
+    driver.send(ButtonUp, 1.2)
+    assert next_deadline(driver.state, CONFIG) == 1.2 + CONFIG.button.debounce_s
+    driver.run_to(1.3)
+    assert driver.state.button.down_at is None
+
+
+def test_core_machine_an_event_after_a_missed_wakeup_handles_the_deadline_first():
+    driver = Driver()
+    driver.send(SeatOccupied, 0.0)
+    driver.send(SeatVacated, 50.0)  # the 5 s confirmation fell due before this edge
+    assert driver.state.seat.occupied
+    assert driver.state.bout.start_at == 0.0
+
+
+def test_core_machine_deadline_always_moves_past_the_time_handled():
+    driver = Driver()
+    driver.send(SeatOccupied, 0.3)
+    for _ in range(500):
+        due = next_deadline(driver.state, CONFIG)
+        driver.send(DeadlineReached, due)
+        assert next_deadline(driver.state, CONFIG) > due
+
+
+def panel_effects(effects):
+    from unslump.core.effects import PanelPower
+
+    return [(e.on, e.contrast) for e in effects if isinstance(e, PanelPower)]
+
+
+def test_core_machine_initial_state_says_how_the_panel_is_lit():
+    from unslump.core.panel import BRIGHT
+
+    driver = Driver()
+    assert panel_effects(driver.effects) == [(True, BRIGHT)]
+
+
+def test_core_machine_panel_goes_dark_dims_and_wakes_as_effects():
+    from unslump.core.panel import BRIGHT, DIM
+
+    driver = Driver()  # an empty seat: dark after off_after_min
+    dark_at = CONFIG.screen.off_after_min * 60
+    driver.run_to(dark_at)
+    assert not driver.state.panel.on
+    assert panel_effects(driver.effects)[-1] == (False, BRIGHT)
+    driver.send(SeatOccupied, dark_at + 10)
+    driver.run_to(dark_at + 10 + CONFIG.seat.sit_confirm_s)
+    assert panel_effects(driver.effects)[-1] == (True, BRIGHT)
+    sat = dark_at + 10 + CONFIG.seat.sit_confirm_s
+    driver.run_to(sat + CONFIG.screen.dim_after_min * 60)
+    assert driver.state.panel.dimmed
+    assert panel_effects(driver.effects)[-1] == (True, DIM)
+    effects = driver.send(ButtonDown, sat + CONFIG.screen.dim_after_min * 60 + 1)
+    assert panel_effects(effects) == [(True, BRIGHT)]
+    # each change is said once, not at every later step
+    assert panel_effects(driver.send(ButtonUp, sat + CONFIG.screen.dim_after_min * 60 + 1.1)) \
+        == []
+
+
+# -- the modes, one behaviour each -----------------------------------------------------------
+
+REMIND_AT = CONFIG.reminder.remind_after_min * 60
+
+
+def seated_driver(notice=NoticeAnswer.UNDERSTOOD) -> Driver:
+    driver = Driver(history=History(notice=notice))
+    driver.send(SeatOccupied, 0.0)
+    return driver
+
+
+def press(driver: Driver, at: float) -> None:
+    driver.send(ButtonDown, at)
+    driver.send(ButtonUp, at + 0.1)
+    driver.run_to(at + 0.2)
+
+
+def hold(driver: Driver, at: float) -> None:
+    driver.send(ButtonDown, at)
+    driver.run_to(at + CONFIG.button.hold_s + 0.01)
+    driver.send(ButtonUp, at + CONFIG.button.hold_s + 0.1)
+    driver.run_to(at + CONFIG.button.hold_s + 0.2)
+
+
+def finish_stretch(driver: Driver, at: float) -> float:
+    """Press at ``at`` and run the whole stretch; returns when it ended."""
+    press(driver, at)
+    ended = driver.state.mode.routine.origin + driver.state.mode.routine.plan.total
+    driver.run_to(ended)
+    return ended
+
+
+def test_core_modes_standing_up_just_before_the_chime_answers_it_at_once():
+    """The leave is dated from its first edge, two seconds before the chime: the reminder
+    was answered in no time, never in negative time."""
+    driver = seated_driver()
+    driver.run_to(REMIND_AT - 2.0)
+    driver.send(SeatVacated, REMIND_AT - 2.0)
+    driver.run_to(REMIND_AT)
+    assert driver.state.name == "reminder"
+    driver.run_to(REMIND_AT - 2.0 + CONFIG.seat.stand_confirm_s)
+    [answered] = driver.logged(ReminderRecord)
+    assert (answered.outcome, answered.response_s) == (ReminderOutcome.STOOD_UP, 0.0)
+
+
+def test_core_modes_stopping_during_a_reminder_closes_it_as_cut_short_by_the_stop():
+    driver = seated_driver()
+    driver.run_to(REMIND_AT + 30.0)
+    rows = [e.record for e in shutdown(driver.state, Now(REMIND_AT + 30.0, WALL))]
+    [reminder] = [row for row in rows if isinstance(row, ReminderRecord)]
+    assert (reminder.outcome, reminder.ended_by) == (ReminderOutcome.CUT_SHORT, EndedBy.STOP)
+
+
+def test_core_modes_a_clock_correction_during_a_reminder_redates_its_row():
+    driver = seated_driver()
+    driver.run_to(REMIND_AT + 30.0)
+    hour = driver.wall_shift = timedelta(hours=1)
+    effects = driver.send(DeadlineReached, REMIND_AT + 40.0)
+    [rewritten] = [e.record for e in effects if isinstance(e, Log)
+                   and isinstance(e.record, ReminderRecord)]
+    assert rewritten.at == WALL + timedelta(seconds=REMIND_AT) + hour
+
+
+def test_core_modes_a_remote_stretch_on_a_dark_panel_lights_it_for_the_notice():
+    driver = Driver()  # nobody there, the notice never answered
+    dark_at = CONFIG.screen.off_after_min * 60
+    driver.run_to(dark_at + 1.0)
+    assert not driver.state.panel.on
+    driver.send(StretchRequested, dark_at + 5.0)
+    assert driver.state.name == "notice"
+    assert driver.state.panel.on
+    assert isinstance(driver.views()[-1], NoticeView)
+
+
+def test_core_modes_the_stretch_writes_its_row_at_phase_changes_not_every_frame():
+    driver = seated_driver()
+    driver.run_to(60.0)
+    press(driver, 60.0)
+    plan = driver.state.mode.routine.plan
+    driver.run_to(60.0 + plan.total)
+    minutes = math.ceil(plan.total / 60)
+    assert len(plan.stages) <= len(driver.checkpoints(BreakRecord)) \
+        <= len(plan.stages) + minutes + 1
+
+
+def test_core_modes_a_completed_stretch_shows_done_and_a_hold_there_opens_the_stats():
+    driver = seated_driver()
+    ended = finish_stretch(driver, 60.0)
+    assert driver.state.name == "done"
+    hold(driver, ended + 1.0)
+    assert driver.state.name == "stats"
+    assert LoadStats() in driver.effects
+
+
+def test_core_modes_a_press_on_the_snooze_confirmation_starts_the_stretch():
+    driver = seated_driver()
+    driver.run_to(REMIND_AT + 1.0)
+    hold(driver, REMIND_AT + 1.0)
+    assert driver.state.name == "snoozed"
+    press(driver, REMIND_AT + 4.0)
+    assert driver.state.name == "routine"
+
+
+def test_core_modes_sitting_down_and_leaving_again_during_a_standing_stretch_starts_no_bout():
+    driver = Driver(history=History(notice=NoticeAnswer.UNDERSTOOD))  # nobody seated
+    press(driver, 10.0)
+    assert driver.state.mode.routine.variant is Variant.STANDING
+    driver.send(SeatOccupied, 20.0)
+    driver.run_to(20.0 + CONFIG.seat.sit_confirm_s)
+    driver.send(SeatVacated, 40.0)
+    driver.run_to(40.0 + CONFIG.seat.stand_confirm_s)
+    assert driver.state.name == "routine"
+    assert driver.state.bout is None
+    assert driver.logged(BoutRecord) == []
+
+
+def test_core_modes_a_press_before_the_stats_arrive_stays_on_the_first_page():
+    driver = seated_driver()
+    hold(driver, 30.0)
+    assert driver.state.name == "stats"
+    press(driver, 33.0)  # the log has not answered yet
+    pages = (IdleView(True, 0, 45, 0), IdleView(True, 1, 45, 0), IdleView(True, 2, 45, 0))
+    driver.send(lambda at, wall: StatsLoaded(at, wall, pages), 34.0)
+    assert driver.views()[-1] == pages[0]
+
+
+def test_core_machine_a_device_booted_long_after_power_on_starts_bright():
+    """Monotonic time at boot is the uptime, not zero: the panel counts from boot."""
+    boot = 10_000.0
+    state, _ = initial_state(CONFIG, Now(boot, WALL), False, History())
+    due = next_deadline(state, CONFIG)
+    state, _ = step(state, DeadlineReached(due, WALL + timedelta(seconds=due - boot)), CONFIG)
+    assert due == boot + CONFIG.screen.off_after_min * 60  # dark first, never dimmed at boot
+    assert not state.panel.dimmed
+
+
+def test_core_machine_quiet_switched_on_as_a_reminder_falls_due_silences_its_chime():
+    """The chime fell due just before the command came in: the same step must not sound."""
+    driver = seated_driver()
+    driver.run_to(REMIND_AT - 1.0)
+    effects = driver.send(lambda at, wall: QuietSet(at, wall, on=True), REMIND_AT + 0.5)
+    assert not [e for e in effects if isinstance(e, Play)]
+    assert [e for e in effects if isinstance(e, Log) and isinstance(e.record, ReminderRecord)]
+
+
+def test_core_machine_sitting_confirmed_after_a_stretch_counts_from_its_end():
+    """The seat's edge came 3 s before a standing stretch ended, confirmed after it: those
+    seconds were the stretch, not sitting."""
+    driver = Driver(history=History(notice=NoticeAnswer.UNDERSTOOD))
+    ended = finish_stretch(driver, 10.0)
+    driver.run_to(ended - 3.0)
+    driver.send(SeatOccupied, ended - 3.0)
+    driver.run_to(ended + 10.0)
+    assert driver.state.bout.sitting_s(ended + 10.0) == pytest.approx(10.0)
+
+
+def test_core_machine_sitting_down_just_before_a_press_counts_the_seconds_before_it():
+    driver = Driver(history=History(notice=NoticeAnswer.UNDERSTOOD))
+    driver.send(SeatOccupied, 100.0)
+    press(driver, 102.0)  # the seat confirms 3 s into the stretch
+    driver.run_to(110.0)
+    assert driver.state.name == "routine"
+    began = driver.state.mode.routine.started_at  # the press, decided at its release
+    assert driver.state.bout.sitting_s(110.0) == pytest.approx(began - 100.0)
+
+
+def test_core_machine_a_clock_correction_during_an_absence_redates_the_natural_break():
+    driver = seated_driver()
+    driver.run_to(600.0)
+    driver.send(SeatVacated, 600.0)
+    driver.run_to(600.0 + 300.0)  # a natural break by now
+    hour = driver.wall_shift = timedelta(hours=1)
+    driver.send(DeadlineReached, 1000.0)
+    driver.send(SeatOccupied, 1100.0)
+    driver.run_to(1100.0 + CONFIG.seat.sit_confirm_s)
+    [pause] = [e.record for e in driver.effects if isinstance(e, Log)
+               and isinstance(e.record, BreakRecord) and e.record.ended_by is EndedBy.ENDED]
+    assert pause.start == WALL + timedelta(seconds=600.0) + hour
+
+
+def test_core_machine_with_nothing_open_and_the_panel_dark_the_device_sleeps():
+    """A standing stretch with nobody seated leaves no row open: no minute checkpoints."""
+    driver = Driver(history=History(notice=NoticeAnswer.UNDERSTOOD))
+    ended = finish_stretch(driver, 10.0)
+    driver.run_to(ended + DONE_ASK_S + CONFIG.screen.off_after_min * 60 + 10.0)
+    assert not driver.state.panel.on
+    assert next_deadline(driver.state, CONFIG) is None
+
+
+def test_core_machine_breaks_today_start_again_from_zero_the_next_day():
+    driver = Driver(history=History(breaks_today=2))
+    day = 24 * 3600.0
+    driver.run_to(day + 3600.0)
+    driver.send(SeatOccupied, day + 3600.0)
+    driver.run_to(day + 3600.0 + CONFIG.seat.sit_confirm_s)
+    assert driver.views()[-1].breaks_today == 0
+
+
+def stop_stretch(driver: Driver, at: float) -> float:
+    """Press at ``at``, hold 30 s in: the stretch stops; returns when the hold decided."""
+    press(driver, at)
+    hold(driver, at + 30.0)
+    return at + 30.0 + CONFIG.button.hold_s
+
+
+def test_core_modes_a_completed_stretch_logs_its_row_closed_and_today_practised():
+    driver = seated_driver()
+    finish_stretch(driver, 60.0)
+    [guided] = [row for row in driver.logged(BreakRecord) if row.kind is BreakKind.GUIDED]
+    assert (guided.completed, guided.ended_by) == (True, EndedBy.ENDED)
+    assert driver.state.practice.last_day == WALL.date()
+
+
+def test_core_modes_a_stopped_stretch_is_not_practice_and_asks_nothing():
+    driver = seated_driver()
+    stopped = stop_stretch(driver, 60.0)
+    assert driver.state.name == "done"
+    assert driver.state.practice == Practice()
+    assert driver.state.mode.asking is None
+    driver.run_to(stopped + DONE_SHOW_S + 0.1)  # the short result screen, no question
+    assert driver.state.name == "seated"
+
+
+def test_core_modes_the_uncurl_question_waits_its_own_longer_time():
+    driver = seated_driver()
+    ended = finish_stretch(driver, 60.0)
+    driver.run_to(ended + DONE_SHOW_S + 0.1)
+    assert driver.state.name == "done"
+    driver.run_to(ended + DONE_ASK_S + 0.1)
+    assert driver.state.name == "seated"
+
+
+def test_core_modes_a_press_on_a_stopped_stretch_s_result_starts_another():
+    driver = seated_driver()
+    stopped = stop_stretch(driver, 60.0)
+    press(driver, stopped + 1.0)
+    assert driver.state.name == "routine"
+
+
+def test_core_modes_leaving_during_a_completed_stretch_ends_the_bout_for_good():
+    driver = seated_driver()
+    driver.run_to(600.0)
+    press(driver, 600.0)
+    driver.send(SeatVacated, 610.0)
+    ended = driver.state.mode.routine.origin + driver.state.mode.routine.plan.total
+    driver.run_to(ended + DONE_ASK_S + 1.0)
+    assert driver.state.bout is None
+    driver.send(SeatOccupied, ended + 600.0)
+    driver.run_to(ended + 600.0 + CONFIG.seat.sit_confirm_s)
+    assert driver.state.bout.start_at == ended + 600.0
+
+
+def test_core_modes_after_a_completed_stretch_the_new_bout_has_every_snooze_again():
+    driver = seated_driver()
+    driver.run_to(REMIND_AT + 1.0)
+    hold(driver, REMIND_AT + 1.0)  # snoozed once
+    assert driver.state.plan.snoozes == 1
+    finish_stretch(driver, REMIND_AT + 60.0)
+    assert driver.state.bout is not None  # still seated: a new bout
+    assert driver.state.plan == ReminderPlan.fresh(CONFIG.reminder)

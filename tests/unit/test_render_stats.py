@@ -1,0 +1,83 @@
+"""Golden images of the four stats pages; set UNSLUMP_REGEN_GOLDEN=1 to rewrite them.
+
+The data is a plausible week of desk work, plus the edge cases a page must survive: a
+day with nothing yet, a long week that hits the break-mark cap, no answered reminder.
+"""
+
+
+import pytest
+
+from tests.support.golden import assert_matches_golden
+from tests.support.paths import TESTS
+from unslump.core.views import (
+    StatsResponseView,
+    StatsSafetyView,
+    StatsStreakView,
+    StatsTodayView,
+    StatsWeekView,
+)
+from unslump.render import stats
+from unslump.render.canvas import Canvas
+from unslump.render.fonts import Fonts
+
+GOLDEN = TESTS / "golden" / "stats"
+FULL = Canvas(128, 64)
+A_WEEK = (("T", 52, 3), ("F", 61, 5), ("S", 0, 0), ("S", 9, 1), ("M", 67, 4), ("T", 74, 6),
+          ("W", 31, 2))
+CASES = {
+    "today": StatsTodayView(breaks_guided=2, breaks_natural=3, sitting_min=182, longest_min=70),
+    "today-empty": StatsTodayView(breaks_guided=0, breaks_natural=0, sitting_min=0,
+                                  longest_min=0),
+    "today-busy": StatsTodayView(breaks_guided=12, breaks_natural=15, sitting_min=611,
+                                 longest_min=45),
+    "week": StatsWeekView(days=A_WEEK, level=3, smooth=4, stretches=5),
+    "week-long": StatsWeekView(days=(("T", 127, 14), ("F", 98, 3), ("S", 0, 0), ("S", 0, 0),
+                                     ("M", 105, 0), ("T", 88, 12), ("W", 4, 0))),
+    "week-empty": StatsWeekView(days=tuple((letter, 0, 0) for letter in "TFSSMTW")),
+    "streak": StatsStreakView(days=12, goal="no bout over 60 min"),
+    "streak-one": StatsStreakView(days=1, goal="no bout over 60 min"),
+    "streak-long": StatsStreakView(days=365, goal="max bout 480m, 10+ breaks"),
+    "response": StatsResponseView(today_s=35, week_s=42),
+    "response-slow": StatsResponseView(today_s=None, week_s=145),
+    "safety-understood": StatsSafetyView(answer="understood"),
+    "safety-declined": StatsSafetyView(answer="declined"),
+}
+
+
+@pytest.fixture(scope="module")
+def fonts() -> Fonts:
+    return Fonts.load()
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_render_stats_pages_match_golden(name, fonts):
+    view = CASES[name]
+    assert_matches_golden(stats.DRAWERS[type(view)](view, fonts, FULL), GOLDEN / f"{name}.png")
+
+
+def test_render_stats_page_dots_mark_the_current_page(fonts):
+    # The current page's dot is a lit 4x4 square; the others are 2x2.
+    for view in (CASES["today"], CASES["week"], CASES["streak"], CASES["response"]):
+        image = stats.DRAWERS[type(view)](view, fonts, FULL)
+        lit = [sum(image.getpixel((x, y)) > 0 for x in range(98 + 6 * i, 102 + 6 * i)
+                   for y in range(1, 5)) for i in range(5)]
+        assert lit == [16 if i + 1 == view.page else 4 for i in range(5)]
+
+
+def test_render_stats_week_bars_grow_with_sitting_time(fonts):
+    def lit_in_column(view: StatsWeekView, index: int) -> int:
+        image = stats.DRAWERS[StatsWeekView](view, fonts, FULL)
+        left = stats.chart_left_of(FULL.width) + index * stats.COLUMN_W
+        return sum(image.getpixel((x, y)) > 0 for x in range(left, left + stats.COLUMN_W)
+                   for y in range(10, stats.BASELINE_Y))
+
+    short = StatsWeekView(days=(("M", 10, 0),) + (("T", 40, 0),) * 6)
+    tall = StatsWeekView(days=(("M", 30, 0),) + (("T", 40, 0),) * 6)
+    assert lit_in_column(short, 0) < lit_in_column(tall, 0)
+    marked = StatsWeekView(days=(("M", 30, 3),) + (("T", 40, 0),) * 6)
+    assert lit_in_column(marked, 0) == lit_in_column(tall, 0) + 3 * 4  # three 2x2 marks
+
+
+def test_render_stats_drawers_cover_every_stats_view():
+    assert set(stats.DRAWERS) == {StatsTodayView, StatsWeekView, StatsStreakView,
+                                  StatsResponseView, StatsSafetyView}
