@@ -114,7 +114,7 @@ def _ratio(value: float, base: float) -> str:
 def run(seconds: float = 60.0) -> tuple[list[Figure], dict[str, object]]:
     """The idle minute for the service on the dummy panel and on the partial SSD1306, and
     on the dummy panel with ``[mqtt]`` on, connected to a mosquitto on 127.0.0.1."""
-    from tests.mosquitto import Broker
+    from tests.support.mosquitto import Broker
 
     with tempfile.TemporaryDirectory(prefix="unslump-bench-mqtt-") as scratch:
         broker = Broker(Path(scratch) / "broker").start()

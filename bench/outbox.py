@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bench.results import Figure
-from tests.mosquitto import Broker, wait_until
+from tests.support.mosquitto import Broker, wait_until
 from unslump.app.integrations import outbox_cap
 from unslump.config.file import Config, MqttConfig
 from unslump.core.records import BoutRecord

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
 
 from unslump.core.events import Event
 
-if TYPE_CHECKING:  # the queries module is the log's; a port only names its result type
+if TYPE_CHECKING:
     # Annotations only: the player process reads the clock port, not every view and row.
+    from unslump.core.day_stats import DaySummary
     from unslump.core.effects import Effect, Play
     from unslump.core.records import EndedBy, NoticeAnswer, Record
     from unslump.core.views import View
-    from unslump.edges.store.queries import DaySummary
 
 
 class Clock(Protocol):
@@ -96,6 +96,16 @@ class RecordSink(Protocol):
     def append(self, record: Record) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """One message waiting for the broker: its place, its kind and its JSON."""
+
+    seq: int
+    row_id: str
+    kind: str
+    payload: str
+
+
 class StatsSource(Protocol):
     """What the stats pages read from the break log."""
 
@@ -108,6 +118,21 @@ class StatsSource(Protocol):
     def practice(self) -> list[tuple[date, bool | None]]: ...
 
     def notice_answer(self) -> NoticeAnswer | None: ...
+
+
+class Outbox(StatsSource, Protocol):
+    """What the MQTT link asks of the break log: the rows waiting for the broker (kept in
+    the log itself, so a power cut loses none) and the day's totals it publishes."""
+
+    def outbox_waiting(self, after: int, limit: int) -> list[OutboxRow]:
+        """Rows above ``after``, oldest first."""
+        ...
+
+    def outbox_depth(self) -> int: ...
+
+    def outbox_acknowledged(self, seqs: list[int]) -> bool:
+        """The broker has these rows; False if the disk refused (they are sent again)."""
+        ...
 
 
 class Store(RecordSink, StatsSource, Serviced, Protocol):

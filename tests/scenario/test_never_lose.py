@@ -18,6 +18,7 @@ import pytest
 from tests.support.cli import lines_of, run_cli
 from unslump.cli.stats import read_only_log
 from unslump.config.file import Config
+from unslump.core.day_stats import DaySummary
 from unslump.core.machine import CHECKPOINT_S
 from unslump.core.records import BreakKind, EndedBy, ReminderOutcome
 from unslump.core.views import DoneView, StatsTodayView
@@ -55,7 +56,7 @@ class Log:
                 store.close()
         return lines_of(out.getvalue())
 
-    def day(self, day: date = DAY) -> queries.DaySummary:
+    def day(self, day: date = DAY) -> DaySummary:
         with read_only_log(self.path) as connection:
             return queries.day_summary(connection, day)
 

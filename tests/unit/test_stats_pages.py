@@ -8,6 +8,7 @@ import pytest
 
 from unslump.app.stats_views import daily_goal, goal_text, stats_pages
 from unslump.config.file import Config, ReminderConfig
+from unslump.core.day_stats import DailyGoal, DaySummary
 from unslump.core.records import BoutRecord, BreakKind, BreakRecord, ReminderOutcome, ReminderRecord
 from unslump.core.views import (
     StatsResponseView,
@@ -30,7 +31,7 @@ class PagesStore(MemoryStore):
         super().__init__()
         self.week_reads = 0
 
-    def week_summary(self, last_day: date) -> list[queries.DaySummary]:
+    def week_summary(self, last_day: date) -> list[DaySummary]:
         self.week_reads += 1
         return super().week_summary(last_day)
 
@@ -110,9 +111,9 @@ def test_stats_pages_goal_is_the_reminder_time_plus_a_quarter_hour():
 
 
 @pytest.mark.parametrize(("goal", "text"), [
-    (queries.DailyGoal(max_bout_s=480 * 60.0, min_breaks=10), "max bout 480m, 10+ breaks"),
-    (queries.DailyGoal(min_breaks=6), "6+ breaks a day"),
-    (queries.DailyGoal(), "any day spent sitting"),
+    (DailyGoal(max_bout_s=480 * 60.0, min_breaks=10), "max bout 480m, 10+ breaks"),
+    (DailyGoal(min_breaks=6), "6+ breaks a day"),
+    (DailyGoal(), "any day spent sitting"),
 ])
 def test_stats_pages_goal_text_fits_one_small_font_line(goal, text):
     assert goal_text(goal) == text

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from unslump.core.day_stats import DailyGoal, DaySummary, median_or_none, streak_days
 from unslump.core.records import (
     BoutRecord,
     BreakKind,
@@ -165,8 +166,8 @@ def test_store_queries_day_follows_the_local_offset_of_each_moment(tmp_path):
 # -- streaks, the week's response times, export -------------------------------------------
 
 
-def a_day(bouts: int = 1, longest_min: float = 40, breaks: int = 2) -> queries.DaySummary:
-    return queries.DaySummary(
+def a_day(bouts: int = 1, longest_min: float = 40, breaks: int = 2) -> DaySummary:
+    return DaySummary(
         day=DAY, breaks_guided=breaks, breaks_natural=0, routines_stopped=0, reminders=0,
         snoozes=0, sitting_s=longest_min * 60 * bouts, longest_sit_s=longest_min * 60,
         bouts=bouts, median_response_s=None, bout_open=False,
@@ -174,7 +175,7 @@ def a_day(bouts: int = 1, longest_min: float = 40, breaks: int = 2) -> queries.D
 
 
 def test_store_queries_goal_judges_bouts_breaks_and_rest_days():
-    goal = queries.DailyGoal(max_bout_s=3600, min_breaks=3)
+    goal = DailyGoal(max_bout_s=3600, min_breaks=3)
     assert goal.judge(a_day(longest_min=60, breaks=3)) is True
     assert goal.judge(a_day(longest_min=61, breaks=3)) is False
     assert goal.judge(a_day(longest_min=61, breaks=3), in_progress=True) is False  # for good
@@ -184,27 +185,27 @@ def test_store_queries_goal_judges_bouts_breaks_and_rest_days():
 
 
 def test_store_queries_streak_counts_back_from_today_through_rest_days():
-    goal = queries.DailyGoal(max_bout_s=3600)
+    goal = DailyGoal(max_bout_s=3600)
     met, failed, rest = a_day(), a_day(longest_min=90), a_day(bouts=0, longest_min=0)
-    assert queries.streak_days([met, met, rest, rest, met, failed, met], goal) == 3
-    assert queries.streak_days([failed, met, met], goal) == 0
-    assert queries.streak_days([rest, met, met], goal) == 2
-    assert queries.streak_days([met, *[rest] * 7, met], goal) == 1  # a week away ends it
-    assert queries.streak_days([], goal) == 0
+    assert streak_days([met, met, rest, rest, met, failed, met], goal) == 3
+    assert streak_days([failed, met, met], goal) == 0
+    assert streak_days([rest, met, met], goal) == 2
+    assert streak_days([met, *[rest] * 7, met], goal) == 1  # a week away ends it
+    assert streak_days([], goal) == 0
 
 
 def test_store_queries_streak_waits_for_todays_breaks_before_counting_it():
-    goal = queries.DailyGoal(min_breaks=3)
-    assert queries.streak_days([a_day(breaks=1), a_day(breaks=3)], goal) == 1
-    assert queries.streak_days([a_day(breaks=4), a_day(breaks=3)], goal) == 2
-    assert queries.streak_days([a_day(breaks=4), a_day(breaks=2), a_day(breaks=3)], goal) == 1
+    goal = DailyGoal(min_breaks=3)
+    assert streak_days([a_day(breaks=1), a_day(breaks=3)], goal) == 1
+    assert streak_days([a_day(breaks=4), a_day(breaks=3)], goal) == 2
+    assert streak_days([a_day(breaks=4), a_day(breaks=2), a_day(breaks=3)], goal) == 1
 
 
 def test_store_queries_response_times_are_every_answer_in_the_days(reader):
     assert queries.response_times(reader, DAY, DAY) == [20.0, 50.0, 35.0]
     assert queries.response_times(reader, NEXT, NEXT) == []
-    assert queries.median_or_none(queries.response_times(reader, DAY, NEXT)) == 35.0
-    assert queries.median_or_none([]) is None
+    assert median_or_none(queries.response_times(reader, DAY, NEXT)) == 35.0
+    assert median_or_none([]) is None
 
 
 def test_store_queries_export_rows_are_local_times_and_plain_values(reader):
@@ -246,7 +247,7 @@ def test_store_queries_routines_stopped_counts_only_the_stopped_ones(tmp_path):
 
 
 def test_store_queries_goal_counts_natural_breaks_with_the_guided_ones():
-    goal = queries.DailyGoal(min_breaks=3)
+    goal = DailyGoal(min_breaks=3)
     one_guided_two_natural = {**a_day(breaks=1), "breaks_natural": 2}
     assert goal.judge(one_guided_two_natural) is True
     assert goal.judge({**a_day(breaks=0), "breaks_natural": 2}) is False
@@ -260,19 +261,19 @@ def test_store_queries_week_page_keeps_its_oldest_day_s_rows(reader):
 
 
 def test_store_queries_streak_rests_up_to_six_days_in_a_row_not_seven():
-    goal = queries.DailyGoal(max_bout_s=3600)
+    goal = DailyGoal(max_bout_s=3600)
     met, rest = a_day(), a_day(bouts=0, longest_min=0)
-    assert queries.streak_days([met, *[rest] * 6, met], goal) == 2
-    assert queries.streak_days([met, *[rest] * 7, met], goal) == 1
-    assert queries.streak_days([rest] * 7, goal, max_rest_days=7) == 0
+    assert streak_days([met, *[rest] * 6, met], goal) == 2
+    assert streak_days([met, *[rest] * 7, met], goal) == 1
+    assert streak_days([rest] * 7, goal, max_rest_days=7) == 0
 
 
 def test_store_queries_streak_judges_only_today_as_in_progress():
     """Yesterday short of its breaks failed; only today may still reach them."""
-    goal = queries.DailyGoal(min_breaks=3)
+    goal = DailyGoal(min_breaks=3)
     short = a_day(breaks=1)
-    assert queries.streak_days([a_day(breaks=3), short, a_day(breaks=3)], goal) == 1
-    assert queries.streak_days([short, a_day(breaks=3), a_day(breaks=3)], goal) == 2
+    assert streak_days([a_day(breaks=3), short, a_day(breaks=3)], goal) == 1
+    assert streak_days([short, a_day(breaks=3), a_day(breaks=3)], goal) == 2
 
 
 def test_store_queries_export_says_which_routines_completed(reader):
@@ -288,10 +289,10 @@ def test_store_queries_week_page_keeps_its_last_day_s_evening(reader):
 
 
 def test_store_queries_streak_may_begin_with_six_rest_days():
-    goal = queries.DailyGoal(max_bout_s=3600)
+    goal = DailyGoal(max_bout_s=3600)
     met, rest = a_day(), a_day(bouts=0, longest_min=0)
-    assert queries.streak_days([*[rest] * 6, met], goal) == 1
-    assert queries.streak_days([*[rest] * 7, met], goal) == 0
+    assert streak_days([*[rest] * 6, met], goal) == 1
+    assert streak_days([*[rest] * 7, met], goal) == 0
 
 
 def test_store_queries_a_bout_just_opened_counts_on_its_day_only():

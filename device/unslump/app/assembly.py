@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 import queue
 import signal
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 
 from unslump.app.gpio_retry import wait_until_gpio_loads
 from unslump.app.integrations import AddOn, Wiring, open_add_ons, outbox_cap
@@ -149,23 +149,40 @@ def _open_audio(config: Config, clock: Clock, pin_factory: Any, state_dir: Path)
                       phrases=phrases, sound_cache=state_dir / "sounds")
 
 
-def run_device(config: Config, *, simulate: bool, db: str | None = None) -> str:
-    """Run until stopped; returns why the loop ended."""
+class StandIn(Protocol):
+    """What stands in for the Pi's panel and pins off the Pi (the simulator's window or
+    terminal): a luma-like panel, the mock pin factory its keys drive, and the loop's wait,
+    which reads the keys too. The entry point that wants one builds it (``run --simulate``),
+    so the assembly never imports the simulator."""
+
+    @property
+    def device(self) -> Any: ...
+
+    @property
+    def pin_factory(self) -> Any: ...
+
+    def wait(self, end: float | None) -> QueueItem | None: ...
+
+    def close(self) -> None: ...
+
+
+OpenStandIn = Callable[[Config, Clock, "queue.SimpleQueue[QueueItem]"], StandIn]
+
+
+def run_device(config: Config, *, stand_in: OpenStandIn | None = None,
+               db: str | None = None) -> str:
+    """Run until stopped; returns why the loop ended. With ``stand_in`` the device runs on
+    the panel and pins it opens (the simulator), else on the Pi's own."""
     clock = SystemClock()
     with ExitStack() as stack:
         notifier = stack.enter_context(Notifier())
         events: queue.SimpleQueue[QueueItem] = queue.SimpleQueue()
         wait: Waiter
-        if simulate:
-            from gpiozero.pins.mock import MockFactory
-
-            from unslump.sim.simulator import SimulatedPins, open_front_end
-
-            factory = MockFactory()
-            front_end = open_front_end(config, SimulatedPins(config, factory), clock, events)
-            stack.callback(front_end.close)
-            simulated = front_end.device
-            open_panel, wait, pin_factory = (lambda: simulated), front_end.wait, factory
+        if stand_in is not None:
+            hardware = stand_in(config, clock, events)
+            stack.callback(hardware.close)
+            simulated = hardware.device
+            open_panel, wait, pin_factory = (lambda: simulated), hardware.wait, hardware.pin_factory
         else:
             open_panel, wait, pin_factory = (lambda: open_luma_device(config.display),
                                              queue_waiter(events, clock), None)
@@ -183,7 +200,7 @@ def run_device(config: Config, *, simulate: bool, db: str | None = None) -> str:
         runtime.start(parts.inputs.seat_occupied())
         trim_heap()
         notifier.ready()
-        log.info("unslump running (%s)", "simulator" if simulate else "device")
+        log.info("unslump running (%s)", "device" if stand_in is None else "simulator")
         reason = runtime.run_forever(wait)
         notifier.stopping()
         log.info("stopping: %s", reason)

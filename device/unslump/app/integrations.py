@@ -15,6 +15,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Protocol
 
+from unslump.app.stats_views import streak_and_level
 from unslump.config.file import Config
 from unslump.core.records import Record
 from unslump.edges.clock import Clock
@@ -70,8 +71,10 @@ def open_add_ons(stack: ExitStack, wiring: Wiring) -> list[AddOn]:
         if not isinstance(wiring.store, SqliteStore):
             raise ConfigError("[mqtt] needs the SQLite break log (its outbox keeps the rows "
                               "until the broker has them)")
-        link = MqttLink(wiring.config, wiring.store, wiring.clock, wiring.post,
-                        logging.getLogger("unslump.mqtt"))
+        store, config = wiring.store, wiring.config
+        link = MqttLink(config, store, wiring.clock, wiring.post,
+                        logging.getLogger("unslump.mqtt"),
+                        streak_and_level=lambda today: streak_and_level(store, today, config))
         stack.callback(link.close)
         link.start()
         parts.append(link)

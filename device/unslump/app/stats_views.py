@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from unslump.config.file import Config
+from unslump.core.day_stats import DailyGoal, DaySummary, median_or_none, streak_days
 from unslump.core.practice import practice_from
 from unslump.core.views import (
     StatsResponseView,
@@ -18,7 +19,6 @@ from unslump.core.views import (
     StatsTodayView,
     StatsWeekView,
 )
-from unslump.edges.store.queries import DailyGoal, DaySummary, median_or_none, streak_days
 from unslump.ports import StatsSource
 
 WEEKDAY_LETTERS = "MTWTFSS"  # date.weekday(): Monday is 0
@@ -124,3 +124,10 @@ _MET_DAY = DaySummary(
 
 def _whole(seconds: float | None) -> int | None:
     return None if seconds is None else round(seconds)
+
+
+def streak_and_level(source: StatsSource, today: date, config: Config) -> tuple[int, int]:
+    """The streak in days and the practice level, as the stats pages show them (what the
+    MQTT state publishes beside the day's totals)."""
+    pages = stats_pages(source, today, config)
+    return pages[2].days, pages[1].level

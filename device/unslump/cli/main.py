@@ -50,9 +50,14 @@ def leave_freetype_out() -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     leave_freetype_out()
-    from unslump.app.assembly import run_device
+    from unslump.app.assembly import OpenStandIn, run_device
 
-    run_device(_config_from(args), simulate=args.simulate, db=args.db)
+    stand_in: OpenStandIn | None = None
+    if args.simulate:
+        from unslump.sim.simulator import open_simulator
+
+        stand_in = open_simulator
+    run_device(_config_from(args), stand_in=stand_in, db=args.db)
     return 0
 
 

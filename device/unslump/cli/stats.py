@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from unslump.config.file import find_config, load_config
+from unslump.core.day_stats import DaySummary, median_or_none
 from unslump.edges.clock import SystemClock
 from unslump.edges.store import queries
 from unslump.edges.store.paths import reader_db_path
@@ -85,7 +86,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         json.dump(plain if args.week else plain[0], sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif args.week:
-        sys.stdout.write(week_table(summaries, queries.median_or_none(responses)))
+        sys.stdout.write(week_table(summaries, median_or_none(responses)))
     else:
         sys.stdout.write(day_table(summaries[0]))
     return 0
@@ -215,7 +216,7 @@ def _add_db_option(parser: argparse.ArgumentParser) -> None:
 # -- showing it ---------------------------------------------------------------------------
 
 
-def summary_as_json(summary: queries.DaySummary) -> dict[str, object]:
+def summary_as_json(summary: DaySummary) -> dict[str, object]:
     """A day summary with the date as ``YYYY-MM-DD`` and seconds to a tenth."""
     values: Mapping[str, object] = summary
     plain: dict[str, object] = {"day": summary["day"].isoformat()}
@@ -226,7 +227,7 @@ def summary_as_json(summary: queries.DaySummary) -> dict[str, object]:
     return plain
 
 
-def day_table(summary: queries.DaySummary) -> str:
+def day_table(summary: DaySummary) -> str:
     """A day as ``label  value`` lines under a ``YYYY-MM-DD Mon`` title."""
     values: Mapping[str, object] = summary
     day = summary["day"]
@@ -235,7 +236,7 @@ def day_table(summary: queries.DaySummary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def week_table(summaries: list[queries.DaySummary], week_median_s: float | None) -> str:
+def week_table(summaries: list[DaySummary], week_median_s: float | None) -> str:
     """Seven days as rows under a header, then the week's totals."""
     header = (
         f"{'day':<14} {'guided':>6} {'natural':>7} {'stopped':>7} {'remind':>6} "
@@ -251,7 +252,7 @@ def week_table(summaries: list[queries.DaySummary], week_median_s: float | None)
     return "\n".join(lines) + "\n"
 
 
-def _week_row(title: str, summary: queries.DaySummary) -> str:
+def _week_row(title: str, summary: DaySummary) -> str:
     return (
         f"{title:<14} {summary['breaks_guided']:>6} {summary['breaks_natural']:>7} "
         f"{summary['routines_stopped']:>7} {summary['reminders']:>6} {summary['snoozes']:>6} "
@@ -261,10 +262,10 @@ def _week_row(title: str, summary: queries.DaySummary) -> str:
 
 
 def _totals(
-    summaries: list[queries.DaySummary], week_median_s: float | None
-) -> queries.DaySummary:
+    summaries: list[DaySummary], week_median_s: float | None
+) -> DaySummary:
     """The week as one summary: sums, the longest bout, the median over all responses."""
-    return queries.DaySummary(
+    return DaySummary(
         day=summaries[-1]["day"] - timedelta(days=6),
         breaks_guided=sum(s["breaks_guided"] for s in summaries),
         breaks_natural=sum(s["breaks_natural"] for s in summaries),

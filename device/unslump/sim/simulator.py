@@ -22,6 +22,7 @@ import sys
 import termios
 import tty
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from gpiozero.pins.mock import MockFactory
@@ -286,3 +287,31 @@ def open_front_end(config: Config, pins: SimulatedPins, clock: Clock,
                      exc)
     return TerminalFrontEnd(config, pins, clock, events)
 
+
+@dataclass
+class Simulator:
+    """The front end (window or terminal) and the mock pins its keys drive: what
+    ``unslump run --simulate`` hands the service to run on (see
+    :class:`unslump.app.assembly.StandIn`)."""
+
+    front_end: FrontEnd
+    pin_factory: MockFactory
+
+    @property
+    def device(self) -> Any:
+        """The panel the frames are drawn on."""
+        return self.front_end.device
+
+    def wait(self, end: float | None) -> QueueItem | None:
+        return self.front_end.wait(end)
+
+    def close(self) -> None:
+        self.front_end.close()
+
+
+def open_simulator(config: Config, clock: Clock,
+                   events: queue.SimpleQueue[QueueItem]) -> Simulator:
+    """The simulator on fresh mock pins, in a window or the terminal."""
+    factory = MockFactory()
+    return Simulator(open_front_end(config, SimulatedPins(config, factory), clock, events),
+                     factory)

@@ -22,9 +22,8 @@ from typing import Any
 from unslump.config.file import AudioConfig
 from unslump.core.effects import Play
 from unslump.core.tones import Tone
-from unslump.edges.clock import Clock
 from unslump.errors import ConfigError
-from unslump.ports import Audio, ClosesOnExit
+from unslump.ports import Audio, Clock, ClosesOnExit
 
 BACKENDS = ("pygame", "buzzer", "none")
 """The names ``make_audio`` accepts (the config key ``audio.backend``)."""

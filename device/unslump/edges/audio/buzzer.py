@@ -34,8 +34,7 @@ from unslump.core.effects import Play
 from unslump.core.tones import BREATH_COVER, BREATH_TONES, Tone
 from unslump.edges.audio.sequencer import Lane, Slot
 from unslump.edges.audio.synth import DEFAULT_BREATH_S, Note, ToneDesign, design_for
-from unslump.edges.clock import Clock
-from unslump.ports import ClosesOnExit
+from unslump.ports import Clock, ClosesOnExit
 
 GLIDE_STEPS = 8
 """Discrete pitches a glide is played as: enough to hear a slide, few enough that each

@@ -3,7 +3,7 @@
 The service never imports pygame (it would stay at 48 MiB for good after the first
 chime). :class:`PlayerAudio` starts ``python -m unslump.adapters.player`` ahead of need:
 when the core says a sound is coming within ``warm_s`` (the runtime passes on the next
-planned sound time, :func:`unslump.core.next_sound.next_sound_at`), or at once when a sound
+planned sound time, :meth:`unslump.core.modes.Mode.next_sound_at`), or at once when a sound
 is asked for cold. It ends the player once it has been silent for ``linger_s`` and no
 sound is expected within ``keep_s``, so a whole routine plays on one open device (no
 amplifier pops between cues) and a silent day costs nothing. A reminder repeats its chime
@@ -29,8 +29,7 @@ from pathlib import Path
 
 from unslump.core.effects import Play
 from unslump.core.tones import Tone
-from unslump.edges.clock import Clock
-from unslump.ports import ClosesOnExit
+from unslump.ports import Clock, ClosesOnExit
 
 WARM_S = 6.0
 """Start the player this long before a planned sound: a Pi Zero needs a few seconds to

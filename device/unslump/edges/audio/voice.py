@@ -27,7 +27,7 @@ from pathlib import Path
 from unslump.core.records import Variant
 from unslump.core.routine_spec import Routines
 from unslump.edges.audio.synth import FULL_SCALE, VOICE_HEADROOM
-from unslump.edges.clock import Clock
+from unslump.ports import Clock
 
 ESPEAK = "espeak-ng"
 SPEED_WPM = 145

@@ -21,8 +21,8 @@ from PIL import Image, ImageDraw
 from unslump.config.file import DisplayConfig
 from unslump.core.panel import BRIGHT
 from unslump.core.views import BlankView, View
-from unslump.edges.clock import Clock
 from unslump.errors import DisplayError
+from unslump.ports import Clock
 
 if TYPE_CHECKING:  # a default needs typing_extensions below 3.13; only mypy reads it
     from typing_extensions import TypeVar

@@ -16,8 +16,8 @@ from gpiozero import BadPinFactory, Button, DigitalInputDevice, GPIOZeroError, P
 
 from unslump.config.file import PinsConfig
 from unslump.core.events import ButtonDown, ButtonUp, Event, SeatOccupied, SeatVacated
-from unslump.edges.clock import Clock
 from unslump.errors import GpioUnavailableError, InputError
+from unslump.ports import Clock
 
 EventSink = Callable[[Event], None]
 

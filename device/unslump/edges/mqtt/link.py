@@ -29,6 +29,7 @@ import queue
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,6 @@ import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.reasoncodes import ReasonCode
 
-from unslump.app.stats_views import stats_pages
 from unslump.config.file import Config, MqttConfig
 from unslump.core.records import Record, identity
 from unslump.edges.clock import Clock, SystemClock
@@ -45,9 +45,8 @@ from unslump.edges.mqtt.live import LiveState, event_of
 from unslump.edges.mqtt.network import KEEPALIVE_S, NetworkThread
 from unslump.edges.mqtt.remote_commands import BadCommand, parse_command
 from unslump.edges.mqtt.topics import Topics
-from unslump.edges.store.sqlite import SqliteStore
 from unslump.errors import ConfigError
-from unslump.ports import ClosesOnExit, Poke, QueueItem
+from unslump.ports import ClosesOnExit, Outbox, Poke, QueueItem
 
 WINDOW = 100
 """Outbox rows handed to paho before their acknowledgements come back."""
@@ -116,10 +115,14 @@ def make_client(config: MqttConfig, topics: Topics) -> paho.Client:
 class MqttLink(ClosesOnExit):
     """Publishes discovery, live state, events and the outbox; takes commands."""
 
-    def __init__(self, config: Config, store: SqliteStore, clock: Clock,
+    def __init__(self, config: Config, store: Outbox, clock: Clock,
                  post: Callable[[QueueItem], None], logger: logging.Logger,
+                 streak_and_level: Callable[[date], tuple[int, int]],
                  topics: Topics | None = None) -> None:
+        """``streak_and_level(today)``: the streak in days and the practice level, as the
+        stats pages count them (the application's rule, handed in)."""
         self._config = config
+        self._streak_and_level = streak_and_level
         self._mqtt = config.mqtt
         self._topics = topics or Topics.of(config.mqtt)
         self._store = store
@@ -284,8 +287,7 @@ class MqttLink(ClosesOnExit):
         today = self._clock.wall().date()
         streak = level = None
         if with_streak:
-            pages = stats_pages(self._store, today, self._config)
-            streak, level = pages[2].days, pages[1].level
+            streak, level = self._streak_and_level(today)
         self._live = self._live.with_day(self._store.day_summary(today), streak, level)
 
     def _publish_state(self) -> None:

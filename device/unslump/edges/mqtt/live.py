@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from unslump.core.day_stats import DaySummary
 from unslump.core.records import (
     BoutRecord,
     BreakKind,
@@ -19,7 +20,6 @@ from unslump.core.records import (
     Record,
     ReminderRecord,
 )
-from unslump.edges.store.queries import DaySummary
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,9 @@ a reason the caller logs.
 from __future__ import annotations
 
 from unslump.core.events import Event, QuietSet, SnoozeRequested, StretchRequested
-from unslump.edges.clock import Clock
 from unslump.edges.mqtt.topics import Topics
 from unslump.errors import UnslumpError
+from unslump.ports import Clock
 
 PRESS_PAYLOADS = frozenset({"", "PRESS"})
 ON_PAYLOADS = frozenset({"ON", "TRUE", "1"})

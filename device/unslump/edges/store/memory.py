@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from unslump.core.day_stats import DaySummary
 from unslump.core.records import (
     BoutRecord,
     BreakRecord,
@@ -108,10 +109,10 @@ class MemoryStore(ClosesOnExit):
     def response_times(self, first_day: date, last_day: date) -> list[float]:
         return queries.response_times_in(first_day, last_day, queries.LogRows().add(self.records))
 
-    def day_summary(self, day: date) -> queries.DaySummary:
+    def day_summary(self, day: date) -> DaySummary:
         return queries.summarize_days([day], queries.LogRows().add(self.records))[0]
 
-    def week_summary(self, last_day: date) -> list[queries.DaySummary]:
+    def week_summary(self, last_day: date) -> list[DaySummary]:
         days = queries.week_ending(last_day)
         return queries.summarize_days(days, queries.LogRows().add(self.records))
 

@@ -17,7 +17,6 @@ outbox row, not 480. The outbox is bounded: past ``cap`` rows the oldest are dro
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from typing import Any
 
 from unslump.core.records import (
@@ -35,18 +34,9 @@ from unslump.edges.store.rows import (
     reminder_from_row,
     utc_text,
 )
+from unslump.ports import OutboxRow
 
 DEFAULT_CAP = 20000
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxRow:
-    """One message waiting for the broker: its place, its kind and its JSON."""
-
-    seq: int
-    row_id: str
-    kind: str
-    payload: str
 
 
 def row_id(record: Record) -> str | None:

@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from unslump.core.day_stats import DaySummary
 from unslump.core.records import BreakRecord, EndedBy, NoticeAnswer, NoticeRecord, Record
 from unslump.edges.clock import Clock, SystemClock
 from unslump.edges.store import outbox, queries
@@ -32,7 +33,7 @@ from unslump.edges.store.pending import PendingRows
 from unslump.edges.store.rows import CLOSE_OPEN_STATEMENTS, insert_statement
 from unslump.edges.store.schema import migrate, schema_version
 from unslump.errors import StoreError
-from unslump.ports import ClosesOnExit
+from unslump.ports import ClosesOnExit, OutboxRow
 
 Connect = Callable[[Path], sqlite3.Connection]
 """Opens the database file; injectable so tests can stand in for a failing disk."""
@@ -212,11 +213,11 @@ class SqliteStore(ClosesOnExit):
     def response_times(self, first_day: date, last_day: date) -> list[float]:
         return queries.response_times_in(first_day, last_day, self._rows(first_day, last_day))
 
-    def day_summary(self, day: date) -> queries.DaySummary:
+    def day_summary(self, day: date) -> DaySummary:
         """The stats of one local day (see :mod:`unslump.edges.store.queries`)."""
         return queries.summarize_days([day], self._rows(day, day))[0]
 
-    def week_summary(self, last_day: date) -> list[queries.DaySummary]:
+    def week_summary(self, last_day: date) -> list[DaySummary]:
         """Seven day summaries ending with ``last_day``, oldest first."""
         days = queries.week_ending(last_day)
         return queries.summarize_days(days, self._rows(days[0], days[-1]))
@@ -352,7 +353,7 @@ class SqliteStore(ClosesOnExit):
                     "export` has them)", self._path, self._outbox_cap)
             self._outbox_dropped += dropped
 
-    def outbox_waiting(self, after: int, limit: int) -> list[outbox.OutboxRow]:
+    def outbox_waiting(self, after: int, limit: int) -> list[OutboxRow]:
         """Outbox rows above ``after``, oldest first (none while the disk is unreadable)."""
         return self._read(lambda c: outbox.waiting(c, after, limit), [])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from unslump.edges.clock import Clock
+from unslump.ports import Clock
 
 # Ping three times per watchdog period: comfortably inside systemd's "half the period".
 PINGS_PER_PERIOD = 3
