@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from unslump.config.file import Config
-from unslump.core.next_sound import PAUSE_KEEP_S
+from unslump.core.modes import PAUSE_KEEP_S
 
 
 def test_upcoming_seated_expects_the_reminder_then_its_repeats(make_device) -> None:

@@ -26,7 +26,6 @@ from unslump.core.machine import (
     shutdown,
     step,
 )
-from unslump.core.next_sound import next_sound_at
 from unslump.core.practice import practice_from
 from unslump.core.records import DeviceRecord, EndedBy, ErrorRecord, Record
 from unslump.errors import StuckDeadlineError
@@ -157,7 +156,7 @@ class Runtime:
             if self._observer is not None:
                 self._observer.effect(at, effect)
         # The audio gets ready ahead of the next planned sound (and rests when none is).
-        self._audio.expect(next_sound_at(state, self._config))
+        self._audio.expect(state.mode.next_sound_at(state, self._config))
         self._show_warnings()
         while self._answers:
             self.dispatch(self._answers.pop(0))

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from unslump.core.effects import LoadStats, Play
-from unslump.core.next_sound import PAUSE_KEEP_S
 from unslump.core.panel import shift_for
 from unslump.core.records import (
     BreakKind,
@@ -61,6 +60,9 @@ from unslump.core.views import (
     View,
 )
 
+PAUSE_KEEP_S = 30.0
+"""A paused stretch is expected to resume within this long: the audio stays ready."""
+
 SNOOZED_SHOW_S = 4.0
 """How long the snooze confirmation shows before the idle screen returns."""
 
@@ -82,21 +84,42 @@ class Mode:
     def name(self, state: DeviceState) -> str:
         return self.label or ("seated" if state.seat.occupied else "away")
 
+    # Each default is its own method, so overriding one changes only that one: a mode
+    # whose sounds or screen follow its timer says so (``next_sound_at = deadline``).
+
     def deadline(self, state: DeviceState, config: CoreConfig) -> float | None:
-        """When this mode's own timer is due (handled by :meth:`on_deadline`); the same
-        "never" stands for when it next plans a sound (:meth:`next_sound_at`, so the audio
-        can be ready) and when its screen changes by itself (:meth:`redraw_at`): those two
-        are aliases of this default, so a mode that overrides ``deadline`` keeps them None."""
+        """When this mode's own timer is due (handled by :meth:`on_deadline`): never."""
         return None
 
-    next_sound_at = redraw_at = deadline
+    def next_sound_at(self, state: DeviceState, config: CoreConfig) -> float | None:
+        """When this mode next plans a sound, so the audio can be ready for it (and rest
+        otherwise): a guess on the safe side, read by the loop with no clock and no I/O
+        (quiet hours may still hold a reminder back; the audio is only early or late)."""
+        return None
+
+    def redraw_at(self, state: DeviceState, config: CoreConfig) -> float | None:
+        """When this mode's screen changes by itself (a countdown, an animation): never."""
+        return None
 
     def on_deadline(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
-        """What this mode's deadline does; the same "nothing" stands for a press, a hold
-        and the remote commands, until a mode says otherwise."""
+        """What this mode's deadline does: nothing."""
         return out
 
-    on_press = on_hold = on_stretch_requested = on_snooze_requested = on_deadline
+    def on_press(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """What a short press does in this mode: nothing."""
+        return out
+
+    def on_hold(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """What a hold does in this mode: nothing."""
+        return out
+
+    def on_stretch_requested(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """What a remote "start stretch" does in this mode: nothing."""
+        return out
+
+    def on_snooze_requested(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """What a remote "snooze" does in this mode: nothing."""
+        return out
 
     def on_stats_loaded(self, out: Outcome, pages: tuple[Any, ...]) -> Outcome:
         return out

@@ -15,17 +15,23 @@ from typing import Any
 
 
 class BreakKind(StrEnum):
+    """What kind of break a break row is."""
+
     GUIDED = "guided"  # the stretch routine, started with the button
     NATURAL = "natural"  # the seat stayed empty long enough to count
     WALK = "walk"  # the standing break, for whom the stretch is not right
 
 
 class Variant(StrEnum):
+    """How a routine is done: sitting on the chair, or standing beside it."""
+
     SEATED = "seated"
     STANDING = "standing"
 
 
 class ReminderOutcome(StrEnum):
+    """How a reminder ended, from the first chime to what the person did."""
+
     STOOD_UP = "stood_up"
     ROUTINE = "routine"
     SNOOZED = "snoozed"
