@@ -25,6 +25,7 @@ test: $(STAMP)
 	sh scripts/ci-deps.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 # One tier each (the folder under tests/ is the tier): unit tests in seconds, then the

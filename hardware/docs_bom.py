@@ -17,6 +17,8 @@ BOM_TOML = Path(__file__).resolve().parent / "bom.toml"
 
 @dataclass(frozen=True)
 class BomRow:
+    """One line of the bill of materials, as bom.toml gives it."""
+
     id: str
     part: str
     qty: int

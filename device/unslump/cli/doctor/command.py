@@ -63,6 +63,8 @@ class CheckResult:
 
 
 class CommandOutput(NamedTuple):
+    """What a command the doctor ran (systemctl, ...) answered."""
+
     returncode: int
     stdout: str
     stderr: str

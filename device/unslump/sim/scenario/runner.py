@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from unslump.config.file import Config
-from unslump.edges.clock import Clock, FakeClock
+from unslump.edges.clock import Clock, FakeClock, SystemClock
 from unslump.edges.inputs.gpio import drive_mock_seat
 from unslump.ports import Store
 from unslump.render import Renderer, panel_canvas
@@ -33,7 +32,8 @@ def run_script(script: Script, config: Config, open_store: Callable[[Clock], Sto
     The store is opened on the scenario's own clock, so its retries run in virtual time;
     each ``boot`` opens it again, on the same file, as a restarted device does.
     """
-    clock = FakeClock(script.start or datetime.now())  # naive: local, following TZ
+    start = script.start or SystemClock().wall().replace(tzinfo=None)  # naive: local, TZ's
+    clock = FakeClock(start)
     renderer = Renderer(canvas=panel_canvas(config))
     observer = JsonLines(out, clock.monotonic(), frames, renderer, config.audio.breath)
     device = VirtualDevice.build(config, open_store(clock), observer=observer,

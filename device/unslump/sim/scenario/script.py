@@ -44,6 +44,8 @@ MAX_COMMANDS = 100_000
 
 
 class Action(StrEnum):
+    """What a scenario line does to the device: a seat change or a button edge."""
+
     SIT = "sit"
     STAND = "stand"
     DOWN = "down"
@@ -65,6 +67,8 @@ class Move:
 
 @dataclass(frozen=True, slots=True)
 class Script:
+    """A parsed scenario: when it starts, its moves in time order, and when it ends."""
+
     start: datetime | None  # naive: local time in ``zone``, or in the process's TZ
     moves: tuple[Move, ...]  # sorted by time; presses and holds already split into edges
     end: float
