@@ -268,7 +268,7 @@ def test_hardware_docs_guide_sample_live_output_matches_the_live_doctor():
     text = guide()
     start = text.index("ok    live i2c")
     sample = text[start:text.index("```", start)].splitlines()
-    tests = (HARDWARE.parent / "tests" / "test_doctor_live.py").read_text(encoding="utf-8")
+    tests = (HARDWARE.parent / "tests" / "unit" / "test_doctor_live.py").read_text(encoding="utf-8")
     for line in sample:
         if line.startswith("   "):
             assert line.strip().split(": level")[0] in tests
