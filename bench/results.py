@@ -99,14 +99,17 @@ def table(figures: list[Figure]) -> str:
 
 
 def write(path: Path, figures: list[Figure], header: dict[str, str],
-          extra: dict[str, object] | None = None) -> None:
-    """Merge ``figures`` into ``path`` (a run of one part keeps the others' figures)."""
+          extra: dict[str, object] | None = None, drop: tuple[str, ...] = ()) -> None:
+    """Merge ``figures`` into ``path`` (a run of one part keeps the others' figures);
+    ``drop`` names figures no longer true (a part that failed before and now ran)."""
     document: dict[str, object] = {"machine": header, "figures": {}}
     if path.exists():
         with contextlib.suppress(json.JSONDecodeError):
             document = json.loads(path.read_text())
     known = document.setdefault("figures", {})
     assert isinstance(known, dict)
+    for key in drop:
+        known.pop(key, None)
     for f in figures:
         known[f.key] = f.as_json()
     document["machine"] = header

@@ -6,6 +6,10 @@ Prints a Markdown table (paste it into the README) and writes ``out/bench/result
 header naming the machine and date.
 ``--only idle,bus`` runs some parts; ``--quick`` shortens the idle minute and the press
 count for a smoke run (its figures are not the targets' and say so in the header).
+
+Every part runs even when another fails: a part that raises is a row saying why (its
+exception, one line) and the others' figures are still printed and written; the exit
+status is then 1, so a broken part is seen, never silently lost.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +54,7 @@ def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
     if part == "startup":
         return startup.run(repeat=3 if quick else 10)
     if part == "latency":
-        return latency.run(count=50 if quick else 1000)
+        return latency.run(count=30 if quick else 300)
     if part == "bus":
         return bus.run()
     if part == "wear":
@@ -59,6 +64,35 @@ def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
     if part == "export":
         return export.run(rows=30_000 if quick else 300_000)
     return virtual_time.run(repeat=1 if quick else 3)
+
+
+def failed_part(part: str, exc: BaseException) -> Figure:
+    """The row of a part that raised: what failed and where, in one line."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    why = " ".join(str(exc).split()) or "no message"
+    return Figure(f"{part}_failed", f"Part {part}", "failed", "",
+                  note=f"{type(exc).__name__}: {why}{where}")
+
+
+def measure_all(chosen: list[str], quick: bool) -> tuple[list[Figure], dict[str, object],
+                                                         list[str]]:
+    """Every chosen part's figures and details, and the parts that failed."""
+    figures: list[Figure] = []
+    details: dict[str, object] = {}
+    failed: list[str] = []
+    for part in chosen:
+        print(f"measuring {part} ...", file=sys.stderr, flush=True)
+        try:
+            got, more = measure(part, quick)
+        except Exception as exc:  # one part's failure must not lose the others
+            traceback.print_exc(file=sys.stderr)
+            figures.append(failed_part(part, exc))
+            failed.append(part)
+            continue
+        figures += got
+        details.update(more)
+    return figures, details, failed
 
 
 def tree_figures(figures: list[Figure]) -> list[Figure]:
@@ -87,13 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(chosen) - set(PARTS))
     if unknown:
         parser.error(f"unknown part {', '.join(unknown)}: choose from {', '.join(PARTS)}")
-    figures: list[Figure] = []
-    details: dict[str, object] = {}
-    for part in chosen:
-        print(f"measuring {part} ...", file=sys.stderr, flush=True)
-        got, more = measure(part, args.quick)
-        figures += got
-        details.update(more)
+    figures, details, failed = measure_all(chosen, args.quick)
     figures += tree_figures(figures)
     header = machine()
     if args.quick:
@@ -103,10 +131,14 @@ def main(argv: list[str] | None = None) -> int:
     print(table(figures))
     out = RECORD if args.record else args.out
     out.parent.mkdir(parents=True, exist_ok=True)
-    write(out, figures, header, details)
-    missed = [f.key for f in figures if f.met is False]
+    ran = tuple(f"{part}_failed" for part in chosen if part not in failed)
+    write(out, figures, header, details, drop=ran)
+    missed = [f.key for f in figures if f.met is False and f.value != "failed"]
     if missed:
         print(f"\nmissed: {', '.join(missed)}", file=sys.stderr)
+    if failed:
+        print(f"\nfailed parts (rows above say why): {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -72,3 +72,42 @@ def test_bench_bus_routine_span_is_one_whole_completed_stretch():
     [stretch] = store.breaks
     assert stretch.kind is BreakKind.GUIDED and stretch.completed
     assert before is not None and len(frames) > 10
+
+
+def test_bench_latency_press_model_leaves_the_debounce_between_presses():
+    """The bench crashed when it pressed 1 ms after a release: the device rightly took
+    that for contact bounce. A person's finger is up longer than the debounce."""
+    from bench.latency import PressModel
+
+    debounce_s = Config().button.debounce_s
+    presses = list(PressModel(debounce_s).presses(1000))
+    assert len(presses) == 1000
+    assert min(up for _, up in presses) >= debounce_s
+    assert all(0.08 <= down <= 0.20 for down, _ in presses)
+    slow = list(PressModel(0.15).presses(200))  # a long debounce still leaves a gap
+    assert min(up for _, up in slow) >= 0.15
+
+
+def test_bench_run_writes_the_other_parts_when_one_fails(tmp_path, monkeypatch, capsys):
+    """A part that raises is a row saying why; the parts after it still run and the
+    file is still written (the bench once lost every figure to one TimeoutError)."""
+    from bench import run
+
+    def measure(part, quick):
+        if part == "latency":
+            raise TimeoutError("frame 2 never came")
+        return [Figure(f"{part}_x", part, 1, "s", 2, "max")], {part: {"ran": True}}
+
+    monkeypatch.setattr(run, "measure", measure)
+    out = tmp_path / "results.json"
+    status = run.main(["--only", "bus,latency,wear", "--out", str(out)])
+    assert status == 1
+    document = json.loads(out.read_text())
+    figures = document["figures"]
+    assert set(figures) == {"bus_x", "latency_failed", "wear_x"}
+    assert figures["latency_failed"]["value"] == "failed"
+    assert "TimeoutError: frame 2 never came" in figures["latency_failed"]["note"]
+    assert "| Part latency (TimeoutError: frame 2 never came" in capsys.readouterr().out
+    monkeypatch.setattr(run, "measure", lambda part, quick: ([], {}))
+    assert run.main(["--only", "latency", "--out", str(out)]) == 0
+    assert "latency_failed" not in json.loads(out.read_text())["figures"]
