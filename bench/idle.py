@@ -2,12 +2,15 @@
 
 The service (``bench.service``) runs in a subprocess with the real audio path (the player
 process on SDL's dummy driver) and the watchdog on, as under systemd (``WatchdogSec=30``,
-so a ping every 10 s). After READY=1 it plays one tone; the warm-up lets the player end a
-few seconds after the tone, then the counters are read across one minute.
+so a ping every 10 s). After READY=1 it plays one tone (a press's); the warm-up lets the
+player end a few seconds after the tone, then the counters of the whole process tree (the
+service and any player it still has) are read across one minute.
 
-A third service runs with ``[mqtt]`` on, connected to a mosquitto on 127.0.0.1, so the
-cost of MQTT (the network thread's keep-alive checks and pings, a state message a minute
-while seated) is measured in the same minute, beside the figures with MQTT off.
+Beside it, in the same minute: the partial SSD1306 panel; ``[mqtt]`` on, connected to a
+mosquitto on 127.0.0.1 (the network thread's keep-alive checks and pings, a state message
+a minute while seated; a row saying why when mosquitto is missing); and a service whose
+tone was a reminder's chime, so its player is kept for the next chime minutes away: that
+kept player must sleep (it closes the device to rest), not wake 90 times a second.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench import proc
 from bench.notify import NotifySocket, python, stop
@@ -41,11 +45,13 @@ class Service:
     panel: str
 
     @classmethod
-    def start(cls, panel: str = "dummy", tone: bool = True,
+    def start(cls, panel: str = "dummy", tone: str | None = "ack",
               config: Path | None = None) -> Service:
+        """``tone``: the tone played after READY=1 (``reminder`` keeps the player for the
+        next chime), or None for none."""
         notify = NotifySocket()
         command = [python(), "-m", "bench.service", "--db", str(notify.directory / "log.db"),
-                   "--panel", panel] + ([] if tone else ["--no-tone"])
+                   "--panel", panel] + (["--tone", tone] if tone else ["--no-tone"])
         command += ["--config", str(config)] if config else []
         process = subprocess.Popen(command, cwd=ROOT, env=service_env(notify),
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -79,6 +85,7 @@ class Minute:
     rss_mib: float
     threads: int
     wakers: dict[str, int]
+    processes: int  # the service and the players it had at the end of the minute
 
 
 def measure(pid: int, before: proc.Sample, after: proc.Sample, seconds: float,
@@ -87,13 +94,14 @@ def measure(pid: int, before: proc.Sample, after: proc.Sample, seconds: float,
     delta = after - before
     wakers = {name: count - names_before.get(name, 0) for name, count in names_after.items()}
     return Minute(delta.voluntary_switches * scale, delta.cpu_s * scale,
-                  delta.run_ns / 1e9 * scale, after.rss_kib / 1024, after.threads, wakers)
+                  delta.run_ns / 1e9 * scale, after.rss_kib / 1024, after.threads, wakers,
+                  len(proc.tree(pid)))
 
 
 def idle_minute(services: list[Service], seconds: float = 60.0) -> list[Minute]:
     """Warm up, then measure every service across the same ``seconds``."""
     services[0].notify.listen_for(WARM_UP_S)
-    befores = [(proc.sample(s.pid), proc.thread_names(s.pid)) for s in services]
+    befores = [(proc.sample_tree(s.pid), proc.tree_thread_names(s.pid)) for s in services]
     from unslump.edges.clock import SystemClock
 
     clock = SystemClock()
@@ -102,7 +110,7 @@ def idle_minute(services: list[Service], seconds: float = 60.0) -> list[Minute]:
     for service in services[1:]:
         service.notify.listen_for(0.001)
     elapsed = clock.monotonic() - start
-    afters = [(proc.sample(s.pid), proc.thread_names(s.pid)) for s in services]
+    afters = [(proc.sample_tree(s.pid), proc.tree_thread_names(s.pid)) for s in services]
     return [measure(s.pid, b[0], a[0], elapsed, b[1], a[1])
             for s, b, a in zip(services, befores, afters, strict=True)]
 
@@ -112,44 +120,69 @@ def _ratio(value: float, base: float) -> str:
 
 
 def run(seconds: float = 60.0) -> tuple[list[Figure], dict[str, object]]:
-    """The idle minute for the service on the dummy panel and on the partial SSD1306, and
-    on the dummy panel with ``[mqtt]`` on, connected to a mosquitto on 127.0.0.1."""
-    from tests.support.mosquitto import Broker
-
+    """The idle minute for the service on the dummy panel, on the partial SSD1306, with
+    ``[mqtt]`` on (when mosquitto is installed), and with its player kept for a chime."""
     with tempfile.TemporaryDirectory(prefix="unslump-bench-mqtt-") as scratch:
-        broker = Broker(Path(scratch) / "broker").start()
-        config = Path(scratch) / "config.toml"
-        config.write_text(f'[mqtt]\nhost = "127.0.0.1"\nport = {broker.port}\n')
-        services = [Service.start("dummy"), Service.start("partial"),
-                    Service.start("dummy", config=config)]
+        broker, why_no_mqtt = start_broker(Path(scratch))
+        services: list[Service] = []
         try:
-            dummy, partial, mqtt = idle_minute(services, seconds)
+            services += [Service.start("dummy"), Service.start("partial"),
+                         Service.start("dummy", tone="reminder")]
+            if broker is not None:
+                config = Path(scratch) / "config.toml"
+                config.write_text(f'[mqtt]\nhost = "127.0.0.1"\nport = {broker.port}\n')
+                services.append(Service.start("dummy", config=config))
+            minutes = idle_minute(services, seconds)
         finally:
             errors = [s.close() for s in services]
-            broker.stop()
+            if broker is not None:
+                broker.stop()
+    dummy, partial, kept = minutes[:3]
+    mqtt = minutes[3] if len(minutes) > 3 else None
     figures = [
         Figure("idle_switches", "Idle: voluntary context switches", round(dummy.switches_per_min),
-               "/min", 60, "max"),
+               "/min", 60, "max", "service and player tree"),
         Figure("idle_cpu", "Idle: CPU time (utime+stime)", round(dummy.cpu_s_per_min, 4),
                "s/min", 0.02, "max", "10 ms ticks"),
         Figure("idle_cpu_schedstat", "Idle: CPU time (schedstat)",
                round(dummy.run_s_per_min, 5), "s/min", 0.02, "max"),
-        Figure("idle_rss", "Idle: resident memory after the tone", round(dummy.rss_mib, 1),
-               "MiB", note="the player has ended"),
+        Figure("idle_rss", "Idle: resident memory after a tone", round(dummy.rss_mib, 1),
+               "MiB", note=f"{dummy.processes} process(es): the player has ended"
+               if dummy.processes == 1 else f"{dummy.processes} processes"),
         Figure("idle_switches_partial", "Idle, partial SSD1306 panel: context switches",
                round(partial.switches_per_min), "/min", 60, "max"),
         Figure("idle_cpu_partial", "Idle, partial SSD1306 panel: CPU time (schedstat)",
                round(partial.run_s_per_min, 5), "s/min", 0.02, "max"),
-        Figure("idle_switches_mqtt", "Idle, MQTT on: voluntary context switches",
-               round(mqtt.switches_per_min), "/min", 60, "max",
-               f"{_ratio(mqtt.switches_per_min, dummy.switches_per_min)} of MQTT off"),
-        Figure("idle_cpu_mqtt", "Idle, MQTT on: CPU time (schedstat)",
-               round(mqtt.run_s_per_min, 5), "s/min", 0.02, "max",
-               f"{_ratio(mqtt.run_s_per_min, dummy.run_s_per_min)} of MQTT off"),
-        Figure("idle_rss_mqtt", "Idle, MQTT on: resident memory", round(mqtt.rss_mib, 1),
-               "MiB", note=f"+{mqtt.rss_mib - dummy.rss_mib:.1f} MiB over MQTT off"),
+        Figure("idle_switches_kept_player", "Idle, player kept for a reminder's next chime: "
+               "context switches", round(kept.switches_per_min), "/min", 60, "max",
+               f"{kept.processes} processes; the player rests with the device closed"),
+        Figure("idle_rss_kept_player", "Idle, player kept for a chime: resident memory",
+               round(kept.rss_mib, 1), "MiB", note="service and player"),
     ]
-    details: dict[str, object] = {"idle": {"seconds": seconds, "dummy": dummy.__dict__,
-                        "partial": partial.__dict__, "mqtt": mqtt.__dict__,
-                        "stderr": [e for e in errors if e.strip()]}}
+    if mqtt is None:
+        figures.append(Figure("idle_mqtt", "Idle, MQTT on", "not run", "", note=why_no_mqtt))
+    else:
+        figures += [
+            Figure("idle_switches_mqtt", "Idle, MQTT on: voluntary context switches",
+                   round(mqtt.switches_per_min), "/min", 60, "max",
+                   f"{_ratio(mqtt.switches_per_min, dummy.switches_per_min)} of MQTT off"),
+            Figure("idle_cpu_mqtt", "Idle, MQTT on: CPU time (schedstat)",
+                   round(mqtt.run_s_per_min, 5), "s/min", 0.02, "max",
+                   f"{_ratio(mqtt.run_s_per_min, dummy.run_s_per_min)} of MQTT off"),
+            Figure("idle_rss_mqtt", "Idle, MQTT on: resident memory", round(mqtt.rss_mib, 1),
+                   "MiB", note=f"+{mqtt.rss_mib - dummy.rss_mib:.1f} MiB over MQTT off"),
+        ]
+    details: dict[str, object] = {"idle": {
+        "seconds": seconds, "dummy": dummy.__dict__, "partial": partial.__dict__,
+        "kept_player": kept.__dict__, "mqtt": mqtt.__dict__ if mqtt else why_no_mqtt,
+        "stderr": [e for e in errors if e.strip()]}}
     return figures, details
+
+
+def start_broker(scratch: Path) -> tuple[Any, str]:
+    """A mosquitto on 127.0.0.1 for the MQTT row, or None and why there is none."""
+    from tests.support.mosquitto import MOSQUITTO, Broker
+
+    if not Path(MOSQUITTO).exists():
+        return None, f"mosquitto is not installed ({MOSQUITTO}; scripts/ci-deps.sh installs it)"
+    return Broker(scratch / "broker").start(), ""

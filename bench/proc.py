@@ -131,3 +131,15 @@ def thread_names(pid: int) -> dict[str, int]:
         except (FileNotFoundError, ProcessLookupError):
             continue
     return names
+
+
+def tree_thread_names(pid: int) -> dict[str, int]:
+    """:func:`thread_names` of ``pid`` and its descendants (a player's threads too)."""
+    names: dict[str, int] = {}
+    for member in tree(pid):
+        try:
+            names.update({f"{member}/{name}": count
+                          for name, count in thread_names(member).items()})
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return names

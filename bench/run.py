@@ -66,9 +66,16 @@ def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
     return virtual_time.run(repeat=1 if quick else 3)
 
 
+def _is_ours(path: Path) -> bool:
+    path = path.resolve()
+    return path.is_relative_to(ROOT) and not path.is_relative_to(ROOT / ".venv")
+
+
 def failed_part(part: str, exc: BaseException) -> Figure:
     """The row of a part that raised: what failed and where, in one line."""
-    frames = traceback.extract_tb(exc.__traceback__)
+    every = traceback.extract_tb(exc.__traceback__)
+    ours = [frame for frame in every if _is_ours(Path(frame.filename))]
+    frames = ours or every  # the project's own line where there is one
     where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
     why = " ".join(str(exc).split()) or "no message"
     return Figure(f"{part}_failed", f"Part {part}", "failed", "",

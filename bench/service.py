@@ -2,7 +2,8 @@
 
 The process the idle, start-up and peer benchmarks watch from outside: it sends READY=1
 on ``$NOTIFY_SOCKET`` once seated and started, plays one tone (so the player process starts
-and, a few seconds after the tone, ends again), then sleeps in the loop until SIGTERM.
+and, a few seconds after the tone, ends again; after a reminder's chime it is kept, resting,
+for the next chime), then sleeps in the loop until SIGTERM.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, required=True, help="SQLite break log to use")
     parser.add_argument("--panel", choices=PANELS, default="dummy")
     parser.add_argument("--no-tone", action="store_true", help="skip the tone at start")
+    parser.add_argument("--tone", type=Tone, default=Tone.ACK,
+                        help="the tone at start: ack (a press's; the player ends after it) "
+                             "or reminder (the player is kept for the next chime)")
     parser.add_argument("--config", type=Path, help="a config file (the [mqtt] idle figures)")
     args = parser.parse_args(argv)
     config = load_config(args.config) if args.config else Config()
@@ -37,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         parts.start_seated()
         notifier.ready()
         if not args.no_tone:
-            parts.audio.play(Play(Tone.REMINDER))
+            parts.audio.play(Play(args.tone))
         reason = parts.runtime.run_forever(queue_waiter(parts.events, clock))
         notifier.stopping()
         parts.runtime.stop(reason)

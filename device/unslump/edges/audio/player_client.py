@@ -7,12 +7,15 @@ planned sound time, :meth:`unslump.core.modes.Mode.next_sound_at`), or at once w
 is asked for cold. It ends the player once it has been silent for ``linger_s`` and no
 sound is expected within ``keep_s``, so a whole routine plays on one open device (no
 amplifier pops between cues) and a silent day costs nothing. A reminder repeats its chime
-minutes apart until it is answered: after a chime the player is held open for the next
-one the core plans, as long as that plan stands (:meth:`PlayerAudio.expect`), so a whole
-reminder too opens the device once.
+minutes apart until it is answered: after a chime the player is kept for the next one
+the core plans, as long as that plan stands (:meth:`PlayerAudio.expect`). An open mixer
+wakes the player some 90 times a second even in silence, so a player kept for a sound
+minutes off is told to rest (it closes the device until that sound, pygame still loaded
+and every sound still made): one amplifier pop per chime, and a kept player that sleeps.
 
 Nothing here may stall the loop: the pipes are non-blocking, every read is of what is
-already there, and a player that does not confirm a sound within ``hang_s``, dies, or
+already there, and a player that does not open the device within ``start_s`` of its
+start or then confirm a sound within ``hang_s``, dies, or
 stops reading is killed and logged; the device goes on silently and tries a fresh player
 at the next need, up to ``MAX_FAILURES`` times.
 """
@@ -42,7 +45,13 @@ KEEP_S = 20.0
 """... unless a sound is planned within this long (the set-up, a pause of a few seconds)."""
 
 HANG_S = 2.0
-"""A sound not confirmed as started within this long means the player hangs."""
+"""A sound not confirmed as started within this long means the player hangs (counted
+from when the player said its device is open: a cold start takes longer, below)."""
+
+START_S = 20.0
+"""A player that has not opened the device this long after it was started hangs: a Pi
+Zero takes seconds to import pygame, more while it is busy (a 2 s limit killed every cold
+player on a loaded machine, so a stretch started by a press played nothing)."""
 
 LOOK_IN_S = 1.0
 """How often a busy player's messages are read (and a quitting one reaped)."""
@@ -77,6 +86,7 @@ class PlayerAudio(ClosesOnExit):
     def __init__(self, clock: Clock, command: Sequence[str], logger: logging.Logger | None = None,
                  *, env: dict[str, str] | None = None, warm_s: float = WARM_S,
                  linger_s: float = LINGER_S, keep_s: float = KEEP_S, hang_s: float = HANG_S,
+                 start_s: float = START_S,
                  phrases: Mapping[str, Path] | None = None):
         self._clock = clock
         self._phrases = dict(phrases or {})
@@ -85,6 +95,7 @@ class PlayerAudio(ClosesOnExit):
         self._log = logger or logging.getLogger(__name__)
         self._warm_s, self._linger_s, self._keep_s, self._hang_s = (warm_s, linger_s, keep_s,
                                                                   hang_s)
+        self._start_s = start_s
         self._proc: subprocess.Popen[bytes] | None = None
         self._quitting: list[subprocess.Popen[bytes]] = []  # asked to quit, not yet reaped
         self._look_in_at: float | None = None  # the next look at a busy or quitting player
@@ -96,12 +107,15 @@ class PlayerAudio(ClosesOnExit):
         self._expected: float | None = None  # the next planned sound, from the core
         self._chimed = False  # a reminder chime was sent; the next plan is its repeat
         self._held_for: float | None = None  # the repeat chime the player is kept open for
+        self._rested = False  # told to close the device until the next sound
         self._failures = 0
         self._closed = False
         self.started: dict[int, float] = {}  # seq -> when the player started it
         self.ready_at: float | None = None  # when the running player opened the device
         self.prepared_at: float | None = None  # when it had made every sound ahead
+        self.rested_at: float | None = None  # when it last closed the device to rest
         self.spawned_at: float | None = None
+        self._opened_at: float | None = None  # when we heard "ready" (our clock)
 
     @property
     def running(self) -> bool:
@@ -151,7 +165,7 @@ class PlayerAudio(ClosesOnExit):
             return
         self._seq += 1
         self._unconfirmed[self._seq] = self._clock.monotonic()
-        self._idle_since = None
+        self._idle_since, self._rested = None, False
         self._send(f"play {self._seq} {play.tone.value} "
                    f"{'-' if play.length_s is None else f'{play.length_s:.3f}'} "
                    f"{int(play.cut)}\n")
@@ -164,7 +178,7 @@ class PlayerAudio(ClosesOnExit):
             return
         self._seq += 1
         self._unconfirmed[self._seq] = self._clock.monotonic()
-        self._idle_since = None
+        self._idle_since, self._rested = None, False
         self._send(f"say {self._seq} {path}\n")
         self._schedule_look_in(self._clock.monotonic())
 
@@ -182,9 +196,11 @@ class PlayerAudio(ClosesOnExit):
                 times.append(self._expected - self._warm_s)
         else:
             if self._unconfirmed:
-                times.append(min(self._unconfirmed.values()) + self._hang_s)
+                times.append(self._confirm_by(min(self._unconfirmed.values())))
             if self._idle_since is not None:
                 times.append(self._quit_time(self._idle_since))
+            if (rest_at := self._rest_time()) is not None:
+                times.append(rest_at)
         return min(times) if times else None
 
     def service(self, now: float) -> None:
@@ -201,12 +217,20 @@ class PlayerAudio(ClosesOnExit):
         if self._eof or self._proc.poll() is not None:
             self._fail(f"the player process ended by itself (status {self._proc.returncode})")
             return
-        late = [seq for seq, sent in self._unconfirmed.items() if now - sent >= self._hang_s]
+        late = [seq for seq, sent in self._unconfirmed.items() if now >= self._confirm_by(sent)]
+        if late and self._opened_at is None:
+            self._fail(f"the player did not open the sound device within "
+                       f"{self._start_s:.0f} s of its start")
+            return
         if late:
             self._fail(f"the player did not start sound {late[0]} within {self._hang_s:.0f} s")
             return
         if self._idle_since is not None and now >= self._quit_time(self._idle_since):
             self._stop()
+        elif (rest_at := self._rest_time()) is not None and now >= rest_at:
+            self._rested = True
+            self._send("rest\n")
+            self._log.debug("audio: player told to rest (device closed until the next sound)")
         self._schedule_look_in(now)
 
     def close(self) -> None:
@@ -244,6 +268,29 @@ class PlayerAudio(ClosesOnExit):
             quit_at = max(quit_at, expected + self._linger_s)
         return quit_at
 
+    def _confirm_by(self, sent: float) -> float:
+        """When a sound sent at ``sent`` must have started: ``hang_s`` after it was sent
+        or the device opened, whichever is later; a cold player has ``start_s`` to open."""
+        if self._opened_at is None:
+            return max(sent + self._hang_s, (self.spawned_at or sent) + self._start_s)
+        return max(sent, self._opened_at) + self._hang_s
+
+    def _rest_time(self) -> float | None:
+        """When an idle player kept for a sound far off (a reminder's next chime) closes
+        its device: an open mixer wakes the player 50-90 times a second in silence. None
+        while a sound is near (one device opening per routine: an I2S amplifier pops at
+        each), or when the player is ended at that time anyway."""
+        idle_since = self._idle_since
+        if self._proc is None or idle_since is None or self._rested:
+            return None
+        rest_at = idle_since + self._linger_s
+        if self._quit_time(idle_since) <= rest_at:
+            return None
+        expected = self._expected
+        if expected is not None and expected - rest_at < self._keep_s:
+            return None
+        return rest_at
+
     def _ensure_running(self) -> bool:
         if self._proc is not None:
             return True
@@ -264,6 +311,9 @@ class PlayerAudio(ClosesOnExit):
         self.spawned_at = self._clock.monotonic()
         self.ready_at = None
         self.prepared_at = None
+        self.rested_at = None
+        self._opened_at = None
+        self._rested = False
         self._received = b""
         self._eof = False
         self._idle_since = self.spawned_at  # a fresh player is idle until told to play
@@ -309,8 +359,11 @@ class PlayerAudio(ClosesOnExit):
         match words:
             case ["ready", at]:
                 self.ready_at = float(at)
+                self._opened_at = self._clock.monotonic()
             case ["prepared", at]:
                 self.prepared_at = float(at)
+            case ["rested", at]:
+                self.rested_at = float(at)
             case ["started", seq, at]:
                 self._unconfirmed.pop(int(seq), None)
                 self.started[int(seq)] = float(at)

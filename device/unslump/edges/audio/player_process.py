@@ -10,16 +10,21 @@ never its loop.
 Protocol, one line each way per message (ASCII):
 
 * in: ``play SEQ TONE LENGTH CUT`` (LENGTH in seconds or ``-``, CUT ``0``/``1``),
-  ``say SEQ PATH`` (a spoken phrase: a WAV file, the rest of the line), ``quit``; end of
-  input also quits.
-* out: ``ready T`` once the mixer is open, ``started SEQ T`` as each sound begins,
+  ``say SEQ PATH`` (a spoken phrase: a WAV file, the rest of the line), ``rest`` (close
+  the device until the next sound), ``quit``; end of input also quits.
+* out: ``ready T`` each time the mixer opens, ``started SEQ T`` as each sound begins,
   ``idle T`` when the last sound has ended, ``prepared T`` once every sound is made,
-  ``error TEXT`` before giving up. T is
+  ``rested T`` once the device is closed, ``error TEXT`` before giving up. T is
   ``CLOCK_MONOTONIC``, the same clock as the service's.
 
-The mixer stays open for the whole life of the process: an I2S amplifier (MAX98357A)
+The mixer stays open while sounds follow each other: an I2S amplifier (MAX98357A)
 pops when its clock starts and stops, so it should happen once per routine, not once per
-breath. Tones queue on one channel (:class:`~unslump.edges.audio.sequencer.Lane`), phrases on a
+breath. An open mixer wakes the process 50-90 times a second even in silence, so when
+the service keeps the player for a sound minutes away (a reminder's next chime) it says
+``rest``: the mixer closes (one pop per chime, not 5,000 wake-ups a minute) and the next
+sound opens it again, with pygame already loaded and the sounds already made.
+
+Tones queue on one channel (:class:`~unslump.edges.audio.sequencer.Lane`), phrases on a
 second one over them; a cut fades out, and quitting fades out and lets a short silence
 play before the device closes.
 """
@@ -158,7 +163,7 @@ class PcmCache:
 class Command:
     """One parsed input line."""
 
-    verb: str  # "play", "say" or "quit"
+    verb: str  # "play", "say", "rest" or "quit"
     seq: int = 0
     play: Play | None = None
     path: str = ""
@@ -167,8 +172,8 @@ class Command:
 def parse_command(line: str) -> Command:
     """One input line as a :class:`Command`; ValueError names what is wrong."""
     words = line.split()
-    if words == ["quit"]:
-        return Command("quit")
+    if words in (["quit"], ["rest"]):
+        return Command(words[0])
     if len(words) == 5 and words[0] == "play":
         _, seq, tone, length, cut = words
         return Command("play", int(seq), Play(Tone(tone), None if length == "-"
@@ -207,6 +212,8 @@ class Player:
         self._phrases_due: list[tuple[float, Any, int]] = []  # (start, Sound, seq), in order
         self._voice_free = 0.0  # when the last phrase asked for ends
         self._quiet_until = 0.0  # nothing starts before this (the opening silence)
+        self._resting: dict[tuple[Tone, float | None], bytes] = {}  # PCM kept while closed
+        self._resting_format: tuple[int, int, int] | None = None  # the mixer it was made for
 
     def open(self) -> None:
         mixer = self._pygame.mixer
@@ -226,7 +233,32 @@ class Player:
         if todo:
             self._sound(todo.pop(0))
 
+    @property
+    def is_open(self) -> bool:
+        return self._mixer is not None
+
+    def rest(self) -> None:
+        """Close the device until the next sound; the sounds made are kept as PCM."""
+        if self._mixer is None:
+            return
+        mixer = self._mixer
+        self._resting = {key: sound.get_raw() for key, sound in self._sounds.items()}
+        self._sounds.clear()
+        self._phrase_sounds.clear()  # read again from their files when next said
+        self._lane = Lane()
+        self._waiting.clear()
+        self._phrases_due.clear()
+        self._sounding, self._idle_told, self._voice_free = None, True, 0.0
+        self.close()
+        self._resting_format = mixer
+        self.tell(f"rested {self._clock.monotonic():.6f}")
+
     def handle(self, command: Command) -> None:
+        if command.verb == "rest":
+            self.rest()
+            return
+        if self._mixer is None:
+            self.open()  # after a rest: the opening silence comes before the sound
         if command.verb == "play" and command.play is not None:
             play = command.play
             self._sound(play)  # made first (if not made ahead), so the lane plans real times
@@ -308,6 +340,10 @@ class Player:
         if sound is None:
             mixer = self._mixer
             assert mixer is not None
+            kept = self._resting.pop(key, None)
+            if kept is not None and mixer == self._resting_format:
+                sound = self._sounds[key] = self._pygame.mixer.Sound(buffer=kept)
+                return sound
             synth = self._synth
             shape = repr((design_for(play.tone, play.length_s, synth.breath), synth.volume,
                           synth.rate, mixer))
@@ -360,12 +396,13 @@ def import_pygame() -> ModuleType:
 
 def serve(fd: int, player: Player, clock: SystemClock, todo: list[Play]) -> None:
     """Read commands from ``fd`` until ``quit`` or end of input, playing as they come;
-    in between, make the sounds of ``todo`` one by one."""
+    in between, make the sounds of ``todo`` one by one (while the device is open: a
+    resting player sleeps until told to play)."""
     pending = b""
     while True:
         wake = player.next_wake()
         timeout = None if wake is None else max(0.0, wake - clock.monotonic())
-        if todo and (timeout is None or timeout > 0.05):
+        if todo and player.is_open and (timeout is None or timeout > 0.05):
             timeout = 0.0
         readable, _, _ = select.select([fd], [], [], timeout)
         if readable:
@@ -383,7 +420,7 @@ def serve(fd: int, player: Player, clock: SystemClock, todo: list[Play]) -> None
                 player.handle(command)
                 player.run_due()  # at once: the next command may take a while to make
         player.run_due()
-        if not readable and todo:
+        if not readable and todo and player.is_open:
             player.prepare_one(todo)
             if not todo:
                 player.tell(f"prepared {clock.monotonic():.6f}")
