@@ -61,9 +61,10 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py $(if $(RECORD),--record)
 
-# Installs Workrave and Safe Eyes from Debian when missing; about 90 s.
+# Installs Workrave and Safe Eyes from Debian when missing; about 90 s. Results go to
+# out/bench/ (ignored); RECORD=1 updates the tracked bench/results.json.
 bench-peers: $(STAMP)
-	$(PY) -m bench.peers
+	$(PY) -m bench.peers $(if $(RECORD),--record)
 
 # Not on $(STAMP): under sudo that would build .venv as root.
 install:

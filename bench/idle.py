@@ -31,6 +31,14 @@ WATCHDOG_USEC = "30000000"  # systemd/unslump.service: WatchdogSec=30
 WARM_UP_S = 9.0  # the tone (about 1 s), the player's linger (4 s) and look-in (1 s), slack
 
 
+def entry_point() -> list[str]:
+    """The ``unslump`` command installed beside this interpreter (``pip install``)."""
+    script = Path(python()).parent / "unslump"
+    if not script.exists():
+        raise FileNotFoundError(f"{script} is not installed: run make .venv/.installed")
+    return [str(script)]
+
+
 def service_env(notify: NotifySocket) -> dict[str, str]:
     return dict(os.environ, NOTIFY_SOCKET=str(notify.path), WATCHDOG_USEC=WATCHDOG_USEC,
                 SDL_AUDIODRIVER="dummy", SDL_VIDEODRIVER="dummy")
@@ -57,6 +65,32 @@ class Service:
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE)
         service = cls(process, notify, panel)
+        try:
+            notify.receive_until(b"READY=1", limit_s=20)
+        except Exception:
+            service.close()
+            raise
+        return service
+
+    @classmethod
+    def start_entry_point(cls) -> Service:
+        """``unslump run``, the service's own entry point, seated and idle on mock pins.
+
+        gpiozero's ``mock`` factory (``GPIOZERO_PIN_FACTORY``) leaves each pin at its pull:
+        a seat pin pulled up and read active-high is a seat switch held closed, so the
+        service starts seated. There is no panel (no I2C here): it runs without one and
+        retries once a minute, as on a device whose display is unplugged.
+        """
+        notify = NotifySocket()
+        config = notify.directory / "config.toml"
+        config.write_text('[pins]\nseat_active = "high"\nseat_pull = "up"\n')
+        command = [*entry_point(), "run", "--config", str(config),
+                   "--db", str(notify.directory / "log.db")]
+        env = dict(service_env(notify), GPIOZERO_PIN_FACTORY="mock")
+        process = subprocess.Popen(command, cwd=notify.directory, env=env,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE)
+        service = cls(process, notify, "none")
         try:
             notify.receive_until(b"READY=1", limit_s=20)
         except Exception:

@@ -5,16 +5,25 @@
 one D-Bus session bus for the desktop apps, starts each peer and our service, lets them
 settle, then reads every process tree's counters across one minute. Xvfb and the bus
 daemon are shared scaffolding, measured in their own rows, not charged to any peer.
+
+Our row is ``unslump run``, the service's own entry point, seated and idle (on mock pins,
+no panel); beside it, in the same minute, the service ``make bench``'s idle row measures
+(after a tone, on luma's dummy panel). The two must agree within ``AGREE`` on memory and
+wake-ups, or one of the tables does not describe the service.
+
+Figures go to ``out/bench/results.json`` (ignored by git), merged with ``make bench``'s;
+``--record`` (``make bench-peers RECORD=1``) writes the tracked ``bench/results.json``.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +32,14 @@ from bench.idle import Service
 from bench.notify import CLOCK, NotifySocket, stop
 from bench.results import Figure, machine, table, write
 
-RESULTS = Path(__file__).resolve().parent / "results.json"
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "out" / "bench" / "results.json"  # ignored; --record writes the tracked one
+RECORD = ROOT / "bench" / "results.json"
+AGREE = 0.10
+"""How far the ``unslump run`` row and the idle row's service may differ (memory, wake-ups)."""
+OURS = "Unslump (`unslump run`, seated)"
+IDLE_ROW = "Unslump (make bench's idle service, after a tone)"
+KEYS = {OURS: "peer_unslump", IDLE_ROW: "peer_unslump_idle_service"}
 PACKAGES = {"workrave": "workrave", "safeeyes": "safeeyes", "Xvfb": "xvfb",
             "dbus-daemon": "dbus-daemon"}
 DISPLAY = ":99"
@@ -53,6 +69,15 @@ def install_missing() -> str:
                            *missing], env=env, capture_output=True, text=True)
     return "" if done.returncode == 0 else f"apt-get install {' '.join(missing)} failed: " \
         f"{done.stderr.strip().splitlines()[-1:] or done.returncode}"
+
+
+def start_ours(name: str, start: Callable[[], Service]) -> tuple[Peer, Service | None]:
+    """One of our services as a row, or a row saying why it did not start."""
+    try:
+        service = start()
+    except Exception as exc:  # a row that says why, never a lost table
+        return Peer(name, problem=f"{type(exc).__name__}: {exc}"), None
+    return Peer(name, service.process), service
 
 
 def launch(name: str, command: list[str], env: dict[str, str]) -> Peer:
@@ -97,15 +122,17 @@ def run(seconds: float = 60.0) -> tuple[list[Figure], PeerRows, float]:
     notify_wait = NotifySocket()
     notify_wait.listen_for(1.0)  # let Xvfb open the display before the apps connect
     peers = [launch("Workrave", ["workrave"], env), launch("Safe Eyes", ["safeeyes"], env)]
-    ours = Service.start("dummy")
+    entry, entry_service = start_ours(OURS, Service.start_entry_point)
+    idle_row, idle_service = start_ours(IDLE_ROW, lambda: Service.start("dummy"))
+    services = [s for s in (entry_service, idle_service) if s is not None]
     try:
-        ours.notify.listen_for(SETTLE_S)
-        rows = [Peer("Unslump (this service)", ours.process), *peers, *scaffolding]
+        notify_wait.listen_for(SETTLE_S)
+        rows = [entry, idle_row, *peers, *scaffolding]
         for peer in rows:
             if (process := running(peer)) is not None:
                 peer.before = proc.sample_tree(process.pid)
         started = CLOCK.monotonic()
-        ours.notify.listen_for(seconds)
+        notify_wait.listen_for(seconds)
         elapsed = CLOCK.monotonic() - started
         for peer in rows:
             if peer.before is not None and (process := running(peer)) is not None:
@@ -114,7 +141,8 @@ def run(seconds: float = 60.0) -> tuple[list[Figure], PeerRows, float]:
         for peer in [*peers, *scaffolding]:
             if peer.process is not None:
                 stop(peer.process)
-        ours.close()
+        for service in services:
+            service.close()
         notify_wait.close()
         if bus_pid is not None:
             subprocess.run(["kill", str(bus_pid)], check=False)
@@ -128,7 +156,8 @@ def report(rows: list[Peer], elapsed: float, complaint: str) -> tuple[list[Figur
     figures: list[Figure] = []
     details: PeerRows = {}
     for peer in rows:
-        key = "peer_" + "".join(c for c in peer.name.lower().split(" (")[0] if c.isalnum())
+        key = KEYS.get(peer.name) or "peer_" + "".join(
+            c for c in peer.name.lower().split(" (")[0] if c.isalnum())
         if peer.before is None or peer.after is None:
             why = peer.problem or "not measured"
             if complaint and "not installed" in why:
@@ -153,7 +182,26 @@ def report(rows: list[Peer], elapsed: float, complaint: str) -> tuple[list[Figur
             Figure(f"{key}_switches", f"Peers: {peer.name}, voluntary context switches",
                    row["switches_per_min"], "/min"),
         ]
-    return figures, details
+    return figures + agreement(details), details
+
+
+def agreement(rows: PeerRows) -> list[Figure]:
+    """Do the ``unslump run`` row and the idle row's service describe the same thing?"""
+    ours, idle = rows.get(OURS, {}), rows.get(IDLE_ROW, {})
+    if "rss_mib" not in ours or "rss_mib" not in idle:
+        return []
+    figures = []
+    for key, what, slack in (("rss_mib", "resident memory", 0.0),
+                             ("switches_per_min", "voluntary switches", 2.0)):
+        a, b = float(str(ours[key])), float(str(idle[key]))
+        # a count of a few a minute moves by one or two between any two minutes
+        differ = max(0.0, abs(a - b) - slack) / max(a, b) if max(a, b) else 0.0
+        figures.append(Figure(f"peer_unslump_agrees_{key.split('_')[0]}",
+                              f"Peers: `unslump run` against the idle row's service, {what}",
+                              round(differ * 100, 1), "% apart", AGREE * 100, "max",
+                              f"{a:g} against {b:g}" + (f", {slack:g} of noise allowed"
+                                                        if slack else "")))
+    return figures
 
 
 def peer_table(rows: PeerRows) -> str:
@@ -168,10 +216,20 @@ def peer_table(rows: PeerRows) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    figures, rows, seconds = run()
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0, help="the measured span")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--record", action="store_true",
+                        help="write the tracked record bench/results.json instead")
+    args = parser.parse_args(argv)
+    figures, rows, seconds = run(args.seconds)
     print(peer_table(rows))
-    write(RESULTS, figures, machine(), {"peers": {"seconds": seconds, "rows": rows}})
+    print()
+    print(table([f for f in figures if f.key.startswith("peer_unslump_agrees")]))
+    out = RECORD if args.record else args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write(out, figures, machine(), {"peers": {"seconds": seconds, "rows": rows}})
     return 0
 
 

@@ -111,3 +111,37 @@ def test_bench_run_writes_the_other_parts_when_one_fails(tmp_path, monkeypatch, 
     monkeypatch.setattr(run, "measure", lambda part, quick: ([], {}))
     assert run.main(["--only", "latency", "--out", str(out)]) == 0
     assert "latency_failed" not in json.loads(out.read_text())["figures"]
+
+
+def test_bench_peers_writes_the_ignored_file_unless_asked_to_record(tmp_path, monkeypatch):
+    """make bench-peers rewrote the tracked bench/results.json on every run."""
+    from bench import peers
+    from bench.run import RESULTS
+
+    assert peers.RESULTS == RESULTS and peers.RECORD != RESULTS
+    rows = {peers.OURS: {"rss_mib": 30.0, "cpu_s_per_min": 0.01, "switches_per_min": 7},
+            peers.IDLE_ROW: {"rss_mib": 30.5, "cpu_s_per_min": 0.01, "switches_per_min": 8}}
+    monkeypatch.setattr(peers, "run", lambda seconds: ([], rows, seconds))
+    monkeypatch.setattr(peers, "RECORD", tmp_path / "tracked.json")
+    out = tmp_path / "out.json"
+    assert peers.main(["--out", str(out)]) == 0
+    assert out.exists() and not (tmp_path / "tracked.json").exists()
+    assert peers.main(["--out", str(out), "--record"]) == 0
+    assert (tmp_path / "tracked.json").exists()
+
+
+def test_bench_peers_row_must_agree_with_the_idle_row():
+    """The peers table said 59.9 MiB and 5,368 switches a minute where the idle table
+    said 30.8 and 18: the same service, two stories. Now a figure checks they agree."""
+    from bench import peers
+
+    def rows(rss, switches):
+        return {peers.OURS: {"rss_mib": 30.0, "switches_per_min": 7},
+                peers.IDLE_ROW: {"rss_mib": rss, "switches_per_min": switches}}
+
+    agree = {f.key: f for f in peers.agreement(rows(31.0, 8))}
+    assert all(f.met for f in agree.values())
+    apart = {f.key: f for f in peers.agreement(rows(59.9, 5368))}
+    assert not apart["peer_unslump_agrees_rss"].met
+    assert not apart["peer_unslump_agrees_switches"].met
+    assert peers.agreement({peers.OURS: {"problem": "not installed"}}) == []

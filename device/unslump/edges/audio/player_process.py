@@ -399,6 +399,7 @@ def serve(fd: int, player: Player, clock: SystemClock, todo: list[Play]) -> None
     in between, make the sounds of ``todo`` one by one (while the device is open: a
     resting player sleeps until told to play)."""
     pending = b""
+    rest_when_made = False  # told to rest while still making sounds ahead: made first
     while True:
         wake = player.next_wake()
         timeout = None if wake is None else max(0.0, wake - clock.monotonic())
@@ -417,6 +418,9 @@ def serve(fd: int, player: Player, clock: SystemClock, todo: list[Play]) -> None
                 command = parse_command(line.decode("ascii"))
                 if command.verb == "quit":
                     return
+                rest_when_made = command.verb == "rest" and bool(todo)
+                if rest_when_made:
+                    continue
                 player.handle(command)
                 player.run_due()  # at once: the next command may take a while to make
         player.run_due()
@@ -424,6 +428,8 @@ def serve(fd: int, player: Player, clock: SystemClock, todo: list[Play]) -> None
             player.prepare_one(todo)
             if not todo:
                 player.tell(f"prepared {clock.monotonic():.6f}")
+                if rest_when_made:
+                    player.rest()
 
 
 def main(argv: list[str] | None = None) -> int:
