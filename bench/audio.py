@@ -9,6 +9,10 @@ appears in that file, measured from the ``play()`` call in this process (the eff
   The figure is when SDL mixed that sample, worked out from where it lies in the file
   (see :func:`first_sample_after`): what a sound card would be handed at that moment.
 * warm: the player up, idle, its sounds made ahead; median and worst of ``repeat``.
+* resting: the player started ahead of a likely press (``LIKELY_S`` before a reminder),
+  its sounds made, its device closed; ``play()`` opens the device again (the opening
+  silence included): the first cue of a stretch started by a press in the last part of
+  a bout. Median and worst of ``rest_repeat``.
 * the player's resident memory once it has made every sound of a routine (the steady
   state while a routine plays); ``run.py`` adds the service's own figure for the tree.
 * with espeak-ng installed: rendering the spoken cues into a fresh cache, per phrase,
@@ -88,7 +92,8 @@ def settle(link: PlayerAudio, until: Callable[[PlayerAudio], bool]) -> None:
         link.service(CLOCK.monotonic())
 
 
-def run(repeat: int = 20, cold_repeat: int = 3) -> tuple[list[Figure], dict[str, object]]:
+def run(repeat: int = 20, cold_repeat: int = 3,
+        rest_repeat: int = 5) -> tuple[list[Figure], dict[str, object]]:
     with tempfile.TemporaryDirectory(prefix="bench-audio-") as directory:
         colds: list[float] = []
         for attempt in range(cold_repeat + 1):
@@ -114,6 +119,7 @@ def run(repeat: int = 20, cold_repeat: int = 3) -> tuple[list[Figure], dict[str,
                     warm.append(first_sample_after(raw, offset, since))
             finally:
                 link.close()
+        resting = _resting(Path(directory) / "resting.raw", rest_repeat)
         voice = _voice(Path(directory) / "voice")
     warm_ms = sorted(1000 * w for w in warm)
     cold_ms = sorted(1000 * c for c in colds)
@@ -125,6 +131,12 @@ def run(repeat: int = 20, cold_repeat: int = 3) -> tuple[list[Figure], dict[str,
                round(statistics.median(warm_ms), 1), "ms", 50, "max"),
         Figure("audio_warm_worst_ms", "Audio: effect to first sample, player warm, worst",
                round(warm_ms[-1], 1), "ms"),
+        Figure("audio_resting_ms", "Audio: effect to first sample, player resting (started "
+               f"ahead of a likely press, device closed), median of {len(resting)}",
+               round(statistics.median(resting), 1), "ms", 150, "max",
+               "the opening silence (100 ms) included"),
+        Figure("audio_resting_worst_ms", "Audio: effect to first sample, player resting, worst",
+               round(resting[-1], 1), "ms"),
         Figure("rss_player", "Memory: VmRSS of the player with every sound of a routine made",
                round(player_kib / 1024, 1), "MiB"),
     ]
@@ -136,9 +148,28 @@ def run(repeat: int = 20, cold_repeat: int = 3) -> tuple[list[Figure], dict[str,
             Figure("voice_cache_kib", "Voice: the phrase cache on disk",
                    round(voice.cache_bytes / 1024), "KiB"),
         ]
-    return figures, {"audio": {"cold_ms": cold_ms, "warm_ms": warm_ms,
+    return figures, {"audio": {"cold_ms": cold_ms, "warm_ms": warm_ms, "resting_ms": resting,
                                "player_rss_kib": player_kib,
                                "voice": None if voice is None else voice.__dict__}}
+
+
+def _resting(raw: Path, repeat: int) -> list[float]:
+    """Effect to first sample, in ms, from a player started for a likely press and resting."""
+    link = _link(raw, linger_s=0.2)
+    try:
+        link.expect(CLOCK.monotonic() + 600.0)  # a reminder ten minutes off: a press is likely
+        times: list[float] = []
+        for _ in range(repeat):
+            rested = link.rested_at
+            settle(link, lambda player, before=rested: player.rested_at not in (None, before))
+            raw.unlink(missing_ok=True)  # SDL's disk driver writes a new file at each open
+            since = CLOCK.monotonic()
+            link.play(Play(Tone.SETUP))
+            times.append(1000 * first_sample_after(raw, 0, since))
+            settle(link, lambda player: not player.waiting)
+        return sorted(times)
+    finally:
+        link.close()
 
 
 def _voice(directory: Path) -> Rendered | None:
