@@ -153,6 +153,11 @@ def run(repeat: int = 20, cold_repeat: int = 3,
                                "voice": None if voice is None else voice.__dict__}}
 
 
+def _rested_since(before: float | None) -> Callable[[PlayerAudio], bool]:
+    """True once the player has rested again after its rest at ``before``."""
+    return lambda player: player.rested_at not in (None, before)
+
+
 def _resting(raw: Path, repeat: int) -> list[float]:
     """Effect to first sample, in ms, from a player started for a likely press and resting."""
     link = _link(raw, linger_s=0.2)
@@ -160,8 +165,7 @@ def _resting(raw: Path, repeat: int) -> list[float]:
         link.expect(CLOCK.monotonic() + 600.0)  # a reminder ten minutes off: a press is likely
         times: list[float] = []
         for _ in range(repeat):
-            rested = link.rested_at
-            settle(link, lambda player, before=rested: player.rested_at not in (None, before))
+            settle(link, _rested_since(link.rested_at))
             raw.unlink(missing_ok=True)  # SDL's disk driver writes a new file at each open
             since = CLOCK.monotonic()
             link.play(Play(Tone.SETUP))
