@@ -500,3 +500,43 @@ def test_doctor_checks_the_broker_login_discovery_and_outbox(broker: Broker,
     assert unreachable.line().startswith(f"FAIL  mqtt broker: 127.0.0.1:{broker.port} "
                                          "unreachable")
     assert "Fix: check [mqtt] host and port" in unreachable.line()
+
+
+def test_without_tls_the_service_keeps_openssl_out_and_still_talks(
+        broker: Broker, watcher: Watcher, tmp_path: Path) -> None:
+    """paho imports ssl (and hashlib) at import: 4.6 MiB of OpenSSL in a 30 MiB service
+    whose broker is plain TCP. With ``tls = false`` neither is loaded, and the link still
+    connects and publishes (paho's plain-socket code names ssl's exceptions)."""
+    config = tmp_path / "config.toml"
+    config.write_text(f'[mqtt]\nhost = "127.0.0.1"\nport = {broker.port}\n'
+                      f'topic_prefix = "{PREFIX}"\n')
+    probe = (
+        "import sys\n"
+        "from contextlib import ExitStack\n"
+        "from pathlib import Path\n"
+        "from bench.assembly import assemble, open_panel\n"
+        "from unslump.config.file import load_config\n"
+        "from unslump.edges.clock import SystemClock\n"
+        "from unslump.edges.system.sd_notify import Notifier\n"
+        f"config = load_config(Path({str(config)!r}))\n"
+        "clock = SystemClock()\n"
+        "with ExitStack() as stack:\n"
+        f"    parts = assemble(stack, config, clock, Path({str(tmp_path / 'log.db')!r}),"
+        " Notifier(env={}), open_panel('dummy', config))\n"
+        "    parts.start_seated()\n"
+        "    [link] = parts.parts.add_ons\n"
+        "    while not link.connected:\n"
+        "        parts.events.get(timeout=10)\n"
+        "        link.service(clock.monotonic())\n"
+        "    link.drain(5.0, clock)\n"
+        "    loaded = [m for m in ('ssl', '_ssl', '_hashlib') if sys.modules.get(m)]\n"
+        "    parts.runtime.stop('probe')\n"
+        "print('connected', loaded)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).resolve().parent.parent,
+                          env={"PATH": "/usr/bin:/bin", "SDL_AUDIODRIVER": "dummy",
+                               "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "connected []"
+    watcher.wait_for(f"{PREFIX}/availability", lambda m: m.payload == b"online")

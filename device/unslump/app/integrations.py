@@ -59,6 +59,10 @@ def open_add_ons(stack: ExitStack, wiring: Wiring) -> list[AddOn]:
     parts: list[AddOn] = []
     if wiring.config.mqtt.enabled:
         try:
+            if not wiring.config.mqtt.tls:
+                from unslump.edges.mqtt.without_tls import paho_without_tls
+
+                paho_without_tls()  # before paho's first import: no OpenSSL (4.6 MiB)
             from unslump.edges.mqtt.link import MqttLink
         except ModuleNotFoundError as missing:
             if not (missing.name or "").startswith("paho"):

@@ -26,7 +26,6 @@ import contextlib
 import json
 import logging
 import queue
-import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -101,6 +100,8 @@ def make_client(config: MqttConfig, topics: Topics) -> paho.Client:
     if config.username:
         client.username_pw_set(config.username, read_password(config))
     if config.tls:
+        import ssl  # only here: without TLS the service keeps OpenSSL out (without_tls.py)
+
         try:
             client.tls_set(ca_certs=config.ca_file or None,
                            certfile=config.cert_file or None, keyfile=config.key_file or None,
