@@ -56,7 +56,7 @@ _REPORTING_HWM = (
     "            print(line.split()[1], file=sys.stderr)\n"
     "atexit.register(hwm)\n"
     "sys.argv = ['unslump', *sys.argv[1:]]\n"
-    "runpy.run_module('device', run_name='__main__', alter_sys=True)\n"
+    "runpy.run_module('unslump', run_name='__main__', alter_sys=True)\n"
 )
 
 

@@ -163,16 +163,19 @@ def run(seconds: float = 60.0) -> tuple[list[Figure], dict[str, object]]:
             services += [Service.start("dummy"), Service.start("partial"),
                          Service.start("dummy", tone="reminder")]
             if broker is not None:
-                config = Path(scratch) / "config.toml"
-                config.write_text(f'[mqtt]\nhost = "127.0.0.1"\nport = {broker.port}\n')
-                services.append(Service.start("dummy", config=config))
+                plain, tls = Path(scratch) / "plain.toml", Path(scratch) / "tls.toml"
+                plain.write_text(f'[mqtt]\nhost = "127.0.0.1"\nport = {broker.port}\n')
+                tls.write_text(f'[mqtt]\nhost = "127.0.0.1"\nport = {broker.port}\n'
+                               'tls = true\n')
+                services += [Service.start("dummy", config=plain),
+                             Service.start("dummy", config=tls)]
             minutes = idle_minute(services, seconds)
         finally:
             errors = [s.close() for s in services]
             if broker is not None:
                 broker.stop()
     dummy, partial, kept = minutes[:3]
-    mqtt = minutes[3] if len(minutes) > 3 else None
+    mqtt, with_tls = (minutes[3], minutes[4]) if len(minutes) > 4 else (None, None)
     figures = [
         Figure("idle_switches", "Idle: voluntary context switches", round(dummy.switches_per_min),
                "/min", 60, "max", "service and player tree"),
@@ -193,7 +196,7 @@ def run(seconds: float = 60.0) -> tuple[list[Figure], dict[str, object]]:
         Figure("idle_rss_kept_player", "Idle, player kept for a chime: resident memory",
                round(kept.rss_mib, 1), "MiB", note="service and player"),
     ]
-    if mqtt is None:
+    if mqtt is None or with_tls is None:
         figures.append(Figure("idle_mqtt", "Idle, MQTT on", "not run", "", note=why_no_mqtt))
     else:
         figures += [
@@ -203,12 +206,18 @@ def run(seconds: float = 60.0) -> tuple[list[Figure], dict[str, object]]:
             Figure("idle_cpu_mqtt", "Idle, MQTT on: CPU time (schedstat)",
                    round(mqtt.run_s_per_min, 5), "s/min", 0.02, "max",
                    f"{_ratio(mqtt.run_s_per_min, dummy.run_s_per_min)} of MQTT off"),
-            Figure("idle_rss_mqtt", "Idle, MQTT on: resident memory", round(mqtt.rss_mib, 1),
-                   "MiB", note=f"+{mqtt.rss_mib - dummy.rss_mib:.1f} MiB over MQTT off"),
+            Figure("idle_rss_mqtt", "Idle, MQTT on (tls = false): resident memory",
+                   round(mqtt.rss_mib, 1), "MiB", 32, "max",
+                   f"+{mqtt.rss_mib - dummy.rss_mib:.1f} MiB over MQTT off"),
+            Figure("idle_rss_mqtt_tls", "Idle, MQTT on with tls = true: resident memory",
+                   round(with_tls.rss_mib, 1), "MiB",
+                   note=f"+{with_tls.rss_mib - dummy.rss_mib:.1f} MiB over MQTT off; OpenSSL "
+                        "loaded (the plain test broker refuses the handshake: memory only)"),
         ]
     details: dict[str, object] = {"idle": {
         "seconds": seconds, "dummy": dummy.__dict__, "partial": partial.__dict__,
         "kept_player": kept.__dict__, "mqtt": mqtt.__dict__ if mqtt else why_no_mqtt,
+        "mqtt_tls": with_tls.__dict__ if with_tls else why_no_mqtt,
         "stderr": [e for e in errors if e.strip()]}}
     return figures, details
 
