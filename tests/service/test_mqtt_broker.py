@@ -534,7 +534,7 @@ def test_without_tls_the_service_keeps_openssl_out_and_still_talks(
         "print('connected', loaded)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          timeout=120, cwd=Path(__file__).resolve().parent.parent,
+                          timeout=120, cwd=REPO,
                           env={"PATH": "/usr/bin:/bin", "SDL_AUDIODRIVER": "dummy",
                                "HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr
