@@ -15,6 +15,7 @@ status is then 1, so a broken part is seen, never silently lost.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import traceback
@@ -29,6 +30,7 @@ from bench import (  # noqa: E402
     bus,
     export,
     idle,
+    instructions,
     latency,
     memory,
     outbox,
@@ -41,7 +43,9 @@ from bench.results import Figure, machine, table, write  # noqa: E402
 RESULTS = ROOT / "out" / "bench" / "results.json"  # ignored; RECORD=1 writes the tracked one
 RECORD = ROOT / "bench" / "results.json"
 PARTS = ("idle", "memory", "audio", "startup", "latency", "bus", "virtual_time", "wear",
-         "outbox", "export")
+         "outbox", "export", "instructions")
+COSTLIER = 0.10
+"""An instruction count this much above the recorded one is flagged."""
 
 
 def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
@@ -63,6 +67,8 @@ def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
         return outbox.run(hours=2.0 if quick else 8.0, bulk=500 if quick else 5000)
     if part == "export":
         return export.run(rows=30_000 if quick else 300_000)
+    if part == "instructions":
+        return instructions.run(quick)
     return virtual_time.run(repeat=1 if quick else 3)
 
 
@@ -102,6 +108,23 @@ def measure_all(chosen: list[str], quick: bool) -> tuple[list[Figure], dict[str,
     return figures, details, failed
 
 
+def costlier(figures: list[Figure], record: Path) -> list[str]:
+    """Instruction counts more than ``COSTLIER`` above the recorded ones, said in words."""
+    try:
+        recorded = json.loads(record.read_text()).get("figures", {})
+    except (OSError, json.JSONDecodeError):
+        return []
+    flagged = []
+    for figure in figures:
+        before = recorded.get(figure.key, {}).get("value")
+        if (figure.key.startswith("instr_") and isinstance(before, int | float) and before > 0
+                and isinstance(figure.value, int | float)
+                and figure.value > before * (1 + COSTLIER)):
+            flagged.append(f"{figure.key}: {figure.value:g} against {before:g} recorded "
+                           f"(+{(figure.value / before - 1) * 100:.0f}%)")
+    return flagged
+
+
 def tree_figures(figures: list[Figure]) -> list[Figure]:
     """The service and its player together while a routine plays, when both were measured."""
     by_key = {figure.key: figure for figure in figures}
@@ -136,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Measured {header['date']} on {header['cpu']} ({header['cpus']} CPUs), "
           f"Linux {header['kernel']}, Python {header['python']}\n")
     print(table(figures))
+    flagged = costlier(figures, RECORD)  # before a --record run replaces the record
+    for line in flagged:
+        print(f"\ncostlier than recorded: {line}")
     out = RECORD if args.record else args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     ran = tuple(f"{part}_failed" for part in chosen if part not in failed)

@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the tone at start: ack (a press's; the player ends after it) "
                              "or reminder (the player is kept for the next chime)")
     parser.add_argument("--config", type=Path, help="a config file (the [mqtt] idle figures)")
+    parser.add_argument("--exit-at-ready", action="store_true",
+                        help="stop right after READY=1 (the instruction count of a start)")
     args = parser.parse_args(argv)
     config = load_config(args.config) if args.config else Config()
     clock = SystemClock()
@@ -40,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         stop_on_signals(parts.events)
         parts.start_seated()
         notifier.ready()
+        if args.exit_at_ready:
+            parts.runtime.stop("measured to READY")
+            return 0
         if not args.no_tone:
             parts.audio.play(Play(args.tone))
         reason = parts.runtime.run_forever(queue_waiter(parts.events, clock))

@@ -145,3 +145,25 @@ def test_bench_peers_row_must_agree_with_the_idle_row():
     assert not apart["peer_unslump_agrees_rss"].met
     assert not apart["peer_unslump_agrees_switches"].met
     assert peers.agreement({peers.OURS: {"problem": "not installed"}}) == []
+
+
+def test_bench_run_flags_an_instruction_count_over_the_record_by_more_than_a_tenth(tmp_path):
+    from bench.run import costlier
+
+    record = tmp_path / "results.json"
+    write(record, [Figure("instr_ready", "I", 100.0, "M instr"),
+                   Figure("instr_routine", "I", 50.0, "M instr"),
+                   Figure("idle_rss", "RSS", 30.0, "MiB")], {"date": "d"})
+    now = [Figure("instr_ready", "I", 111.0, "M instr"),  # 11% costlier: flagged
+           Figure("instr_routine", "I", 54.0, "M instr"),  # 8%: within the noise
+           Figure("instr_new", "I", 9.0, "M instr"),  # nothing recorded to compare
+           Figure("idle_rss", "RSS", 40.0, "MiB")]  # not an instruction count
+    assert costlier(now, record) == ["instr_ready: 111 against 100 recorded (+11%)"]
+    assert costlier(now, tmp_path / "absent.json") == []
+
+
+def test_bench_instructions_project_to_a_zero_2w_by_the_stated_assumptions():
+    from bench.instructions import A53_HZ, A53_IPC, ARM64_PER_X86, zero_2w_seconds
+
+    assert zero_2w_seconds(1e9) == 1e9 * ARM64_PER_X86 / (A53_IPC * A53_HZ)
+    assert 1.5 < zero_2w_seconds(1e9) < 3.0  # a billion x86 instructions: about 2 s
