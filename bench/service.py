@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bench.assembly import PANELS, assemble, open_panel
 from unslump.app.assembly import queue_waiter, stop_on_signals
+from unslump.app.integrations import keep_openssl_out
 from unslump.config.file import Config, load_config
 from unslump.core.effects import Play
 from unslump.core.tones import Tone
@@ -34,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="stop right after READY=1 (the instruction count of a start)")
     args = parser.parse_args(argv)
     config = load_config(args.config) if args.config else Config()
+    keep_openssl_out(config)  # as run_device does: this process is the service
     clock = SystemClock()
     with ExitStack() as stack:
         notifier = stack.enter_context(Notifier())

@@ -515,10 +515,12 @@ def test_without_tls_the_service_keeps_openssl_out_and_still_talks(
         "from contextlib import ExitStack\n"
         "from pathlib import Path\n"
         "from bench.assembly import assemble, open_panel\n"
+        "from unslump.app.integrations import keep_openssl_out\n"
         "from unslump.config.file import load_config\n"
         "from unslump.edges.clock import SystemClock\n"
         "from unslump.edges.system.sd_notify import Notifier\n"
         f"config = load_config(Path({str(config)!r}))\n"
+        "keep_openssl_out(config)\n"  # as run_device does, first thing
         "clock = SystemClock()\n"
         "with ExitStack() as stack:\n"
         f"    parts = assemble(stack, config, clock, Path({str(tmp_path / 'log.db')!r}),"

@@ -9,6 +9,7 @@ imported and no socket is opened.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -54,15 +55,27 @@ def outbox_cap(config: Config) -> int:
     return config.mqtt.outbox_rows if config.mqtt.enabled else 0
 
 
+def keep_openssl_out(config: Config) -> None:
+    """In the service's own process, before anything loads paho: with ``[mqtt]`` on and
+    ``tls = false``, paho is loaded without OpenSSL (4.6 MiB; edges/mqtt/without_tls.py).
+
+    It marks ``ssl`` unimportable for the whole process, so only a process that is the
+    service calls it (``run_device``, the bench's service); never :func:`open_add_ons`,
+    which tests and tools call in processes that may still need ssl.
+    """
+    if not config.mqtt.enabled or config.mqtt.tls:
+        return
+    from unslump.edges.mqtt.without_tls import paho_without_tls
+
+    with contextlib.suppress(ModuleNotFoundError):  # no paho: open_add_ons says so
+        paho_without_tls()
+
+
 def open_add_ons(stack: ExitStack, wiring: Wiring) -> list[AddOn]:
     """Build and start the configured add-ons, each closed by ``stack``."""
     parts: list[AddOn] = []
     if wiring.config.mqtt.enabled:
         try:
-            if not wiring.config.mqtt.tls:
-                from unslump.edges.mqtt.without_tls import paho_without_tls
-
-                paho_without_tls()  # before paho's first import: no OpenSSL (4.6 MiB)
             from unslump.edges.mqtt.link import MqttLink
         except ModuleNotFoundError as missing:
             if not (missing.name or "").startswith("paho"):
