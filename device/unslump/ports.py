@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from unslump.core.day_stats import DaySummary
     from unslump.core.effects import Effect, Play
     from unslump.core.records import EndedBy, NoticeAnswer, Record
+    from unslump.core.state import DeviceState, Now
     from unslump.core.views import View
 
 
@@ -158,6 +159,13 @@ class Observer(Protocol):
     def state(self, at: float, name: str) -> None: ...
 
     def effect(self, at: float, effect: Effect) -> None: ...
+
+
+class StateWatcher(Protocol):
+    """Sees the device's state each time the loop commits one (the MQTT link reads the
+    seat, the mode and quiet time from it). Called on the loop thread; decides nothing."""
+
+    def follow(self, state: DeviceState, now: Now) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -191,7 +191,8 @@ def test_a_scripted_day_reaches_the_broker_row_for_row(broker: Broker, watcher: 
     final = [m.json() for m in watcher.on(f"{PREFIX}/state")][-1]
     assert final["breaks_natural_today"] == 1
     assert final["breaks_guided_today"] == 1
-    assert final["seated"] is False
+    assert final["bout_min"] == 0.0  # the stop closed the bout
+    assert final["seated"] is True  # while the person is still on the seat
     seqs = [m.json()["seq"] for m in watcher.collect() if "/log/" in m.topic]
     assert seqs == sorted(seqs)  # in order
 

@@ -129,7 +129,7 @@ def assemble(stack: ExitStack, config: Config, edges: Edges, db: Path | None = N
     if edges.notifier is not None:
         serviced.append(WatchdogPinger(edges.notifier, clock))
     runtime = Runtime(config, clock, screen, audio, store, serviced=serviced,
-                      observer=edges.observer, sinks=add_ons)
+                      observer=edges.observer, sinks=add_ons, watchers=add_ons)
     return Parts(events, inputs, screen, audio, store, runtime, add_ons)
 
 

@@ -18,6 +18,7 @@ from typing import Protocol
 from unslump.app.stats_views import streak_and_level
 from unslump.config.file import Config
 from unslump.core.records import Record
+from unslump.core.state import DeviceState, Now
 from unslump.edges.clock import Clock
 from unslump.errors import ConfigError
 from unslump.ports import QueueItem
@@ -29,6 +30,9 @@ class AddOn(Protocol):
     def append(self, record: Record) -> None: ...
     def deadline(self) -> float | None: ...
     def service(self, now: float) -> None: ...
+    def follow(self, state: DeviceState, now: Now) -> None:
+        """The device's state, each time the loop commits one."""
+        ...
     def close(self) -> None: ...
     def drain(self, timeout_s: float) -> int:
         """Wait at most ``timeout_s`` real seconds for queued rows to leave; return how

@@ -36,6 +36,7 @@ from unslump.ports import (
     Observer,
     RecordSink,
     Serviced,
+    StateWatcher,
     Stop,
     Store,
     Waiter,
@@ -60,7 +61,8 @@ class Runtime:
 
     def __init__(self, config: Config, clock: Clock, screen: Display, audio: Audio,
                  store: Store, serviced: Iterable[Serviced] = (),
-                 observer: Observer | None = None, sinks: Iterable[RecordSink] = ()) -> None:
+                 observer: Observer | None = None, sinks: Iterable[RecordSink] = (),
+                 watchers: Iterable[StateWatcher] = ()) -> None:
         self._config = config
         self._clock = clock
         self._screen = screen
@@ -69,6 +71,7 @@ class Runtime:
         self._serviced = list(serviced)
         self._sinks: list[RecordSink] = [store, *sinks]  # the log first: it is the truth
         self._observer = observer
+        self._watchers = list(watchers)
         self._state: DeviceState | None = None
         self._answers: list[Event] = []  # what effects asked of the adapters, to feed back
 
@@ -157,6 +160,10 @@ class Runtime:
                 self._observer.effect(at, effect)
         # The audio gets ready ahead of the next planned sound (and rests when none is).
         self._audio.expect(state.mode.next_sound_at(state, self._config))
+        if self._watchers:
+            now = self._now()
+            for watcher in self._watchers:
+                watcher.follow(state, now)
         self._show_warnings()
         while self._answers:
             self.dispatch(self._answers.pop(0))

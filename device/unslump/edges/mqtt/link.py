@@ -28,8 +28,8 @@ import logging
 import queue
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,9 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.reasoncodes import ReasonCode
 
 from unslump.config.file import Config, MqttConfig
+from unslump.core.quiet import seconds_until_change
 from unslump.core.records import Record, identity
+from unslump.core.state import DeviceState, Now
 from unslump.edges.clock import Clock, SystemClock
 from unslump.edges.mqtt.discovery import discovery_payload
 from unslump.edges.mqtt.live import LiveState, event_of
@@ -136,9 +138,14 @@ class MqttLink(ClosesOnExit):
         self._inflight: dict[int, int] = {}  # paho message id -> outbox seq
         self._handed_upto = 0  # the highest outbox seq handed to paho by this start
         self._live = LiveState()
+        self._sent_state: dict[str, Any] | None = None  # the document last published
+        self._look_again_at: float | None = None  # quiet time may begin or end, or midnight
+        self._connections = 0
         self._last_version: dict[str, Record] = {}  # per kind: the newest row, for events
         self._closed = False
+        self._device_state: DeviceState | None = None
         self._wire_callbacks()
+        self._recall_history()
         self._network = NetworkThread(self._client, lambda: self._hand_over(_Unreachable()))
 
     @property
@@ -178,16 +185,34 @@ class MqttLink(ClosesOnExit):
             entity, event_type = announced
             self._publish(self._topics.event(entity),
                           {"event_type": event_type, "at": self._clock.wall().isoformat()})
-        self._publish_state()
         self._pump()
+        self._publish_state()
+
+    # -- a state watcher ----------------------------------------------------------------
+
+    def follow(self, state: DeviceState, now: Now) -> None:
+        """The loop committed a state: the seat, the mode, quiet time may have changed
+        (the document is published only when it did)."""
+        self._live = replace(self._live.with_device(state, now, self._config),
+                             log_problem=not self._store.healthy)
+        self._look_again_at = now.at + seconds_until_change(now.wall, self._config.quiet)
+        self._device_state = state
+        if self._connected:
+            self._publish_state()
 
     # -- a serviced adapter -------------------------------------------------------------
 
     def deadline(self) -> float | None:
-        """Now, while paho's thread has left work in the inbox; else nothing to wake for."""
-        return float("-inf") if not self._inbox.empty() else None
+        """Now, while paho's thread has left work in the inbox; else when quiet time may
+        begin or end, or the day change (the document says so then)."""
+        return float("-inf") if not self._inbox.empty() else self._look_again_at
 
     def service(self, now: float) -> None:
+        if self._look_again_at is not None and now >= self._look_again_at:
+            self._look_again_at = None
+            if self._device_state is not None:
+                self._refresh_day(with_streak=True)
+                self.follow(self._device_state, Now(now, self._clock.wall()))
         self._handle(self._take())
 
     def _take(self, first: _InboxItem | None = None) -> list[_InboxItem]:
@@ -271,17 +296,27 @@ class MqttLink(ClosesOnExit):
     def _on_connected(self) -> None:
         first = self._last_problem is None and not self._connected
         self._connected = True
+        self._connections += 1
+        self._live = replace(self._live, reconnects=self._connections - 1)
         if self._last_problem is not None or first:
             self._log.info("mqtt: connected to %s as %s", self._where, self._topics.client_id)
         self._last_problem = None
         self._client.subscribe(self._topics.commands, qos=1)
         if self._mqtt.discovery:
             self._publish(self._topics.discovery,
-                          discovery_payload(self._topics, self._topics.device_name),
+                          discovery_payload(self._topics),
                           retain=True)
         self._client.publish(self._topics.availability, "online", qos=1, retain=True)
         self._refresh_day(with_streak=True)
+        self._sent_state = None  # a fresh connection: say it all again
         self._publish_state()
+
+    def _recall_history(self) -> None:
+        """What the log knows that the document would otherwise forget at a restart."""
+        today = self._clock.wall().date()
+        week = today - timedelta(days=6)
+        self._live = self._live.with_history(self._store.rows_between(week, today),
+                                             self._store.response_times(week, today))
 
     def _refresh_day(self, with_streak: bool) -> None:
         today = self._clock.wall().date()
@@ -291,7 +326,13 @@ class MqttLink(ClosesOnExit):
         self._live = self._live.with_day(self._store.day_summary(today), streak, level)
 
     def _publish_state(self) -> None:
-        self._publish(self._topics.state, self._live.document(), retain=True)
+        """Publish the document if it changed since it was last sent."""
+        waiting = max(0, self._store.outbox_depth() - len(self._inflight))
+        self._live = replace(self._live, outbox_rows=waiting)
+        document = self._live.document()
+        if document != self._sent_state:
+            self._publish(self._topics.state, document, retain=True)
+            self._sent_state = document
 
     def _publish(self, topic: str, document: dict[str, Any], retain: bool = False) -> None:
         self._client.publish(topic, json.dumps(document, separators=(",", ":")), qos=1,

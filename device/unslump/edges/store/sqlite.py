@@ -210,6 +210,10 @@ class SqliteStore(ClosesOnExit):
             day, waiting
         )
 
+    def rows_between(self, first_day: date, last_day: date) -> queries.LogRows:
+        """The bouts, breaks and reminders that touch the local days (waiting rows too)."""
+        return self._rows(first_day, last_day)
+
     def response_times(self, first_day: date, last_day: date) -> list[float]:
         return queries.response_times_in(first_day, last_day, self._rows(first_day, last_day))
 

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from device.clock import FakeClock
-from device.config import Config, RoutineConfig
-from device.core.records import NoticeAnswer, NoticeRecord, Record
-from device.scenario.harness import VirtualDevice
-from device.store.memory import MemoryStore
+from unslump.config.file import Config, RoutineConfig
+from unslump.core.records import NoticeAnswer, NoticeRecord, Record
+from unslump.edges.clock import FakeClock
+from unslump.edges.store.memory import MemoryStore
+from unslump.sim.scenario.harness import VirtualDevice
 
 CONFIG = replace(Config(), routine=RoutineConfig(repetitions=1))
 MIN = 60.0
@@ -44,7 +45,7 @@ class WatchedLog(MemoryStore):
 def dips(published: list[tuple[date, float]]) -> list[tuple[date, float, float]]:
     """Every decrease of the total within one local day."""
     return [(day, before, after)
-            for (day, before), (later_day, after) in zip(published, published[1:], strict=False)
+            for (day, before), (later_day, after) in pairwise(published)
             if day == later_day and after < before]
 
 
