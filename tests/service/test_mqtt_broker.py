@@ -501,3 +501,16 @@ def test_doctor_checks_the_broker_login_discovery_and_outbox(broker: Broker,
     assert unreachable.line().startswith(f"FAIL  mqtt broker: 127.0.0.1:{broker.port} "
                                          "unreachable")
     assert "Fix: check [mqtt] host and port" in unreachable.line()
+
+
+def test_quiet_now_turns_on_when_quiet_hours_begin(broker: Broker, watcher: Watcher,
+                                                   tmp_path: Path) -> None:
+    """Nothing happens on the device at 20:00, yet the document says "quiet now" then."""
+    evening = datetime(2026, 11, 24, 19, 50).astimezone()  # the panel rests by 19:56
+    desk = open_desk(mqtt_config(broker), tmp_path / "unslump.db", FakeClock(evening))
+    listening(desk, watcher)
+    watcher.wait_for(f"{PREFIX}/state", lambda m: m.json()["quiet_now"] is False)
+    desk.device.run_for(11 * MIN)
+    state = watcher.wait_for(f"{PREFIX}/state", lambda m: m.json()["quiet_now"] is True)
+    assert state.json()["quiet"] is False  # the override switch stays off
+    desk.stop()
