@@ -10,7 +10,8 @@ from homeassistant.bootstrap import CORE_INTEGRATIONS, DEFAULT_INTEGRATIONS
 
 LOADED = {"http", "api", "config", "onboarding", "websocket_api", "logger", "recorder",
           "history", "automation", "mqtt", "light", "sensor", "binary_sensor", "event",
-          "button", "switch"}
+          "button", "switch",
+          "google_translate", "met", "radio_browser", "shopping_list"}  # onboarding adds these
 BASE = Path(components.__path__[0])
 
 
