@@ -558,6 +558,9 @@ def run_checks(ha: HomeAssistant, tap: Tap, checks: Checks, work: Path, config: 
                  len(sent) == 2 and all(m[2] == 1 for m in sent))
     ha.call("button", "press", {"entity_id": ids["snooze"]})  # nothing to snooze: ignored
     commands = [m for m in tap.messages if m[0].startswith(f"{PREFIX}/cmd/")]
+    checks.check("every command HA sent travelled at QoS 1",
+                 bool(commands) and all(m[2] == 1 for m in commands),
+                 f"{[(m[0].rsplit('/', 1)[1], m[2]) for m in commands]}")
     simulator.stop(signal.SIGTERM)
     wait_until(lambda: ha.state(ids["seated"]) == "unavailable", 20, "unavailable on stop")
     checks.check("availability: unavailable after a clean stop", True)

@@ -11,7 +11,8 @@ from homeassistant.bootstrap import CORE_INTEGRATIONS, DEFAULT_INTEGRATIONS
 LOADED = {"http", "api", "config", "onboarding", "websocket_api", "logger", "recorder",
           "history", "automation", "mqtt", "light", "sensor", "binary_sensor", "event",
           "button", "switch",
-          "google_translate", "met", "radio_browser", "shopping_list"}  # onboarding adds these
+          # what onboarding sets up by itself
+          "google_translate", "tts", "met", "radio_browser", "shopping_list"}
 BASE = Path(components.__path__[0])
 
 
