@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 from unslump.core.events import Event
 
@@ -181,7 +181,15 @@ class Poke:
     has work for the loop thread: the loop wakes and services its parts at once."""
 
 
-QueueItem = Event | Stop | Poke
+@dataclass(frozen=True)
+class Reconfigure:
+    """Put on the event queue when a setting changed from afar (Home Assistant): the loop
+    decides with ``config`` from then on (a running bout keeps its planned reminder)."""
+
+    config: Any
+
+
+QueueItem = Event | Stop | Poke | Reconfigure
 
 Waiter = Callable[[float | None], QueueItem | None]
 """The loop's wait: block until the monotonic instant given (None: no deadline) or the

@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from unslump.config.file import Config, MqttConfig, QuietConfig, RoutineConfig
 from unslump.core.records import NoticeAnswer, NoticeRecord, ReminderOutcome, ReminderRecord
 from unslump.edges.clock import FakeClock
@@ -189,3 +191,30 @@ def test_last_reminder_response_is_rebuilt_from_the_log(tmp_path: Path) -> None:
                                     store.response_times(today, today))
     store.close()
     assert live.last_response_s == 42.2
+
+
+def test_settings_home_assistant_may_change_are_checked_by_the_config_rules(
+        tmp_path: Path) -> None:
+    from unslump.edges.mqtt import ha_settings
+    from unslump.errors import ConfigError
+
+    by_name = ha_settings.BY_NAME
+    assert ha_settings.checked(by_name["snooze_min"], "5") == 5.0
+    assert ha_settings.checked(by_name["quiet_start"], "21:30") == "21:30"
+    for name, text, why in (("remind_after_min", "0", "remind_after_min"),
+                            ("remind_after_min", "soon", "not a number"),
+                            ("quiet_end", "7 o'clock", "end")):
+        with pytest.raises(ConfigError, match=why):
+            ha_settings.checked(by_name[name], text)
+    config = ha_settings.apply(CONFIG, {"snooze_min": 5.0, "quiet_start": "21:30"})
+    assert config.reminder.snooze_min == 5.0
+    assert config.quiet.start.strftime("%H:%M") == "21:30"
+    assert config.reminder.remind_after_min == CONFIG.reminder.remind_after_min
+    cmps = components(topics())
+    assert {cmps[name]["p"] for name in ("remind_after_min", "snooze_min")} == {"number"}
+    assert {cmps[name]["p"] for name in ("quiet_start", "quiet_end")} == {"text"}
+    assert all(cmps[setting.name]["entity_category"] == "config"
+               for setting in ha_settings.SETTINGS)
+    (tmp_path / "ha-settings.json").write_text("[1, 2]")
+    with pytest.raises(ConfigError, match="delete the file"):
+        ha_settings.settled(CONFIG, tmp_path / "unslump.db")

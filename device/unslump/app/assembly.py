@@ -18,7 +18,7 @@ from types import FrameType
 from typing import Any, Protocol
 
 from unslump.app.gpio_retry import wait_until_gpio_loads
-from unslump.app.integrations import AddOn, Wiring, open_add_ons, outbox_cap
+from unslump.app.integrations import AddOn, Wiring, open_add_ons, outbox_cap, with_saved_settings
 from unslump.app.loop import Runtime
 from unslump.config.file import Config
 from unslump.core.routine import breath_plays
@@ -116,6 +116,7 @@ def assemble(stack: ExitStack, config: Config, edges: Edges, db: Path | None = N
         sqlite = SqliteStore.open(db, logger=log, clock=clock, outbox_cap=outbox_cap(config))
         stack.callback(sqlite.close)
         store = sqlite
+    config = with_saved_settings(config, store)
     inputs = GpioInputs(config.pins, clock, events.put, pin_factory=edges.pin_factory)
     stack.callback(inputs.close)
     renderer = edges.renderer or Renderer(canvas=panel_canvas(config))

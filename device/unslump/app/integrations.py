@@ -58,6 +58,20 @@ def outbox_cap(config: Config) -> int:
     return config.mqtt.outbox_rows if config.mqtt.enabled else 0
 
 
+def with_saved_settings(config: Config, store: object) -> Config:
+    """``config`` with the settings set from Home Assistant laid over it (kept beside the
+    SQLite log; only with MQTT on, and without importing paho)."""
+    if not config.mqtt.enabled:
+        return config
+    from unslump.edges.store.sqlite import SqliteStore
+
+    if not isinstance(store, SqliteStore):
+        return config
+    from unslump.edges.mqtt.ha_settings import settled
+
+    return settled(config, store.path)
+
+
 def open_add_ons(stack: ExitStack, wiring: Wiring) -> list[AddOn]:
     """Build and start the configured add-ons, each closed by ``stack``."""
     parts: list[AddOn] = []

@@ -34,6 +34,7 @@ from unslump.ports import (
     Clock,
     Display,
     Observer,
+    Reconfigure,
     RecordSink,
     Serviced,
     StateWatcher,
@@ -142,6 +143,8 @@ class Runtime:
             item = wait(self.deadline())
             if isinstance(item, Stop):
                 return item.reason
+            if isinstance(item, Reconfigure):
+                self._config = item.config
             if isinstance(item, Event):
                 self.dispatch(item)
             self.wake()

@@ -556,6 +556,15 @@ def run_checks(ha: HomeAssistant, tap: Tap, checks: Checks, work: Path, config: 
     sent = tap.on(f"{PREFIX}/cmd/quiet")[before:]
     checks.check("Quiet mode on and off from HA at QoS 1, shown back by the device",
                  len(sent) == 2 and all(m[2] == 1 for m in sent))
+    ha.call("number", "set_value", {"entity_id": ids["remind_after_min"], "value": 30})
+    ha.call("text", "set_value", {"entity_id": ids["quiet_end"], "value": "06:30"})
+    wait_until(lambda: ha.state(ids["remind_after_min"]) in ("30", "30.0")
+               and ha.state(ids["quiet_end"]) == "06:30", 20, "the settings from HA")
+    shown = subprocess.run(unslump("config", "--config", str(config), "--db", str(db)),
+                           capture_output=True, text=True, cwd=CHECKOUT).stdout
+    checks.check("Remind after and Quiet until set from HA, kept and shown by "
+                 "`unslump config`", "remind_after_min = 30.0: set from Home Assistant"
+                 in shown and "end = '06:30': set from Home Assistant" in shown, shown[-300:])
     ha.call("button", "press", {"entity_id": ids["snooze"]})  # nothing to snooze: ignored
     commands = [m for m in tap.messages if m[0].startswith(f"{PREFIX}/cmd/")]
     checks.check("every command HA sent travelled at QoS 1",

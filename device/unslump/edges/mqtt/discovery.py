@@ -129,6 +129,25 @@ def components(topics: Topics) -> dict[str, dict[str, Any]]:
             "p": "button", "name": label, "unique_id": f"{topics.device_id}_{name}",
             "command_topic": topics.command(name), "payload_press": "PRESS", "icon": icon,
         }
+    for name, label, low, high in (("remind_after_min", "Remind after", 1, 480),
+                                   ("snooze_min", "Snooze length", 1, 120)):
+        found[name] = {
+            "p": "number", "name": label, "unique_id": f"{topics.device_id}_{name}",
+            "command_topic": topics.command(name), "state_topic": topics.state,
+            "value_template": "{{ value_json.%s }}" % name,  # noqa: UP031
+            "min": low, "max": high, "step": 1, "mode": "box", "device_class": "duration",
+            "unit_of_measurement": "min", "entity_category": "config",
+        }
+    # HA 2026.2's MQTT integration has no time platform: the quiet window is two text
+    # entities that take HH:MM only (the device checks again, as for its config file).
+    for name, label in (("quiet_start", "Quiet from"), ("quiet_end", "Quiet until")):
+        found[name] = {
+            "p": "text", "name": label, "unique_id": f"{topics.device_id}_{name}",
+            "command_topic": topics.command(name), "state_topic": topics.state,
+            "value_template": "{{ value_json.%s }}" % name,  # noqa: UP031
+            "pattern": r"^([01]\d|2[0-3]):[0-5]\d$", "min": 5, "max": 5,
+            "entity_category": "config", "icon": "mdi:clock-outline",
+        }
     found["quiet"] = {
         "p": "switch", "name": "Quiet mode", "unique_id": f"{topics.device_id}_quiet",
         "command_topic": topics.command("quiet"), "state_topic": topics.state,

@@ -42,13 +42,14 @@ from unslump.core.quiet import seconds_until_change
 from unslump.core.records import Record, identity
 from unslump.core.state import DeviceState, Now
 from unslump.edges.clock import Clock, SystemClock
+from unslump.edges.mqtt import ha_settings
 from unslump.edges.mqtt.discovery import discovery_payload
 from unslump.edges.mqtt.live import LiveState, event_of
 from unslump.edges.mqtt.network import KEEPALIVE_S, NetworkThread
-from unslump.edges.mqtt.remote_commands import BadCommand, parse_command
+from unslump.edges.mqtt.remote_commands import BadCommand, SettingRequest, parse_command
 from unslump.edges.mqtt.topics import Topics
 from unslump.errors import ConfigError
-from unslump.ports import ClosesOnExit, Outbox, Poke, QueueItem
+from unslump.ports import ClosesOnExit, Outbox, Poke, QueueItem, Reconfigure
 
 WINDOW = 100
 """Outbox rows handed to paho before their acknowledgements come back."""
@@ -77,7 +78,7 @@ class _Unreachable:
     pass
 
 
-_InboxItem = _Connected | _Disconnected | _Acked | _Unreachable
+_InboxItem = _Connected | _Disconnected | _Acked | _Unreachable | SettingRequest
 
 
 def default_port(config: MqttConfig) -> int:
@@ -137,7 +138,7 @@ class MqttLink(ClosesOnExit):
         self._last_problem: str | None = None
         self._inflight: dict[int, int] = {}  # paho message id -> outbox seq
         self._handed_upto = 0  # the highest outbox seq handed to paho by this start
-        self._live = LiveState()
+        self._live = LiveState().with_settings(config)
         self._sent_state: dict[str, Any] | None = None  # the document last published
         self._look_again_at: float | None = None  # quiet time may begin or end, or midnight
         self._connections = 0
@@ -247,6 +248,8 @@ class MqttLink(ClosesOnExit):
                         self._log.warning("mqtt: lost the broker %s (%s); rows wait in the "
                                           "outbox until it is back", self._where, reason)
                     self._connected = False
+                case SettingRequest() as request:
+                    self._set(request)
         if acked:
             self._store.outbox_acknowledged(acked)
         self._pump()
@@ -310,6 +313,28 @@ class MqttLink(ClosesOnExit):
         self._refresh_day(with_streak=True)
         self._sent_state = None  # a fresh connection: say it all again
         self._publish_state()
+
+    def _set(self, request: SettingRequest) -> None:
+        """A setting from HA: checked by the config's rules, kept beside the log, and the
+        loop told; a value refused is logged and the document says the value in use."""
+        setting = ha_settings.BY_NAME[request.name]
+        try:
+            value = ha_settings.checked(setting, request.text)
+            path = ha_settings.settings_path(self._store.path)
+            values = {**ha_settings.load(path), request.name: value}
+            config = ha_settings.apply(self._config, values)
+            ha_settings.save(path, values)
+        except (ConfigError, OSError) as refused:
+            self._log.warning("mqtt: ignored a setting from Home Assistant: %s", refused)
+            self._sent_state = None  # say the value in use again (HA shows what it sent)
+        else:
+            self._log.info("mqtt: [%s] %s = %r, set from Home Assistant", setting.section,
+                           setting.key, value)
+            self._config = config
+            self._post(Reconfigure(config))
+        self._live = self._live.with_settings(self._config)
+        if self._connected:
+            self._publish_state()
 
     def _recall_history(self) -> None:
         """What the log knows that the document would otherwise forget at a restart."""
@@ -391,5 +416,8 @@ class MqttLink(ClosesOnExit):
                                   bool(message.retain), self._clock)
         except BadCommand as refused:
             self._log.warning("mqtt: ignored a command: %s", refused)
+            return
+        if isinstance(event, SettingRequest):
+            self._hand_over(event)  # checked and kept by the loop thread, which owns files
             return
         self._post(event)

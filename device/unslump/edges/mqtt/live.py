@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from unslump.config.file import Config
 from unslump.core.day_stats import DaySummary
 from unslump.core.quiet import is_quiet, seconds_until_loud
 from unslump.core.records import (
@@ -99,6 +100,10 @@ class LiveState:
     started_at: str | None = None  # diagnostic
     reconnects: int = 0  # broker connections after the first, since the start (diagnostic)
     log_problem: bool = False  # the break log cannot be written (diagnostic)
+    remind_after_min: float = 45.0  # the settings HA may change (config, or set from HA)
+    snooze_min: float = 10.0
+    quiet_start: str = "20:00"
+    quiet_end: str = "07:00"
 
     def document(self) -> dict[str, Any]:
         return asdict(self)
@@ -143,6 +148,13 @@ class LiveState:
             quiet_now=state.quiet_switch or is_quiet(now.wall, config.quiet),
             next_reminder_at=moment(next_reminder(state, now, config)),
             last_stood_up_at=stood)
+
+    def with_settings(self, config: Config) -> LiveState:
+        """The values of the settings Home Assistant may change, as the device uses them."""
+        return replace(self, remind_after_min=config.reminder.remind_after_min,
+                       snooze_min=config.reminder.snooze_min,
+                       quiet_start=config.quiet.start.strftime("%H:%M"),
+                       quiet_end=config.quiet.end.strftime("%H:%M"))
 
     def with_history(self, rows: LogRows, responses: list[float]) -> LiveState:
         """What a restart would otherwise forget, from the log: the last reminder's

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from unslump.config.file import MqttConfig
 
-COMMANDS = ("stretch", "snooze", "quiet")
+COMMANDS = ("stretch", "snooze", "quiet", "remind_after_min", "snooze_min", "quiet_start",
+            "quiet_end")
 """The commands a device takes from ``<prefix>/cmd/<name>``."""
 
 EVENTS = ("reminder", "routine")
