@@ -199,7 +199,7 @@ class MqttLink(ClosesOnExit):
         self._look_again_at = now.at + seconds_until_change(now.wall, self._config.quiet)
         self._device_state = state
         if self._connected:
-            self._publish_state()
+            self._publish_state(count_outbox=False)  # often (every frame of a stretch)
 
     # -- a serviced adapter -------------------------------------------------------------
 
@@ -350,10 +350,12 @@ class MqttLink(ClosesOnExit):
             streak, level = self._streak_and_level(today)
         self._live = self._live.with_day(self._store.day_summary(today), streak, level)
 
-    def _publish_state(self) -> None:
-        """Publish the document if it changed since it was last sent."""
-        waiting = max(0, self._store.outbox_depth() - len(self._inflight))
-        self._live = replace(self._live, outbox_rows=waiting)
+    def _publish_state(self, count_outbox: bool = True) -> None:
+        """Publish the document if it changed since it was last sent (``count_outbox``:
+        ask the log how many rows wait, one query)."""
+        if count_outbox:
+            waiting = max(0, self._store.outbox_depth() - len(self._inflight))
+            self._live = replace(self._live, outbox_rows=waiting)
         document = self._live.document()
         if document != self._sent_state:
             self._publish(self._topics.state, document, retain=True)
