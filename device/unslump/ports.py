@@ -131,6 +131,17 @@ class Outbox(StatsSource, Protocol):
 
     def outbox_depth(self) -> int: ...
 
+    @property
+    def healthy(self) -> bool:
+        """False while rows cannot reach the disk (Home Assistant shows a log problem)."""
+        ...
+
+    def latest_ends(self, first_day: date, last_day: date) -> tuple[datetime | None,
+                                                                    datetime | None]:
+        """Within the local days: when the newest break ended, and when the newest bout
+        ended with the person leaving (what a restart would otherwise forget)."""
+        ...
+
     def outbox_acknowledged(self, seqs: list[int]) -> bool:
         """The broker has these rows; False if the disk refused (they are sent again)."""
         ...

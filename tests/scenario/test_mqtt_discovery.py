@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from unslump.config.file import Config, MqttConfig, QuietConfig, RoutineConfig
-from unslump.core.records import NoticeAnswer, NoticeRecord, ReminderOutcome, ReminderRecord
+from unslump.core.records import (
+    BoutRecord,
+    BreakKind,
+    BreakRecord,
+    NoticeAnswer,
+    NoticeRecord,
+    ReminderOutcome,
+    ReminderRecord,
+)
 from unslump.edges.clock import FakeClock
 from unslump.edges.mqtt.discovery import components, discovery_payload
 from unslump.edges.mqtt.live import MODES, LiveState, mode_of
@@ -181,16 +189,22 @@ def test_next_reminder_is_when_it_will_chime() -> None:
     assert live_after(device).next_reminder_at == MORNING.replace(hour=12).isoformat()
 
 
-def test_last_reminder_response_is_rebuilt_from_the_log(tmp_path: Path) -> None:
+def test_last_response_break_and_stand_up_are_rebuilt_from_the_log(tmp_path: Path) -> None:
     store = SqliteStore.open(tmp_path / "u.db")
     store.append(ReminderRecord(MORNING, ReminderOutcome.STOOD_UP, response_s=42.25, key="r"))
+    left = MORNING + timedelta(minutes=50)
+    store.append(BoutRecord(MORNING, left, 3000.0, key="b"))
+    store.append(BreakRecord(BreakKind.NATURAL, left, left + timedelta(minutes=7), 420.0,
+                             key="n"))
     store.close()
     store = SqliteStore.open(tmp_path / "u.db")
     today = MORNING.date()
-    live = LiveState().with_history(store.rows_between(today, today),
+    live = LiveState().with_history(*store.latest_ends(today, today),
                                     store.response_times(today, today))
     store.close()
     assert live.last_response_s == 42.2
+    assert live.last_stood_up_at == left.isoformat()
+    assert live.last_break_at == (left + timedelta(minutes=7)).isoformat()
 
 
 def test_settings_home_assistant_may_change_are_checked_by_the_config_rules(

@@ -84,6 +84,7 @@ def open_add_ons(stack: ExitStack, wiring: Wiring) -> list[AddOn]:
             raise ConfigError("[mqtt] host is set but paho-mqtt is not installed: install "
                               "Unslump with its mqtt extra (pip install 'unslump[mqtt]'), "
                               "or remove [mqtt] from the config") from None
+        from unslump.edges.mqtt.ha_settings import settings_path
         from unslump.edges.store.sqlite import SqliteStore
 
         if not isinstance(wiring.store, SqliteStore):
@@ -92,7 +93,8 @@ def open_add_ons(stack: ExitStack, wiring: Wiring) -> list[AddOn]:
         store, config = wiring.store, wiring.config
         link = MqttLink(config, store, wiring.clock, wiring.post,
                         logging.getLogger("unslump.mqtt"),
-                        streak_and_level=lambda today: streak_and_level(store, today, config))
+                        streak_and_level=lambda today: streak_and_level(store, today, config),
+                        settings_file=settings_path(store.path))
         stack.callback(link.close)
         link.start()
         parts.append(link)

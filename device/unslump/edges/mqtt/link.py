@@ -121,10 +121,12 @@ class MqttLink(ClosesOnExit):
     def __init__(self, config: Config, store: Outbox, clock: Clock,
                  post: Callable[[QueueItem], None], logger: logging.Logger,
                  streak_and_level: Callable[[date], tuple[int, int]],
-                 topics: Topics | None = None) -> None:
+                 topics: Topics | None = None, settings_file: Path | None = None) -> None:
         """``streak_and_level(today)``: the streak in days and the practice level, as the
-        stats pages count them (the application's rule, handed in)."""
+        stats pages count them (the application's rule, handed in). ``settings_file``:
+        where settings set from Home Assistant are kept (None: they cannot be set)."""
         self._config = config
+        self._settings_file = settings_file
         self._streak_and_level = streak_and_level
         self._mqtt = config.mqtt
         self._topics = topics or Topics.of(config.mqtt)
@@ -320,7 +322,10 @@ class MqttLink(ClosesOnExit):
         setting = ha_settings.BY_NAME[request.name]
         try:
             value = ha_settings.checked(setting, request.text)
-            path = ha_settings.settings_path(self._store.path)
+            if self._settings_file is None:
+                raise ConfigError("settings from Home Assistant need the SQLite break log "
+                                  "(they are kept beside it)")
+            path = self._settings_file
             values = {**ha_settings.load(path), request.name: value}
             config = ha_settings.apply(self._config, values)
             ha_settings.save(path, values)
@@ -340,7 +345,7 @@ class MqttLink(ClosesOnExit):
         """What the log knows that the document would otherwise forget at a restart."""
         today = self._clock.wall().date()
         week = today - timedelta(days=6)
-        self._live = self._live.with_history(self._store.rows_between(week, today),
+        self._live = self._live.with_history(*self._store.latest_ends(week, today),
                                              self._store.response_times(week, today))
 
     def _refresh_day(self, with_streak: bool) -> None:

@@ -27,7 +27,6 @@ from unslump.core.records import (
 )
 from unslump.core.settings import CoreConfig
 from unslump.core.state import DeviceState, Now
-from unslump.edges.store.queries import LogRows
 
 MODES = ("away", "seated", "reminder", "snoozed", "notice", "stretch", "done")
 """The states of the Mode sensor (an HA ``enum``): what the device is doing."""
@@ -156,16 +155,15 @@ class LiveState:
                        quiet_start=config.quiet.start.strftime("%H:%M"),
                        quiet_end=config.quiet.end.strftime("%H:%M"))
 
-    def with_history(self, rows: LogRows, responses: list[float]) -> LiveState:
+    def with_history(self, last_break: datetime | None, last_leave: datetime | None,
+                     responses: list[float]) -> LiveState:
         """What a restart would otherwise forget, from the log: the last reminder's
         response, the last break, and when a bout last ended with the person leaving."""
-        breaks = [b.end for b in rows.breaks if b.ended_by is not None]
-        left = [b.end for b in rows.bouts if b.ended_by is EndedBy.ENDED]
         return replace(
             self,
             last_response_s=round(responses[-1], 1) if responses else self.last_response_s,
-            last_break_at=moment(max(breaks)) if breaks else self.last_break_at,
-            last_stood_up_at=moment(max(left)) if left else self.last_stood_up_at)
+            last_break_at=moment(last_break) if last_break else self.last_break_at,
+            last_stood_up_at=moment(last_leave) if last_leave else self.last_stood_up_at)
 
 
 def event_of(record: Record, previous: Record | None) -> tuple[str, str] | None:
