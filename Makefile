@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 ON_PI := $(shell grep -qs 'Raspberry Pi' /proc/device-tree/model && echo yes)
 
 .PHONY: run test test-unit test-scenario test-slow test-service demo bench bench-peers clean \
-	install uninstall test-install docs mutate
+	install uninstall test-install test-ha docs mutate
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -80,6 +80,11 @@ DIST ?= trixie
 ARCH ?= arm64
 test-install:
 	DIST="$(DIST)" ARCH="$(ARCH)" sh scripts/test-install.sh
+
+# The device against a real Home Assistant Core in a Debian trixie root (minutes; root).
+test-ha: $(VENV)/.installed
+	sh scripts/ci-deps.sh
+	sh scripts/test-ha.sh
 
 docs: $(STAMP)
 	$(PY) hardware/make_docs.py

@@ -1,12 +1,13 @@
 #!/bin/sh
 # Build (once) and cache the Debian root that stands in for a Raspberry Pi OS card.
 #
-# Usage: sh scripts/chroot-rootfs.sh DIST ARCH      (DIST: trixie|bookworm, ARCH: arm64|armhf)
+# Usage: sh scripts/chroot-rootfs.sh DIST ARCH      (DIST: trixie|bookworm, ARCH: arm64|armhf|amd64)
 # Prints the path of the cached tarball. Raspberry Pi OS Lite is Debian plus the Raspberry
 # Pi archive; the root here is Debian's minimal base plus what Lite ships and the install
 # relies on (systemd as init, python3, make, sudo, CA certificates for PyPI), and no
 # compiler, so an install that tries to build anything fails loudly. The Raspberry Pi
 # archive's part (python3-lgpio) is served separately, see scripts/lgpio-deb.sh.
+# ARCH amd64 is a native root (no qemu), for `make test-ha`'s Home Assistant.
 #
 # Environment: DEBIAN_MIRROR (default: debootstrap's own, deb.debian.org),
 # UNSLUMP_CACHE (default: .cache/install in the checkout; ignored by git).
@@ -20,7 +21,7 @@ TARBALL=$CACHE/rootfs-$DIST-$ARCH.tar
 INCLUDE=systemd,systemd-sysv,dbus,make,python3,ca-certificates,sudo
 
 case $DIST in trixie|bookworm) ;; *) echo "chroot-rootfs: DIST must be trixie or bookworm" >&2; exit 2 ;; esac
-case $ARCH in arm64|armhf) ;; *) echo "chroot-rootfs: ARCH must be arm64 or armhf" >&2; exit 2 ;; esac
+case $ARCH in arm64|armhf|amd64) ;; *) echo "chroot-rootfs: ARCH must be arm64, armhf or amd64" >&2; exit 2 ;; esac
 
 if [ -s "$TARBALL" ]; then
     printf '%s\n' "$TARBALL"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 from unslump.core.events import Event
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from unslump.core.day_stats import DaySummary
     from unslump.core.effects import Effect, Play
     from unslump.core.records import EndedBy, NoticeAnswer, Record
+    from unslump.core.state import DeviceState, Now
     from unslump.core.views import View
 
 
@@ -130,6 +131,17 @@ class Outbox(StatsSource, Protocol):
 
     def outbox_depth(self) -> int: ...
 
+    @property
+    def healthy(self) -> bool:
+        """False while rows cannot reach the disk (Home Assistant shows a log problem)."""
+        ...
+
+    def latest_ends(self, first_day: date, last_day: date) -> tuple[datetime | None,
+                                                                    datetime | None]:
+        """Within the local days: when the newest break ended, and when the newest bout
+        ended with the person leaving (what a restart would otherwise forget)."""
+        ...
+
     def outbox_acknowledged(self, seqs: list[int]) -> bool:
         """The broker has these rows; False if the disk refused (they are sent again)."""
         ...
@@ -160,6 +172,13 @@ class Observer(Protocol):
     def effect(self, at: float, effect: Effect) -> None: ...
 
 
+class StateWatcher(Protocol):
+    """Sees the device's state each time the loop commits one (the MQTT link reads the
+    seat, the mode and quiet time from it). Called on the loop thread; decides nothing."""
+
+    def follow(self, state: DeviceState, now: Now) -> None: ...
+
+
 @dataclass(frozen=True)
 class Stop:
     """Put on the event queue to end the loop (signal handlers, the simulator's ``q``)."""
@@ -173,7 +192,15 @@ class Poke:
     has work for the loop thread: the loop wakes and services its parts at once."""
 
 
-QueueItem = Event | Stop | Poke
+@dataclass(frozen=True)
+class Reconfigure:
+    """Put on the event queue when a setting changed from afar (Home Assistant): the loop
+    decides with ``config`` from then on (a running bout keeps its planned reminder)."""
+
+    config: Any
+
+
+QueueItem = Event | Stop | Poke | Reconfigure
 
 Waiter = Callable[[float | None], QueueItem | None]
 """The loop's wait: block until the monotonic instant given (None: no deadline) or the

@@ -191,7 +191,8 @@ def test_a_scripted_day_reaches_the_broker_row_for_row(broker: Broker, watcher: 
     final = [m.json() for m in watcher.on(f"{PREFIX}/state")][-1]
     assert final["breaks_natural_today"] == 1
     assert final["breaks_guided_today"] == 1
-    assert final["seated"] is False
+    assert final["bout_min"] == 0.0  # the stop closed the bout
+    assert final["seated"] is True  # while the person is still on the seat
     seqs = [m.json()["seq"] for m in watcher.collect() if "/log/" in m.topic]
     assert seqs == sorted(seqs)  # in order
 
@@ -542,3 +543,44 @@ def test_without_tls_the_service_keeps_openssl_out_and_still_talks(
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "connected []"
     watcher.wait_for(f"{PREFIX}/availability", lambda m: m.payload == b"online")
+
+
+def test_quiet_now_turns_on_when_quiet_hours_begin(broker: Broker, watcher: Watcher,
+                                                   tmp_path: Path) -> None:
+    """Nothing happens on the device at 20:00, yet the document says "quiet now" then."""
+    evening = datetime(2026, 11, 24, 19, 50).astimezone()  # the panel rests by 19:56
+    desk = open_desk(mqtt_config(broker), tmp_path / "unslump.db", FakeClock(evening))
+    listening(desk, watcher)
+    watcher.wait_for(f"{PREFIX}/state", lambda m: m.json()["quiet_now"] is False)
+    desk.device.run_for(11 * MIN)
+    state = watcher.wait_for(f"{PREFIX}/state", lambda m: m.json()["quiet_now"] is True)
+    assert state.json()["quiet"] is False  # the override switch stays off
+    desk.stop()
+
+
+def test_settings_from_home_assistant_are_used_and_kept(broker: Broker, watcher: Watcher,
+                                                        tmp_path: Path) -> None:
+    from unslump.edges.mqtt.ha_settings import described
+
+    db = tmp_path / "unslump.db"
+    desk = open_desk(mqtt_config(broker), db)
+    listening(desk, watcher)
+    watcher.publish(f"{PREFIX}/cmd/remind_after_min", "20")
+    watcher.publish(f"{PREFIX}/cmd/quiet_start", "25:00")  # refused: not a time of day
+    watcher.publish(f"{PREFIX}/cmd/quiet_end", "06:30")
+    desk.until(lambda: desk.link.live.remind_after_min == 20.0
+               and desk.link.live.quiet_end == "06:30", "the settings to arrive")
+    desk.device.sit()
+    desk.device.run_for(21 * MIN)
+    assert desk.device.runtime.state.name == "reminder"  # after 20 minutes, not 45
+    desk.stop()
+    assert described(db) == [
+        f"[quiet] end = '06:30': set from Home Assistant ({tmp_path / 'ha-settings.json'})",
+        f"[reminder] remind_after_min = 20.0: set from Home Assistant "
+        f"({tmp_path / 'ha-settings.json'})"]
+    again = open_desk(mqtt_config(broker), db)  # a restart keeps them
+    again.connected()
+    state = watcher.wait_for(f"{PREFIX}/state", lambda m: m.json()["remind_after_min"] == 20.0
+                             and m.json()["quiet_start"] == "20:00").json()
+    assert state["quiet_end"] == "06:30"
+    again.stop()

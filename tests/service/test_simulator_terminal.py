@@ -136,3 +136,17 @@ def test_simulator_terminal_panel_takes_the_configured_height(monkeypatch):
     lines = picture.split("\r\n")
     assert len(lines) == 16 and {len(line) for line in lines} == {128}
     assert "\u2588" in picture or "\u2580" in picture
+
+
+def test_simulator_terminal_takes_a_log_line_before_the_first_frame(monkeypatch):
+    """A start after a power cut logs "closed 2 rows left open" before anything is drawn:
+    the line waits under the keys for the first frame instead of ending the simulator."""
+    import io
+    import logging
+
+    from unslump.sim.simulator import StatusLine
+
+    panel = TerminalPanel(io.StringIO(), size=lambda: (132, 40))
+    StatusLine(panel).emit(logging.makeLogRecord({"msg": "closed 2 rows", "levelname": "INFO",
+                                                  "name": "unslump.app"}))
+    assert panel.status == "INFO unslump.app: closed 2 rows"

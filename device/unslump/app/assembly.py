@@ -24,6 +24,7 @@ from unslump.app.integrations import (
     keep_openssl_out,
     open_add_ons,
     outbox_cap,
+    with_saved_settings,
 )
 from unslump.app.loop import Runtime
 from unslump.config.file import Config
@@ -122,6 +123,7 @@ def assemble(stack: ExitStack, config: Config, edges: Edges, db: Path | None = N
         sqlite = SqliteStore.open(db, logger=log, clock=clock, outbox_cap=outbox_cap(config))
         stack.callback(sqlite.close)
         store = sqlite
+    config = with_saved_settings(config, store)
     inputs = GpioInputs(config.pins, clock, events.put, pin_factory=edges.pin_factory)
     stack.callback(inputs.close)
     renderer = edges.renderer or Renderer(canvas=panel_canvas(config))
@@ -135,7 +137,7 @@ def assemble(stack: ExitStack, config: Config, edges: Edges, db: Path | None = N
     if edges.notifier is not None:
         serviced.append(WatchdogPinger(edges.notifier, clock))
     runtime = Runtime(config, clock, screen, audio, store, serviced=serviced,
-                      observer=edges.observer, sinks=add_ons)
+                      observer=edges.observer, sinks=add_ons, watchers=add_ons)
     return Parts(events, inputs, screen, audio, store, runtime, add_ons)
 
 

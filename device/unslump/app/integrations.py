@@ -19,6 +19,7 @@ from typing import Protocol
 from unslump.app.stats_views import streak_and_level
 from unslump.config.file import Config
 from unslump.core.records import Record
+from unslump.core.state import DeviceState, Now
 from unslump.edges.clock import Clock
 from unslump.errors import ConfigError
 from unslump.ports import QueueItem
@@ -30,6 +31,9 @@ class AddOn(Protocol):
     def append(self, record: Record) -> None: ...
     def deadline(self) -> float | None: ...
     def service(self, now: float) -> None: ...
+    def follow(self, state: DeviceState, now: Now) -> None:
+        """The device's state, each time the loop commits one."""
+        ...
     def close(self) -> None: ...
     def drain(self, timeout_s: float) -> int:
         """Wait at most ``timeout_s`` real seconds for queued rows to leave; return how
@@ -71,6 +75,20 @@ def keep_openssl_out(config: Config) -> None:
         paho_without_tls()
 
 
+def with_saved_settings(config: Config, store: object) -> Config:
+    """``config`` with the settings set from Home Assistant laid over it (kept beside the
+    SQLite log; only with MQTT on, and without importing paho)."""
+    if not config.mqtt.enabled:
+        return config
+    from unslump.edges.store.sqlite import SqliteStore
+
+    if not isinstance(store, SqliteStore):
+        return config
+    from unslump.edges.mqtt.ha_settings import settled
+
+    return settled(config, store.path)
+
+
 def open_add_ons(stack: ExitStack, wiring: Wiring) -> list[AddOn]:
     """Build and start the configured add-ons, each closed by ``stack``."""
     parts: list[AddOn] = []
@@ -83,6 +101,7 @@ def open_add_ons(stack: ExitStack, wiring: Wiring) -> list[AddOn]:
             raise ConfigError("[mqtt] host is set but paho-mqtt is not installed: install "
                               "Unslump with its mqtt extra (pip install 'unslump[mqtt]'), "
                               "or remove [mqtt] from the config") from None
+        from unslump.edges.mqtt.ha_settings import settings_path
         from unslump.edges.store.sqlite import SqliteStore
 
         if not isinstance(wiring.store, SqliteStore):
@@ -91,7 +110,8 @@ def open_add_ons(stack: ExitStack, wiring: Wiring) -> list[AddOn]:
         store, config = wiring.store, wiring.config
         link = MqttLink(config, store, wiring.clock, wiring.post,
                         logging.getLogger("unslump.mqtt"),
-                        streak_and_level=lambda today: streak_and_level(store, today, config))
+                        streak_and_level=lambda today: streak_and_level(store, today, config),
+                        settings_file=settings_path(store.path))
         stack.callback(link.close)
         link.start()
         parts.append(link)

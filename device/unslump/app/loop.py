@@ -34,8 +34,10 @@ from unslump.ports import (
     Clock,
     Display,
     Observer,
+    Reconfigure,
     RecordSink,
     Serviced,
+    StateWatcher,
     Stop,
     Store,
     Waiter,
@@ -60,7 +62,8 @@ class Runtime:
 
     def __init__(self, config: Config, clock: Clock, screen: Display, audio: Audio,
                  store: Store, serviced: Iterable[Serviced] = (),
-                 observer: Observer | None = None, sinks: Iterable[RecordSink] = ()) -> None:
+                 observer: Observer | None = None, sinks: Iterable[RecordSink] = (),
+                 watchers: Iterable[StateWatcher] = ()) -> None:
         self._config = config
         self._clock = clock
         self._screen = screen
@@ -69,6 +72,7 @@ class Runtime:
         self._serviced = list(serviced)
         self._sinks: list[RecordSink] = [store, *sinks]  # the log first: it is the truth
         self._observer = observer
+        self._watchers = list(watchers)
         self._state: DeviceState | None = None
         self._answers: list[Event] = []  # what effects asked of the adapters, to feed back
 
@@ -139,6 +143,8 @@ class Runtime:
             item = wait(self.deadline())
             if isinstance(item, Stop):
                 return item.reason
+            if isinstance(item, Reconfigure):
+                self._config = item.config
             if isinstance(item, Event):
                 self.dispatch(item)
             self.wake()
@@ -157,6 +163,10 @@ class Runtime:
                 self._observer.effect(at, effect)
         # The audio gets ready ahead of the next planned sound (and rests when none is).
         self._audio.expect(state.mode.next_sound_at(state, self._config))
+        if self._watchers:
+            now = self._now()
+            for watcher in self._watchers:
+                watcher.follow(state, now)
         self._show_warnings()
         while self._answers:
             self.dispatch(self._answers.pop(0))

@@ -104,8 +104,14 @@ def cmd_config(args: argparse.Namespace) -> int:
         sys.stdout.write(render_defaults())
         return 0
     path = find_config(args.config)
-    load_config(path)
+    config = load_config(path)
     print(f"{path}: valid" if path else "no config file found; using the built-in defaults")
+    if config.mqtt.enabled:  # what Home Assistant set, kept beside the log, overrides it
+        from unslump.edges.mqtt.ha_settings import described
+        from unslump.edges.store.paths import chosen_db_path
+
+        for line in described(chosen_db_path(getattr(args, "db", None), config.store.path)):
+            print(line)
     return 0
 
 
@@ -177,6 +183,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                                  help="check the config file, or print the defaults")
     config.add_argument("--defaults", action="store_true",
                         help="print the full default config with a comment per key")
+    config.add_argument("--db", metavar="PATH",
+                        help="the break log beside which settings set from Home Assistant "
+                        "are kept (default: see [store] path)")
     config.set_defaults(handler=cmd_config)
     for module in _modules_for(argv):
         importlib.import_module(module).register(commands, [version, configured])

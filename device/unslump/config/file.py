@@ -138,6 +138,10 @@ class MqttConfig:
     topic_prefix: str = key("", "topics start with this; empty: unslump/<hostname>")
     discovery_prefix: str = key("homeassistant", "Home Assistant's discovery prefix")
     discovery: bool = key(True, "publish Home Assistant discovery (one HA device)")
+    name: str = key("", "the device's name in Home Assistant (its entity ids start with "
+                    "it); empty: Unslump <hostname>")
+    area: str = key("", "the area Home Assistant suggests for the device (e.g. Office); "
+                    "empty: none")
     outbox_rows: int = key(20000, "rows kept for the broker while it is away; past this the "
                            "oldest are dropped with a warning", low=100, high=1000000)
 

@@ -48,6 +48,14 @@ def seconds_until_loud(wall: datetime, quiet: QuietConfig) -> float:
     return max(_RECHECK_MIN_S, (_instant(probe) - _instant(wall)).total_seconds())
 
 
+def seconds_until_change(wall: datetime, quiet: QuietConfig) -> float:
+    """How long from ``wall`` until quiet time may begin or end (its start, its end, or a
+    midnight, where a quiet day begins or ends), at least a second: when to look again
+    for whoever shows whether it is quiet now."""
+    nearest = min(_next_at(wall, quiet.start), _next_boundary(wall, quiet), key=_instant)
+    return max(_RECHECK_MIN_S, (_instant(nearest) - _instant(wall)).total_seconds())
+
+
 def _next_boundary(wall: datetime, quiet: QuietConfig) -> datetime:
     """The next moment quiet time could end: the configured end, or the next midnight."""
     return min(_next_at(wall, quiet.end), _next_at(wall, time.min), key=_instant)

@@ -141,11 +141,28 @@ def open_rows(state: DeviceState, now: Now, ended_by: EndedBy | None,
     bout, away = state.bout, state.away
     rows: tuple[Record, ...] = ()
     if bout is not None:
+        if ended_by is None:
+            bout = settled_bout(bout, state.seat)
         rows += (bout.record_at(now.at, now.wall, ended_by),)
     rows += state.mode.open_rows(state, now, ended_by, every)
     if away is not None and away.ended_bout:
         rows += (away.record_at(now.at, now.wall, ended_by),)
     return rows
+
+
+def settled_bout(bout: Bout, seat: SeatState) -> Bout:
+    """The bout as it will stand if the seat's pending absence is confirmed.
+
+    While leaving is being confirmed (the seat reads empty, ``stand_confirm_s`` has not
+    passed) the bout still counts, but a confirmed leave is dated back to its first edge
+    and takes those seconds away again. A checkpoint written meanwhile counts only up to
+    that edge, so the day's total in the log never goes down (Home Assistant's
+    ``total_increasing`` takes a drop for a meter reset). Should the person stay after
+    all, the next checkpoint counts the seconds.
+    """
+    if seat.occupied and not seat.raw:
+        return bout.pause(seat.raw_since)
+    return bout
 
 
 def checkpoint(out: Outcome, now: Now) -> Outcome:

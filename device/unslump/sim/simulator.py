@@ -165,7 +165,8 @@ class StatusLine(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self._panel.status = self.format(record)
-        self._panel.display(self._panel.image)
+        if self._panel.image is not None:  # else the first frame shows it (a start logs
+            self._panel.display(self._panel.image)  # before it draws, after a power cut)
 
 
 def panel_as_text(image: Any) -> str:

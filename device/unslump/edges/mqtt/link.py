@@ -27,8 +27,8 @@ import json
 import logging
 import queue
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +37,18 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.reasoncodes import ReasonCode
 
 from unslump.config.file import Config, MqttConfig
+from unslump.core.quiet import seconds_until_change
 from unslump.core.records import Record, identity
+from unslump.core.state import DeviceState, Now
 from unslump.edges.clock import Clock, SystemClock
+from unslump.edges.mqtt import ha_settings
 from unslump.edges.mqtt.discovery import discovery_payload
 from unslump.edges.mqtt.live import LiveState, event_of
 from unslump.edges.mqtt.network import KEEPALIVE_S, NetworkThread
-from unslump.edges.mqtt.remote_commands import BadCommand, parse_command
+from unslump.edges.mqtt.remote_commands import BadCommand, SettingRequest, parse_command
 from unslump.edges.mqtt.topics import Topics
 from unslump.errors import ConfigError
-from unslump.ports import ClosesOnExit, Outbox, Poke, QueueItem
+from unslump.ports import ClosesOnExit, Outbox, Poke, QueueItem, Reconfigure
 
 WINDOW = 100
 """Outbox rows handed to paho before their acknowledgements come back."""
@@ -74,7 +77,7 @@ class _Unreachable:
     pass
 
 
-_InboxItem = _Connected | _Disconnected | _Acked | _Unreachable
+_InboxItem = _Connected | _Disconnected | _Acked | _Unreachable | SettingRequest
 
 
 def default_port(config: MqttConfig) -> int:
@@ -119,10 +122,12 @@ class MqttLink(ClosesOnExit):
     def __init__(self, config: Config, store: Outbox, clock: Clock,
                  post: Callable[[QueueItem], None], logger: logging.Logger,
                  streak_and_level: Callable[[date], tuple[int, int]],
-                 topics: Topics | None = None) -> None:
+                 topics: Topics | None = None, settings_file: Path | None = None) -> None:
         """``streak_and_level(today)``: the streak in days and the practice level, as the
-        stats pages count them (the application's rule, handed in)."""
+        stats pages count them (the application's rule, handed in). ``settings_file``:
+        where settings set from Home Assistant are kept (None: they cannot be set)."""
         self._config = config
+        self._settings_file = settings_file
         self._streak_and_level = streak_and_level
         self._mqtt = config.mqtt
         self._topics = topics or Topics.of(config.mqtt)
@@ -136,10 +141,15 @@ class MqttLink(ClosesOnExit):
         self._last_problem: str | None = None
         self._inflight: dict[int, int] = {}  # paho message id -> outbox seq
         self._handed_upto = 0  # the highest outbox seq handed to paho by this start
-        self._live = LiveState()
+        self._live = LiveState().with_settings(config)
+        self._sent_state: dict[str, Any] | None = None  # the document last published
+        self._look_again_at: float | None = None  # quiet time may begin or end, or midnight
+        self._connections = 0
         self._last_version: dict[str, Record] = {}  # per kind: the newest row, for events
         self._closed = False
+        self._device_state: DeviceState | None = None
         self._wire_callbacks()
+        self._recall_history()
         self._network = NetworkThread(self._client, lambda: self._hand_over(_Unreachable()))
 
     @property
@@ -179,16 +189,34 @@ class MqttLink(ClosesOnExit):
             entity, event_type = announced
             self._publish(self._topics.event(entity),
                           {"event_type": event_type, "at": self._clock.wall().isoformat()})
-        self._publish_state()
         self._pump()
+        self._publish_state()
+
+    # -- a state watcher ----------------------------------------------------------------
+
+    def follow(self, state: DeviceState, now: Now) -> None:
+        """The loop committed a state: the seat, the mode, quiet time may have changed
+        (the document is published only when it did)."""
+        self._live = replace(self._live.with_device(state, now, self._config),
+                             log_problem=not self._store.healthy)
+        self._look_again_at = now.at + seconds_until_change(now.wall, self._config.quiet)
+        self._device_state = state
+        if self._connected:
+            self._publish_state(count_outbox=False)  # often (every frame of a stretch)
 
     # -- a serviced adapter -------------------------------------------------------------
 
     def deadline(self) -> float | None:
-        """Now, while paho's thread has left work in the inbox; else nothing to wake for."""
-        return float("-inf") if not self._inbox.empty() else None
+        """Now, while paho's thread has left work in the inbox; else when quiet time may
+        begin or end, or the day change (the document says so then)."""
+        return float("-inf") if not self._inbox.empty() else self._look_again_at
 
     def service(self, now: float) -> None:
+        if self._look_again_at is not None and now >= self._look_again_at:
+            self._look_again_at = None
+            if self._device_state is not None:
+                self._refresh_day(with_streak=True)
+                self.follow(self._device_state, Now(now, self._clock.wall()))
         self._handle(self._take())
 
     def _take(self, first: _InboxItem | None = None) -> list[_InboxItem]:
@@ -223,6 +251,8 @@ class MqttLink(ClosesOnExit):
                         self._log.warning("mqtt: lost the broker %s (%s); rows wait in the "
                                           "outbox until it is back", self._where, reason)
                     self._connected = False
+                case SettingRequest() as request:
+                    self._set(request)
         if acked:
             self._store.outbox_acknowledged(acked)
         self._pump()
@@ -272,17 +302,52 @@ class MqttLink(ClosesOnExit):
     def _on_connected(self) -> None:
         first = self._last_problem is None and not self._connected
         self._connected = True
+        self._connections += 1
+        self._live = replace(self._live, reconnects=self._connections - 1)
         if self._last_problem is not None or first:
             self._log.info("mqtt: connected to %s as %s", self._where, self._topics.client_id)
         self._last_problem = None
         self._client.subscribe(self._topics.commands, qos=1)
         if self._mqtt.discovery:
             self._publish(self._topics.discovery,
-                          discovery_payload(self._topics, self._topics.device_name),
+                          discovery_payload(self._topics),
                           retain=True)
         self._client.publish(self._topics.availability, "online", qos=1, retain=True)
         self._refresh_day(with_streak=True)
+        self._sent_state = None  # a fresh connection: say it all again
         self._publish_state()
+
+    def _set(self, request: SettingRequest) -> None:
+        """A setting from HA: checked by the config's rules, kept beside the log, and the
+        loop told; a value refused is logged and the document says the value in use."""
+        setting = ha_settings.BY_NAME[request.name]
+        try:
+            value = ha_settings.checked(setting, request.text)
+            if self._settings_file is None:
+                raise ConfigError("settings from Home Assistant need the SQLite break log "
+                                  "(they are kept beside it)")
+            path = self._settings_file
+            values = {**ha_settings.load(path), request.name: value}
+            config = ha_settings.apply(self._config, values)
+            ha_settings.save(path, values)
+        except (ConfigError, OSError) as refused:
+            self._log.warning("mqtt: ignored a setting from Home Assistant: %s", refused)
+            self._sent_state = None  # say the value in use again (HA shows what it sent)
+        else:
+            self._log.info("mqtt: [%s] %s = %r, set from Home Assistant", setting.section,
+                           setting.key, value)
+            self._config = config
+            self._post(Reconfigure(config))
+        self._live = self._live.with_settings(self._config)
+        if self._connected:
+            self._publish_state()
+
+    def _recall_history(self) -> None:
+        """What the log knows that the document would otherwise forget at a restart."""
+        today = self._clock.wall().date()
+        week = today - timedelta(days=6)
+        self._live = self._live.with_history(*self._store.latest_ends(week, today),
+                                             self._store.response_times(week, today))
 
     def _refresh_day(self, with_streak: bool) -> None:
         today = self._clock.wall().date()
@@ -291,8 +356,16 @@ class MqttLink(ClosesOnExit):
             streak, level = self._streak_and_level(today)
         self._live = self._live.with_day(self._store.day_summary(today), streak, level)
 
-    def _publish_state(self) -> None:
-        self._publish(self._topics.state, self._live.document(), retain=True)
+    def _publish_state(self, count_outbox: bool = True) -> None:
+        """Publish the document if it changed since it was last sent (``count_outbox``:
+        ask the log how many rows wait, one query)."""
+        if count_outbox:
+            waiting = max(0, self._store.outbox_depth() - len(self._inflight))
+            self._live = replace(self._live, outbox_rows=waiting)
+        document = self._live.document()
+        if document != self._sent_state:
+            self._publish(self._topics.state, document, retain=True)
+            self._sent_state = document
 
     def _publish(self, topic: str, document: dict[str, Any], retain: bool = False) -> None:
         self._client.publish(topic, json.dumps(document, separators=(",", ":")), qos=1,
@@ -351,5 +424,8 @@ class MqttLink(ClosesOnExit):
                                   bool(message.retain), self._clock)
         except BadCommand as refused:
             self._log.warning("mqtt: ignored a command: %s", refused)
+            return
+        if isinstance(event, SettingRequest):
+            self._hand_over(event)  # checked and kept by the loop thread, which owns files
             return
         self._post(event)

@@ -9,6 +9,8 @@ a reason the caller logs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from unslump.core.events import Event, QuietSet, SnoozeRequested, StretchRequested
 from unslump.edges.mqtt.topics import Topics
 from unslump.errors import UnslumpError
@@ -24,8 +26,20 @@ class BadCommand(UnslumpError, ValueError):
     """A message on a command topic that is not a command this device takes."""
 
 
+SETTING_COMMANDS = ("remind_after_min", "snooze_min", "quiet_start", "quiet_end")
+"""Settings Home Assistant may change (see :mod:`unslump.edges.mqtt.ha_settings`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SettingRequest:
+    """A new value for a setting, as text; checked by the config's rules on the loop."""
+
+    name: str
+    text: str
+
+
 def parse_command(topics: Topics, topic: str, payload: bytes | bytearray, retained: bool,
-                  clock: Clock) -> Event:
+                  clock: Clock) -> Event | SettingRequest:
     """The event for one command message; raises :class:`BadCommand` naming what is wrong."""
     if retained:
         raise BadCommand(f"{topic}: a retained command is ignored (clear it with an empty "
@@ -42,8 +56,11 @@ def parse_command(topics: Topics, topic: str, payload: bytes | bytearray, retain
         if text not in PRESS_PAYLOADS:
             raise BadCommand(f"{topic}: payload {text!r} is not allowed; send PRESS")
         return StretchRequested(at, wall) if name == "stretch" else SnoozeRequested(at, wall)
+    if name in SETTING_COMMANDS:
+        return SettingRequest(name, text)
     if name == "quiet":
         if text in ON_PAYLOADS | OFF_PAYLOADS:
             return QuietSet(at, wall, on=text in ON_PAYLOADS)
         raise BadCommand(f"{topic}: payload {text!r} is not allowed; send ON or OFF")
-    raise BadCommand(f"{topic}: unknown command; allowed: stretch, snooze, quiet")
+    raise BadCommand(f"{topic}: unknown command; allowed: stretch, snooze, quiet, "
+                     + ", ".join(SETTING_COMMANDS))

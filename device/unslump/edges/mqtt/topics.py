@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from unslump.config.file import MqttConfig
 
-COMMANDS = ("stretch", "snooze", "quiet")
+COMMANDS = ("stretch", "snooze", "quiet", "remind_after_min", "snooze_min", "quiet_start",
+            "quiet_end")
 """The commands a device takes from ``<prefix>/cmd/<name>``."""
 
 EVENTS = ("reminder", "routine")
@@ -33,24 +34,25 @@ class Topics:
     prefix: str
     discovery_prefix: str
     client_id: str
+    device_name: str = "Unslump"
+    """The HA device's name, from ``[mqtt] name`` or the host name (not the client id:
+    friendly names read "Unslump desk1 Seated"); HA builds entity ids from it
+    (``Unslump desk1`` gives ``button.unslump_desk1_start_stretch``)."""
+    area: str = ""  # the area HA suggests for the device; empty: none
 
     @classmethod
     def of(cls, config: MqttConfig, hostname: str | None = None) -> Topics:
-        host = safe_id(hostname or socket.gethostname())
+        raw_host = hostname or socket.gethostname()
+        host = safe_id(raw_host)
         return cls(config.topic_prefix.rstrip("/") or f"unslump/{host}",
-                   config.discovery_prefix.rstrip("/"), config.client_id or f"unslump-{host}")
+                   config.discovery_prefix.rstrip("/"), config.client_id or f"unslump-{host}",
+                   config.name.strip() or f"Unslump {raw_host.split('.')[0]}",
+                   config.area.strip())
 
     @property
     def device_id(self) -> str:
         """The Home Assistant device's id (and its discovery object id)."""
         return safe_id(self.client_id)
-
-    @property
-    def device_name(self) -> str:
-        """The HA device's name; HA builds entity ids from it (``unslump-desk1`` gives
-        ``button.unslump_desk1_start_stretch``)."""
-        name = self.device_id
-        return name if name.lower().startswith("unslump") else f"Unslump {name}"
 
     @property
     def availability(self) -> str:

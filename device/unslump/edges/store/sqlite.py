@@ -21,7 +21,7 @@ import itertools
 import logging
 import sqlite3
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -209,6 +209,15 @@ class SqliteStore(ClosesOnExit):
         return self._read(lambda c: queries.breaks_on(c, day), 0) + queries.count_breaks(
             day, waiting
         )
+
+    def latest_ends(self, first_day: date, last_day: date) -> tuple[datetime | None,
+                                                                    datetime | None]:
+        """When the newest break ended, and the newest bout ended by a leave (waiting rows
+        included), within the local days."""
+        rows = self._rows(first_day, last_day)
+        breaks = [row.end for row in rows.breaks if row.ended_by is not None]
+        left = [row.end for row in rows.bouts if row.ended_by is EndedBy.ENDED]
+        return (max(breaks) if breaks else None), (max(left) if left else None)
 
     def response_times(self, first_day: date, last_day: date) -> list[float]:
         return queries.response_times_in(first_day, last_day, self._rows(first_day, last_day))
