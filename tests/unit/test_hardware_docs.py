@@ -232,14 +232,14 @@ def test_hardware_docs_guide_covers_what_a_first_build_needs(needed):
 def test_hardware_docs_guide_gives_the_piezo_config_lines_and_the_restart():
     text = guide()
     piezo = text[text.index("### Piezo disc or magnetic buzzer"):text.index("## 9.")]
-    assert '[audio]\nbackend = "buzzer"' in piezo
+    assert "sudo unslump config set audio.backend buzzer" in piezo
     assert "sudo systemctl restart unslump" in piezo
 
 
 @pytest.mark.parametrize(("variant", "lines"), [
-    ("### Microswitch", ['seat_active = "high"', 'seat_pull = "up"']),
-    ("### FSR or Velostat", ['seat_pull = "up"', 'seat_active = "low"']),
-    ("### LD2410", ['seat_active = "high"', 'seat_pull = "down"']),
+    ("### Microswitch", ["config set pins.seat_active high", "config set pins.seat_pull up"]),
+    ("### FSR or Velostat", ["config set pins.seat_pull up", "config set pins.seat_active low"]),
+    ("### LD2410", ["config set pins.seat_active high", "config set pins.seat_pull down"]),
 ])
 def test_hardware_docs_every_seat_variant_has_a_section_config_and_drawing(make_docs, variant,
                                                                           lines):

@@ -20,6 +20,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from unslump.config.lines import find_duplicate
 from unslump.config.pins import default_pins
 from unslump.config.routine_file import (
     ROUTINE_MAX_S,
@@ -232,7 +233,7 @@ def load_config(path: Path | None) -> Config:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        raise ConfigError(_not_toml(path, exc)) from exc
     except RecursionError:
         raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply; "
                           "a config needs only sections of keys") from None
@@ -240,6 +241,18 @@ def load_config(path: Path | None) -> Config:
     if config.store.path and os.geteuid() == 0:
         _refuse_untrusted_paths(path)
     return config
+
+
+def _not_toml(path: Path, exc: ValueError) -> str:
+    """The parser's complaint with its line, or for a section or key given twice (a section
+    pasted from the guide below one already there) both lines and which one to edit."""
+    try:
+        duplicate = find_duplicate(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        duplicate = None
+    if duplicate is not None:
+        return duplicate.message(str(path))
+    return f"{path}: not valid TOML: {exc}"
 
 
 def _refuse_untrusted_paths(path: Path) -> None:
