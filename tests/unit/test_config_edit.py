@@ -61,14 +61,14 @@ def test_config_template_is_the_defaults_with_every_line_commented_out():
     assert tomllib.loads(text) == {}
     validate_text(Path("config.toml"), text)
     for line in render_defaults().splitlines():
-        if line.startswith("[") or " = " in line and not line.startswith("#"):
+        if line.startswith("[") or (" = " in line and not line.startswith("#")):
             assert f"# {line}" in text.splitlines(), line
 
 
 @pytest.mark.parametrize("guide", GUIDES, ids=lambda path: path.parent.name or "top")
 def test_config_every_guide_snippet_pasted_into_the_installed_file_is_valid(tmp_path, guide):
     snippets = config_snippets(guide.read_text())
-    assert snippets or guide.name == "README.md" and guide.parent.name == "hardware"
+    assert snippets or (guide.name == "README.md" and guide.parent.name == "hardware")
     for snippet in snippets:
         path = installed(tmp_path)
         path.write_text(path.read_text() + "\n" + snippet)
