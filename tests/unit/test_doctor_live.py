@@ -108,9 +108,23 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+class ReferencePin(MockPWMPin):
+    """A pin of the reference build: the seat wire has its 2.2 kOhm pull-up to 3V3, so the
+    internal pull-down cannot take GPIO27 low while the switch is open."""
+
+    EXTERNAL_PULL_UP = frozenset({27})
+
+    def _set_pull(self, value):
+        was = self._pull  # a switch seat is pulled up; the check swaps that for a moment
+        super()._set_pull(value)
+        fitted = int(self.info.name.removeprefix("GPIO")) in self.EXTERNAL_PULL_UP
+        if value == "down" and was == "up" and fitted:
+            self.drive_high()
+
+
 @pytest.fixture
 def factory() -> Iterator[MockFactory]:
-    made = MockFactory(pin_class=MockPWMPin)
+    made = MockFactory(pin_class=ReferencePin)
     yield made
     made.close()
 
@@ -181,7 +195,10 @@ def test_doctor_live_whole_build_passes_and_shows_levels_and_conclusions(
     assert result(lines, "live seat") == "ok    live seat: the device concluded: seated (held 5 s)"
     assert result(lines, "live stand") == ("ok    live stand: the device concluded: away "
                                            "(held 20 s)")
-    assert lines[-1] == "7 of 7 live checks passed"
+    assert result(lines, "live pull-up") == ("ok    live pull-up: BCM 27 stays high against "
+                                             "the internal pull-down: the external pull-up "
+                                             "is fitted")
+    assert lines[-1] == "8 of 8 live checks passed"
     assert builder.prompts[0].startswith(">> Shown as ssd1306: is there one closed box")
     assert ">> Press the button once and let go. (waiting up to 60 s)" in lines
     assert ">> Hold the button down for 3 s, then let go. (waiting up to 60 s)" in lines
@@ -648,3 +665,55 @@ def test_doctor_live_fix_names_the_file_given_with_config(tmp_path, clock, facto
     assert (f"Fix: sudo unslump config set display.type sh1106 --config {config} (edits "
             f"{config}), then run unslump doctor --live again") in result(lines, "live display")
     assert status == 1
+
+
+def test_doctor_live_seat_without_its_external_pull_up_is_a_warning(tmp_path, clock, panels):
+    bare = MockFactory(pin_class=MockPWMPin)  # no 2.2 kOhm: the pull-down takes it low
+    builder = Builder(clock, bare, ["y", "y", ""], [])
+    builder.acts = press_hold_sit_stand(builder)
+    status, lines = run(make_live(tmp_path, clock, bare, builder, panels))
+    shown = result(lines, "live pull-up")
+    assert shown.startswith("WARN  live pull-up: BCM 27 went low against the internal "
+                            "pull-down: no external pull-up on the seat wire. Fix: a "
+                            "microswitch: fit the 2.2 kOhm from pin 17 (3V3)")
+    assert result(lines, "live seat").startswith("ok    live seat")  # its edges were dropped
+    assert status == 0
+    bare.close()
+
+
+def test_doctor_live_radar_seat_gets_no_pull_up_check(tmp_path, clock, factory, panels):
+    config = tmp_path / "config.toml"
+    config.write_text(RADAR, encoding="utf-8")
+    builder = Builder(clock, factory, ["y", "y", ""], [])
+    builder.acts = [*press_hold_sit_stand(builder)[1:5], (0.0, builder.after_enter),
+                    (2.0, builder.pin(27, 1)), (30.0, builder.pin(27, 0))]
+    status, lines = run(make_live(tmp_path, clock, factory, builder, panels), str(config))
+    assert not [line for line in lines if "pull-up:" in line]
+    assert status == 0, lines
+
+
+def test_doctor_live_pin_held_by_another_program_is_one_line(tmp_path, clock, panels,
+                                                             monkeypatch):
+    import sys
+    import types
+
+    class LgpioError(Exception):
+        pass
+
+    class Busy(MockFactory):
+        def pin(self, spec, **kwargs):
+            if spec == 17:
+                raise LgpioError("GPIO busy")
+            return super().pin(spec, **kwargs)
+
+    lgpio = types.ModuleType("lgpio")
+    lgpio.error = LgpioError
+    monkeypatch.setitem(sys.modules, "lgpio", lgpio)
+    busy = Busy(pin_class=MockPWMPin)
+    builder = Builder(clock, busy, ["y", "y"], [])
+    status, lines = run(make_live(tmp_path, clock, busy, builder, panels))
+    assert result(lines, "live inputs").startswith("FAIL  live inputs: BCM 17 for the button "
+                                                   "is busy: held by ")
+    assert "stop the service (sudo systemctl stop unslump), then try again" in lines[-2]
+    assert status == 1
+    busy.close()

@@ -272,7 +272,7 @@ def test_hardware_docs_guide_sample_live_output_matches_the_live_doctor():
     for line in sample:
         if line.startswith("   "):
             assert line.strip().split(": level")[0] in tests
-    assert sample[-1] == "6 of 7 live checks passed: fix the FAIL lines above and run it again"
+    assert sample[-1] == "7 of 8 live checks passed: fix the FAIL lines above and run it again"
 
 
 def test_hardware_docs_guide_in_page_links_name_real_headings():

@@ -40,9 +40,11 @@ from unslump.cli.doctor.command import (
     check_service,
 )
 from unslump.cli.doctor.seat_advice import (
+    SeatFamily,
     header_pin,
     never_held,
     no_change,
+    seat_family,
     seated_while_empty,
 )
 from unslump.config.file import SYSTEM_CONFIG, Config, DisplayConfig, find_config
@@ -65,6 +67,7 @@ LOOKALIKES = ("ssd1306", "sh1106")  # the pair sold under each other's names
 STEP_TIMEOUT_S = 60.0  # how long each press, hold, sit or stand is waited for
 TEST_TONE = Tone.REMINDER
 EMPTY_SETTLE_S = 1.0  # an empty reading counts once it has held this long
+PULL_SETTLE_S = 0.01  # long enough for a pin's level to follow a new pull resistor
 COUNTDOWN_EVERY_S = 10.0  # how often the wait for an empty seat says how long is left
 
 Ask = Callable[[str], str]
@@ -420,12 +423,42 @@ class LiveSession:
             seen, fix = seated_while_empty(pins, self.live.step_timeout_s)
             self.record(CheckResult("live seat", False, seen, fix))
             return
+        self.check_pull_up(inputs)
         sat = self.seat_change(inputs, True, "Sit down as you normally sit, and stay "
                                f"seated for {seat.sit_confirm_s:.0f} s.", seat.sit_confirm_s)
         if sat is None:
             return
         self.seat_change(inputs, False, "Stand up and step away from the chair for "
                          f"{seat.stand_confirm_s:.0f} s.", seat.stand_confirm_s)
+
+    def check_pull_up(self, inputs: GpioInputs) -> None:
+        """Is the external 2.2 kOhm pull-up of a switch seat fitted? Asked of the pin itself.
+
+        A gold-contact switch on the Pi's internal pull-up alone (about 60 uA) works on
+        the bench and goes intermittent over months. With the seat empty (the switch
+        open), the internal pull-down is switched on for a moment: only an external
+        pull-up keeps the pin high against it.
+        """
+        pins = self.config.pins
+        if seat_family(pins) is not SeatFamily.OPEN_SWITCH or pins.seat_pull_resolved != "up":
+            return
+        clock = self.live.clock
+        level = inputs.seat_level_with_pull(
+            "down", lambda: self.wait(clock.monotonic() + PULL_SETTLE_S))
+        self.wait(clock.monotonic() + PULL_SETTLE_S)  # the pull-up back before reading on
+        self.drain()  # the edges the test itself made
+        if level:
+            self.record(CheckResult("live pull-up", True, f"BCM {pins.seat} stays high "
+                                    "against the internal pull-down: the external pull-up "
+                                    "is fitted"))
+            return
+        self.record(CheckResult(
+            "live pull-up", True, f"BCM {pins.seat} went low against the internal "
+            "pull-down: no external pull-up on the seat wire",
+            "a microswitch: fit the 2.2 kOhm from pin 17 (3V3) to the seat wire at the Pi "
+            "end (on the internal pull-up alone a gold contact goes intermittent over "
+            "months); an FSR comparator module without its own pull-up is fine as it is",
+            mark="WARN"))
 
     def wait_for_empty(self, inputs: GpioInputs) -> bool:
         """Wait, counting down, for a seat that reads seated to read empty and stay so.
