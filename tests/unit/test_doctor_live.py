@@ -255,6 +255,8 @@ def test_doctor_live_no_panel_answering_skips_the_pattern(tmp_path, clock, facto
     status, lines = run(make_live(tmp_path, clock, factory, builder, panels, found=()))
     assert "FAIL  live i2c: scanned 0x3C and 0x3D: nothing answers" in result(lines, "live i2c")
     assert "pin order varies" in result(lines, "live i2c")
+    assert ("a 2.42\" SSD1309 ships strapped for SPI: move its interface resistors to IIC, "
+            "strap CS and DC to GND") in result(lines, "live i2c")
     assert panels == []
     assert status == 1
 
@@ -717,3 +719,15 @@ def test_doctor_live_pin_held_by_another_program_is_one_line(tmp_path, clock, pa
     assert "stop the service (sudo systemctl stop unslump), then try again" in lines[-2]
     assert status == 1
     busy.close()
+
+
+def test_doctor_live_board_address_0x78_is_explained(tmp_path, clock, factory, panels):
+    config = tmp_path / "config.toml"
+    config.write_text('[display]\ni2c_address = "0x78"\n', encoding="utf-8")
+    builder = Builder(clock, factory, ["y", "y", ""], [])
+    builder.acts = press_hold_sit_stand(builder)
+    status, lines = run(make_live(tmp_path, clock, factory, builder, panels), str(config))
+    assert result(lines, "live i2c") == (
+        "ok    live i2c: scanned 0x3C and 0x3D: 0x3C answers; the config says 0x3C (0x78 is "
+        "the 8-bit write address printed on the board; the panel answers at 0x3C)")
+    assert status == 0, lines

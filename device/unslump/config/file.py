@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from unslump.config.lines import find_duplicate
+from unslump.config.panel_address import canonical_address
 from unslump.config.pins import default_pins
 from unslump.config.routine_file import (
     ROUTINE_MAX_S,
@@ -85,7 +86,9 @@ class DisplayConfig:
                                                                  "ssd1309", "ssd1305"))
     interface: str = key("i2c", "bus the panel is on", choices=("i2c", "spi"))
     i2c_port: int = key(1, "I2C bus number (/dev/i2c-N)", low=0, high=10)
-    i2c_address: str = key("0x3C", "I2C address of the panel", choices=("0x3C", "0x3D"))
+    i2c_address: str = key("0x3C", "I2C address of the panel (any case; 0x78 and 0x7A, as "
+                           "printed on some boards, mean 0x3C and 0x3D)",
+                           choices=("0x3C", "0x3D"))
     width: int = key(128, "panel width in pixels", choices=(128,))
     height: int = key(64, "panel height in pixels; 32 for a 128x32 panel (compact screens)",
                       choices=(64, 32))
@@ -331,6 +334,8 @@ def _parse_section(section_type: type, name: str, table: Mapping[str, Any], sour
         where = f"{source}: [{name}] {key_name}"
         if key_name not in declared:
             raise ConfigError(f"{where}: unknown key; allowed: {', '.join(declared)}")
+        if (name, key_name) == ("display", "i2c_address"):
+            raw = canonical_address(raw)  # "0x3c" as i2cdetect prints it, "0x78" as boards do
         values[key_name] = _check_value(raw, hints[key_name], declared[key_name].metadata, where)
     return section_type(**values)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import queue
 import shlex
 import sys
+import tomllib
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,7 @@ from unslump.cli.doctor.seat_advice import (
     seated_while_empty,
 )
 from unslump.config.file import SYSTEM_CONFIG, Config, DisplayConfig, find_config
+from unslump.config.panel_address import eight_bit_note
 from unslump.core.button import ButtonState, Hold, Press, button_down, button_due, button_up
 from unslump.core.effects import Play
 from unslump.core.events import ButtonDown, ButtonUp, SeatOccupied, SeatVacated
@@ -181,9 +183,11 @@ class LiveSession:
                 "denied: sudo usermod -aG i2c $USER, then log out and in"))
             return None
         shown = ", ".join(f"0x{address:02X}" for address in found) or "nothing"
+        note = written_address_note(self.config_path)
         if wanted in found:
             self.record(CheckResult("live i2c", True, f"scanned 0x3C and 0x3D: {shown} "
-                                    f"answers; the config says {display.i2c_address}"))
+                                    f"answers; the config says {display.i2c_address}"
+                                    + (f" ({note})" if note else "")))
             return wanted
         if found:
             self.record(CheckResult(
@@ -196,7 +200,10 @@ class LiveSession:
         self.record(CheckResult(
             "live i2c", False, "scanned 0x3C and 0x3D: nothing answers",
             "power off, then check VCC to 3V3 (pin 1), GND, SDA to pin 3 and SCL to pin "
-            "5: the module's pin order varies, read the labels on its board"))
+            "5: the module's pin order varies, read the labels on its board; a 2.42\" "
+            "SSD1309 ships strapped for SPI: move its interface resistors to IIC, strap CS "
+            "and DC to GND, RES to 3V3 through 10 kOhm with 100 nF to GND (hardware/README.md "
+            "step 5)"))
         return None
 
     def check_panel(self, address: int) -> None:
@@ -579,6 +586,18 @@ def service_environment(probe: Probe) -> dict[str, str]:
         if sep:
             env[name] = value
     return env
+
+
+def written_address_note(path: Path | None) -> str | None:
+    """What a board's 8-bit address in the file means, when the file gives one."""
+    if path is None:
+        return None
+    try:
+        display = tomllib.loads(path.read_text(encoding="utf-8")).get("display", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    written = display.get("i2c_address") if isinstance(display, dict) else None
+    return None if written is None else eight_bit_note(written)
 
 
 def config_file(cli_config: str | None, env: Mapping[str, str]) -> Path | None:
