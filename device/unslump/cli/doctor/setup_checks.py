@@ -181,10 +181,9 @@ def check_i2s_pins(config: Config, probe: Probe) -> CheckResult:
                 f"move the line below an [all] line at the end of {probe.boot_config}, "
                 "then reboot", mark="WARN")
         return CheckResult("i2s pins", True, f"no I2S overlay in {probe.boot_config}")
-    i2s = (*default_pins().i2s_bcm, 20)  # PCM CLK, FS, DOUT and DIN
     sdmode = [overlay for overlay in overlays if claims_sd_pin(overlay)]
-    if sdmode:
-        i2s = (*i2s, 4)
+    # PCM CLK, FS, DOUT and DIN; and the amplifier's SD when the overlay drives it
+    i2s: tuple[int, ...] = (*default_pins().i2s_bcm, 20, *((4,) if sdmode else ()))
     used = {"button": config.pins.button, "seat": config.pins.seat}
     if config.audio.backend == "buzzer":
         used["buzzer"] = config.pins.buzzer
