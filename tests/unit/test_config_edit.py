@@ -9,11 +9,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from support.paths import REPO
 
 from unslump.cli.main import main
-from unslump.config.file import load_config, render_defaults
 from unslump.config.edit import render_template, set_key, validate_text
-from support.paths import REPO
+from unslump.config.file import load_config, render_defaults
 from unslump.errors import ConfigError
 
 GUIDES = (REPO / "hardware" / "README.md", REPO / "README.md")
