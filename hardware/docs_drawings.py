@@ -193,7 +193,7 @@ def render_buzzer_driver_svg(pinmap: PinMap) -> str:
         f'<polyline points="672,195 800,195 800,166" {line}/>',
         '<polygon points="788,166 812,166 800,146" fill="#ffffff" stroke="#202020" '
         'stroke-width="2"/>',
-        f'<polyline points="786,144 814,144" stroke="#202020" stroke-width="3"/>',
+        '<polyline points="786,144 814,144" stroke="#202020" stroke-width="3"/>',
         f'<polyline points="800,130 800,144" {line}/>',
         '<text x="818" y="150" font-size="11">1N4148</text>',
         '<text x="818" y="164" font-size="10" fill="#555555">band to 5 V</text>',
