@@ -123,6 +123,91 @@ def _capacitor(x: float, y: float, value: str) -> str:
             f'<text x="{x + 20:.0f}" y="{y + 14:.0f}" font-size="12">{escape(value)}</text>')
 
 
+def render_seat_input_powered_svg(pinmap: PinMap) -> str:
+    """The Pi end of a three-wire powered seat sensor (the FSR module or the radar).
+
+    The same 1 kOhm and 100 nF as the microswitch, no pull-up (the module drives its
+    output), a third core for the module's supply, and a keyed locking connector: a
+    3.5 mm jack would short the supply as it is plugged in.
+    """
+    fsr, radar = pinmap.part("seat-fsr"), pinmap.part("seat-radar")
+    signal, ground = fsr.gpio, fsr.wire("GND")
+    fsr_vcc, radar_vcc = fsr.wire("VCC"), radar.wire("VCC")
+
+    def pin(wire_header: int | None) -> str:
+        assert wire_header is not None
+        return f"pin {wire_header} {pinmap.header[wire_header - 1].label}"
+
+    vcc_y, sig_y, gnd_y = 110, 200, 300
+    node = 170
+    line = 'stroke="#202020" stroke-width="2" fill="none"'
+    out = [
+        '<svg xmlns="http://www.w3.org/2000/svg" width="900" height="420" viewBox="0 0 900 '
+        '420" font-family="DejaVu Sans, Arial, sans-serif">',
+        f"<!-- {GENERATED_NOTE} -->",
+        '<rect x="0" y="0" width="900" height="420" fill="#ffffff"/>',
+        '<text x="450" y="30" font-size="18" font-weight="bold" text-anchor="middle">Seat '
+        "input: a powered sensor (FSR module or radar), three wires</text>",
+        '<rect x="120" y="52" width="300" height="290" rx="8" fill="#f4f8f4" '
+        'stroke="#3c8c3c" stroke-dasharray="6 4"/>',
+        '<text x="130" y="334" font-size="11" fill="#3c8c3c">at the Pi end</text>',
+        '<text x="130" y="70" font-size="10" fill="#3c8c3c">perfboard on a 2x3 female '
+        "header over pins 13-18</text>",
+        f'<circle cx="40" cy="{vcc_y}" r="7" fill="{RAIL_HEX["3V3"]}"/>',
+        f'<text x="52" y="{vcc_y - 12}" font-size="12" font-weight="bold">'
+        f"{escape(pin(fsr_vcc.header))} (FSR module)</text>",
+        f'<text x="52" y="{vcc_y + 22}" font-size="11">or {escape(pin(radar_vcc.header))} '
+        "(radar: 5 V, its own jumper)</text>",
+        f'<circle cx="40" cy="{sig_y}" r="7" fill="{GPIO_HEX}"/>',
+        f'<text x="52" y="{sig_y - 12}" font-size="12" font-weight="bold">'
+        f"{escape(pin(signal.header))}</text>",
+        f'<circle cx="40" cy="{gnd_y}" r="7" fill="{RAIL_HEX["GND"]}"/>',
+        f'<text x="52" y="{gnd_y - 12}" font-size="12" font-weight="bold">'
+        f"{escape(pin(ground.header))}</text>",
+        f'<polyline points="47,{vcc_y} 520,{vcc_y}" {line}/>',
+        f'<polyline points="47,{sig_y} {node + 40},{sig_y}" {line}/>',
+        _resistor_h(node + 40, sig_y, "1 k\u03a9", "series"),
+        f'<polyline points="{node + 100},{sig_y} 520,{sig_y}" {line}/>',
+        f'<circle cx="{node}" cy="{sig_y}" r="4" fill="#202020"/>',
+        f'<polyline points="{node},{sig_y} {node},{sig_y + 40}" {line}/>',
+        _capacitor(node, sig_y + 40, "100 nF"),
+        f'<polyline points="{node},{sig_y + 60} {node},{gnd_y}" {line}/>',
+        f'<circle cx="{node}" cy="{gnd_y}" r="4" fill="#202020"/>',
+        f'<polyline points="47,{gnd_y} 520,{gnd_y}" {line}/>',
+        '<text x="300" y="165" font-size="10" fill="#555555" text-anchor="middle">no '
+        "pull-up: the module drives its output</text>",
+        f'<rect x="520" y="{vcc_y - 30}" width="36" height="{gnd_y - vcc_y + 60}" rx="4" '
+        'fill="#dddddd" stroke="#333333"/>',
+        f'<text x="538" y="{gnd_y + 48}" font-size="11" text-anchor="middle">keyed locking '
+        "connector</text>",
+        f'<text x="538" y="{gnd_y + 62}" font-size="10" text-anchor="middle" '
+        'fill="#555555">(GX12 3-pin or JST-XH; never a 3.5 mm jack)</text>',
+        f'<text x="538" y="{gnd_y + 76}" font-size="10" text-anchor="middle" '
+        'fill="#c00000">plug and unplug it with the Pi off</text>',
+    ]
+    for y in (vcc_y, sig_y, gnd_y):
+        out.append(f'<path d="M556,{y} C600,{y - 16} 660,{y + 16} 720,{y}" {line}/>')
+    out += [
+        f'<text x="638" y="{(sig_y + gnd_y) // 2 + 8}" font-size="11" text-anchor="middle">'
+        "3-core cable, 2-3 m</text>",
+        f'<rect x="720" y="{vcc_y - 40}" width="160" height="{gnd_y - vcc_y + 80}" rx="6" '
+        'fill="#e8f0fb" stroke="#333333" stroke-width="1.5"/>',
+        f'<text x="800" y="{vcc_y - 20}" font-size="11" font-weight="bold" '
+        'text-anchor="middle">FSR module or LD2410C</text>',
+        f'<circle cx="732" cy="{vcc_y}" r="4" fill="#333333"/>',
+        f'<text x="742" y="{vcc_y + 4}" font-size="11">VCC</text>',
+        f'<circle cx="732" cy="{sig_y}" r="4" fill="#333333"/>',
+        f'<text x="742" y="{sig_y + 4}" font-size="11">DO (FSR) / OUT (radar)</text>',
+        f'<circle cx="732" cy="{gnd_y}" r="4" fill="#333333"/>',
+        f'<text x="742" y="{gnd_y + 4}" font-size="11">GND</text>',
+        '<text x="450" y="408" font-size="11" text-anchor="middle">The radar can stay under '
+        "the desk with no chair cable at all; the same 1 k\u03a9 and 100 nF at the Pi "
+        "end.</text>",
+        "</svg>",
+    ]
+    return "\n".join(out) + "\n"
+
+
 # ---------------------------------------------------------------- buzzer-driver.svg
 
 

@@ -23,7 +23,12 @@ from pathlib import Path
 
 from docs_bom import BOM_TOML, bom_rows, build_total, load_bom, render_bom_md
 from docs_common import GENERATED_NOTE, md_escape
-from docs_drawings import render_buzzer_driver_svg, render_header_svg, render_seat_input_svg
+from docs_drawings import (
+    render_buzzer_driver_svg,
+    render_header_svg,
+    render_seat_input_powered_svg,
+    render_seat_input_svg,
+)
 from docs_wiring import render_wiring_svg
 
 from unslump.config.pins import PinMap, load_pinmap
@@ -34,6 +39,7 @@ WIRING_SVG = HARDWARE_DIR / "wiring.svg"
 SEAT_INPUT_SVG = HARDWARE_DIR / "seat-input.svg"
 HEADER_SVG = HARDWARE_DIR / "header.svg"
 BUZZER_SVG = HARDWARE_DIR / "buzzer-driver.svg"
+SEAT_POWERED_SVG = HARDWARE_DIR / "seat-input-powered.svg"
 BOM_MD = HARDWARE_DIR / "bom.md"
 # One wiring diagram per seat variant: the reference one is wiring.svg.
 VARIANT_SVG = {"seat": WIRING_SVG, "seat-fsr": HARDWARE_DIR / "wiring-fsr.svg",
@@ -104,6 +110,7 @@ def generated(pinmap: PinMap | None = None) -> dict[Path, str]:
         files[path] = render_wiring_svg(pinmap.build(part_id),
                                         f"Seat: {pinmap.part(part_id).when.split(': ')[1]}.")
     files[SEAT_INPUT_SVG] = render_seat_input_svg(pinmap)
+    files[SEAT_POWERED_SVG] = render_seat_input_powered_svg(pinmap)
     files[HEADER_SVG] = render_header_svg(pinmap)
     files[BUZZER_SVG] = render_buzzer_driver_svg(pinmap)
     files[BOM_MD] = render_bom_md(*load_bom())
@@ -144,6 +151,7 @@ __all__ = [
     "render_buzzer_driver_svg",
     "render_header_svg",
     "render_pins_md",
+    "render_seat_input_powered_svg",
     "render_seat_input_svg",
     "render_wiring_svg",
 ]

@@ -731,3 +731,20 @@ def test_doctor_live_board_address_0x78_is_explained(tmp_path, clock, factory, p
         "ok    live i2c: scanned 0x3C and 0x3D: 0x3C answers; the config says 0x3C (0x78 is "
         "the 8-bit write address printed on the board; the panel answers at 0x3C)")
     assert status == 0, lines
+
+
+def test_doctor_live_unheard_buzzer_advice_covers_the_documented_magnetic_buzzer(
+    tmp_path, clock, factory, panels
+):
+    config = tmp_path / "config.toml"
+    config.write_text('[audio]\nbackend = "buzzer"\n', encoding="utf-8")
+    builder = Builder(clock, factory, ["y", "n", ""], [])
+    builder.acts = press_hold_sit_stand(builder)
+    status, lines = run(make_live(tmp_path, clock, factory, builder, panels), str(config))
+    shown = result(lines, "live audio")
+    assert shown.startswith("FAIL  live audio: buzzer: no chime heard. Fix: a piezo disc: pin "
+                            "32 (GPIO12) through 220 Ohm to one lead")
+    assert ("a magnetic buzzer: through the NPN driver from 5 V (check your transistor's "
+            "pinout: BC337 and 2N2222 differ") in shown
+    assert "not an active or magnetic buzzer" not in shown
+    assert status == 1

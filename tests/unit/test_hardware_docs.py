@@ -51,7 +51,7 @@ def test_hardware_docs_every_generated_file_is_up_to_date(make_docs):
     made = make_docs.generated()
     assert {path.name for path in made} == {
         "pins.md", "wiring.svg", "wiring-fsr.svg", "wiring-radar.svg", "seat-input.svg",
-        "header.svg", "buzzer-driver.svg", "bom.md"}
+        "header.svg", "buzzer-driver.svg", "seat-input-powered.svg", "bom.md"}
     for path, text in made.items():
         assert path.read_text(encoding="utf-8") == text, (
             f"hardware/{path.name} is stale: run .venv/bin/python hardware/make_docs.py")
@@ -319,3 +319,11 @@ def test_hardware_docs_buzzer_driver_drawing_warns_about_the_transistor_pinout(m
                                   "Keyed locking 3-pin connector", "the C, not the B"])
 def test_hardware_docs_bom_has_the_filter_board_and_the_mechanical_parts(part):
     assert part in (HARDWARE / "bom.md").read_text(encoding="utf-8")
+
+
+def test_hardware_docs_powered_sensor_drawing_has_no_pull_up_and_a_keyed_connector(make_docs):
+    text = make_docs.render_seat_input_powered_svg(load_pinmap())
+    assert "pin 17 3V3 (FSR module)" in text and "or pin 2 5V (radar" in text
+    assert "1 k\u03a9" in text and "100 nF" in text and "2.2 k" not in text
+    assert "never a 3.5 mm jack" in text and "with the Pi off" in text
+    assert "(seat-input-powered.svg)" in guide()
