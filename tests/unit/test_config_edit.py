@@ -196,3 +196,13 @@ def test_config_set_on_the_command_line_exits_2_with_one_line(tmp_path, capsys):
     assert err == [f"unslump: {path}: [audio] volume: 2 is out of range; allowed: 0 to 1"]
     assert main(["config", "--template"]) == 0
     assert capsys.readouterr().out == render_template()
+
+
+def test_config_set_seat_active_says_what_auto_pull_now_means(tmp_path):
+    path = installed(tmp_path)
+    change = set_key(path, "pins.seat_active", "high")
+    assert ('[pins] seat_active = "high" (was the default); seat_pull is "auto", which now '
+            "means down; a normally-closed switch to GND needs: sudo unslump config set "
+            "pins.seat_pull up; restart") in change.summary()
+    set_key(path, "pins.seat_pull", "up")
+    assert "seat_pull is" not in set_key(path, "pins.seat_active", "high").summary()

@@ -69,11 +69,13 @@ class Change:
     before: str | None  # the old value as TOML, None when the key was not in the file
     after: str
     created: bool  # the file did not exist and was written from the template
+    hint: str = ""  # what the new value implies for another key, if anything
 
     def summary(self) -> str:
         was = f" (was {self.before})" if self.before is not None else " (was the default)"
         made = " (a new file from the template)" if self.created else ""
-        return (f"{self.path}: [{self.section}] {self.key} = {self.after}{was}{made}; "
+        hint = f"; {self.hint}" if self.hint else ""
+        return (f"{self.path}: [{self.section}] {self.key} = {self.after}{was}{made}{hint}; "
                 f"restart the service to use it: sudo systemctl restart {SERVICE}")
 
 
@@ -135,7 +137,7 @@ def read_document(path: Path, text: str) -> tomlkit.TOMLDocument:
                           "(unslump config names it)") from exc
 
 
-def validate_text(path: Path, text: str) -> None:
+def validate_text(path: Path, text: str) -> Config:
     """Check ``text`` exactly as the service would read it from ``path``."""
     duplicate = find_duplicate(text)
     if duplicate is not None:
@@ -144,7 +146,18 @@ def validate_text(path: Path, text: str) -> None:
         data: Mapping[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    parse_config(data, str(path), base=path.parent)
+    return parse_config(data, str(path), base=path.parent)
+
+
+def implied(config: Config, section: str, key: str) -> str:
+    """A word on a key the change quietly affects: ``seat_pull = "auto"`` follows
+    ``seat_active``, and a normally-closed switch needs the pull-up all the same."""
+    pins = config.pins
+    if (section, key) == ("pins", "seat_active") and pins.seat_pull == "auto":
+        return (f'seat_pull is "auto", which now means {pins.seat_pull_resolved}; a '
+                "normally-closed switch to GND needs: sudo unslump config set "
+                "pins.seat_pull up")
+    return ""
 
 
 def set_key(path: Path, name: str, text: str) -> Change:
@@ -168,10 +181,10 @@ def set_key(path: Path, name: str, text: str) -> Change:
     table[key] = typed_value(text, expected)
     after_text = tomlkit.dumps(document)
     after_text += "" if after_text.endswith("\n") else "\n"
-    validate_text(path, after_text)
+    config = validate_text(path, after_text)
     write_atomically(path, after_text)
     after = shown(table[key])
-    return Change(path, section, key, before, after, created)
+    return Change(path, section, key, before, after, created, implied(config, section, key))
 
 
 def shown(item: Any) -> str:
