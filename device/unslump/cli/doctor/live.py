@@ -135,14 +135,15 @@ def yes(answer: str) -> bool:
 class LiveSession:
     """One run of the live checks: prints as it goes and collects one result per part."""
 
-    def __init__(self, config: Config, live: LiveProbe, out: TextIO) -> None:
+    def __init__(self, config: Config, live: LiveProbe, out: TextIO,
+                 config_path: Path | None = SYSTEM_CONFIG) -> None:
         self.config = config
         self.live = live
         self.out = out
         self.events: queue.SimpleQueue[QueueItem] = queue.SimpleQueue()
         self.wait = live.make_waiter(self.events, live.clock)
         self.results: list[CheckResult] = []
-        self.config_path: Path | None = SYSTEM_CONFIG  # set by run_live from the search
+        self.config_path = config_path  # the file a fix edits; None: not known
 
     def set_then_again(self, name: str, value: str) -> str:
         """A fix that changes one key: the command, the file it edits, and what comes next.
@@ -617,8 +618,7 @@ def run_live(cli_config: str | None, live: LiveProbe, out: TextIO) -> int:
               f"{SERVICE} (and sudo systemctl start {SERVICE} when done)", file=out)
         return 1
     config_result, config = check_config(cli_config, live.probe.env)
-    session = LiveSession(config, live, out)
-    session.config_path = config_file(cli_config, live.probe.env)
+    session = LiveSession(config, live, out, config_file(cli_config, live.probe.env))
     session.record(config_result)
     address = session.check_bus()
     if config.display.interface != "i2c":  # an SPI panel has no address to scan for
