@@ -206,3 +206,20 @@ def test_config_set_seat_active_says_what_auto_pull_now_means(tmp_path):
             "pins.seat_pull up; restart") in change.summary()
     set_key(path, "pins.seat_pull", "up")
     assert "seat_pull is" not in set_key(path, "pins.seat_active", "high").summary()
+
+
+def test_config_the_service_never_imports_tomlkit():
+    """Only `config set` needs the round-trip library: the running device reads its file
+    with the standard library, and every module it does not load is memory it keeps."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys\n"
+            "from unslump.cli.main import build_parser\n"
+            "build_parser(['run']).parse_args(['run'])\n"
+            "import unslump.config.file, unslump.app.assembly\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('tomlkit'))))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True, timeout=60, check=True)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
