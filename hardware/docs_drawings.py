@@ -36,8 +36,9 @@ def render_seat_input_svg(pinmap: PinMap) -> str:
         "input: the microswitch, its cable and the parts at the Pi end</text>",
         '<rect x="120" y="52" width="300" height="290" rx="8" fill="#f4f8f4" '
         'stroke="#3c8c3c" stroke-dasharray="6 4"/>',
-        '<text x="130" y="334" font-size="11" fill="#3c8c3c">at the Pi end (stripboard or '
-        "heat-shrink)</text>",
+        '<text x="130" y="334" font-size="11" fill="#3c8c3c">at the Pi end</text>',
+        '<text x="130" y="70" font-size="10" fill="#3c8c3c">perfboard on a 2x3 female '
+        "header over pins 13-18</text>",
     ]
     # header pins on the left
     for y, text, colour in ((rail, label["PULL-UP"], RAIL_HEX["3V3"]),
@@ -67,7 +68,7 @@ def render_seat_input_svg(pinmap: PinMap) -> str:
         f'<text x="538" y="{gnd_y + 48}" font-size="11" text-anchor="middle">connector'
         "</text>",
         f'<text x="538" y="{gnd_y + 62}" font-size="10" text-anchor="middle" '
-        'fill="#555555">(3.5 mm jack or GX12)</text>',
+        'fill="#555555">(3.5 mm jack: two wires only)</text>',
         # the cable
         f'<path d="M556,{sig_y} C600,{sig_y - 20} 660,{sig_y + 20} 720,{sig_y}" {line}/>',
         f'<path d="M556,{gnd_y} C600,{gnd_y + 20} 660,{gnd_y - 20} 720,{gnd_y}" {line}/>',
@@ -120,6 +121,184 @@ def _capacitor(x: float, y: float, value: str) -> str:
             f'stroke="#202020" stroke-width="3"/><line x1="{x - 14:.0f}" y1="{y + 20:.0f}" '
             f'x2="{x + 14:.0f}" y2="{y + 20:.0f}" stroke="#202020" stroke-width="3"/>'
             f'<text x="{x + 20:.0f}" y="{y + 14:.0f}" font-size="12">{escape(value)}</text>')
+
+
+def render_seat_input_powered_svg(pinmap: PinMap) -> str:
+    """The Pi end of a three-wire powered seat sensor (the FSR module or the radar).
+
+    The same 1 kOhm and 100 nF as the microswitch, no pull-up (the module drives its
+    output), a third core for the module's supply, and a keyed locking connector: a
+    3.5 mm jack would short the supply as it is plugged in.
+    """
+    fsr, radar = pinmap.part("seat-fsr"), pinmap.part("seat-radar")
+    signal, ground = fsr.gpio, fsr.wire("GND")
+    fsr_vcc, radar_vcc = fsr.wire("VCC"), radar.wire("VCC")
+
+    def pin(wire_header: int | None) -> str:
+        assert wire_header is not None
+        return f"pin {wire_header} {pinmap.header[wire_header - 1].label}"
+
+    vcc_y, sig_y, gnd_y = 110, 200, 300
+    node = 170
+    line = 'stroke="#202020" stroke-width="2" fill="none"'
+    out = [
+        '<svg xmlns="http://www.w3.org/2000/svg" width="900" height="420" viewBox="0 0 900 '
+        '420" font-family="DejaVu Sans, Arial, sans-serif">',
+        f"<!-- {GENERATED_NOTE} -->",
+        '<rect x="0" y="0" width="900" height="420" fill="#ffffff"/>',
+        '<text x="450" y="30" font-size="18" font-weight="bold" text-anchor="middle">Seat '
+        "input: a powered sensor (FSR module or radar), three wires</text>",
+        '<rect x="120" y="52" width="300" height="290" rx="8" fill="#f4f8f4" '
+        'stroke="#3c8c3c" stroke-dasharray="6 4"/>',
+        '<text x="130" y="334" font-size="11" fill="#3c8c3c">at the Pi end</text>',
+        '<text x="130" y="70" font-size="10" fill="#3c8c3c">perfboard on a 2x3 female '
+        "header over pins 13-18</text>",
+        f'<circle cx="40" cy="{vcc_y}" r="7" fill="{RAIL_HEX["3V3"]}"/>',
+        f'<text x="52" y="{vcc_y - 12}" font-size="12" font-weight="bold">'
+        f"{escape(pin(fsr_vcc.header))} (FSR module)</text>",
+        f'<text x="52" y="{vcc_y + 22}" font-size="11">or {escape(pin(radar_vcc.header))} '
+        "(radar: 5 V, its own jumper)</text>",
+        f'<circle cx="40" cy="{sig_y}" r="7" fill="{GPIO_HEX}"/>',
+        f'<text x="52" y="{sig_y - 12}" font-size="12" font-weight="bold">'
+        f"{escape(pin(signal.header))}</text>",
+        f'<circle cx="40" cy="{gnd_y}" r="7" fill="{RAIL_HEX["GND"]}"/>',
+        f'<text x="52" y="{gnd_y - 12}" font-size="12" font-weight="bold">'
+        f"{escape(pin(ground.header))}</text>",
+        f'<polyline points="47,{vcc_y} 520,{vcc_y}" {line}/>',
+        f'<polyline points="47,{sig_y} {node + 40},{sig_y}" {line}/>',
+        _resistor_h(node + 40, sig_y, "1 k\u03a9", "series"),
+        f'<polyline points="{node + 100},{sig_y} 520,{sig_y}" {line}/>',
+        f'<circle cx="{node}" cy="{sig_y}" r="4" fill="#202020"/>',
+        f'<polyline points="{node},{sig_y} {node},{sig_y + 40}" {line}/>',
+        _capacitor(node, sig_y + 40, "100 nF"),
+        f'<polyline points="{node},{sig_y + 60} {node},{gnd_y}" {line}/>',
+        f'<circle cx="{node}" cy="{gnd_y}" r="4" fill="#202020"/>',
+        f'<polyline points="47,{gnd_y} 520,{gnd_y}" {line}/>',
+        '<text x="300" y="165" font-size="10" fill="#555555" text-anchor="middle">no '
+        "pull-up: the module drives its output</text>",
+        f'<rect x="520" y="{vcc_y - 30}" width="36" height="{gnd_y - vcc_y + 60}" rx="4" '
+        'fill="#dddddd" stroke="#333333"/>',
+        f'<text x="538" y="{gnd_y + 48}" font-size="11" text-anchor="middle">keyed locking '
+        "connector</text>",
+        f'<text x="538" y="{gnd_y + 62}" font-size="10" text-anchor="middle" '
+        'fill="#555555">(GX12 3-pin or JST-XH; never a 3.5 mm jack)</text>',
+        f'<text x="538" y="{gnd_y + 76}" font-size="10" text-anchor="middle" '
+        'fill="#c00000">plug and unplug it with the Pi off</text>',
+    ]
+    for y in (vcc_y, sig_y, gnd_y):
+        out.append(f'<path d="M556,{y} C600,{y - 16} 660,{y + 16} 720,{y}" {line}/>')
+    out += [
+        f'<text x="638" y="{(sig_y + gnd_y) // 2 + 8}" font-size="11" text-anchor="middle">'
+        "3-core cable, 2-3 m</text>",
+        f'<rect x="720" y="{vcc_y - 40}" width="160" height="{gnd_y - vcc_y + 80}" rx="6" '
+        'fill="#e8f0fb" stroke="#333333" stroke-width="1.5"/>',
+        f'<text x="800" y="{vcc_y - 20}" font-size="11" font-weight="bold" '
+        'text-anchor="middle">FSR module or LD2410C</text>',
+        f'<circle cx="732" cy="{vcc_y}" r="4" fill="#333333"/>',
+        f'<text x="742" y="{vcc_y + 4}" font-size="11">VCC</text>',
+        f'<circle cx="732" cy="{sig_y}" r="4" fill="#333333"/>',
+        f'<text x="742" y="{sig_y + 4}" font-size="11">DO (FSR) / OUT (radar)</text>',
+        f'<circle cx="732" cy="{gnd_y}" r="4" fill="#333333"/>',
+        f'<text x="742" y="{gnd_y + 4}" font-size="11">GND</text>',
+        '<text x="450" y="408" font-size="11" text-anchor="middle">The radar can stay under '
+        "the desk with no chair cable at all; the same 1 k\u03a9 and 100 nF at the Pi "
+        "end.</text>",
+        "</svg>",
+    ]
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- buzzer-driver.svg
+
+
+def render_buzzer_driver_svg(pinmap: PinMap) -> str:
+    """The two buzzer options on the buzzer pin: a piezo disc straight on the GPIO, or a
+    magnetic buzzer through an NPN transistor from 5 V, with its flyback diode.
+
+    The transistor's legs are drawn by name, not by position, with the warning a builder
+    needs: a BC337 and a 2N2222 in TO-92 have their legs in opposite orders, and a
+    transistor put in the wrong way round leaves the buzzer nearly silent.
+    """
+    buzzer = pinmap.part("buzzer")
+    signal, ground = buzzer.gpio, buzzer.wire("GND")
+    gpio = f"pin {signal.header} GPIO{signal.bcm}"
+    gnd = f"pin {ground.header} GND"
+    line = 'stroke="#202020" stroke-width="2" fill="none"'
+    out = [
+        '<svg xmlns="http://www.w3.org/2000/svg" width="900" height="470" viewBox="0 0 900 '
+        '470" font-family="DejaVu Sans, Arial, sans-serif">',
+        f"<!-- {GENERATED_NOTE} -->",
+        '<rect x="0" y="0" width="900" height="470" fill="#ffffff"/>',
+        '<text x="450" y="30" font-size="18" font-weight="bold" text-anchor="middle">The '
+        "buzzer pin: a piezo disc, or a magnetic buzzer through a transistor</text>",
+        # left: the piezo disc
+        '<text x="200" y="66" font-size="14" font-weight="bold" text-anchor="middle">Piezo '
+        "disc (passive)</text>",
+        f'<circle cx="40" cy="110" r="7" fill="{GPIO_HEX}"/>',
+        f'<text x="30" y="96" font-size="12" font-weight="bold">{escape(gpio)}</text>',
+        f'<polyline points="47,110 120,110" {line}/>',
+        _resistor_h(120, 110, "220 \u03a9", "series"),
+        f'<polyline points="180,110 300,110 300,150" {line}/>',
+        '<rect x="280" y="150" width="40" height="30" rx="4" fill="#f0e0c0" '
+        'stroke="#202020" stroke-width="2"/>',
+        '<text x="330" y="170" font-size="11">piezo disc</text>',
+        f'<polyline points="300,180 300,240 47,240" {line}/>',
+        f'<circle cx="40" cy="240" r="7" fill="{RAIL_HEX["GND"]}"/>',
+        f'<text x="30" y="262" font-size="12" font-weight="bold">{escape(gnd)}</text>',
+        '<text x="200" y="300" font-size="11" text-anchor="middle">either lead to either '
+        "side; nothing else</text>",
+        # right: the magnetic buzzer and its driver
+        '<text x="660" y="66" font-size="14" font-weight="bold" text-anchor="middle">Magnetic '
+        "buzzer (5 V): NPN driver</text>",
+        f'<circle cx="470" cy="250" r="7" fill="{GPIO_HEX}"/>',
+        f'<text x="460" y="294" font-size="12" font-weight="bold">{escape(gpio)}</text>',
+        f'<polyline points="477,250 530,250" {line}/>',
+        _resistor_h(530, 250, "1 k\u03a9", "base"),
+        f'<polyline points="590,250 640,250" {line}/>',
+        '<circle cx="660" cy="250" r="26" fill="#ffffff" stroke="#202020" '
+        'stroke-width="2"/>',
+        f'<polyline points="640,235 640,265" {line}/>',
+        f'<polyline points="640,242 672,226 672,180" {line}/>',
+        f'<polyline points="640,258 672,274 672,340" {line}/>',
+        '<polygon points="672,274 660,272 666,264" fill="#202020"/>',
+        '<text x="620" y="246" font-size="10" text-anchor="end">B</text>',
+        '<text x="680" y="214" font-size="10">C</text>',
+        '<text x="680" y="296" font-size="10">E</text>',
+        '<text x="700" y="254" font-size="11">NPN: BC337</text>',
+        # collector to the buzzer, buzzer to 5 V, the diode across it
+        '<rect x="652" y="120" width="40" height="60" rx="4" fill="#e0e0f0" '
+        'stroke="#202020" stroke-width="2"/>',
+        '<text x="700" y="146" font-size="11">buzzer</text>',
+        '<text x="700" y="160" font-size="10" fill="#555555">+ at the top</text>',
+        f'<polyline points="672,120 672,90 560,90" {line}/>',
+        f'<circle cx="553" cy="90" r="7" fill="{RAIL_HEX["5V"]}"/>',
+        '<text x="540" y="94" font-size="12" font-weight="bold" text-anchor="end">pin 2 or '
+        "4, 5 V</text>",
+        f'<polyline points="672,100 800,100 800,130" {line}/>',
+        f'<polyline points="672,195 800,195 800,166" {line}/>',
+        '<polygon points="788,166 812,166 800,146" fill="#ffffff" stroke="#202020" '
+        'stroke-width="2"/>',
+        '<polyline points="786,144 814,144" stroke="#202020" stroke-width="3"/>',
+        f'<polyline points="800,130 800,144" {line}/>',
+        '<text x="818" y="150" font-size="11">1N4148</text>',
+        '<text x="818" y="164" font-size="10" fill="#555555">band to 5 V</text>',
+        f'<polyline points="672,340 477,340" {line}/>',
+        f'<circle cx="470" cy="340" r="7" fill="{RAIL_HEX["GND"]}"/>',
+        f'<text x="460" y="362" font-size="12" font-weight="bold">{escape(gnd)}</text>',
+        # the warning
+        '<rect x="420" y="380" width="470" height="80" rx="6" fill="#fff3e0" '
+        'stroke="#c06000" stroke-width="1.5"/>',
+        '<text x="445" y="400" font-size="12" font-weight="bold" fill="#c06000">Check your '
+        "transistor's pinout before you solder</text>",
+        '<text x="445" y="418" font-size="11">TO-92, flat face towards you, legs down: '
+        "BC337 is C B E, 2N2222A is E B C.</text>",
+        '<text x="445" y="434" font-size="11">Wired the wrong way round the buzzer is '
+        "nearly silent.</text>",
+        '<text x="445" y="450" font-size="11">Other NPNs differ again: read the datasheet '
+        "of yours.</text>",
+        "</svg>",
+    ]
+    return "\n".join(out) + "\n"
 
 
 # ---------------------------------------------------------------- header.svg

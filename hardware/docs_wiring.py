@@ -23,6 +23,8 @@ PART_HEAD = 40  # room for the part's name above its first terminal
 PART_GAP = 18
 LANE = 11  # spacing of the vertical wire lanes
 MARGIN = 20
+INLINE_W = 96  # room between a part and its lanes for the resistors and capacitors on a wire
+INLINE_PITCH = 44  # distance between two parts on one wire
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,10 @@ def render_wiring_svg(pinmap: PinMap, subtitle: str = "") -> str:
     lanes_left = sum(1 for leg in legs if leg.side == "left")
     lanes_right = sum(1 for leg in legs if leg.side == "right")
     around = sum(1 for leg in legs if leg.side in ("top", "bottom"))
-    left_lane_x0 = MARGIN + PART_W + 14
+    left_lane_x0 = MARGIN + PART_W + 14 + INLINE_W
     block_x = left_lane_x0 + LANE * lanes_left + 8
     right_lane_x0 = block_x + BLOCK_W + 8 + LANE
-    right_part_x = right_lane_x0 + LANE * lanes_right + 14
+    right_part_x = right_lane_x0 + LANE * lanes_right + 14 + INLINE_W
     width = right_part_x + PART_W + MARGIN
 
     top = TOP + LANE * around
@@ -92,6 +94,7 @@ def render_wiring_svg(pinmap: PinMap, subtitle: str = "") -> str:
     for wire, points in routes:
         out += _wire(wire, points)
     for box in placed:
+        out += _inline_parts(box)
         out += _part_box(box)
     out += _legend(height)
     out.append("</svg>")
@@ -336,9 +339,53 @@ def _part_box(box: _PlacedPart) -> list[str]:
                        "leave unconnected</text>")
             continue
         out.append(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="4" fill="#333333"/>')
+        # the parts on the wire are drawn on it; a wire that joins another is a resistor
+        label = (f"pull-up to the {wire.joins} wire \u2192 pin {wire.header}" if wire.joins
+                 else f"{wire.signal}{bcm} \u2192 pin {wire.header}")
         out.append(f'<text x="{x + inward * 10:.0f}" y="{y + 4:.0f}" font-size="11" '
-                   f'text-anchor="{anchor}">{escape(wire.signal + bcm)} '
-                   f"\u2192 pin {wire.header}</text>")
+                   f'text-anchor="{anchor}">{escape(label)}</text>')
+    return out
+
+
+def _ohms(text: str) -> str:
+    return text.replace(" kOhm", " k\u03a9").replace(" Ohm", " \u03a9")
+
+
+def _inline_parts(box: _PlacedPart) -> list[str]:
+    """Each resistor and capacitor on a wire, drawn on it between the part and its lane,
+    and a wire that meets another at the Pi end (a pull-up) joined to it there."""
+    out = []
+    away = 1 if box.side == "left" else -1  # from the part towards the header
+    for wire in box.wires:
+        if wire.header is None:
+            continue
+        x0, y = box.terminal(wire)
+        for index, item in enumerate(wire.inline):
+            x = x0 + away * (26 + INLINE_PITCH * index)
+            if "nF" in item:  # a capacitor from this wire to GND, hanging below it
+                out += [f'<circle cx="{x:.0f}" cy="{y:.0f}" r="2.5" fill="#202020"/>',
+                        f'<line x1="{x:.0f}" y1="{y:.0f}" x2="{x:.0f}" y2="{y + 5:.0f}" '
+                        'stroke="#202020" stroke-width="1.5"/>',
+                        f'<line x1="{x - 6:.0f}" y1="{y + 5:.0f}" x2="{x + 6:.0f}" '
+                        f'y2="{y + 5:.0f}" stroke="#202020" stroke-width="2"/>',
+                        f'<line x1="{x - 6:.0f}" y1="{y + 8:.0f}" x2="{x + 6:.0f}" '
+                        f'y2="{y + 8:.0f}" stroke="#202020" stroke-width="2"/>',
+                        f'<text x="{x:.0f}" y="{y - 5:.0f}" font-size="8" '
+                        f'text-anchor="middle">{escape(item.replace(" to GND", ""))}'
+                        "\u2192GND</text>"]
+            else:  # a resistor in the wire
+                out += [f'<rect x="{x - 12:.0f}" y="{y - 5:.0f}" width="24" height="10" '
+                        'fill="#ffffff" stroke="#202020" stroke-width="1.5"/>',
+                        f'<text x="{x:.0f}" y="{y - 7:.0f}" font-size="8" '
+                        f'text-anchor="middle">{escape(_ohms(item))}</text>']
+        if wire.joins:
+            other = next(w for w in box.wires if w.signal == wire.joins)
+            x = x0 + away * 12
+            _, y_other = box.terminal(other)
+            out += [f'<line x1="{x:.0f}" y1="{y:.0f}" x2="{x:.0f}" y2="{y_other:.0f}" '
+                    'stroke="#c00000" stroke-width="1.5" stroke-dasharray="3 2"/>',
+                    f'<circle cx="{x:.0f}" cy="{y_other:.0f}" r="2.5" fill="#c00000"/>',
+                    f'<circle cx="{x:.0f}" cy="{y:.0f}" r="2.5" fill="#c00000"/>']
     return out
 
 
@@ -353,5 +400,6 @@ def _legend(height: float) -> list[str]:
         out.append(f'<text x="{x + 20}" y="{y + 4:.0f}" font-size="11">{name}</text>')
         x += 70
     out.append(f'<text x="{x + 10}" y="{y + 4:.0f}" font-size="11">white ring: pin in use; '
-               "dashed box: only for that option; see pins.md for every note</text>")
+               "dashed box: only for that option; boxes on a wire: resistors at the Pi end; "
+               "see pins.md for every note</text>")
     return out

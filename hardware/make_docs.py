@@ -3,7 +3,8 @@
 The pin map (device/unslump/config/pinmap.toml) is the one source of truth for wiring: the
 code reads its default pins from it, and this script turns it into the pin table (pins.md), one
 wiring diagram per seat sensor variant (wiring*.svg), the seat input's Pi-end network
-(seat-input.svg) and the header orientation (header.svg), so a pin moved in the data
+(seat-input.svg), the buzzer's two options with the transistor driver (buzzer-driver.svg)
+and the header orientation (header.svg), so a pin moved in the data
 file moves in every drawing. The bill of materials (bom.md) is made from bom.toml, its
 totals added up from the rows. tests/unit/test_hardware_docs.py fails when a committed file
 differs from what this script makes now.
@@ -22,7 +23,12 @@ from pathlib import Path
 
 from docs_bom import BOM_TOML, bom_rows, build_total, load_bom, render_bom_md
 from docs_common import GENERATED_NOTE, md_escape
-from docs_drawings import render_header_svg, render_seat_input_svg
+from docs_drawings import (
+    render_buzzer_driver_svg,
+    render_header_svg,
+    render_seat_input_powered_svg,
+    render_seat_input_svg,
+)
 from docs_wiring import render_wiring_svg
 
 from unslump.config.pins import PinMap, load_pinmap
@@ -32,6 +38,8 @@ PINS_MD = HARDWARE_DIR / "pins.md"
 WIRING_SVG = HARDWARE_DIR / "wiring.svg"
 SEAT_INPUT_SVG = HARDWARE_DIR / "seat-input.svg"
 HEADER_SVG = HARDWARE_DIR / "header.svg"
+BUZZER_SVG = HARDWARE_DIR / "buzzer-driver.svg"
+SEAT_POWERED_SVG = HARDWARE_DIR / "seat-input-powered.svg"
 BOM_MD = HARDWARE_DIR / "bom.md"
 # One wiring diagram per seat variant: the reference one is wiring.svg.
 VARIANT_SVG = {"seat": WIRING_SVG, "seat-fsr": HARDWARE_DIR / "wiring-fsr.svg",
@@ -102,7 +110,9 @@ def generated(pinmap: PinMap | None = None) -> dict[Path, str]:
         files[path] = render_wiring_svg(pinmap.build(part_id),
                                         f"Seat: {pinmap.part(part_id).when.split(': ')[1]}.")
     files[SEAT_INPUT_SVG] = render_seat_input_svg(pinmap)
+    files[SEAT_POWERED_SVG] = render_seat_input_powered_svg(pinmap)
     files[HEADER_SVG] = render_header_svg(pinmap)
+    files[BUZZER_SVG] = render_buzzer_driver_svg(pinmap)
     files[BOM_MD] = render_bom_md(*load_bom())
     return files
 
@@ -138,8 +148,10 @@ __all__ = [
     "load_bom",
     "main",
     "render_bom_md",
+    "render_buzzer_driver_svg",
     "render_header_svg",
     "render_pins_md",
+    "render_seat_input_powered_svg",
     "render_seat_input_svg",
     "render_wiring_svg",
 ]

@@ -15,9 +15,11 @@
 #      into it with --only-binary :all: (wheels only, never a build), so nothing is
 #      written into the checkout and modules deleted upstream leave the venv; then say
 #      where each Python dependency came from;
-#   4. write /etc/unslump/config.toml from `unslump config --defaults`, only if there is
-#      none yet (a config someone edited is never overwritten) and only if the command
-#      succeeds;
+#   4. write /etc/unslump/config.toml from `unslump config --template` (every default
+#      commented out, so a section pasted from the guide is never a second one), only if
+#      there is none yet (a config someone edited is never overwritten) and only if the
+#      command succeeds; a config that is there is checked, and an invalid one stops the
+#      install before the service is restarted into it, naming the line;
 #   5. install the unit and link /usr/local/bin/unslump;
 #   6. with systemd running: daemon-reload, enable, and restart if anything changed (or
 #      start if stopped). Without it (a chroot, an image being built, a container):
@@ -31,8 +33,10 @@
 #   UNSLUMP_INSTALL_DRYRUN=1     print the system-changing commands instead of running
 #             them, even without DESTDIR.
 #   UNSLUMP_ARCH                 the Debian architecture (default: dpkg --print-architecture).
-#   UNSLUMP_DEFAULTS_CMD         command printing the default config (default:
-#             "$PREFIX/venv/bin/unslump config --defaults").
+#   UNSLUMP_DEFAULTS_CMD         command printing the config to install (default:
+#             "$PREFIX/venv/bin/unslump config --template").
+#   UNSLUMP_CHECK_CMD            command checking a config file named after it (default:
+#             "$PREFIX/venv/bin/unslump config --config"; run only if that exists).
 set -eu
 umask 022  # the service user reads the venv, the unit and the config
 
@@ -45,7 +49,11 @@ ROOT_HINT="sudo make install (or set DESTDIR to stage the files)"
 CONFIG_DIR=$DESTDIR/etc/unslump
 VENV=$PREFIX/venv
 STAMP=$DESTDIR$VENV/.unslump-source
-DEFAULTS_CMD=${UNSLUMP_DEFAULTS_CMD:-"$DESTDIR$VENV/bin/unslump config --defaults"}
+DEFAULTS_CMD=${UNSLUMP_DEFAULTS_CMD:-"$DESTDIR$VENV/bin/unslump config --template"}
+CHECK_CMD=${UNSLUMP_CHECK_CMD:-}
+if [ -z "$CHECK_CMD" ] && [ -x "$DESTDIR$VENV/bin/unslump" ]; then
+    CHECK_CMD="$DESTDIR$VENV/bin/unslump config --config"
+fi
 ARCH=${UNSLUMP_ARCH:-$(dpkg --print-architecture 2>/dev/null || echo unknown)}
 PIP="$VENV/bin/pip"
 PIP_OPTS="--disable-pip-version-check --no-input --no-cache-dir --progress-bar off --only-binary :all:"
@@ -216,6 +224,13 @@ mkdir -p "$CONFIG_DIR"
 chmod 0755 "$CONFIG_DIR"  # the service user reads it, whatever the umask
 if [ -e "$CONFIG_DIR/config.toml" ]; then
     say "keeping the existing $CONFIG_DIR/config.toml"
+    # The service would stop at its restart below; say why now, naming the line.
+    if [ -n "$CHECK_CMD" ] && ! sh -c "$CHECK_CMD \"\$1\"" sh "$CONFIG_DIR/config.toml" \
+        >/dev/null; then
+        die "$CONFIG_DIR/config.toml is not valid (the line above says where); fix it" \
+            "(sudo unslump config set SECTION.KEY VALUE, or edit it), then run this again." \
+            "The service was not restarted"
+    fi
 else
     tmp_config=$(mktemp "$CONFIG_DIR/.config.toml.XXXXXX")
     if sh -c "$DEFAULTS_CMD" >"$tmp_config" && [ -s "$tmp_config" ]; then
@@ -226,7 +241,7 @@ else
     else
         rm -f "$tmp_config"
         warn "'$DEFAULTS_CMD' failed; no config written (the built-in defaults" \
-            "apply; write one later with: unslump config --defaults > /etc/unslump/config.toml)"
+            "apply; write one later with: unslump config --template > /etc/unslump/config.toml)"
     fi
 fi
 

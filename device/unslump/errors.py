@@ -30,6 +30,10 @@ class InputError(HardwareError):
     """A GPIO pin for the button or the seat sensor could not be claimed."""
 
 
+class GpioBusyError(InputError):
+    """Another program holds a button or seat pin (lgpio's own "GPIO busy")."""
+
+
 class GpioUnavailableError(InputError):
     """No GPIO library could be loaded at all (no lgpio on the Pi): nothing to fix in the pins."""
 

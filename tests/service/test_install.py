@@ -208,15 +208,45 @@ def test_install_config_dir_is_readable_whatever_the_umask(destdir, defaults_cmd
     assert (destdir / "etc/systemd/system/unslump.service").stat().st_mode & 0o777 == 0o644
 
 
-def test_install_with_the_real_defaults_command_writes_valid_toml(destdir, system):
-    """The stub above stands in for `unslump config --defaults`; this runs the real one."""
+def test_install_with_the_real_template_command_writes_every_default_commented_out(destdir,
+                                                                                  system):
+    """The stub above stands in for `unslump config --template`; this runs the real one.
+
+    Nothing in the file is set, so any section the guide shows can be pasted once."""
     result = run(INSTALL, destdir, system,
-                 UNSLUMP_DEFAULTS_CMD=f"{sys.executable} -m unslump config --defaults")
+                 UNSLUMP_DEFAULTS_CMD=f"{sys.executable} -m unslump config --template")
     config = destdir / "etc/unslump/config.toml"
     assert config.exists(), result.stdout + result.stderr
-    parsed = tomllib.loads(config.read_text())
-    assert parsed["pins"]["button"] == default_pins().button_bcm
-    assert parsed["pins"]["seat"] == default_pins().seat_bcm
+    text = config.read_text()
+    assert tomllib.loads(text) == {}
+    assert f"# button = {default_pins().button_bcm}" in text.splitlines()
+    assert "# [audio]" in text.splitlines()
+    config.write_text(text + '\n[audio]\nbackend = "buzzer"\n')  # as the guide's snippet
+    assert tomllib.loads(config.read_text()) == {"audio": {"backend": "buzzer"}}
+
+
+def test_install_stops_on_an_invalid_existing_config_naming_the_line(destdir, defaults_cmd,
+                                                                      system):
+    config = destdir / "etc/unslump/config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[audio]\nvolume = 0.2\n\n[audio]\nbackend = \"buzzer\"\n")
+    result = install(destdir, defaults_cmd, system, expect=1,
+                     UNSLUMP_CHECK_CMD=f"{sys.executable} -m unslump config --config")
+    assert (f"unslump: {config}: line 4: [audio] is declared a second time (first at line 1)"
+            in result.stderr)
+    assert ("not valid (the line above says where); fix it (sudo unslump config set "
+            "SECTION.KEY VALUE, or edit it), then run this again. The service was not "
+            "restarted") in result.stderr
+    assert "5/6" not in result.stdout  # no unit written, nothing enabled or restarted
+
+
+def test_install_keeps_a_valid_existing_config_after_checking_it(destdir, defaults_cmd, system):
+    config = destdir / "etc/unslump/config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[pins]\nbutton = 22\n")
+    install(destdir, defaults_cmd, system,
+            UNSLUMP_CHECK_CMD=f"{sys.executable} -m unslump config --config")
+    assert config.read_text() == "[pins]\nbutton = 22\n"
 
 
 def test_install_prints_the_next_steps(destdir, defaults_cmd, system):

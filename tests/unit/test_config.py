@@ -153,3 +153,22 @@ def test_config_buzzer_pin_is_free_when_the_buzzer_is_unused(tmp_path):
 def test_config_display_height_32_is_the_compact_panel(tmp_path):
     config = load_config(write(tmp_path, "[display]\nheight = 32\n"))
     assert (config.display.width, config.display.height) == (128, 32)
+
+
+@pytest.mark.parametrize(("written", "address"), [
+    ('"0x3c"', "0x3C"), ('"3c"', "0x3C"), ('"0x3D"', "0x3D"), ("0x3C", "0x3C"),
+    ('"0x78"', "0x3C"), ('"0x7A"', "0x3D"), ('"0x7a"', "0x3D"),
+])
+def test_config_panel_address_in_every_spelling_people_copy(tmp_path, written, address):
+    """As i2cdetect prints it (3c), unquoted hex, or the 8-bit address on the board."""
+    path = tmp_path / "c.toml"
+    path.write_text(f"[display]\ni2c_address = {written}\n")
+    assert load_config(path).display.i2c_address == address
+
+
+@pytest.mark.parametrize("written", ['"0x3E"', '"oled"', '"0x79"'])
+def test_config_panel_address_that_no_panel_answers_at_is_refused(tmp_path, written):
+    path = tmp_path / "c.toml"
+    path.write_text(f"[display]\ni2c_address = {written}\n")
+    with pytest.raises(ConfigError, match=r"\[display\] i2c_address: .* allowed: '0x3C', '0x3D'"):
+        load_config(path)

@@ -193,3 +193,54 @@ def test_doctor_while_the_service_runs_says_skip_for_untested_parts(probe, tmp_p
     skipped = [line.split(":")[0] for line in lines if line.startswith("SKIP")]
     assert skipped == ["SKIP  display", "SKIP  audio"]
     assert "ok    service: unslump is active" in lines
+
+
+# -- config.txt as the firmware reads it: sdmode, GPIO 4, model sections --------------------
+
+PI_OS_TAIL = "[cm4]\notg_mode=1\n\n[pi4]\narm_boost=1\n\n"  # what Pi OS ships at the end
+
+
+def on_model(probe: Probe, model: str) -> Probe:
+    (probe.proc_dir / "device-tree").mkdir(exist_ok=True)
+    (probe.proc_dir / "device-tree" / "model").write_bytes(model.encode() + b"\0")
+    return probe
+
+
+def test_doctor_max98357a_without_no_sdmode_warns_that_it_drives_gpio_4(probe, tmp_path):
+    probe.boot_config.write_text("dtparam=audio=off\ndtoverlay=max98357a\n")
+    assert check_i2s_pins(Config(), probe).line() == (
+        "WARN  i2s pins: dtoverlay=max98357a without no-sdmode: the overlay drives GPIO 4 for "
+        f"the amplifier's SD pin. Fix: make it dtoverlay=max98357a,no-sdmode in "
+        f"{probe.boot_config} (SD left open: the board's pull-up keeps it on), then reboot")
+
+
+def test_doctor_seat_on_gpio_4_clashes_with_max98357a_in_sdmode(probe, tmp_path):
+    probe.boot_config.write_text("dtoverlay=max98357a,sdmode-pin=4\n")
+    result = check_i2s_pins(config_with(tmp_path, "[pins]\nseat = 4\n"), probe)
+    assert result.line().startswith(
+        f"WARN  i2s pins: [pins] seat = 4 while {probe.boot_config} has dtoverlay=max98357a,"
+        "sdmode-pin=4: the sound card takes that pin. Fix: move it to a free pin")
+    assert result.line().endswith("; or add ,no-sdmode to the overlay to free GPIO 4")
+    probe.boot_config.write_text("dtoverlay=max98357a,no-sdmode\n")
+    assert check_i2s_pins(config_with(tmp_path, "[pins]\nseat = 4\n"), probe).mark == ""
+
+
+def test_doctor_overlay_under_pi4_is_skipped_by_a_zero_2_w(probe, tmp_path):
+    probe.boot_config.write_text(PI_OS_TAIL + "dtoverlay=max98357a,no-sdmode\n")
+    zero = on_model(probe, "Raspberry Pi Zero 2 W Rev 1.0")
+    assert check_i2s_pins(Config(), zero).line() == (
+        "WARN  i2s pins: dtoverlay=max98357a,no-sdmode is under [pi4] in "
+        f"{probe.boot_config}, which the Raspberry Pi Zero 2 W Rev 1.0 skips: no I2S sound "
+        f"card. Fix: move the line below an [all] line at the end of {probe.boot_config}, "
+        "then reboot")
+    pi4 = on_model(probe, "Raspberry Pi 4 Model B Rev 1.5")
+    assert check_i2s_pins(Config(), pi4).line() == (
+        "ok    i2s pins: dtoverlay=max98357a,no-sdmode; [pins] clear of BCM 18, 19, 20, 21")
+
+
+def test_doctor_overlay_after_all_applies_to_every_model(probe, tmp_path):
+    probe.boot_config.write_text(PI_OS_TAIL + "[all]\ndtoverlay=max98357a,no-sdmode\n")
+    zero = on_model(probe, "Raspberry Pi Zero 2 W Rev 1.0")
+    clashing = config_with(tmp_path, "[pins]\nseat = 19\n")
+    assert check_i2s_pins(clashing, zero).mark == "WARN"
+    assert check_i2s_pins(Config(), zero).line().startswith("ok    i2s pins: dtoverlay=max98357a")

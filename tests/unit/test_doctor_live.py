@@ -108,9 +108,23 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+class ReferencePin(MockPWMPin):
+    """A pin of the reference build: the seat wire has its 2.2 kOhm pull-up to 3V3, so the
+    internal pull-down cannot take GPIO27 low while the switch is open."""
+
+    EXTERNAL_PULL_UP = frozenset({27})
+
+    def _set_pull(self, value):
+        was = self._pull  # a switch seat is pulled up; the check swaps that for a moment
+        super()._set_pull(value)
+        fitted = int(self.info.name.removeprefix("GPIO")) in self.EXTERNAL_PULL_UP
+        if value == "down" and was == "up" and fitted:
+            self.drive_high()
+
+
 @pytest.fixture
 def factory() -> Iterator[MockFactory]:
-    made = MockFactory(pin_class=MockPWMPin)
+    made = MockFactory(pin_class=ReferencePin)
     yield made
     made.close()
 
@@ -181,7 +195,10 @@ def test_doctor_live_whole_build_passes_and_shows_levels_and_conclusions(
     assert result(lines, "live seat") == "ok    live seat: the device concluded: seated (held 5 s)"
     assert result(lines, "live stand") == ("ok    live stand: the device concluded: away "
                                            "(held 20 s)")
-    assert lines[-1] == "7 of 7 live checks passed"
+    assert result(lines, "live pull-up") == ("ok    live pull-up: BCM 27 stays high against "
+                                             "the internal pull-down: the external pull-up "
+                                             "is fitted")
+    assert lines[-1] == "8 of 8 live checks passed"
     assert builder.prompts[0].startswith(">> Shown as ssd1306: is there one closed box")
     assert ">> Press the button once and let go. (waiting up to 60 s)" in lines
     assert ">> Hold the button down for 3 s, then let go. (waiting up to 60 s)" in lines
@@ -210,7 +227,9 @@ def test_doctor_live_sh1106_sold_as_ssd1306_is_found_by_the_second_pattern(
     assert [kind for kind, _ in panels] == ["ssd1306", "sh1106"]
     assert result(lines, "live display") == (
         "FAIL  live display: the panel is driven right as sh1106, not as the configured "
-        'ssd1306. Fix: set [display] type = "sh1106", then sudo systemctl restart unslump')
+        "ssd1306. Fix: sudo unslump config set display.type sh1106 (edits "
+        "/etc/unslump/config.toml), then run unslump doctor --live again (sudo systemctl "
+        "start unslump once all pass)")
     assert builder.prompts[1].startswith(">> Shown as sh1106:")
     for _, panel in panels:  # nothing stays lit: cleanup cleared each pattern
         assert panel.image.getbbox() is None
@@ -224,7 +243,8 @@ def test_doctor_live_panel_at_the_other_address_names_it_and_the_printed_one(
     status, lines = run(make_live(tmp_path, clock, factory, builder, panels, found=(0x3D,)))
     shown = result(lines, "live i2c")
     assert shown.startswith("FAIL  live i2c: scanned 0x3C and 0x3D: 0x3D answers, not the "
-                            "configured 0x3C. Fix: set [display] i2c_address = \"0x3D\"")
+                            "configured 0x3C. Fix: sudo unslump config set "
+                            "display.i2c_address 0x3D (edits /etc/unslump/config.toml)")
     assert "0x7A means 0x3D" in shown
     assert status == 1
 
@@ -235,6 +255,8 @@ def test_doctor_live_no_panel_answering_skips_the_pattern(tmp_path, clock, facto
     status, lines = run(make_live(tmp_path, clock, factory, builder, panels, found=()))
     assert "FAIL  live i2c: scanned 0x3C and 0x3D: nothing answers" in result(lines, "live i2c")
     assert "pin order varies" in result(lines, "live i2c")
+    assert ("a 2.42\" SSD1309 ships strapped for SPI: move its interface resistors to IIC, "
+            "strap CS and DC to GND") in result(lines, "live i2c")
     assert panels == []
     assert status == 1
 
@@ -252,7 +274,7 @@ def test_doctor_live_spi_panel_gets_the_pattern_without_a_scan(tmp_path, clock, 
     assert [kind for kind, _ in panels] == ["ssd1309"]  # no look-alike to try
 
 
-def test_doctor_live_normally_closed_seat_with_the_default_level_says_flip_it(
+def test_doctor_live_normally_closed_seat_with_the_default_level_gives_the_commands(
     tmp_path, clock, factory, panels
 ):
     builder = Builder(clock, factory, ["y", "y", ""], [])
@@ -260,10 +282,13 @@ def test_doctor_live_normally_closed_seat_with_the_default_level_says_flip_it(
     status, lines = run(make_live(tmp_path, clock, factory, builder, panels))
     assert status == 1
     assert '   seat BCM 27: level 0 (low; pull up, seat_active = "low"): seated' in lines
-    assert result(lines, "live seat") == (
-        'FAIL  live seat: reads seated while nobody sits. Fix: the sensor works the other '
-        'way round: set [pins] seat_active = "high" (a normally-closed switch reads high '
-        'when sat on; keep seat_pull "up")')
+    shown = result(lines, "live seat")
+    assert shown.startswith(
+        "FAIL  live seat: reads seated while nobody sits (for 60 s; config: a normally-open "
+        "switch (the microswitch) or an FSR comparator). Fix: the contact is closed with "
+        "nobody on it")
+    assert ("a normally-closed switch: sudo unslump config set pins.seat_active high, then "
+            "sudo unslump config set pins.seat_pull up") in shown
 
 
 def test_doctor_live_normally_closed_seat_configured_passes(tmp_path, clock, factory, panels):
@@ -285,8 +310,8 @@ def test_doctor_live_flickering_seat_is_not_confirmed(tmp_path, clock, factory, 
     status, lines = run(make_live(tmp_path, clock, factory, builder, panels))
     assert status == 1
     assert result(lines, "live seat").startswith(
-        "FAIL  live seat: not seated: the reading changed 3 time(s) within 5 s. Fix: mount "
-        "the sensor under the sitting bones")
+        "FAIL  live seat: not seated: the reading changed 4 time(s) and never held 5 s. Fix: "
+        "mount the sensor under the sitting bones")
 
 
 def test_doctor_live_button_never_pressed_names_the_diagonal_legs(tmp_path, clock, factory,
@@ -494,3 +519,232 @@ def test_doctor_live_is_wired_into_the_doctor_command(monkeypatch):
     args = parser.parse_args(["doctor", "--live", "--config", "x.toml"])
     assert args.handler(args) == 0
     assert called == {"config": "x.toml"}
+
+
+# -- contacts that bounce, and a radar that holds its OUT -----------------------------------
+
+BOUNCE_S = 0.002
+
+
+def bounced(b: Builder, bcm: int, level: int, after: float, bounces: int = 2
+            ) -> list[tuple[float, Action]]:
+    """One edge as a real contact makes it: ``level``, then back and forth 2 ms apart."""
+    acts = [(after, b.pin(bcm, level))]
+    for _ in range(bounces):
+        acts += [(BOUNCE_S, b.pin(bcm, 1 - level)), (BOUNCE_S, b.pin(bcm, level))]
+    return acts
+
+
+def test_doctor_live_bouncing_button_is_a_press_then_a_hold_as_the_device_sees_it(
+    tmp_path, clock, factory, panels
+):
+    builder = Builder(clock, factory, ["y", "y", ""], [])
+    builder.acts = [
+        (0.0, builder.pin(27, 1)),
+        *bounced(builder, 17, 0, 1.0), *bounced(builder, 17, 1, 0.3),  # a press
+        *bounced(builder, 17, 0, 1.0), *bounced(builder, 17, 1, 2.6),  # a hold
+        (0.0, builder.after_enter),
+        (2.0, builder.pin(27, 0)), (30.0, builder.pin(27, 1)),
+    ]
+    status, lines = run(make_live(tmp_path, clock, factory, builder, panels))
+    assert result(lines, "live button") == (
+        "ok    live button: the device saw a press (0.3 s), then a hold (2.6 s; a hold is "
+        "2.0 s or longer)")
+    assert ("   button BCM 17: level 1 (high): up after 0.3 s (8 contact bounce edge(s) "
+            "ignored, as the device does)") in lines
+    assert status == 0, lines
+
+
+def test_doctor_live_bouncing_seat_switch_is_confirmed_from_its_last_edge(
+    tmp_path, clock, factory, panels
+):
+    builder = Builder(clock, factory, ["y", "y", ""], [])
+    builder.acts = [*press_hold_sit_stand(builder)[:6],
+                    *bounced(builder, 27, 0, 2.0, bounces=3),  # sits: the lever chatters
+                    *bounced(builder, 27, 1, 30.0, bounces=3)]  # stands up
+    status, lines = run(make_live(tmp_path, clock, factory, builder, panels))
+    assert result(lines, "live seat") == (
+        "ok    live seat: the device concluded: seated (held 5 s after the last change, 6 "
+        "flicker(s) or bounce(s) before it)")
+    assert result(lines, "live stand").startswith("ok    live stand: the device concluded: away")
+    assert status == 0, lines
+
+
+def test_doctor_live_seat_shifting_before_it_settles_restarts_the_confirm_time(
+    tmp_path, clock, factory, panels
+):
+    """Contact, 4 s, a lift of 1 s, then contact that stays: seated 5 s after the last edge,
+    as the device decides (the first contact's 5 s would have fallen in the lift)."""
+    builder = Builder(clock, factory, ["y", "y", ""], [])
+    builder.acts = [*press_hold_sit_stand(builder)[:6],
+                    (2.0, builder.pin(27, 0)), (4.0, builder.pin(27, 1)),
+                    (1.0, builder.pin(27, 0)), (30.0, builder.pin(27, 1))]
+    status, lines = run(make_live(tmp_path, clock, factory, builder, panels))
+    assert result(lines, "live seat") == (
+        "ok    live seat: the device concluded: seated (held 5 s after the last change, 2 "
+        "flicker(s) or bounce(s) before it)")
+    assert status == 0, lines
+
+
+RADAR = '[pins]\nseat_active = "high"\nseat_pull = "down"\n'
+
+
+def test_doctor_live_radar_holding_out_is_waited_for_not_called_inverted(
+    tmp_path, clock, factory, panels
+):
+    config = tmp_path / "config.toml"
+    config.write_text(RADAR, encoding="utf-8")
+    builder = Builder(clock, factory, ["y", "y", ""], [])
+    builder.acts = [
+        (0.0, builder.pin(27, 1)),  # the radar sees its builder at the bench
+        (1.0, builder.pin(17, 0)), (0.3, builder.pin(17, 1)),
+        (1.0, builder.pin(17, 0)), (2.6, builder.pin(17, 1)),
+        (8.0, builder.pin(27, 0)),  # 8 s after Enter: the no-one delay is over
+        (3.0, builder.pin(27, 1)),  # sits
+        (12.0, builder.pin(27, 0)),  # stood up 5 s ago: OUT drops after its delay
+    ]
+    status, lines = run(make_live(tmp_path, clock, factory, builder, panels), str(config))
+    assert ("   the seat reads seated; waiting for it to read empty (a radar holds OUT for "
+            "its no-one delay): 60 s left") in lines
+    assert '   seat BCM 27: level 0 (low; pull down, seat_active = "high"): empty' in lines
+    assert result(lines, "live seat") == "ok    live seat: the device concluded: seated (held 5 s)"
+    assert result(lines, "live stand") == ("ok    live stand: the device concluded: away "
+                                           "(held 20 s)")
+    assert status == 0, lines
+
+
+def test_doctor_live_radar_that_never_lets_go_gets_radar_advice_not_a_flip(
+    tmp_path, clock, factory, panels
+):
+    config = tmp_path / "config.toml"
+    config.write_text(RADAR, encoding="utf-8")
+    builder = Builder(clock, factory, ["y", "y", ""], [])
+    builder.acts = [(0.0, builder.pin(27, 1)), *press_hold_sit_stand(builder)[1:5]]
+    status, lines = run(make_live(tmp_path, clock, factory, builder, panels), str(config))
+    countdown = [line for line in lines if "waiting for it to read empty" in line]
+    assert [line.rsplit(": ", 1)[1] for line in countdown] == [
+        "60 s left", "50 s left", "40 s left", "30 s left", "20 s left", "10 s left"]
+    shown = result(lines, "live seat")
+    assert shown.startswith("FAIL  live seat: reads seated while nobody sits (for 60 s; "
+                            "config: an LD2410 radar")
+    assert "do not change seat_active for a radar" in shown
+    assert "HLKRadarTool" in shown
+    assert status == 1
+
+
+def test_doctor_live_alsa_probing_lines_stay_off_the_terminal(tmp_path, clock, factory, panels,
+                                                            capfd):
+    import os
+
+    builder = Builder(clock, factory, ["y", "n", ""], [])
+    live = make_live(tmp_path, clock, factory, builder, panels)
+
+    def noisy_mixer(env):
+        os.write(2, b"ALSA lib confmisc.c:855:(parse_card) cannot find card '0'\n")
+        return "mixer opened"
+
+    def noisy_audio(config, audio_clock, pin_factory):
+        os.write(2, b"ALSA lib pcm.c:2721:(snd_pcm_open_noupdate) Unknown PCM default\n")
+        return RecordingAudio(audio_clock)
+
+    live = replace(live, probe=replace(live.probe, open_mixer=noisy_mixer),
+                   open_audio=noisy_audio)
+    status, lines = run(live)
+    assert "ALSA lib" not in capfd.readouterr().err
+    shown = result(lines, "live audio")
+    assert shown.startswith("FAIL  live audio: pygame: no chime heard")
+    assert ("a piezo or buzzer build: sudo unslump config set audio.backend buzzer (edits "
+            "/etc/unslump/config.toml), then run unslump doctor --live again") in shown
+    assert status == 1
+
+
+def test_doctor_live_fix_names_the_file_given_with_config(tmp_path, clock, factory, panels):
+    config = tmp_path / "mine.toml"
+    config.write_text("", encoding="utf-8")
+    builder = Builder(clock, factory, ["n", "y", "y", ""], [])
+    builder.acts = press_hold_sit_stand(builder)
+    status, lines = run(make_live(tmp_path, clock, factory, builder, panels), str(config))
+    assert (f"Fix: sudo unslump config set display.type sh1106 --config {config} (edits "
+            f"{config}), then run unslump doctor --live again") in result(lines, "live display")
+    assert status == 1
+
+
+def test_doctor_live_seat_without_its_external_pull_up_is_a_warning(tmp_path, clock, panels):
+    bare = MockFactory(pin_class=MockPWMPin)  # no 2.2 kOhm: the pull-down takes it low
+    builder = Builder(clock, bare, ["y", "y", ""], [])
+    builder.acts = press_hold_sit_stand(builder)
+    status, lines = run(make_live(tmp_path, clock, bare, builder, panels))
+    shown = result(lines, "live pull-up")
+    assert shown.startswith("WARN  live pull-up: BCM 27 went low against the internal "
+                            "pull-down: no external pull-up on the seat wire. Fix: a "
+                            "microswitch: fit the 2.2 kOhm from pin 17 (3V3)")
+    assert result(lines, "live seat").startswith("ok    live seat")  # its edges were dropped
+    assert status == 0
+    bare.close()
+
+
+def test_doctor_live_radar_seat_gets_no_pull_up_check(tmp_path, clock, factory, panels):
+    config = tmp_path / "config.toml"
+    config.write_text(RADAR, encoding="utf-8")
+    builder = Builder(clock, factory, ["y", "y", ""], [])
+    builder.acts = [*press_hold_sit_stand(builder)[1:5], (0.0, builder.after_enter),
+                    (2.0, builder.pin(27, 1)), (30.0, builder.pin(27, 0))]
+    status, lines = run(make_live(tmp_path, clock, factory, builder, panels), str(config))
+    assert not [line for line in lines if "pull-up:" in line]
+    assert status == 0, lines
+
+
+def test_doctor_live_pin_held_by_another_program_is_one_line(tmp_path, clock, panels,
+                                                             monkeypatch):
+    import sys
+    import types
+
+    class LgpioError(Exception):
+        pass
+
+    class Busy(MockFactory):
+        def pin(self, spec, **kwargs):
+            if spec == 17:
+                raise LgpioError("GPIO busy")
+            return super().pin(spec, **kwargs)
+
+    lgpio = types.ModuleType("lgpio")
+    lgpio.error = LgpioError
+    monkeypatch.setitem(sys.modules, "lgpio", lgpio)
+    busy = Busy(pin_class=MockPWMPin)
+    builder = Builder(clock, busy, ["y", "y"], [])
+    status, lines = run(make_live(tmp_path, clock, busy, builder, panels))
+    assert result(lines, "live inputs").startswith("FAIL  live inputs: BCM 17 for the button "
+                                                   "is busy: held by ")
+    assert "stop the service (sudo systemctl stop unslump), then try again" in lines[-2]
+    assert status == 1
+    busy.close()
+
+
+def test_doctor_live_board_address_0x78_is_explained(tmp_path, clock, factory, panels):
+    config = tmp_path / "config.toml"
+    config.write_text('[display]\ni2c_address = "0x78"\n', encoding="utf-8")
+    builder = Builder(clock, factory, ["y", "y", ""], [])
+    builder.acts = press_hold_sit_stand(builder)
+    status, lines = run(make_live(tmp_path, clock, factory, builder, panels), str(config))
+    assert result(lines, "live i2c") == (
+        "ok    live i2c: scanned 0x3C and 0x3D: 0x3C answers; the config says 0x3C (0x78 is "
+        "the 8-bit write address printed on the board; the panel answers at 0x3C)")
+    assert status == 0, lines
+
+
+def test_doctor_live_unheard_buzzer_advice_covers_the_documented_magnetic_buzzer(
+    tmp_path, clock, factory, panels
+):
+    config = tmp_path / "config.toml"
+    config.write_text('[audio]\nbackend = "buzzer"\n', encoding="utf-8")
+    builder = Builder(clock, factory, ["y", "n", ""], [])
+    builder.acts = press_hold_sit_stand(builder)
+    status, lines = run(make_live(tmp_path, clock, factory, builder, panels), str(config))
+    shown = result(lines, "live audio")
+    assert shown.startswith("FAIL  live audio: buzzer: no chime heard. Fix: a piezo disc: pin "
+                            "32 (GPIO12) through 220 Ohm to one lead")
+    assert ("a magnetic buzzer: through the NPN driver from 5 V (check your transistor's "
+            "pinout: BC337 and 2N2222 differ") in shown
+    assert "not an active or magnetic buzzer" not in shown
+    assert status == 1

@@ -51,7 +51,7 @@ def test_hardware_docs_every_generated_file_is_up_to_date(make_docs):
     made = make_docs.generated()
     assert {path.name for path in made} == {
         "pins.md", "wiring.svg", "wiring-fsr.svg", "wiring-radar.svg", "seat-input.svg",
-        "header.svg", "bom.md"}
+        "header.svg", "buzzer-driver.svg", "seat-input-powered.svg", "bom.md"}
     for path, text in made.items():
         assert path.read_text(encoding="utf-8") == text, (
             f"hardware/{path.name} is stale: run .venv/bin/python hardware/make_docs.py")
@@ -145,7 +145,7 @@ def test_hardware_docs_readme_pins_agree_with_the_pin_map():
     pins = load_pinmap()
     bclk, lrclk, din = pins.i2s_bcm
     assert f"BCM {bclk}, {lrclk}, {din}" in text
-    assert f"GPIO (BCM {pins.buzzer_bcm})" in text
+    assert f"GPIO (BCM {pins.buzzer_bcm} by default" in text
     assert f"header pin {pins.part('seat-fsr').wire('VCC').header} (3V3)" in text
 
 
@@ -232,14 +232,14 @@ def test_hardware_docs_guide_covers_what_a_first_build_needs(needed):
 def test_hardware_docs_guide_gives_the_piezo_config_lines_and_the_restart():
     text = guide()
     piezo = text[text.index("### Piezo disc or magnetic buzzer"):text.index("## 9.")]
-    assert '[audio]\nbackend = "buzzer"' in piezo
+    assert "sudo unslump config set audio.backend buzzer" in piezo
     assert "sudo systemctl restart unslump" in piezo
 
 
 @pytest.mark.parametrize(("variant", "lines"), [
-    ("### Microswitch", ['seat_active = "high"', 'seat_pull = "up"']),
-    ("### FSR or Velostat", ['seat_pull = "up"', 'seat_active = "low"']),
-    ("### LD2410", ['seat_active = "high"', 'seat_pull = "down"']),
+    ("### Microswitch", ["config set pins.seat_active high", "config set pins.seat_pull up"]),
+    ("### FSR or Velostat", ["config set pins.seat_pull up", "config set pins.seat_active low"]),
+    ("### LD2410", ["config set pins.seat_active high", "config set pins.seat_pull down"]),
 ])
 def test_hardware_docs_every_seat_variant_has_a_section_config_and_drawing(make_docs, variant,
                                                                           lines):
@@ -272,7 +272,7 @@ def test_hardware_docs_guide_sample_live_output_matches_the_live_doctor():
     for line in sample:
         if line.startswith("   "):
             assert line.strip().split(": level")[0] in tests
-    assert sample[-1] == "6 of 7 live checks passed: fix the FAIL lines above and run it again"
+    assert sample[-1] == "7 of 8 live checks passed: fix the FAIL lines above and run it again"
 
 
 def test_hardware_docs_guide_in_page_links_name_real_headings():
@@ -284,3 +284,46 @@ def test_hardware_docs_guide_in_page_links_name_real_headings():
     assert anchors
     for anchor in anchors:
         assert anchor in slugs, anchor
+
+
+@pytest.mark.parametrize("variant", ["seat", "seat-fsr", "seat-radar"])
+def test_hardware_docs_every_variant_drawing_puts_the_pi_end_parts_on_the_wires(make_docs,
+                                                                             variant):
+    """The 1 kOhm and the 100 nF on the seat signal, 220 Ohm on the piezo; the pull-up a
+    resistor from 3V3 joined to the NO wire, never a switch terminal of its own."""
+    text = make_docs.VARIANT_SVG[variant].read_text(encoding="utf-8")
+    assert "1 k\u03a9</text>" in text and "100 nF\u2192GND</text>" in text
+    assert "220 \u03a9</text>" in text
+    assert ("2.2 k\u03a9</text>" in text) == (variant == "seat")
+    assert "PULL-UP \u2192" not in text  # not drawn as a terminal of the switch
+    if variant == "seat":
+        assert "pull-up to the NO wire \u2192 pin 17" in text
+
+
+def test_hardware_docs_amplifier_drawing_leaves_sd_and_gain_open(make_docs):
+    text = make_docs.VARIANT_SVG["seat"].read_text(encoding="utf-8")
+    assert "SD: leave unconnected" in text and "GAIN: leave unconnected" in text
+
+
+def test_hardware_docs_buzzer_driver_drawing_warns_about_the_transistor_pinout(make_docs):
+    text = make_docs.render_buzzer_driver_svg(load_pinmap())
+    assert "Check your transistor's pinout" in text
+    assert "BC337 is C B E, 2N2222A is E B C" in text
+    assert "1N4148" in text and "band to 5 V" in text
+    assert "pin 32 GPIO12" in text
+    assert "(buzzer-driver.svg)" in guide()
+
+
+@pytest.mark.parametrize("part", ["Perfboard", "2x3 female header", "foam tape, 3 mm thick",
+                                  "M2 x 12 mm screws", "hard stop",
+                                  "Keyed locking 3-pin connector", "the C, not the B"])
+def test_hardware_docs_bom_has_the_filter_board_and_the_mechanical_parts(part):
+    assert part in (HARDWARE / "bom.md").read_text(encoding="utf-8")
+
+
+def test_hardware_docs_powered_sensor_drawing_has_no_pull_up_and_a_keyed_connector(make_docs):
+    text = make_docs.render_seat_input_powered_svg(load_pinmap())
+    assert "pin 17 3V3 (FSR module)" in text and "or pin 2 5V (radar" in text
+    assert "1 k\u03a9" in text and "100 nF" in text and "2.2 k" not in text
+    assert "never a 3.5 mm jack" in text and "with the Pi off" in text
+    assert "(seat-input-powered.svg)" in guide()

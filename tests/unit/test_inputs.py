@@ -86,3 +86,79 @@ def test_inputs_missing_gpio_library_says_what_to_install(monkeypatch):
     monkeypatch.setattr(inputs_module, "CoreTimedButton", no_library)
     with pytest.raises(InputError, match=r"install python3-lgpio.*--simulate"):
         GpioInputs(Config().pins, FakeClock(), lambda e: None)
+
+
+# -- a pin another program holds ----------------------------------------------------------
+
+class LgpioError(Exception):
+    """Stands in for ``lgpio.error``, which gpiozero passes through unwrapped."""
+
+
+class BusyFactory(MockFactory):
+    """A pin factory whose ``busy`` pin is claimed by another process, as lgpio says it."""
+
+    def __init__(self, busy: int) -> None:
+        super().__init__()
+        self.busy = busy
+
+    def pin(self, spec, **kwargs):
+        if spec == self.busy:
+            raise LgpioError("GPIO busy")
+        return super().pin(spec, **kwargs)
+
+
+def fake_proc(root, pid: int, command: list[str], target: str, fdinfo: str | None):
+    """A /proc entry for a process with one GPIO descriptor open."""
+    process = root / str(pid)
+    (process / "fd").mkdir(parents=True)
+    (process / "fdinfo").mkdir()
+    (process / "fd" / "7").symlink_to(target)
+    if fdinfo is not None:
+        (process / "fdinfo" / "7").write_text(fdinfo)
+    (process / "cmdline").write_bytes(b"\0".join(c.encode() for c in command) + b"\0")
+
+
+@pytest.fixture
+def lgpio_module(monkeypatch):
+    import sys
+    import types
+
+    module = types.ModuleType("lgpio")
+    module.error = LgpioError
+    monkeypatch.setitem(sys.modules, "lgpio", module)
+    return module
+
+
+def test_inputs_busy_pin_is_one_line_naming_the_pin_and_its_holder(lgpio_module, tmp_path):
+    proc = tmp_path / "proc"
+    fake_proc(proc, 4242, ["/usr/bin/python3", "-m", "unslump", "run"], "anon_inode:gpio-line",
+              "pos:\t0\nflags:\t02\ngpio-chip:\tgpiochip0\ngpio-line:\t17\ngpio-line:\t27\n")
+    fake_proc(proc, 5000, ["/usr/bin/other"], "anon_inode:gpio-line",
+              "gpio-chip:\tgpiochip0\ngpio-line:\t5\n")  # holds another line: not named
+    with pytest.raises(InputError) as caught:
+        GpioInputs(Config().pins, FakeClock(), lambda e: None, pin_factory=BusyFactory(17),
+                   proc=proc)
+    assert type(caught.value).__name__ == "GpioBusyError"
+    assert str(caught.value) == (
+        "BCM 17 for the button is busy: held by pid 4242 (/usr/bin/python3 -m unslump run); "
+        "stop that program (a `make run` or `unslump doctor --live` left open in another "
+        "session?), or stop the service (sudo systemctl stop unslump), then try again")
+
+
+def test_inputs_busy_pin_without_line_details_names_who_has_the_chip_open(lgpio_module,
+                                                                          tmp_path):
+    proc = tmp_path / "proc"
+    fake_proc(proc, 77, ["make", "run"], "/dev/gpiochip0", None)
+    factory = BusyFactory(27)
+    with pytest.raises(InputError, match=r"^BCM 27 for the seat sensor is busy: held by pid "
+                                         r"77 \(make run\);"):
+        GpioInputs(Config().pins, FakeClock(), lambda e: None, pin_factory=factory, proc=proc)
+    factory.pin(17).drive_low()  # the button claimed first was released again
+    GpioInputs(PinsConfig(seat=22), FakeClock(), lambda e: None, pin_factory=factory).close()
+
+
+def test_inputs_busy_pin_with_no_visible_holder_says_how_to_find_it(lgpio_module, tmp_path):
+    with pytest.raises(InputError, match=r"held by another program \(none of yours: sudo "
+                                         r"lsof /dev/gpiochip\* names it\)"):
+        GpioInputs(Config().pins, FakeClock(), lambda e: None, pin_factory=BusyFactory(17),
+                   proc=tmp_path)

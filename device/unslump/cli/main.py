@@ -103,6 +103,8 @@ def cmd_config(args: argparse.Namespace) -> int:
     if args.defaults:
         sys.stdout.write(render_defaults())
         return 0
+    if args.template or args.action:
+        return cmd_config_edit(args)
     path = find_config(args.config)
     config = load_config(path)
     print(f"{path}: valid" if path else "no config file found; using the built-in defaults")
@@ -112,6 +114,22 @@ def cmd_config(args: argparse.Namespace) -> int:
 
         for line in described(chosen_db_path(getattr(args, "db", None), config.store.path)):
             print(line)
+    return 0
+
+
+def cmd_config_edit(args: argparse.Namespace) -> int:
+    """``config --template`` and ``config set SECTION.KEY VALUE`` (unslump.config.edit)."""
+    from unslump.config.edit import render_template, set_key, target_path
+
+    if args.template:
+        sys.stdout.write(render_template())
+        return 0
+    if len(args.action) != 3 or args.action[0] != "set":
+        raise ConfigError("config: expected `unslump config set SECTION.KEY VALUE`, e.g. "
+                          "unslump config set audio.backend buzzer")
+    _, name, value = args.action
+    path = target_path(find_config(args.config), os.geteuid(), Path.home())
+    print(set_key(path, name, value).summary())
     return 0
 
 
@@ -186,6 +204,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     config.add_argument("--db", metavar="PATH",
                         help="the break log beside which settings set from Home Assistant "
                         "are kept (default: see [store] path)")
+    config.add_argument("--template", action="store_true",
+                        help="print the file the install writes: the defaults commented out")
+    config.add_argument("action", nargs="*", metavar="set SECTION.KEY VALUE",
+                        help="change one key, keeping the file's comments; the value and the "
+                             "whole file are checked before it is written")
     config.set_defaults(handler=cmd_config)
     for module in _modules_for(argv):
         importlib.import_module(module).register(commands, [version, configured])

@@ -20,6 +20,8 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from unslump.config.lines import find_duplicate
+from unslump.config.panel_address import canonical_address
 from unslump.config.pins import default_pins
 from unslump.config.routine_file import (
     ROUTINE_MAX_S,
@@ -84,7 +86,9 @@ class DisplayConfig:
                                                                  "ssd1309", "ssd1305"))
     interface: str = key("i2c", "bus the panel is on", choices=("i2c", "spi"))
     i2c_port: int = key(1, "I2C bus number (/dev/i2c-N)", low=0, high=10)
-    i2c_address: str = key("0x3C", "I2C address of the panel", choices=("0x3C", "0x3D"))
+    i2c_address: str = key("0x3C", "I2C address of the panel (any case; 0x78 and 0x7A, as "
+                           "printed on some boards, mean 0x3C and 0x3D)",
+                           choices=("0x3C", "0x3D"))
     width: int = key(128, "panel width in pixels", choices=(128,))
     height: int = key(64, "panel height in pixels; 32 for a 128x32 panel (compact screens)",
                       choices=(64, 32))
@@ -236,7 +240,7 @@ def load_config(path: Path | None) -> Config:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        raise ConfigError(_not_toml(path, exc)) from exc
     except RecursionError:
         raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply; "
                           "a config needs only sections of keys") from None
@@ -244,6 +248,18 @@ def load_config(path: Path | None) -> Config:
     if config.store.path and os.geteuid() == 0:
         _refuse_untrusted_paths(path)
     return config
+
+
+def _not_toml(path: Path, exc: ValueError) -> str:
+    """The parser's complaint with its line, or for a section or key given twice (a section
+    pasted from the guide below one already there) both lines and which one to edit."""
+    try:
+        duplicate = find_duplicate(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        duplicate = None
+    if duplicate is not None:
+        return duplicate.message(str(path))
+    return f"{path}: not valid TOML: {exc}"
 
 
 def _refuse_untrusted_paths(path: Path) -> None:
@@ -322,6 +338,8 @@ def _parse_section(section_type: type, name: str, table: Mapping[str, Any], sour
         where = f"{source}: [{name}] {key_name}"
         if key_name not in declared:
             raise ConfigError(f"{where}: unknown key; allowed: {', '.join(declared)}")
+        if (name, key_name) == ("display", "i2c_address"):
+            raw = canonical_address(raw)  # "0x3c" as i2cdetect prints it, "0x78" as boards do
         values[key_name] = _check_value(raw, hints[key_name], declared[key_name].metadata, where)
     return section_type(**values)
 

@@ -54,6 +54,10 @@ class Wire:
     bcm: int | None
     colour: str
     note: str
+    # Parts on this wire at the Pi end, in order from the part to the pin ("1 kOhm",
+    # "100 nF to GND"): the drawings put each on the wire.
+    inline: tuple[str, ...] = ()
+    joins: str = ""  # the part's other wire this one meets at the Pi end (a pull-up)
 
     @property
     def connected(self) -> bool:
@@ -237,11 +241,16 @@ def _parse_wire(raw: Any, part_id: str, where: str) -> Wire:
         raise ConfigError(f"{where}: bcm = {bcm!r}; a BCM number is an integer")
     if bcm is not None and header is None:
         raise ConfigError(f"{where}: bcm = {bcm} without a header pin")
-    unknown = set(raw) - {"signal", "header", "bcm", "colour", "note"}
+    unknown = set(raw) - {"signal", "header", "bcm", "colour", "note", "inline", "joins"}
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    inline = raw.get("inline", [])
+    if not isinstance(inline, list) or not all(isinstance(item, str) and item
+                                               for item in inline):
+        raise ConfigError(f"{where}: inline = {inline!r}; a list of parts, e.g. [\"1 kOhm\"]")
     return Wire(part=part_id, signal=signal, header=header, bcm=bcm,
-                colour=_text(raw, "colour", where), note=str(raw.get("note", "")))
+                colour=_text(raw, "colour", where), note=str(raw.get("note", "")),
+                inline=tuple(inline), joins=str(raw.get("joins", "")))
 
 
 def _text(raw: Mapping[str, Any], key: str, where: str) -> str:

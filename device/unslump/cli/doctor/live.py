@@ -20,9 +20,11 @@ from __future__ import annotations
 import queue
 import shlex
 import sys
+import tomllib
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, TextIO
 
 from PIL import Image, ImageDraw
@@ -34,14 +36,23 @@ from unslump.cli.doctor.command import (
     CheckResult,
     Probe,
     _sdl_environment,
+    c_stderr_discarded,
     check_config,
     check_service,
 )
-from unslump.config.file import Config, DisplayConfig
-from unslump.config.pins import default_pins
-from unslump.core.button import ButtonState, Hold, button_down, button_due, button_up
+from unslump.cli.doctor.seat_advice import (
+    SeatFamily,
+    header_pin,
+    never_held,
+    no_change,
+    seat_family,
+    seated_while_empty,
+)
+from unslump.config.file import SYSTEM_CONFIG, Config, DisplayConfig, find_config
+from unslump.config.panel_address import eight_bit_note
+from unslump.core.button import ButtonState, Hold, Press, button_down, button_due, button_up
 from unslump.core.effects import Play
-from unslump.core.events import ButtonDown, ButtonUp, Event, SeatOccupied, SeatVacated
+from unslump.core.events import ButtonDown, ButtonUp, SeatOccupied, SeatVacated
 from unslump.core.seat import Sat, SeatState, seat_due, seat_edge
 from unslump.core.tones import Tone
 from unslump.edges.audio.backends import Audio, make_audio
@@ -49,7 +60,7 @@ from unslump.edges.audio.buzzer import pin_errors
 from unslump.edges.clock import Clock, SystemClock
 from unslump.edges.display import oled as display_adapter
 from unslump.edges.inputs.gpio import GpioInputs
-from unslump.errors import DisplayError, InputError
+from unslump.errors import ConfigError, DisplayError, InputError
 from unslump.ports import QueueItem, Waiter
 from unslump.render.fonts import load_font
 
@@ -57,6 +68,9 @@ PANEL_ADDRESSES = (0x3C, 0x3D)
 LOOKALIKES = ("ssd1306", "sh1106")  # the pair sold under each other's names
 STEP_TIMEOUT_S = 60.0  # how long each press, hold, sit or stand is waited for
 TEST_TONE = Tone.REMINDER
+EMPTY_SETTLE_S = 1.0  # an empty reading counts once it has held this long
+PULL_SETTLE_S = 0.01  # long enough for a pin's level to follow a new pull resistor
+COUNTDOWN_EVERY_S = 10.0  # how often the wait for an empty seat says how long is left
 
 Ask = Callable[[str], str]
 I2cScanner = Callable[[int, Sequence[int]], list[int]]
@@ -121,13 +135,25 @@ def yes(answer: str) -> bool:
 class LiveSession:
     """One run of the live checks: prints as it goes and collects one result per part."""
 
-    def __init__(self, config: Config, live: LiveProbe, out: TextIO) -> None:
+    def __init__(self, config: Config, live: LiveProbe, out: TextIO,
+                 config_path: Path | None = SYSTEM_CONFIG) -> None:
         self.config = config
         self.live = live
         self.out = out
         self.events: queue.SimpleQueue[QueueItem] = queue.SimpleQueue()
         self.wait = live.make_waiter(self.events, live.clock)
         self.results: list[CheckResult] = []
+        self.config_path = config_path  # the file a fix edits; None: not known
+
+    def set_then_again(self, name: str, value: str) -> str:
+        """A fix that changes one key: the command, the file it edits, and what comes next.
+
+        The service stays stopped, so the builder can run the live checks again at once.
+        """
+        where = "" if self.config_path is None else f" (edits {self.config_path})"
+        named = "" if self.config_path in (None, SYSTEM_CONFIG) else f" --config {self.config_path}"
+        return (f"sudo unslump config set {name} {value}{named}{where}, then run unslump "
+                f"doctor --live again (sudo systemctl start {SERVICE} once all pass)")
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -158,21 +184,27 @@ class LiveSession:
                 "denied: sudo usermod -aG i2c $USER, then log out and in"))
             return None
         shown = ", ".join(f"0x{address:02X}" for address in found) or "nothing"
+        note = written_address_note(self.config_path)
         if wanted in found:
             self.record(CheckResult("live i2c", True, f"scanned 0x3C and 0x3D: {shown} "
-                                    f"answers; the config says {display.i2c_address}"))
+                                    f"answers; the config says {display.i2c_address}"
+                                    + (f" ({note})" if note else "")))
             return wanted
         if found:
             self.record(CheckResult(
                 "live i2c", False, f"scanned 0x3C and 0x3D: {shown} answers, not the "
                 f"configured {display.i2c_address}",
-                f'set [display] i2c_address = "0x{found[0]:02X}" (a module printed '
-                "0x78 means 0x3C, 0x7A means 0x3D: the 8-bit write address)"))
+                self.set_then_again("display.i2c_address", f"0x{found[0]:02X}") +
+                " (a module printed 0x78 means 0x3C, 0x7A means 0x3D: the 8-bit write "
+                "address)"))
             return found[0]
         self.record(CheckResult(
             "live i2c", False, "scanned 0x3C and 0x3D: nothing answers",
             "power off, then check VCC to 3V3 (pin 1), GND, SDA to pin 3 and SCL to pin "
-            "5: the module's pin order varies, read the labels on its board"))
+            "5: the module's pin order varies, read the labels on its board; a 2.42\" "
+            "SSD1309 ships strapped for SPI: move its interface resistors to IIC, strap CS "
+            "and DC to GND, RES to 3V3 through 10 kOhm with 100 nF to GND (hardware/README.md "
+            "step 5)"))
         return None
 
     def check_panel(self, address: int) -> None:
@@ -196,8 +228,8 @@ class LiveSession:
             else:
                 self.record(CheckResult(
                     "live display", False, f"the panel is driven right as {kind}, not as "
-                    f"the configured {display.type}",
-                    f'set [display] type = "{kind}", then sudo systemctl restart {SERVICE}'))
+                    f"the configured {display.type}", self.set_then_again("display.type",
+                                                                          kind)))
             return
         self.record(CheckResult(
             "live display", False, f"the pattern did not show right as {' or '.join(tries)}",
@@ -231,12 +263,15 @@ class LiveSession:
                  else f"the buzzer on BCM {self.config.pins.buzzer}")
         if backend == "pygame":
             try:
-                self.live.probe.open_mixer(service_env)
+                with c_stderr_discarded():  # ALSA's own "cannot find card" lines
+                    self.live.probe.open_mixer(service_env)
             except (ImportError, RuntimeError, OSError) as exc:  # pygame.error: RuntimeError
                 self.record(CheckResult(
                     "live audio", False, f"pygame cannot open the sound device as the "
                     f"service would ({exc})", "aplay -l should list your card; add the "
-                    "config.txt lines for your speaker (hardware/README.md) and reboot"))
+                    "config.txt lines for your speaker (hardware/README.md) and reboot; a "
+                    "piezo or buzzer build: " + self.set_then_again("audio.backend",
+                                                                   "buzzer")))
                 return
         try:
             factory = self.pin_factory() if backend == "buzzer" else None
@@ -246,7 +281,7 @@ class LiveSession:
             return
         self.say(f"Playing the reminder chime on {where}...")
         try:
-            with _sdl_environment(service_env):
+            with _sdl_environment(service_env), c_stderr_discarded():
                 self.play_through(self.live.open_audio(self.config, self.live.clock, factory))
         finally:
             if factory is not None:
@@ -255,11 +290,14 @@ class LiveSession:
             self.record(CheckResult("live audio", True, f"{backend}: the chime was heard"))
             return
         buzzer = self.config.pins.buzzer
-        fix = (f"check the piezo's wires (pin {header_pin(buzzer)} GPIO{buzzer} and a GND "
-               "pin) and that it is a passive piezo disc, not an active or magnetic buzzer"
-               if backend == "buzzer" else
+        fix = (f"a piezo disc: pin {header_pin(buzzer)} (GPIO{buzzer}) through 220 Ohm to one "
+               "lead, the other to GND; a magnetic buzzer: through the NPN driver from 5 V "
+               "(check your transistor's pinout: BC337 and 2N2222 differ; swapped, it is "
+               "nearly silent); an active buzzer (beeps on its own with DC) cannot play "
+               "the tones" if backend == "buzzer" else
                "aplay -l should list exactly one card; speaker-test -c 1 -t sine -f 440 -l 1 "
-               "must sound; see the config.txt lines for your speaker in hardware/README.md")
+               "must sound; see the config.txt lines for your speaker in hardware/README.md; "
+               "a piezo or buzzer build: " + self.set_then_again("audio.backend", "buzzer"))
         self.record(CheckResult("live audio", False, f"{backend}: no chime heard", fix))
 
     def play_through(self, audio: Audio) -> None:
@@ -301,15 +339,6 @@ class LiveSession:
             inputs.close()
             factory.close()
 
-    def next_event(self, kinds: tuple[type[Event], ...], until: float) -> Event | None:
-        """The next input event of ``kinds`` before ``until`` (others are dropped)."""
-        clock = self.live.clock
-        while clock.monotonic() < until:
-            item: QueueItem | None = self.wait(until)
-            if isinstance(item, kinds):
-                return item
-        return None
-
     def drain(self) -> None:
         while not self.events.empty():
             self.events.get_nowait()
@@ -317,29 +346,46 @@ class LiveSession:
     def button_gesture(self, inputs: GpioInputs, prompt: str) -> tuple[float, str] | None:
         """Ask for a gesture: how long the button stayed down and what the core made of it.
 
-        The edges go through the core's own button rule (a hold is decided when the hold
-        time is reached, a press at release), so the verdict is the device's.
+        Every edge goes through the core's own button rule, as in the service: a release
+        counts once it has stayed up for the debounce time (a contact that bounces for a
+        few milliseconds is one press), a hold is decided when the hold time is reached.
         """
         pin = self.config.pins.button
+        hold_s, debounce_s = self.config.button.hold_s, self.config.button.debounce_s
+        clock = self.live.clock
         self.drain()
         self.say(f">> {prompt} (waiting up to {self.live.step_timeout_s:.0f} s)")
-        until = self.live.clock.monotonic() + self.live.step_timeout_s
-        down = self.next_event((ButtonDown,), until)
-        if down is None:
-            return None
-        self.say(f"   button BCM {pin}: level {inputs.levels()[0]} (low): down")
-        up = self.next_event((ButtonUp,), down.at + self.live.step_timeout_s)
-        if up is None:
-            return None
-        held = up.at - down.at
+        limit = clock.monotonic() + self.live.step_timeout_s
+        state = ButtonState()
+        first_down: float | None = None
+        last_up = 0.0
+        edges = 0
+        gesture: Press | Hold | None = None
+        while True:
+            due = state.deadline(hold_s, debounce_s)
+            item = self.wait(limit if due is None else min(due, limit))
+            if isinstance(item, ButtonDown):
+                edges += 1
+                state = button_down(state, item.at)
+                if first_down is None:
+                    first_down = item.at
+                    limit = item.at + self.live.step_timeout_s  # as long again to let go
+                    self.say(f"   button BCM {pin}: level {inputs.levels()[0]} (low): down")
+            elif isinstance(item, ButtonUp):
+                edges += 1
+                state, last_up = button_up(state, item.at), item.at
+            state, decided = button_due(state, clock.monotonic(), hold_s, debounce_s)
+            if isinstance(decided, Press | Hold):
+                gesture = gesture or decided
+            if gesture is not None and first_down is not None and state.down_at is None:
+                break  # the release has settled: the gesture is complete
+            if item is None and clock.monotonic() >= limit:
+                return None
+        held = last_up - first_down
+        bounces = (f" ({edges - 2} contact bounce edge(s) ignored, as the device does)"
+                   if edges > 2 else "")
         self.say(f"   button BCM {pin}: level {inputs.levels()[0]} (high): up after "
-                 f"{held:.1f} s")
-        hold_s, debounce_s = self.config.button.hold_s, self.config.button.debounce_s
-        state, hold = button_due(button_down(ButtonState(), down.at), up.at, hold_s,
-                                 debounce_s)
-        state = button_up(state, up.at)  # a press is decided once the release settles
-        _, press = button_due(state, up.at + debounce_s, hold_s, debounce_s)
-        gesture = hold or press
+                 f"{held:.1f} s{bounces}")
         return held, "a hold" if isinstance(gesture, Hold) else "a press"
 
     def check_button(self, inputs: GpioInputs) -> None:
@@ -378,16 +424,14 @@ class LiveSession:
 
     def check_seat(self, inputs: GpioInputs) -> None:
         pins, seat = self.config.pins, self.config.seat
-        self.live.ask(">> Stand up, off the chair, then press Enter. ")
+        self.live.ask(">> Stand up and step away from the chair (out of a radar's range), "
+                      "then press Enter. ")
         self.say(f"   {self.seat_reading(inputs)}")
-        if inputs.seat_occupied():
-            flip = "high" if pins.seat_active == "low" else "low"
-            self.record(CheckResult(
-                "live seat", False, "reads seated while nobody sits",
-                f'the sensor works the other way round: set [pins] seat_active = "{flip}" '
-                "(a normally-closed switch reads high when sat on; keep seat_pull "
-                f'"{pins.seat_pull_resolved}")'))
+        if inputs.seat_occupied() and not self.wait_for_empty(inputs):
+            seen, fix = seated_while_empty(pins, self.live.step_timeout_s)
+            self.record(CheckResult("live seat", False, seen, fix))
             return
+        self.check_pull_up(inputs)
         sat = self.seat_change(inputs, True, "Sit down as you normally sit, and stay "
                                f"seated for {seat.sit_confirm_s:.0f} s.", seat.sit_confirm_s)
         if sat is None:
@@ -395,52 +439,112 @@ class LiveSession:
         self.seat_change(inputs, False, "Stand up and step away from the chair for "
                          f"{seat.stand_confirm_s:.0f} s.", seat.stand_confirm_s)
 
+    def check_pull_up(self, inputs: GpioInputs) -> None:
+        """Is the external 2.2 kOhm pull-up of a switch seat fitted? Asked of the pin itself.
+
+        A gold-contact switch on the Pi's internal pull-up alone (about 60 uA) works on
+        the bench and goes intermittent over months. With the seat empty (the switch
+        open), the internal pull-down is switched on for a moment: only an external
+        pull-up keeps the pin high against it.
+        """
+        pins = self.config.pins
+        if seat_family(pins) is not SeatFamily.OPEN_SWITCH or pins.seat_pull_resolved != "up":
+            return
+        clock = self.live.clock
+        level = inputs.seat_level_with_pull(
+            "down", lambda: self.wait(clock.monotonic() + PULL_SETTLE_S))
+        self.wait(clock.monotonic() + PULL_SETTLE_S)  # the pull-up back before reading on
+        self.drain()  # the edges the test itself made
+        if level:
+            self.record(CheckResult("live pull-up", True, f"BCM {pins.seat} stays high "
+                                    "against the internal pull-down: the external pull-up "
+                                    "is fitted"))
+            return
+        self.record(CheckResult(
+            "live pull-up", True, f"BCM {pins.seat} went low against the internal "
+            "pull-down: no external pull-up on the seat wire",
+            "a microswitch: fit the 2.2 kOhm from pin 17 (3V3) to the seat wire at the Pi "
+            "end (on the internal pull-up alone a gold contact goes intermittent over "
+            "months); an FSR comparator module without its own pull-up is fine as it is",
+            mark="WARN"))
+
+    def wait_for_empty(self, inputs: GpioInputs) -> bool:
+        """Wait, counting down, for a seat that reads seated to read empty and stay so.
+
+        A radar's OUT stays high for its no-one delay after its builder leaves its
+        range; judging the polarity at once would call a working radar inverted.
+        """
+        clock = self.live.clock
+        until = clock.monotonic() + self.live.step_timeout_s
+        tick = clock.monotonic()
+        empty_since: float | None = None
+        self.drain()
+        while True:
+            now = clock.monotonic()
+            if empty_since is not None and now - empty_since >= EMPTY_SETTLE_S:
+                self.say(f"   {self.seat_reading(inputs)}")
+                return True
+            if now >= until:
+                return False
+            if empty_since is None and now >= tick:
+                self.say(f"   the seat reads seated; waiting for it to read empty (a radar "
+                         f"holds OUT for its no-one delay): {until - now:.0f} s left")
+                tick = now + COUNTDOWN_EVERY_S
+            wake = until if empty_since is None else empty_since + EMPTY_SETTLE_S
+            item = self.wait(min(wake, tick) if empty_since is None else wake)
+            if isinstance(item, SeatVacated):
+                empty_since = item.at
+            elif isinstance(item, SeatOccupied):
+                empty_since = None
+
     def seat_change(self, inputs: GpioInputs, sitting: bool, prompt: str,
                     confirm_s: float) -> bool | None:
-        """Wait for the seat to change and hold; record what the core's rule concluded."""
-        wanted, back = (SeatOccupied, SeatVacated) if sitting else (SeatVacated, SeatOccupied)
+        """Wait for the seat to change and hold; record what the core's rule concluded.
+
+        Every edge goes through the core's seat functions, so the confirm time runs from
+        the last edge, as in the service: a contact that bounces or a sitter who shifts
+        restarts it, and the verdict is the one the device would reach.
+        """
         seat = self.config.seat
         name = "live seat" if sitting else "live stand"
-        seat_bcm = self.config.pins.seat
+        clock = self.live.clock
         self.drain()
         self.say(f">> {prompt} (waiting up to {self.live.step_timeout_s:.0f} s)")
-        now = self.live.clock.monotonic()
-        first = self.next_event((wanted,), now + self.live.step_timeout_s)
-        if first is None:
-            self.record(CheckResult(
-                name, False, f"the seat pin did not change in {self.live.step_timeout_s:.0f} s"
-                f" ({self.seat_reading(inputs)})",
-                f"check the sensor's wires (COM to GND, NO to pin {header_pin(seat_bcm)} "
-                f"GPIO{seat_bcm}) and that it sits under the sitting bones; a "
-                "normally-closed sensor needs seat_active = \"high\""))
-            return None
-        self.say(f"   {self.seat_reading(inputs)}")
-        state = seat_edge(SeatState(raw=not sitting, raw_since=now, occupied=not sitting),
-                          sitting, first.at)
-        flickers = 0
-        end = first.at + confirm_s
-        while (edge := self.next_event((wanted, back), end)) is not None:
-            flickers += 1
-            state = seat_edge(state, isinstance(edge, SeatOccupied), edge.at)
-            self.say(f"   {self.seat_reading(inputs)}")
-        state, change = seat_due(state, self.live.clock.monotonic(), seat.sit_confirm_s,
-                                 seat.stand_confirm_s)
+        first_until = clock.monotonic() + self.live.step_timeout_s
+        state = SeatState(raw=not sitting, raw_since=clock.monotonic(), occupied=not sitting)
+        edges = 0
+        while True:
+            state, change = seat_due(state, clock.monotonic(), seat.sit_confirm_s,
+                                     seat.stand_confirm_s)
+            if change is not None:
+                break
+            deadline = state.confirm_deadline(seat.sit_confirm_s, seat.stand_confirm_s)
+            if deadline is None and clock.monotonic() >= first_until:
+                break
+            item = self.wait(first_until if deadline is None else deadline)
+            if isinstance(item, SeatOccupied | SeatVacated):
+                edges += 1
+                state = seat_edge(state, isinstance(item, SeatOccupied), item.at)
+                if edges == 1:
+                    self.say(f"   {self.seat_reading(inputs)}")
         verb = "seated" if sitting else "away"
         if change is not None and isinstance(change, Sat) == sitting:
+            if edges > 1:
+                self.say(f"   {self.seat_reading(inputs)}")
             detail = f"the device concluded: {verb} (held {confirm_s:.0f} s"
-            detail += f", {flickers} flicker(s) in between)" if flickers else ")"
+            detail += (f" after the last change, {edges - 1} flicker(s) or bounce(s) before "
+                       "it)" if edges > 1 else ")")
             self.record(CheckResult(name, True, detail))
             return True
+        if edges == 0:
+            self.record(CheckResult(
+                name, False, f"the seat pin did not change in {self.live.step_timeout_s:.0f} s"
+                f" ({self.seat_reading(inputs)})", no_change(self.config.pins)))
+            return None
         self.record(CheckResult(
-            name, False, f"not {verb}: the reading changed {flickers} time(s) within "
-            f"{confirm_s:.0f} s", "mount the sensor under the sitting bones and firm it up; "
-            "an FSR comparator: turn its trimmer so it switches with margin"))
+            name, False, f"not {verb}: the reading changed {edges} time(s) and never held "
+            f"{confirm_s:.0f} s", never_held(self.config.pins)))
         return False
-
-
-def header_pin(bcm: int) -> int:
-    """The physical header pin of GPIO ``bcm`` (from the pin map's header layout)."""
-    return next(pin.number for pin in default_pins().header if pin.bcm == bcm)
 
 
 def panel_pattern(width: int, height: int, label: str) -> Image.Image:
@@ -485,6 +589,26 @@ def service_environment(probe: Probe) -> dict[str, str]:
     return env
 
 
+def written_address_note(path: Path | None) -> str | None:
+    """What a board's 8-bit address in the file means, when the file gives one."""
+    if path is None:
+        return None
+    try:
+        display = tomllib.loads(path.read_text(encoding="utf-8")).get("display", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    written = display.get("i2c_address") if isinstance(display, dict) else None
+    return None if written is None else eight_bit_note(written)
+
+
+def config_file(cli_config: str | None, env: Mapping[str, str]) -> Path | None:
+    """The file the checks read (and a fix edits); the system one when none exists yet."""
+    try:
+        return find_config(cli_config, env) or SYSTEM_CONFIG
+    except ConfigError:
+        return None
+
+
 def run_live(cli_config: str | None, live: LiveProbe, out: TextIO) -> int:
     """The live checks in build order; 0 when every part worked, 1 otherwise."""
     service = check_service(live.probe)
@@ -494,7 +618,7 @@ def run_live(cli_config: str | None, live: LiveProbe, out: TextIO) -> int:
               f"{SERVICE} (and sudo systemctl start {SERVICE} when done)", file=out)
         return 1
     config_result, config = check_config(cli_config, live.probe.env)
-    session = LiveSession(config, live, out)
+    session = LiveSession(config, live, out, config_file(cli_config, live.probe.env))
     session.record(config_result)
     address = session.check_bus()
     if config.display.interface != "i2c":  # an SPI panel has no address to scan for

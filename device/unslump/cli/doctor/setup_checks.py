@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from unslump.cli.doctor.boot_config import BootLine, board_model, boot_lines
 from unslump.cli.doctor.command import SERVICE, CheckResult, Probe, check_store
 from unslump.config.file import SPARE_PINS, Config
 from unslump.config.pins import default_pins
@@ -142,35 +143,67 @@ def check_sound_cards(config: Config, probe: Probe) -> CheckResult:
     return CheckResult("sound cards", True, f"1 ({listed})")
 
 
-def i2s_overlays(probe: Probe) -> list[str]:
+def i2s_overlay_lines(probe: Probe) -> list[BootLine]:
     """The ``dtoverlay=`` lines of config.txt that put a sound card on the I2S pins."""
     try:
         text = probe.boot_config.read_text(encoding="utf-8")
     except OSError:
         return []
-    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
-    return [line for line in lines if line.startswith("dtoverlay=")
-            and I2S_OVERLAY.search(line.split("=", 1)[1])]
+    return [line for line in boot_lines(text, board_model(probe.proc_dir))
+            if line.text.startswith("dtoverlay=")
+            and I2S_OVERLAY.search(line.text.split("=", 1)[1])]
+
+
+def i2s_overlays(probe: Probe) -> list[str]:
+    """The I2S overlay lines this Pi loads (those in another model's section left out)."""
+    return [line.text for line in i2s_overlay_lines(probe) if line.applies]
+
+
+def claims_sd_pin(overlay: str) -> bool:
+    """max98357a without ``no-sdmode`` drives GPIO 4 (the amplifier's SD) itself."""
+    name, _, params = overlay.split("=", 1)[1].partition(",")
+    return name.strip() == "max98357a" and "no-sdmode" not in (p.strip() for p in
+                                                                params.split(","))
 
 
 def check_i2s_pins(config: Config, probe: Probe) -> CheckResult:
-    """[pins] clear of BCM 18-21 while an I2S overlay owns them."""
-    overlays = i2s_overlays(probe)
+    """[pins] clear of BCM 18-21 (and 4 for a max98357a in sdmode) while an I2S overlay
+    owns them; an overlay in another model's section; max98357a without no-sdmode."""
+    found = i2s_overlay_lines(probe)
+    overlays = [line.text for line in found if line.applies]
     if not overlays:
+        skipped = [line for line in found if not line.applies]
+        if skipped:
+            model = board_model(probe.proc_dir) or "this Pi"
+            return CheckResult(
+                "i2s pins", True, f"{skipped[0].text} is under [{skipped[0].section}] in "
+                f"{probe.boot_config}, which the {model} skips: no I2S sound card",
+                f"move the line below an [all] line at the end of {probe.boot_config}, "
+                "then reboot", mark="WARN")
         return CheckResult("i2s pins", True, f"no I2S overlay in {probe.boot_config}")
-    i2s = (*default_pins().i2s_bcm, 20)  # PCM CLK, FS, DOUT and DIN
+    sdmode = [overlay for overlay in overlays if claims_sd_pin(overlay)]
+    # PCM CLK, FS, DOUT and DIN; and the amplifier's SD when the overlay drives it
+    i2s: tuple[int, ...] = (*default_pins().i2s_bcm, 20, *((4,) if sdmode else ()))
     used = {"button": config.pins.button, "seat": config.pins.seat}
     if config.audio.backend == "buzzer":
         used["buzzer"] = config.pins.buzzer
     clash = [f"{name} = {pin}" for name, pin in used.items() if pin in i2s]
-    if not clash:
-        return CheckResult("i2s pins", True, f"{overlays[0]}; [pins] clear of BCM "
-                           f"{', '.join(map(str, sorted(i2s)))}")
-    free = ", ".join(str(pin) for pin in SPARE_PINS if pin not in used.values())
-    return CheckResult(
-        "i2s pins", True, f"[pins] {', '.join(clash)} while {probe.boot_config} has "
-        f"{overlays[0]}: the sound card takes that pin", f"move it to a free pin ({free}) "
-        "in the config and on the header (hardware/pins.md)", mark="WARN")
+    shown = ", ".join(map(str, sorted(i2s)))
+    if clash:
+        free = ", ".join(str(pin) for pin in SPARE_PINS if pin not in used.values())
+        return CheckResult(
+            "i2s pins", True, f"[pins] {', '.join(clash)} while {probe.boot_config} has "
+            f"{overlays[0]}: the sound card takes that pin", f"move it to a free pin ({free}) "
+            "in the config and on the header (hardware/pins.md)"
+            + ("; or add ,no-sdmode to the overlay to free GPIO 4" if sdmode else ""),
+            mark="WARN")
+    if sdmode:
+        return CheckResult(
+            "i2s pins", True, f"{sdmode[0]} without no-sdmode: the overlay drives GPIO 4 "
+            "for the amplifier's SD pin", f"make it dtoverlay=max98357a,no-sdmode in "
+            f"{probe.boot_config} (SD left open: the board's pull-up keeps it on), then "
+            "reboot", mark="WARN")
+    return CheckResult("i2s pins", True, f"{overlays[0]}; [pins] clear of BCM {shown}")
 
 
 __all__ = [
@@ -179,7 +212,9 @@ __all__ = [
     "check_service_store",
     "check_service_user",
     "check_sound_cards",
+    "claims_sd_pin",
     "groups_of",
+    "i2s_overlay_lines",
     "i2s_overlays",
     "service_unit",
     "sound_cards",

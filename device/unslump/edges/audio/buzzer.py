@@ -27,13 +27,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from gpiozero import GPIOZeroError, TonalBuzzer
+from gpiozero import TonalBuzzer
 from gpiozero.tones import Tone as GpioTone
 
 from unslump.core.effects import Play
 from unslump.core.tones import BREATH_COVER, BREATH_TONES, Tone
 from unslump.edges.audio.sequencer import Lane, Slot
 from unslump.edges.audio.synth import DEFAULT_BREATH_S, Note, ToneDesign, design_for
+from unslump.edges.system.gpio_holders import pin_errors
 from unslump.ports import Clock, ClosesOnExit
 
 GLIDE_STEPS = 8
@@ -137,20 +138,6 @@ def breath_steps(tone: Tone, length_s: float, low: float = PIEZO_LOW_HZ,
         steps.append(BuzzerStep(low * (high / low) ** share, chirp))
         steps.append(BuzzerStep(None, every - chirp))
     return tuple(steps)
-
-
-def pin_errors() -> tuple[type[BaseException], ...]:
-    """What claiming a pin may raise: gpiozero's own errors, the OS's, and lgpio's.
-
-    lgpio reports a pin held by another process as ``lgpio.error`` ("GPIO busy"), which
-    gpiozero passes on unwrapped; lgpio exists only on a Pi, so it is looked up lazily.
-    """
-    errors: tuple[type[BaseException], ...] = (GPIOZeroError, OSError)
-    try:
-        import lgpio
-    except ImportError:
-        return errors
-    return (*errors, lgpio.error)
 
 
 class BuzzerAudio(ClosesOnExit):

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from gpiozero import BadPinFactory, Button, DigitalInputDevice, GPIOZeroError, PinFactoryFallback
 
 from unslump.config.file import PinsConfig
 from unslump.core.events import ButtonDown, ButtonUp, Event, SeatOccupied, SeatVacated
-from unslump.errors import GpioUnavailableError, InputError
+from unslump.edges.system.gpio_holders import PROC, busy_message, pin_errors
+from unslump.errors import GpioBusyError, GpioUnavailableError, InputError
 from unslump.ports import Clock
 
 EventSink = Callable[[Event], None]
@@ -72,8 +74,9 @@ class GpioInputs:
     """The device's two inputs on gpiozero; events go to ``sink`` stamped by ``clock``."""
 
     def __init__(self, pins: PinsConfig, clock: Clock, sink: EventSink,
-                 pin_factory: Any = None) -> None:
+                 pin_factory: Any = None, proc: Path = PROC) -> None:
         self._clock = clock
+        self._proc = proc  # where a busy pin's holder is looked up
         self._sink = sink
         self._devices: list[Any] = []
         button = self._claim(pins.button, "button", CoreTimedButton,
@@ -107,6 +110,12 @@ class GpioInputs:
             self.close()
             raise InputError(f"cannot use BCM {pin} for the {role}: {exc}; check [pins] in "
                              f"the config and that no other program holds the pin") from exc
+        except pin_errors() as exc:  # lgpio's own error, passed through by gpiozero
+            self.close()
+            if "busy" in str(exc).lower():
+                raise GpioBusyError(busy_message(pin, role, self._proc)) from exc
+            raise InputError(f"cannot use BCM {pin} for the {role}: {exc}; check [pins] in "
+                             f"the config") from exc
         self._devices.append(device)
         return device
 
@@ -120,6 +129,23 @@ class GpioInputs:
     def levels(self) -> tuple[int, int]:
         """The raw (button, seat) pin levels, 1 high and 0 low, for ``doctor --live``."""
         return int(self._button.pin.state), int(self._seat.pin.state)
+
+    def seat_level_with_pull(self, pull: str, settle: Callable[[], object]) -> int:
+        """The seat pin's level with its internal resistor switched to ``pull`` for a
+        moment (``settle`` waits that moment), then put back.
+
+        ``doctor --live`` uses it to find the external pull-up: with 2.2 kOhm to 3V3 the
+        internal pull-down (about 50 kOhm) cannot take the pin low. The edges it may
+        cause reach the event sink like any other; the caller drops them.
+        """
+        pin = self._seat.pin
+        before = pin.pull
+        pin.pull = pull
+        try:
+            settle()
+            return int(pin.state)
+        finally:
+            pin.pull = before
 
     def close(self) -> None:
         """Release both pins; safe to call twice."""
