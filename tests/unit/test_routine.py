@@ -186,11 +186,11 @@ def test_routine_standing_run_phases_and_cues_differ_only_in_setup_words() -> No
     assert phase_spans(standing) == phase_spans(seated)
     setup_cues = {v.cue for _, v in standing.views
                   if isinstance(v, RoutineView) and v.phase == "setup"}
-    assert setup_cues == {"feet point forward", "feet soft, flat down", "a little rounding: ok"}
+    assert setup_cues == {"feet point forward", "feet relaxed, flat", "some rounding is ok"}
     seated_cues = {v.cue for _, v in seated.views
                    if isinstance(v, RoutineView) and v.phase == "setup"}
-    assert seated_cues == {"sit on front edge", "sit bones firm, even", "buttocks unclenched",
-                           "a little rounding: ok"}
+    assert seated_cues == {"sit on front edge", "both sit bones down", "seat muscles relaxed",
+                           "some rounding is ok"}
     assert {v.variant for _, v in standing.views if isinstance(v, RoutineView)} == {"standing"}
 
 

@@ -106,8 +106,9 @@ SAFETY_WORDS = {
     "declined": ("standing breaks instead", "hold to be asked again"),
     "": ("asked at the next break", ""),
 }
-"""The notice's answer and what a hold on the page does; each at most 24 characters, so
-the 32-row page holds them on a line each (the 64-row page wraps them in a larger font)."""
+"""The notice's answer and what a hold on the page does; each at most 24 characters of
+the small font, a line each on the 32-row page (the 64-row page wraps the answer in the
+larger font)."""
 
 
 def draw_safety(view: StatsSafetyView, fonts: Fonts, canvas: Canvas) -> Image.Image:
@@ -116,13 +117,9 @@ def draw_safety(view: StatsSafetyView, fonts: Fonts, canvas: Canvas) -> Image.Im
     width = canvas.width
     header(draw, width, "SAFETY", view.page, view.pages, fonts)
     answer, hint = SAFETY_WORDS[view.answer]
-    room = width - 2 * MARGIN - 2
-    lines = wrap(draw, answer, fonts.body, room, 2)
-    hint_lines = wrap(draw, hint, fonts.body, room, 2)
-    for row, line in enumerate(lines):
-        text(draw, (width // 2, 12 + row * 12), line, fonts.body, align="center")
-    for row, line in enumerate(hint_lines):
-        text(draw, (width // 2, 39 + row * 12), line, fonts.body, align="center")
+    for row, line in enumerate(wrap(draw, answer, fonts.body, width - 2 * MARGIN - 2, 2)):
+        text(draw, (width // 2, 15 + row * 13), line, fonts.body, align="center")
+    text(draw, (width // 2, 52), hint, fonts.small, align="center")
     return image
 
 

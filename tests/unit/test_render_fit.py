@@ -17,6 +17,9 @@ from typing import Any
 import pytest
 from PIL import Image, ImageDraw
 
+from unslump.app.gpio_retry import GpioUnavailableView, WaitRenderer
+from unslump.app.stats_views import goal_text
+from unslump.config.routine_file import shipped_routines
 from unslump.core.practice import MAX_LEVEL
 from unslump.core.records import Variant
 from unslump.core.views import (
@@ -34,12 +37,9 @@ from unslump.core.views import (
     StatsTodayView,
     StatsWeekView,
 )
-from unslump.app.gpio_retry import GpioUnavailableView, WaitRenderer
+from unslump.edges.store.queries import DailyGoal
 from unslump.render import Renderer
 from unslump.render.canvas import Canvas
-from unslump.config.routine_file import shipped_routines
-from unslump.app.stats_views import goal_text
-from unslump.edges.store.queries import DailyGoal
 
 HEIGHTS = (64, 32)
 ROUTINES = shipped_routines()
