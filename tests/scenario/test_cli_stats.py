@@ -150,20 +150,31 @@ def test_cli_stats_week_table_ends_with_the_week_totals(db, capsys):
     assert lines[-1].split() == ["week", "1", "3", "1", "4", "1", "3h23m", "1h10m", "5", "30s"]
 
 
-def test_cli_stats_missing_db_exits_2_with_one_line(tmp_path, capsys):
+def test_cli_stats_no_log_yet_says_so_and_exits_0(tmp_path, capsys):
+    """A fresh machine has nothing logged yet: that is news, not an error."""
     missing = tmp_path / "nothing.db"
-    assert run("stats", "--db", str(missing)) == 2
-    err = capsys.readouterr().err
-    assert err == (
-        f"unslump: {missing}: no break log here yet; run the device first or pass --db\n"
-    )
+    assert run("stats", "--db", str(missing)) == 0
+    out = capsys.readouterr().out
+    assert out == (f"no break log at {missing} yet: nothing is counted until the device has "
+                   "run (off the Pi, try make run and then unslump stats --sim)\n")
     assert not missing.exists()
+
+
+def test_cli_stats_sim_reads_the_simulators_own_log(tmp_path, monkeypatch, capsys):
+    """``--sim`` reads simulator.db beside the default log, never the device's log."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    db = tmp_path / "unslump" / "simulator.db"
+    db.parent.mkdir()
+    SqliteStore.open(db, clock=FakeClock(wall_start=at(MONDAY, 8))).close()
+    assert run("stats", "--sim", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["breaks_guided"] == 0
+    assert not (tmp_path / "unslump" / "unslump.db").exists()
 
 
 def test_cli_stats_default_db_follows_the_state_directory(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path))
-    assert run("stats", "--json") == 2
-    assert f"unslump: {tmp_path / 'unslump.db'}: no break log here yet" in capsys.readouterr().err
+    assert run("stats", "--json") == 0
+    assert f"no break log at {tmp_path / 'unslump.db'} yet" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("day", ["2026-13-01", "yesterday", "24/11/2026"])

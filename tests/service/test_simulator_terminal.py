@@ -45,8 +45,8 @@ def wait_for(check, seconds: float = 20.0):
 
 
 @contextmanager
-def simulator(tmp_path: Path, config_text: str, size: tuple[int, int] = (132, 40)
-              ) -> Iterator[str]:
+def simulator(tmp_path: Path, config_text: str, size: tuple[int, int] = (132, 40),
+              db: bool = True) -> Iterator[str]:
     """``unslump run --simulate`` in a tmux terminal of ``size``; yields the session."""
     if shutil.which("tmux") is None:
         raise RuntimeError("tmux is missing: scripts/ci-deps.sh installs it for make test")
@@ -54,9 +54,12 @@ def simulator(tmp_path: Path, config_text: str, size: tuple[int, int] = (132, 40
     config = tmp_path / "config.toml"
     config.write_text(config_text)
     env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER", "TMUX")}
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER", "TMUX",
+                        "XDG_DATA_HOME", "STATE_DIRECTORY")}
+    env["HOME"] = str(tmp_path)
+    log = f"--db {tmp_path / 'log.db'}" if db else ""
     command = (f"cd {ROOT} && {sys.executable} -m unslump run --simulate --config {config} "
-               f"--db {tmp_path / 'log.db'}; echo EXIT=$?; sleep 60")
+               f"{log}; echo EXIT=$?; sleep 60")
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", str(size[0]), "-y",
                     str(size[1]), command], check=True, env=env)
     try:
@@ -95,6 +98,20 @@ def test_simulator_terminal_starts_after_a_power_cut_with_voice_on(tmp_path: Pat
         assert reopened.close_open(EndedBy.POWER_LOSS) == 0  # the start closed it
     finally:
         reopened.close()
+
+
+def test_simulator_terminal_keeps_its_own_log_beside_the_users_data(tmp_path: Path) -> None:
+    """With no --db the simulator writes simulator.db beside the default log, says so
+    under the panel, and never creates or touches the device's unslump.db."""
+    data = tmp_path / ".local" / "share" / "unslump"
+    with simulator(tmp_path, "[audio]\nbackend = \"none\"\n", db=False) as name:
+        shown = wait_for(lambda: (text := screen(name)) and "own log" in text and text)
+        assert str(data / "simulator.db") in shown.replace("\n", "")
+        tmux("send-keys", "-t", name, "q")
+        assert "EXIT=0" in wait_for(lambda: (text := screen(name)) and "EXIT=" in text
+                                    and text)
+    assert (data / "simulator.db").exists()
+    assert not (data / "unslump.db").exists()
 
 
 def test_simulator_terminal_log_lines_wait_for_the_first_frame_and_wrap() -> None:
