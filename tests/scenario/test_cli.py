@@ -245,3 +245,16 @@ def test_cli_scenario_notice_declined_at_a_reminder_answers_it_with_the_standing
     assert reminder["response_s"] == pytest.approx(30.13)
     [walk] = [e for e in events if e["kind"] == "break"]
     assert (walk["type"], walk["completed"]) == ("walk", True)
+
+
+def test_cli_scenario_checkpoint_lines_keep_their_kind_for_every_open_row():
+    """An unfinished break's line is a checkpoint with its break's kind as "type" (the
+    record's own kind once overwrote the line's, printing "guided" or "natural")."""
+    result = run_cli("scenario", str(SCENARIOS / "notice-at-reminder-declined.txt"))
+    assert result.returncode == 0, result.stderr
+    events = lines_of(result.stdout)
+    kinds = {e["kind"] for e in events}
+    assert kinds <= {"state", "screen", "tone", "say", "reminder", "checkpoint", "break",
+                     "bout", "reminder_end", "log", "panel", "power"}, kinds
+    open_breaks = [e for e in events if e["kind"] == "checkpoint" and e["of"] == "break"]
+    assert open_breaks and {e["type"] for e in open_breaks} == {"walk"}
