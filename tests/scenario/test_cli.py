@@ -1,7 +1,9 @@
 """The command line, end to end: scenarios, config checks, help and version."""
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
