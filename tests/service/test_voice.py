@@ -78,7 +78,8 @@ def test_voice_cache_renders_once(rendered: tuple[VoiceCache, dict[str, Path]]) 
     assert made.made == 0
     assert made.cache_bytes == sum(p.stat().st_size for p in phrases.values())
     other = VoiceCache(cache.directory, "en-gb")
-    assert other.path_for("Head hangs, shoulders loose.") != cache.path_for("Head hangs, shoulders loose.")
+    phrase = "Head hangs, shoulders loose."
+    assert other.path_for(phrase) != cache.path_for(phrase)
 
 
 def test_voice_bad_voice_name_leaves_the_cue_a_tone(tmp_path: Path,
