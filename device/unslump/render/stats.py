@@ -171,11 +171,19 @@ class WeekChart:
 TALL_WEEK = WeekChart(BASELINE_Y, BAR_MAX_PX, MAX_MARKS)
 
 
+TITLE_CHARS = 18
+"""Characters of the small font left of the five page dots in the header, a space apart."""
+
+
 def week_title(view: StatsWeekView) -> str:
-    """The week page's title: the practice level, and how many stretches were smooth."""
-    if view.stretches:
-        return f"lv{view.level} smooth {count(view.smooth)}/{count(view.stretches)}"
-    return f"THIS WEEK  lv{view.level}"
+    """The week page's title: the practice level (the uncurl's length, raised by smooth
+    uncurls), and how many of the week's stretches were smooth, in words where they fit:
+    ``lvl 3, 4/5 smooth`` (``level 0`` before the week's first stretch)."""
+    smooth = f"{count(view.smooth)}/{count(view.stretches)} smooth"
+    forms = ([f"level {view.level}, {smooth}", f"lvl {view.level}, {smooth}",
+              f"lvl{view.level} {smooth}"] if view.stretches
+             else [f"THIS WEEK  level {view.level}", f"WEEK  level {view.level}"])
+    return next((form for form in forms if len(form) <= TITLE_CHARS), forms[-1])
 
 
 def week_bars(draw: ImageDraw.ImageDraw, width: int, view: StatsWeekView,
