@@ -248,3 +248,27 @@ def test_render_fit_sees_a_word_cut_by_the_edge(monkeypatch: pytest.MonkeyPatch)
     image, drawn = record(monkeypatch, draw_past)
     assert f"'far too long' is cut by the panel's edge (ink {drawn[0].ink})" in problems(
         image, drawn)
+
+
+@pytest.mark.parametrize("height", HEIGHTS)
+def test_render_fit_a_long_cue_of_a_routine_file_is_shortened_by_rule(
+        height: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cue too wide for the panel (a routine file of one's own, checked at 21
+    characters of the larger font) is cut at a word and marked "..", never clipped."""
+    cue = "breathe in through the nose, slowly"
+    view = RoutineView(phase="x", title="RECOMMIT", cue=cue, progress=0, rep=MAX_REPS,
+                       reps=MAX_REPS, breath=10, variant="seated", seconds_left=150)
+    image, drawn = record(monkeypatch, drawer(height, view), (128, height))
+    assert problems(image, drawn) == []
+    [shown] = [d.value for d in drawn if d.value.startswith("breathe")]
+    assert shown.endswith("..") and cue.startswith(shown[:-2]) and shown[-3] != " "
+
+
+def test_render_fit_wrap_breaks_at_spaces_and_shortens_only_the_last_line() -> None:
+    from unslump.render.canvas import wrap
+    from unslump.render.fonts import Fonts
+
+    _, draw = Canvas(128, 64).blank()
+    small = Fonts.load().small
+    assert wrap(draw, "standing breaks instead", small, 60, 2) == ["standing", "breaks.."]
+    assert wrap(draw, "you chose the stretch", small, 126, 2) == ["you chose the stretch"]

@@ -39,20 +39,22 @@ SHORTENED = ".."
 
 
 def text(draw: ImageDraw.ImageDraw, xy: tuple[int, int], value: str,
-         font: ImageFont.ImageFont, align: str = "left", fill: int = ON) -> None:
+         font: ImageFont.ImageFont, align: str = "left", fill: int = ON,
+         room: int | None = None) -> None:
     """Draw ``value`` with its top-left (or top-centre / top-right) at ``xy``.
 
     A line too long for the panel is never drawn past its edge: it is shortened by
-    :func:`shorten` to the room between ``xy`` and the margin (the shipped words all fit,
-    so this is for a routine file's own long cue)."""
+    :func:`shorten` to the room between ``xy`` and the margin, or to ``room`` pixels when
+    something else shares its line (the shipped words all fit, so this is for a routine
+    file's own long cue)."""
     x, y = xy
     panel_width = draw.im.size[0]
     if align == "center":
-        room = 2 * min(x - MARGIN, panel_width - MARGIN - x)
+        room = min(room or panel_width, 2 * min(x - MARGIN, panel_width - MARGIN - x))
     elif align == "right":
-        room = x - MARGIN
+        room = min(room or panel_width, x - MARGIN)
     else:
-        room = panel_width - MARGIN - x
+        room = panel_width - MARGIN - x if room is None else room
     value = shorten(draw, value, font, room)
     if align == "center":
         x -= text_width(draw, value, font) // 2

@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 
 from unslump.core.routine import BREATH_MAX, PROGRESS_STEPS
 from unslump.core.views import DoneView, NoticeView, PausedView, RoutineView
-from unslump.render.canvas import ON, Canvas, bar, text
+from unslump.render.canvas import ON, Canvas, bar, text, text_width
 from unslump.render.fonts import Fonts
 from unslump.render.words import done_words
 
@@ -43,9 +43,11 @@ def draw_routine(view: RoutineView, fonts: Fonts, canvas: Canvas) -> Image.Image
         text(draw, (width - 1, 0), f"{view.rep}/{view.reps}", fonts.large, align="right")
     else:
         text(draw, (width - 1, 4), view.variant.upper(), fonts.small, align="right")
-    text(draw, (1, CUE_Y), view.cue, fonts.small)
-    if view.seconds_left is not None:
-        text(draw, (width - 1, CUE_Y - 3), str(view.seconds_left), fonts.body, align="right")
+    countdown = "" if view.seconds_left is None else str(view.seconds_left)
+    room = width - 2 - text_width(draw, countdown, fonts.body) - (4 if countdown else 0)
+    text(draw, (1, CUE_Y), view.cue, fonts.small, room=room)
+    if countdown:
+        text(draw, (width - 1, CUE_Y - 3), countdown, fonts.body, align="right")
     if view.breath is not None:
         _disc(draw, (width // 2 + 12, SMALL_RING + 1), SMALL_RING,
               round(view.breath * SMALL_DISC))
