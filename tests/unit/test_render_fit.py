@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw
 from unslump.app.gpio_retry import GpioUnavailableView, WaitRenderer
 from unslump.app.stats_views import goal_text
 from unslump.config.routine_file import shipped_routines
+from unslump.core.day_stats import DailyGoal
 from unslump.core.practice import MAX_LEVEL
 from unslump.core.records import Variant
 from unslump.core.views import (
@@ -37,7 +38,6 @@ from unslump.core.views import (
     StatsTodayView,
     StatsWeekView,
 )
-from unslump.edges.store.queries import DailyGoal
 from unslump.render import Renderer
 from unslump.render.canvas import Canvas
 
