@@ -260,3 +260,14 @@ def test_cli_scenario_checkpoint_lines_keep_their_kind_for_every_open_row():
                      "bout", "reminder_end", "log", "panel", "power"}, kinds
     open_breaks = [e for e in events if e["kind"] == "checkpoint" and e["of"] == "break"]
     assert open_breaks and {e["type"] for e in open_breaks} == {"walk"}
+
+
+def test_cli_scenario_standing_up_under_the_notice_answers_the_reminder(tmp_path):
+    db = tmp_path / "log.db"
+    result = run_cli("scenario", str(SCENARIOS / "notice-at-reminder-stood-up.txt"),
+                     "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    states = [e["state"] for e in lines_of(result.stdout) if e["kind"] == "state"]
+    assert states == ["away", "seated", "reminder", "notice", "away"]
+    [reminder] = reminders_in(db)
+    assert reminder["outcome"] == "stood_up"
