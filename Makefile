@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 ON_PI := $(shell grep -qs 'Raspberry Pi' /proc/device-tree/model && echo yes)
 
 .PHONY: run test test-unit test-scenario test-slow test-service demo bench bench-peers clean \
-	install uninstall test-install test-ha docs mutate
+	install uninstall test-install test-ha docs docs-screens mutate
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -88,6 +88,10 @@ test-ha: $(VENV)/.installed
 
 docs: $(STAMP)
 	$(PY) hardware/make_docs.py
+
+# The README's screen pictures, from the golden images (after UNSLUMP_REGEN_GOLDEN=1 and a look).
+docs-screens: $(STAMP)
+	$(PY) tools/docs_screens.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo-out mutants

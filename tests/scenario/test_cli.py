@@ -1,7 +1,9 @@
 """The command line, end to end: scenarios, config checks, help and version."""
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -205,3 +207,67 @@ def test_cli_scenario_a_routine_file_of_its_own_runs_end_to_end():
     assert (stretch["type"], stretch["completed"], stretch["repetitions"],
             stretch["duration_s"]) == ("guided", True, 3, 75.0)
     assert not any(e["kind"] == "screen" and e["view"].get("asking") for e in events)
+
+
+def reminders_in(db: Path) -> list[dict]:
+    exported = run_cli("export", "--db", str(db), "--format", "json")
+    assert exported.returncode == 0, exported.stderr
+    return json.loads(exported.stdout)["reminders"]
+
+
+def test_cli_scenario_notice_unanswered_at_a_reminder_leaves_the_reminder_as_it_was(tmp_path):
+    """The first stretch asked for at a reminder opens the notice; left unanswered, the
+    reminder shows again and stays one row, answered later by standing up (it once logged
+    a second reminder, and a "routine" answer for a stretch that never ran)."""
+    db = tmp_path / "log.db"
+    result = run_cli("scenario", str(SCENARIOS / "notice-at-reminder-unanswered.txt"),
+                     "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    events = lines_of(result.stdout)
+    states = [e["state"] for e in events if e["kind"] == "state"]
+    assert states == ["away", "seated", "reminder", "notice", "reminder", "away"]
+    assert len([e for e in events if e["kind"] == "reminder"]) == 1  # one chime, not two
+    [reminder] = reminders_in(db)
+    assert (reminder["outcome"], reminder["response_s"]) == ("stood_up", 120.0)
+    assert not [e for e in events if e["kind"] == "break" and e["type"] != "natural"]
+
+
+def test_cli_scenario_notice_declined_at_a_reminder_answers_it_with_the_standing_break(
+        tmp_path):
+    db = tmp_path / "log.db"
+    result = run_cli("scenario", str(SCENARIOS / "notice-at-reminder-declined.txt"),
+                     "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    events = lines_of(result.stdout)
+    states = [e["state"] for e in events if e["kind"] == "state"]
+    assert states[:5] == ["away", "seated", "reminder", "notice", "routine"]
+    [reminder] = reminders_in(db)
+    # answered by the press that asked for the break (30 s after the chime)
+    assert reminder["outcome"] == "routine"
+    assert reminder["response_s"] == pytest.approx(30.13)
+    [walk] = [e for e in events if e["kind"] == "break"]
+    assert (walk["type"], walk["completed"]) == ("walk", True)
+
+
+def test_cli_scenario_checkpoint_lines_keep_their_kind_for_every_open_row():
+    """An unfinished break's line is a checkpoint with its break's kind as "type" (the
+    record's own kind once overwrote the line's, printing "guided" or "natural")."""
+    result = run_cli("scenario", str(SCENARIOS / "notice-at-reminder-declined.txt"))
+    assert result.returncode == 0, result.stderr
+    events = lines_of(result.stdout)
+    kinds = {e["kind"] for e in events}
+    assert kinds <= {"state", "screen", "tone", "say", "reminder", "checkpoint", "break",
+                     "bout", "reminder_end", "log", "panel", "power"}, kinds
+    open_breaks = [e for e in events if e["kind"] == "checkpoint" and e["of"] == "break"]
+    assert open_breaks and {e["type"] for e in open_breaks} == {"walk"}
+
+
+def test_cli_scenario_standing_up_under_the_notice_answers_the_reminder(tmp_path):
+    db = tmp_path / "log.db"
+    result = run_cli("scenario", str(SCENARIOS / "notice-at-reminder-stood-up.txt"),
+                     "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    states = [e["state"] for e in lines_of(result.stdout) if e["kind"] == "state"]
+    assert states == ["away", "seated", "reminder", "notice", "away"]
+    [reminder] = reminders_in(db)
+    assert reminder["outcome"] == "stood_up"

@@ -8,6 +8,7 @@ import io
 import json
 import re
 import sqlite3
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from unslump.core.records import (
     Variant,
 )
 from unslump.edges.clock import FakeClock
+from unslump.edges.store.queries import EXPORT_TABLES
 from unslump.edges.store.schema import LATEST_VERSION, migrate
 from unslump.edges.store.sqlite import SqliteStore
 from unslump.errors import StoreError
@@ -150,20 +152,31 @@ def test_cli_stats_week_table_ends_with_the_week_totals(db, capsys):
     assert lines[-1].split() == ["week", "1", "3", "1", "4", "1", "3h23m", "1h10m", "5", "30s"]
 
 
-def test_cli_stats_missing_db_exits_2_with_one_line(tmp_path, capsys):
+def test_cli_stats_no_log_yet_says_so_and_exits_0(tmp_path, capsys):
+    """A fresh machine has nothing logged yet: that is news, not an error."""
     missing = tmp_path / "nothing.db"
-    assert run("stats", "--db", str(missing)) == 2
-    err = capsys.readouterr().err
-    assert err == (
-        f"unslump: {missing}: no break log here yet; run the device first or pass --db\n"
-    )
+    assert run("stats", "--db", str(missing)) == 0
+    out = capsys.readouterr().out
+    assert out == (f"no break log at {missing} yet: nothing is counted until the device has "
+                   "run (off the Pi, try make run and then unslump stats --sim)\n")
     assert not missing.exists()
+
+
+def test_cli_stats_sim_reads_the_simulators_own_log(tmp_path, monkeypatch, capsys):
+    """``--sim`` reads simulator.db beside the default log, never the device's log."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    db = tmp_path / "unslump" / "simulator.db"
+    db.parent.mkdir()
+    SqliteStore.open(db, clock=FakeClock(wall_start=at(MONDAY, 8))).close()
+    assert run("stats", "--sim", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["breaks_guided"] == 0
+    assert not (tmp_path / "unslump" / "unslump.db").exists()
 
 
 def test_cli_stats_default_db_follows_the_state_directory(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path))
-    assert run("stats", "--json") == 2
-    assert f"unslump: {tmp_path / 'unslump.db'}: no break log here yet" in capsys.readouterr().err
+    assert run("stats", "--json") == 0
+    assert f"no break log at {tmp_path / 'unslump.db'} yet" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("day", ["2026-13-01", "yesterday", "24/11/2026"])
@@ -336,3 +349,34 @@ def test_cli_export_a_damaged_schema_is_one_line_not_a_traceback(db, capsys):
     assert main(["export", "--db", str(db), "--format", "json"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "table breaks has no column end_offset_min" in err
+
+
+def test_cli_export_carries_every_stored_column(tmp_path, capsys):
+    """The export's columns are the schema's (a time is stored as two columns, _utc and
+    _offset_min, and exported as one); it once left out the "uncurl smooth?" answer."""
+    path = tmp_path / "unslump.db"
+    with SqliteStore.open(path, clock=FakeClock(wall_start=at(MONDAY, 8))) as store:
+        store.append(replace(stretch(at(MONDAY, 9)), smooth=True))
+    connection = sqlite3.connect(path)
+    try:
+        tables = {name for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+        tables -= {"meta", "outbox"}
+        stored = {}
+        for table in tables:
+            columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+            stored[table] = {column.removesuffix("_utc") for column in columns
+                             if not column.endswith("_offset_min")}
+    finally:
+        connection.close()
+    assert run("export", "--db", str(path), "--format", "json") == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert set(exported) == tables
+    for table, rows in exported.items():
+        assert set(EXPORT_TABLES[table]) == stored[table], table
+        assert all(set(row) == stored[table] for row in rows), table
+    assert exported["breaks"][0]["smooth"] is True
+    assert run("export", "--db", str(path), "--format", "csv") == 0
+    [row] = [r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))
+             if r["table"] == "breaks"]
+    assert row["smooth"] == "True"

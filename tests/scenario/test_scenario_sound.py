@@ -51,7 +51,8 @@ def test_scenario_tone_lines_carry_their_planned_length() -> None:
             assert line["duration_s"] == pytest.approx(tone_duration(Tone(line["name"])),
                                                        abs=0.001)
     said = [line["text"] for line in lines if line["kind"] == "say"]
-    assert "head hangs, rag doll" in said and "shoulders loose" in said
+    assert "Head hangs, shoulders loose." in said
+    assert "Soft hips let the belly hold your back." in said
 
 
 def test_scenario_marks_style_prints_the_short_glides() -> None:

@@ -9,12 +9,18 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from tests.support.paths import REPO
+from unslump.core.records import BoutRecord, EndedBy
+from unslump.edges.clock import SystemClock
+from unslump.edges.store.sqlite import SqliteStore
 from unslump.sim.simulator import TerminalPanel, panel_as_braille, window_possible
 
 ROOT = REPO
@@ -38,23 +44,98 @@ def wait_for(check, seconds: float = 20.0):
     raise AssertionError(f"the terminal never showed it in {seconds} s")
 
 
-@pytest.fixture
-def session(tmp_path: Path):
+@contextmanager
+def simulator(tmp_path: Path, config_text: str, size: tuple[int, int] = (132, 40),
+              db: bool = True) -> Iterator[str]:
+    """``unslump run --simulate`` in a tmux terminal of ``size``; yields the session."""
     if shutil.which("tmux") is None:
         raise RuntimeError("tmux is missing: scripts/ci-deps.sh installs it for make test")
     name = f"unslump-{uuid.uuid4().hex[:8]}"
     config = tmp_path / "config.toml"
-    config.write_text("[seat]\nsit_confirm_s = 0\n[audio]\nbackend = \"none\"\n")
+    config.write_text(config_text)
     env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER", "TMUX")}
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER", "TMUX",
+                        "XDG_DATA_HOME", "STATE_DIRECTORY")}
+    env["HOME"] = str(tmp_path)
+    log = f"--db {tmp_path / 'log.db'}" if db else ""
     command = (f"cd {ROOT} && {sys.executable} -m unslump run --simulate --config {config} "
-               f"--db {tmp_path / 'log.db'}; echo EXIT=$?; sleep 60")
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "132", "-y", "40",
-                    command], check=True, env=env)
+               f"{log}; echo EXIT=$?; sleep 60")
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", str(size[0]), "-y",
+                    str(size[1]), command], check=True, env=env)
     try:
         yield name
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+@pytest.fixture
+def session(tmp_path: Path):
+    with simulator(tmp_path, "[seat]\nsit_confirm_s = 0\n[audio]\nbackend = \"none\"\n") as name:
+        yield name
+
+
+def test_simulator_terminal_starts_after_a_power_cut_with_voice_on(tmp_path: Path) -> None:
+    """A first start that logs before its first frame (a row a power cut left open is
+    closed, the voice cache is built, the sound card is missing) draws the panel, shows
+    the log line under it, and quits cleanly; it once died on the first log line."""
+    store = SqliteStore.open(tmp_path / "log.db", clock=SystemClock())
+    start = datetime.now(UTC).astimezone() - timedelta(minutes=30)
+    store.append(BoutRecord(start, start + timedelta(minutes=20), 1200.0, key="cut",
+                            ended_by=None))
+    store.close()
+    config = "[audio]\nbackend = \"pygame\"\nvoice = true\n"
+    with simulator(tmp_path, config, size=(80, 24)) as name:
+        first = wait_for(lambda: (text := screen(name)) and ("s = seat" in text
+                                                              or "EXIT=" in text) and text,
+                         seconds=60)
+        assert "Traceback" not in first and "EXIT=" not in first, first
+        assert any(0x2801 <= ord(c) <= 0x28ff for c in first), first  # braille at 80x24
+        tmux("send-keys", "-t", name, "q")
+        final = wait_for(lambda: (text := screen(name)) and "EXIT=" in text and text)
+        assert "EXIT=0" in final, final
+    reopened = SqliteStore.open(tmp_path / "log.db", clock=SystemClock())
+    try:
+        assert reopened.close_open(EndedBy.POWER_LOSS) == 0  # the start closed it
+    finally:
+        reopened.close()
+
+
+def test_simulator_terminal_keeps_its_own_log_beside_the_users_data(tmp_path: Path) -> None:
+    """With no --db the simulator writes simulator.db beside the default log, says so
+    under the panel, and never creates or touches the device's unslump.db."""
+    data = tmp_path / ".local" / "share" / "unslump"
+    with simulator(tmp_path, "[audio]\nbackend = \"none\"\n", db=False) as name:
+        shown = wait_for(lambda: (text := screen(name)) and "own log" in text and text)
+        assert str(data / "simulator.db") in shown.replace("\n", "")
+        tmux("send-keys", "-t", name, "q")
+        assert "EXIT=0" in wait_for(lambda: (text := screen(name)) and "EXIT=" in text
+                                    and text)
+    assert (data / "simulator.db").exists()
+    assert not (data / "unslump.db").exists()
+
+
+def test_simulator_terminal_log_lines_wait_for_the_first_frame_and_wrap() -> None:
+    """A log line before any frame is kept for the first one (not drawn on nothing), and a
+    long one is wrapped to the terminal so its fix at the end is seen."""
+    class Out:
+        written = ""
+
+        def write(self, text: str) -> None:
+            self.written += text
+
+        def flush(self) -> None:
+            pass
+
+    out = Out()
+    panel = TerminalPanel(out, size=lambda: (80, 24), width=128, height=64)
+    warning = ("WARNING unslump.edges.audio: no sound card answered (pygame.error: ALSA: "
+               "Couldn't open audio device); the tones stay silent. Fix: plug in a speaker "
+               "or set backend = \"none\" under [audio]")
+    panel.show_status(warning)
+    assert out.written == ""
+    panel.display(Image.new("1", (128, 64), 0))
+    assert 'set backend = "none" under [audio]' in out.written.replace("\x1b[K\r\n", " ")
+    assert all(len(line) <= 80 for line in out.written.split("\x1b[K\r\n")[-3:])
 
 
 def test_simulator_terminal_draws_answers_keys_and_quits_cleanly(session):

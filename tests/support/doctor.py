@@ -72,6 +72,9 @@ def probe(dev_dir: Path, tmp_path: Path, factories: list[MockFactory], panel: du
         factories.append(MockFactory(pin_class=MockPWMPin))
         return factories[-1]
 
+    model = tmp_path / "proc" / "device-tree" / "model"
+    model.parent.mkdir(parents=True, exist_ok=True)
+    model.write_text("Raspberry Pi Zero 2 W Rev 1.0\x00")
     return Probe(
         dev_dir=dev_dir,
         env={"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"),

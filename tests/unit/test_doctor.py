@@ -263,6 +263,8 @@ def test_doctor_runs_on_this_machine_without_fakes(
     args = parser.parse_args(["doctor", "--config", config, "--db", str(tmp_path / "x.db")])
     status = args.handler(args)
     lines = capsys.readouterr().out.splitlines()
+    if not doctor.on_a_pi(doctor.Probe()):
+        assert lines.pop(0) == doctor.NOT_A_PI  # this machine is not a Pi: said first
     assert len(lines) == 12
     assert status == (0 if all(line.startswith("ok ") for line in lines) else 1)
     i2c = line_for(lines, "i2c")
@@ -303,3 +305,17 @@ def test_doctor_store_check_never_writes(probe: Probe, tmp_path: Path, content: 
         assert shown.startswith("ok")
     else:
         assert status == 1 and shown.startswith(f"FAIL  store: {db}")
+
+
+def test_doctor_off_the_pi_says_so_first_and_points_to_make_run(probe):
+    """On a laptop the Pi-only checks fail with Pi-only fixes: the first line says why,
+    and how to try the device here instead."""
+    (probe.proc_dir / "device-tree" / "model").unlink()
+    _, lines = lines_of(probe)
+    assert lines[0].startswith("note: this is not a Raspberry Pi")
+    assert "make run" in lines[0]
+
+
+def test_doctor_on_the_pi_has_no_note(probe):
+    _, lines = lines_of(probe)
+    assert not any("not a Raspberry Pi" in line for line in lines)

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from tests.support.golden import assert_matches_golden
-from tests.support.paths import REPO, TESTS
+from tests.support.paths import TESTS
 from tests.unit import test_render, test_render_routine, test_render_stats
 from unslump.app.gpio_retry import GpioUnavailableView, WaitRenderer
 from unslump.config.file import Config, DisplayConfig
@@ -120,17 +120,6 @@ def test_render_compact_assembled_device_draws_every_stretch_frame_at_32_rows(ma
         check()
     phases = {phase.id for phase in test_render_routine.STRETCH.phases}
     assert {"ReminderView", "DoneView", *phases} <= seen, seen
-
-
-@pytest.mark.parametrize(("picture", "golden"), [("idle-32", "idle-seated"),
-                                                 ("hang-32", "seated-hang")])
-def test_render_compact_readme_pictures_are_the_goldens_scaled_up(picture: str,
-                                                                 golden: str) -> None:
-    """The README's 128x32 pictures cannot drift from the screens the device draws."""
-    shown = Image.open(REPO / "docs" / "screens" / f"{picture}.png")
-    image = Image.open(GOLDEN / f"{golden}.png")
-    scaled = image.resize((image.width * 4, image.height * 4), Image.Resampling.NEAREST)
-    assert shown.convert("L").tobytes() == scaled.convert("L").tobytes()
 
 
 def test_render_compact_layouts_load_only_for_a_32_row_panel():

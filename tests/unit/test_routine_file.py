@@ -241,8 +241,8 @@ def test_routine_file_readme_table_agrees_with_the_shipped_files() -> None:
         ids, variant = _row_phases(phase_col)
         if not ids <= set(phases):
             continue  # the notice, the practice level, pause: not phases of a file
-        allowed = {line for pid in ids for v in Variant
-                   if variant in (None, v.value) for line in phases[pid].cues(v)}
+        allowed = {line for pid in ids for v in Variant if variant in (None, v.value)
+                   for line in (*phases[pid].cues(v), *phases[pid].says(v))}
         for quoted in re.findall(r'"([^"]+)"', cue_col):
             assert quoted in allowed, (phase_col, quoted)
             for pid in ids:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from unslump.edges.store.paths import default_db_path, reader_db_path
+from unslump.edges.store.paths import default_db_path, reader_db_path, simulator_db_path
 
 
 def test_store_paths_systemd_state_directory_wins():
@@ -46,3 +46,11 @@ def test_store_paths_readers_take_the_service_log_when_the_service_is_installed(
     unit.unlink()
     assert reader_db_path(None, "", env, (unit,), service_db) == Path(
         "/home/pi/.local/share/unslump/unslump.db")  # not installed: the caller's own
+
+
+def test_store_paths_simulator_log_is_its_own_file_beside_the_default() -> None:
+    """The simulator never writes a device's log: not the default, not [store] path."""
+    env = {"HOME": "/home/ann"}
+    assert simulator_db_path(None, env) == Path("/home/ann/.local/share/unslump/simulator.db")
+    assert simulator_db_path(None, env) != default_db_path(env)
+    assert simulator_db_path("~/try.db", env) == Path("~/try.db").expanduser()

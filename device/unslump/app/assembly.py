@@ -33,7 +33,7 @@ from unslump.edges.audio.backends import make_audio
 from unslump.edges.clock import FakeClock, SystemClock, VirtualTime
 from unslump.edges.display.oled import PanelOpener, Screen, open_luma_device
 from unslump.edges.inputs.gpio import GpioInputs
-from unslump.edges.store.paths import chosen_db_path
+from unslump.edges.store.paths import chosen_db_path, simulator_db_path
 from unslump.edges.store.sqlite import SqliteStore
 from unslump.edges.system.heap_trim import trim_heap
 from unslump.edges.system.sd_notify import Notifier
@@ -192,6 +192,8 @@ def run_device(config: Config, *, stand_in: OpenStandIn | None = None,
             stack.callback(hardware.close)
             simulated = hardware.device
             open_panel, wait, pin_factory = (lambda: simulated), hardware.wait, hardware.pin_factory
+            log.info("simulator: its own break log is %s (unslump stats --sim reads it)",
+                     simulator_db_path(db))
         else:
             open_panel, wait, pin_factory = (lambda: open_luma_device(config.display),
                                              queue_waiter(events, clock), None)
@@ -202,14 +204,16 @@ def run_device(config: Config, *, stand_in: OpenStandIn | None = None,
             if stopped is not None:
                 return stopped
         edges = Edges(clock, open_panel, pin_factory=pin_factory, notifier=notifier)
-        parts = assemble(stack, config, edges, chosen_db_path(db, config.store.path),
-                         events=events)
+        db_path = (chosen_db_path(db, config.store.path) if stand_in is None
+                   else simulator_db_path(db))
+        parts = assemble(stack, config, edges, db_path, events=events)
         runtime = parts.runtime
         stop_on_signals(events)
         runtime.start(parts.inputs.seat_occupied())
         trim_heap()
         notifier.ready()
-        log.info("unslump running (%s)", "device" if stand_in is None else "simulator")
+        log.info("unslump running (%s)", "device" if stand_in is None
+                 else f"simulator, its own log {db_path}")
         reason = runtime.run_forever(wait)
         notifier.stopping()
         log.info("stopping: %s", reason)

@@ -179,7 +179,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     run.add_argument("--simulate", action="store_true",
                      help="mock pins and the OLED in a window (or the terminal); "
                           "keys: space = button, s = seat, q = quit")
-    run.add_argument("--db", metavar="PATH", help="break log file (default: see [store] path)")
+    run.add_argument("--db", metavar="PATH",
+                     help="break log file (default: [store] path; with --simulate, the "
+                          "simulator's own simulator.db beside the default log)")
     run.set_defaults(handler=cmd_run)
 
     scenario = commands.add_parser("scenario", parents=[version, configured],
@@ -212,7 +214,41 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     config.set_defaults(handler=cmd_config)
     for module in _modules_for(argv):
         importlib.import_module(module).register(commands, [version, configured])
+    describe(parser)
     return parser
+
+
+EXAMPLES = {
+    "run": "unslump run --simulate (off the Pi: the OLED in a window or this terminal)",
+    "scenario": "unslump scenario tests/scenarios/sit-press-stand.txt --frames frames",
+    "demo": "unslump demo --out demo-out",
+    "config": "unslump config --defaults > ~/.config/unslump/config.toml",
+    "stats": "unslump stats --week (add --sim for what the simulator logged)",
+    "export": "unslump export --format csv --out breaks.csv",
+    "blank": "unslump blank",
+    "routine": "unslump routine check my-stretch.toml",
+    "routine check": "unslump routine check my-stretch.toml",
+    "routine reset-notice": "sudo unslump routine reset-notice",
+    "doctor": "sudo unslump doctor (or --live, with the service stopped)",
+    "mqtt-dropin": "sudo unslump mqtt-dropin --write /etc/systemd/system/unslump.service.d",
+}
+"""One example per command and subcommand, shown at the end of its ``--help``."""
+
+
+def describe(parser: argparse.ArgumentParser, path: str = "") -> None:
+    """Give every subcommand's ``--help`` a one-line description (its ``help`` text, if it
+    has none of its own) and an example from :data:`EXAMPLES`."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for listed in action._choices_actions:
+            name = f"{path} {listed.dest}".strip()
+            command = action.choices[listed.dest]
+            if not command.description and listed.help:
+                command.description = listed.help[0].upper() + listed.help[1:] + "."
+            if name in EXAMPLES:
+                command.epilog = f"example: {EXAMPLES[name]}"
+            describe(command, name)
 
 
 def report_fatal(exc: UnslumpError, env: Mapping[str, str] = os.environ) -> None:

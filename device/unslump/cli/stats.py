@@ -22,7 +22,7 @@ from unslump.config.file import find_config, load_config
 from unslump.core.day_stats import DaySummary, median_or_none
 from unslump.edges.clock import SystemClock
 from unslump.edges.store import queries
-from unslump.edges.store.paths import reader_db_path
+from unslump.edges.store.paths import reader_db_path, simulator_db_path
 from unslump.edges.store.schema import LATEST_VERSION, migrate, schema_version
 from unslump.errors import BadRowError, StoreError, UsageError
 
@@ -49,6 +49,8 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         "stats", parents=parents, help="print a day's or a week's stats from the break log"
     )
     _add_db_option(stats)
+    stats.add_argument("--sim", action="store_true",
+                       help="read the simulator's own log (what `make run` wrote off the Pi)")
     stats.add_argument("--day", metavar="YYYY-MM-DD",
                        help="the local day to show (default: today); with --week, its last day")
     stats.add_argument("--week", action="store_true", help="the seven days ending with --day")
@@ -60,6 +62,7 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         "export", parents=parents, help="write every row of the break log as CSV or JSON"
     )
     _add_db_option(export)
+    export.add_argument("--sim", action="store_true", help="export the simulator's own log")
     export.add_argument("--format", required=True, choices=("csv", "json"),
                         help="csv: one sheet, a 'table' column says which table each row is "
                              "from; json: an object of table name to list of rows")
@@ -72,7 +75,14 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
 def cmd_stats(args: argparse.Namespace) -> int:
     try:
         day = _parse_day("--day", args.day) if args.day else SystemClock().wall().date()
-        with read_only_log(_db_path(args)) as connection:
+        path = _db_path(args)
+        if not path.exists():
+            # Nothing logged yet is a fresh start, not an error.
+            print(f"no break log at {path} yet: nothing is counted until the device has "
+                  "run" + (" (make run, the simulator, writes it)" if args.sim else
+                           " (off the Pi, try make run and then unslump stats --sim)"))
+            return 0
+        with read_only_log(path) as connection:
             if args.week:
                 summaries = queries.week_summary(connection, day)
                 responses = queries.response_times(connection, summaries[0]["day"], day)
@@ -195,6 +205,8 @@ def _migrated_copy(connection: sqlite3.Connection, path: Path) -> sqlite3.Connec
 
 
 def _db_path(args: argparse.Namespace) -> Path:
+    if getattr(args, "sim", False):
+        return simulator_db_path(args.db)
     config = load_config(find_config(getattr(args, "config", None)))
     return reader_db_path(args.db, config.store.path)
 

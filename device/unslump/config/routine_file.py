@@ -38,13 +38,15 @@ ROUTINE_MIN_S, ROUTINE_MAX_S = 60.0, 600.0
 TITLE_MAX = 8  # characters of the large font beside the repetition count
 CUE_MAX = 21  # characters of the 6x12 font across the 128-pixel screen
 CUES_MAX = 8  # cue lines per phase and variant: each gets an equal share of the phase
+SAY_MAX = 80  # characters of one spoken phrase (a sentence, not a screen line)
+SAYS_MAX = 4  # spoken phrases per phase and variant
 LENGTH_RANGE = (0.5, 600.0)  # seconds of one phase, or of one named duration
 COUNT_RANGE = (1, 48)  # breaths of a "cycles" phase, ticks of a ticked phase
 REPETITIONS_RANGE = (1, 10)
 
 _TOP_KEYS = ("name", "title", "repetitions", "inhale", "exhale", "durations", "once", "repeat")
 _PHASE_KEYS = ("id", "title", "length", "breaths", "breath", "ticks", "practised",
-               "head_down", "countdown", "sound", "pips", "completes", "cues")
+               "head_down", "countdown", "sound", "pips", "completes", "cues", "say")
 _FLAGS = ("practised", "head_down", "countdown", "pips", "completes")
 _NAME = re.compile(r"[a-z][a-z0-9-]{0,31}")
 _ID = re.compile(r"[a-z][a-z0-9_]{0,19}")
@@ -226,9 +228,11 @@ def _phase(table: Mapping[str, Any], where: str, group: str,
                                "own unless it starts with an in-breath (breath = \"in\" or "
                                f"\"cycles\"); allowed: {', '.join(PHASE_MARKS)}")
     seated, standing = _cues(table.get("cues"), where)
+    said_seated, said_standing = _said(table.get("say"), where)
     ticks = table.get("ticks")
     return PhaseSpec(
         id=phase_id, title=title, seated=seated, standing=standing,
+        said_seated=said_seated, said_standing=said_standing,
         length=None if length is None else _amount(length, durations, LENGTH_RANGE,
                                                     f"{where}: length"),
         breaths=None if breaths is None else _amount(breaths, durations, COUNT_RANGE,
@@ -248,6 +252,27 @@ def _cues(raw: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if not isinstance(raw, dict) or set(raw) not in ({"both"}, {"seated", "standing"}):
         raise RoutineFileError(f"{where}: {shape}")
     lines = {key: _lines(value, f"{where}: cues.{key}") for key, value in raw.items()}
+    if "both" in lines:
+        return lines["both"], lines["both"]
+    return lines[Variant.SEATED.value], lines[Variant.STANDING.value]
+
+
+def _said(raw: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(seated, standing) spoken phrases, shaped like the cues; none when ``say`` is absent
+    (the voice then says the first cue line)."""
+    if raw is None:
+        return (), ()
+    shape = ("say: expected say.both = [phrases], or say.seated and say.standing "
+             f"(1 to {SAYS_MAX} phrases of at most {SAY_MAX} characters)")
+    if not isinstance(raw, dict) or set(raw) not in ({"both"}, {"seated", "standing"}):
+        raise RoutineFileError(f"{where}: {shape}")
+    lines: dict[str, tuple[str, ...]] = {}
+    for key, value in raw.items():
+        if not isinstance(value, list) or not 1 <= len(value) <= SAYS_MAX or any(
+                not isinstance(line, str) or not 1 <= len(line) <= SAY_MAX
+                or not line.isprintable() for line in value):
+            raise RoutineFileError(f"{where}: say.{key}: {shape}")
+        lines[key] = tuple(value)
     if "both" in lines:
         return lines["both"], lines["both"]
     return lines[Variant.SEATED.value], lines[Variant.STANDING.value]

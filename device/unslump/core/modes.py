@@ -218,6 +218,10 @@ class Reminding(Mode):
             mode=chimed)
 
     def on_press(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """Start the break; if the notice must be asked first, the reminder waits under
+        it (its answer ends the reminder, silence leaves it as it was)."""
+        if out.state.notice is None:
+            return Noticing.ask(out, now, config, reminder=self)
         out = self._end(out, ReminderOutcome.ROUTINE, now.at - self.since)
         return Guiding.start(out, now, config)
 
@@ -240,6 +244,10 @@ class Reminding(Mode):
         """Standing up answers the reminder (see :meth:`ReminderPlan.after_standing`)."""
         out = self._end(out, ReminderOutcome.STOOD_UP, max(0.0, left_at - self.since))
         return out.update(plan=out.state.plan.after_standing(bout, left_at, config.reminder))
+
+    def answered(self, out: Outcome, asked_at: float) -> Outcome:
+        """The break asked for at ``asked_at`` (through the notice) ends the reminder."""
+        return self._end(out, ReminderOutcome.ROUTINE, asked_at - self.since)
 
     def _end(self, out: Outcome, outcome: ReminderOutcome, response_s: float | None,
              not_before: float | None = None) -> Outcome:
@@ -288,8 +296,7 @@ class Guiding(Mode):
         the stretch, or the standing break for whom the stretch is not right."""
         state, routine_cfg = out.state, config.routine
         if state.notice is None:
-            return out.emit(Play(Tone.PHASE)).update(
-                mode=Noticing(now.at + routine_cfg.notice_s), panel=state.panel.touched(now.at))
+            return Noticing.ask(out, now, config)
         if state.notice is NoticeAnswer.DECLINED:
             routine, effects = start_routine(plan_walk(config.routines.walk), now.at)
         else:
@@ -414,7 +421,22 @@ class Noticing(Timed):
     """The safety notice waits for its answer before the first break: a press answers
     "understood", a hold "declined" (the standing break instead); the break then starts."""
 
+    reminder: Reminding | None = None  # the reminder the press answered, waiting under it
+    asked_at: float = 0.0  # when the press asked for the break (the reminder's response)
     label: ClassVar[str] = "notice"
+
+    @staticmethod
+    def ask(out: Outcome, now: Now, config: CoreConfig,
+            reminder: Reminding | None = None) -> Outcome:
+        noticing = Noticing(now.at + config.routine.notice_s, reminder, now.at)
+        return out.emit(Play(Tone.PHASE)).update(mode=noticing,
+                                                 panel=out.state.panel.touched(now.at))
+
+    def on_deadline(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """Unanswered: back to the reminder as it was (nothing logged), else to idle."""
+        if self.reminder is None:
+            return Timed.on_deadline(self, out, now, config)
+        return out.update(mode=self.reminder, panel=out.state.panel.touched(now.at))
 
     def on_press(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
         return self._answered(out, NoticeAnswer.UNDERSTOOD, now, config)
@@ -424,8 +446,31 @@ class Noticing(Timed):
 
     def _answered(self, out: Outcome, answer: NoticeAnswer, now: Now,
                   config: CoreConfig) -> Outcome:
+        """Either answer starts a break (the stretch, or the standing break for "not for
+        me"), and that break answers the reminder the press came from."""
         out = out.log(NoticeRecord(now.wall, answer)).update(notice=answer)
+        if self.reminder is not None:
+            out = self.reminder.answered(out, self.asked_at)
         return Guiding.start(out, now, config)
+
+    def on_left(self, out: Outcome, bout: Bout, left_at: float, config: CoreConfig) -> Outcome:
+        """Standing up answers the reminder under the notice; the notice stays."""
+        if self.reminder is None:
+            return out
+        out = self.reminder.on_left(out, bout, left_at, config)
+        return out.update(mode=replace(self, reminder=None))
+
+    def open_rows(self, state: DeviceState, now: Now, ended_by: EndedBy | None,
+                  every: bool) -> tuple[Record, ...]:
+        if self.reminder is None:
+            return ()
+        return self.reminder.open_rows(state, now, ended_by, every)
+
+    def redated(self, shift: timedelta) -> Mode:
+        if self.reminder is None:
+            return self
+        return replace(self, reminder=replace(self.reminder,
+                                              since_wall=self.reminder.since_wall + shift))
 
     def view(self, state: DeviceState, now: Now, config: CoreConfig) -> View:
         return NoticeView(seconds_left=max(0, math.ceil(self.until - now.at - _ROUNDING_S)))

@@ -198,13 +198,39 @@ def _stage(spec: RoutineSpec, cfg: RoutineConfig | None, phase: PhaseSpec, rep: 
     return Stage(phase, rep, start, length, breathing, ticks)
 
 
+SPOKEN_BASE_S = 0.45
+SPOKEN_WORD_S = 0.42
+"""A phrase's spoken length, estimated as ``SPOKEN_BASE_S`` plus this per word: espeak-ng
+at 145 words a minute says the shipped phrases in 0.27 to 0.47 s a word, and the cache
+keeps 60 ms of its silence (a test holds the estimate above every rendered phrase)."""
+
+SPOKEN_SHARE = 0.5
+"""The most of a phase that speech fills: the breath sounds and the quiet stay heard."""
+
+
+def spoken_s(phrase: str) -> float:
+    """The estimated seconds espeak-ng takes to say ``phrase`` (see ``SPOKEN_WORD_S``)."""
+    return SPOKEN_BASE_S + SPOKEN_WORD_S * len(phrase.split())
+
+
 def _spoken_cues(stage: Stage, variant: Variant) -> list[Cue]:
-    """Each screen cue of ``stage`` as a phrase, spoken when it appears on the screen."""
-    lines = stage.phase.cues(variant)
-    share = stage.length / len(lines)
-    # on the first animation frame that shows the line, so speaking never adds a wake-up
-    return [Cue(stage.start + math.ceil(i * share / FRAME_S - _EPS) * FRAME_S, None, text=line)
-            for i, line in enumerate(lines) if line]
+    """The phase's spoken phrases: the first as it starts, each further one spread over
+    the phase, while together they fill at most ``SPOKEN_SHARE`` of it (a phase made
+    short by the config keeps its first phrase or none); each waits for the one before."""
+    phrases = stage.phase.says(variant)
+    budget = stage.length * SPOKEN_SHARE
+    cues: list[Cue] = []
+    spoken, free_at = 0.0, stage.start
+    for index, phrase in enumerate(phrases):
+        spoken += spoken_s(phrase)
+        if spoken > budget + _EPS:
+            break
+        at = max(stage.start + index * stage.length / len(phrases), free_at)
+        # on an animation frame, so speaking never adds a wake-up
+        at = stage.start + math.ceil((at - stage.start) / FRAME_S - _EPS) * FRAME_S
+        cues.append(Cue(at, None, text=phrase))
+        free_at = at + spoken_s(phrase)
+    return cues
 
 
 def _stage_cues(stage: Stage) -> list[Cue]:

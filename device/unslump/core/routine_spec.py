@@ -56,10 +56,19 @@ class PhaseSpec:
     sound: Tone | None = None  # the sound it starts with; None: its breath sound starts it
     pips: bool = False  # one soft pip per repetition done, after its sound
     completes: bool = False  # a repetition counts as done once this phase ends
+    said_seated: tuple[str, ...] = ()  # what the voice says in the phase, for each variant
+    said_standing: tuple[str, ...] = ()
 
     def cues(self, variant: Variant) -> tuple[str, ...]:
         """The screen cue lines for ``variant``, in the order they are shown."""
         return self.seated if variant is Variant.SEATED else self.standing
+
+    def says(self, variant: Variant) -> tuple[str, ...]:
+        """The spoken phrases for ``variant``, in order: the file's ``say`` lines (the first
+        at the phase's start, the others only where the phase has room for them), else
+        its first cue line."""
+        said = self.said_seated if variant is Variant.SEATED else self.said_standing
+        return said or self.cues(variant)[:1]
 
 
 @dataclass(frozen=True, slots=True)

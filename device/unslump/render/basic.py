@@ -18,7 +18,7 @@ def draw_idle(view: IdleView, fonts: Fonts, canvas: Canvas) -> Image.Image:
     width = canvas.width
     dx, dy = view.shift
     status = "SEATED" if view.seated else "AWAY"
-    text(draw, (1 + dx, 1 + dy), status, fonts.small)
+    text(draw, (2 + dx, 1 + dy), status, fonts.small)
     breaks = f"{view.breaks_today} break" + ("" if view.breaks_today == 1 else "s")
     text(draw, (width - 2 + dx, 1 + dy), breaks, fonts.small, align="right")
 

@@ -30,15 +30,77 @@ def text_width(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.ImageFont) 
     return int(draw.textlength(text, font=font))
 
 
+MARGIN = 1
+"""Pixels kept dark along each edge of the panel: a glyph there reads as cut off (and the
+bezel of many modules hides the outermost row)."""
+
+SHORTENED = ".."
+"""What ends a line that was shortened to fit (the pixel fonts have no ellipsis)."""
+
+
 def text(draw: ImageDraw.ImageDraw, xy: tuple[int, int], value: str,
-         font: ImageFont.ImageFont, align: str = "left", fill: int = ON) -> None:
-    """Draw ``value`` with its top-left (or top-centre / top-right) at ``xy``."""
+         font: ImageFont.ImageFont, align: str = "left", fill: int = ON,
+         room: int | None = None) -> None:
+    """Draw ``value`` with its top-left (or top-centre / top-right) at ``xy``.
+
+    A line too long for the panel is never drawn past its edge: it is shortened by
+    :func:`shorten` to the room between ``xy`` and the margin, or to ``room`` pixels when
+    something else shares its line (the shipped words all fit, so this is for a routine
+    file's own long cue)."""
     x, y = xy
+    panel_width = draw.im.size[0]
+    if align == "center":
+        room = min(room or panel_width, 2 * min(x - MARGIN, panel_width - MARGIN - x))
+    elif align == "right":
+        room = min(room or panel_width, x - MARGIN)
+    else:
+        room = panel_width - MARGIN - x if room is None else room
+    value = shorten(draw, value, font, room)
     if align == "center":
         x -= text_width(draw, value, font) // 2
     elif align == "right":
         x -= text_width(draw, value, font)
     draw.text((x, y), value, font=font, fill=fill)
+
+
+def fits(draw: ImageDraw.ImageDraw, value: str, font: ImageFont.ImageFont, room: int) -> bool:
+    """True when ``value`` in ``font`` is at most ``room`` pixels wide (its last column of
+    spacing, which lights no pixel, may stand past it)."""
+    return text_width(draw, value, font) - 1 <= room
+
+
+def shorten(draw: ImageDraw.ImageDraw, value: str, font: ImageFont.ImageFont,
+            room: int) -> str:
+    """``value`` if it fits ``room`` pixels, else its longest start that fits with
+    :data:`SHORTENED` after it: whole words while any fits, else whole characters."""
+    if fits(draw, value, font, room):
+        return value
+    words = value.split(" ")
+    for count in range(len(words) - 1, 0, -1):
+        start = " ".join(words[:count]).rstrip(",:;")
+        if fits(draw, start + SHORTENED, font, room):
+            return start + SHORTENED
+    for count in range(len(value) - 1, -1, -1):
+        if fits(draw, value[:count] + SHORTENED, font, room):
+            return value[:count] + SHORTENED
+    return ""
+
+
+def wrap(draw: ImageDraw.ImageDraw, value: str, font: ImageFont.ImageFont, room: int,
+         lines: int) -> list[str]:
+    """``value`` broken at spaces into at most ``lines`` lines of ``room`` pixels; what
+    does not fit in them is shortened (see :func:`shorten`) on the last one."""
+    out: list[str] = []
+    words = value.split()
+    while words and len(out) < lines:
+        count = len(words)
+        while count > 1 and not fits(draw, " ".join(words[:count]), font, room):
+            count -= 1
+        if len(out) == lines - 1:
+            count = len(words)
+        out.append(shorten(draw, " ".join(words[:count]), font, room))
+        words = words[count:]
+    return out
 
 
 def bar(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], fraction: float) -> None:

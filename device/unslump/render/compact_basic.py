@@ -1,9 +1,9 @@
 """The resting screen, the reminder, the snooze and blank on a 32-row panel (the common
 0.91" 128x32): the same facts as the 64-row layouts in ``basic``, in half the rows.
 
-Four rows of the small font, or one row of the large font and two small ones: each screen
-keeps its one big thing (the bout's minutes, STAND UP, SNOOZED) and puts the rest in a
-line or two of small text around it.
+One row of the large font and two small ones (four small rows would light the panel's
+outermost rows, which read as cut off): each screen keeps its one big thing (the bout's
+minutes, STAND UP, SNOOZED) and puts the rest in a line or two of small text around it.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ def draw_idle(view: IdleView, fonts: Fonts, canvas: Canvas) -> Image.Image:
     width = canvas.width
     dx, dy = view.shift
     status = "SEATED" if view.seated else "AWAY"
-    text(draw, (1 + dx, dy), status, fonts.small)
+    text(draw, (2 + dx, 1 + dy), status, fonts.small)
     breaks = f"{view.breaks_today} break" + ("" if view.breaks_today == 1 else "s")
-    text(draw, (width - 2 + dx, dy), breaks, fonts.small, align="right")
+    text(draw, (width - 2 + dx, 1 + dy), breaks, fonts.small, align="right")
 
     number = str(view.bout_min)
     number_w = text_width(draw, number, fonts.large)
@@ -37,7 +37,7 @@ def draw_idle(view: IdleView, fonts: Fonts, canvas: Canvas) -> Image.Image:
          fonts.small, align="right")
 
     fraction = view.bout_min / view.remind_after_min if view.remind_after_min else 0.0
-    bar(draw, (2 + dx, 25 + dy, width - 3 + dx, 30 + dy), fraction)
+    bar(draw, (2 + dx, 24 + dy, width - 3 + dx, 29 + dy), fraction)
     return image
 
 
@@ -45,17 +45,17 @@ def draw_reminder(view: ReminderView, fonts: Fonts, canvas: Canvas) -> Image.Ima
     """STAND UP lit across the top with the minutes seated in it; what press and hold do."""
     image, draw = canvas.blank()
     width = canvas.width
-    draw.rectangle((0, 0, width - 1, 15), fill=255)
+    draw.rectangle((0, 0, width - 1, 13), fill=255)
     text(draw, (2, 0), "STAND UP", fonts.large, fill=0)
     text(draw, (width - 2, 3), f"{view.bout_min} min", fonts.body, align="right", fill=0)
-    text(draw, (2, 16), "press: stretch now", fonts.small)
+    text(draw, (2, 15), "press: stretch now", fonts.small)
     if view.snooze_refused:
         hold = "no snoozes left"
     elif view.snoozes_left:
         hold = f"hold: snooze ({view.snoozes_left} left)"
     else:
         hold = "snoozes used up"
-    text(draw, (2, 24), hold, fonts.small)
+    text(draw, (2, 23), hold, fonts.small)
     return image
 
 

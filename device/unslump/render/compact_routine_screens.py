@@ -18,17 +18,18 @@ from PIL import Image, ImageDraw
 
 from unslump.core.routine import BREATH_MAX, PROGRESS_STEPS
 from unslump.core.views import DoneView, NoticeView, PausedView, RoutineView
-from unslump.render.canvas import ON, Canvas, bar, text
+from unslump.render.canvas import ON, Canvas, bar, text, text_width
 from unslump.render.fonts import Fonts
 from unslump.render.words import done_words
 
-BAR_TOP, BAR_BOTTOM = 26, 31
+BAR_TOP, BAR_BOTTOM = 25, 30  # the panel's last row stays dark
 CUE_Y = 17
-SMALL_RING = 7  # the breath disc in the title line: rows 0..14
+SMALL_RING = 7  # the breath disc in the title line: rows 1..15
 SMALL_DISC = 6 / BREATH_MAX  # pixels of radius per breath level there
-LARGE_RING = 15  # the head-down breath disc: the panel's full height
-LARGE_DISC = 13 / BREATH_MAX
+LARGE_RING = 14  # the head-down breath disc: the panel's full height, less its edges
+LARGE_DISC = 12 / BREATH_MAX
 NOTICE_LINES = ("Disc problem? Skip it", "Back injury? Doctor first")
+NOTICE_TURN_S = 3  # the two caution lines take turns on one row, this many seconds each
 
 
 def draw_routine(view: RoutineView, fonts: Fonts, canvas: Canvas) -> Image.Image:
@@ -42,11 +43,13 @@ def draw_routine(view: RoutineView, fonts: Fonts, canvas: Canvas) -> Image.Image
         text(draw, (width - 1, 0), f"{view.rep}/{view.reps}", fonts.large, align="right")
     else:
         text(draw, (width - 1, 4), view.variant.upper(), fonts.small, align="right")
-    text(draw, (1, CUE_Y), view.cue, fonts.small)
-    if view.seconds_left is not None:
-        text(draw, (width - 1, CUE_Y - 3), str(view.seconds_left), fonts.body, align="right")
+    countdown = "" if view.seconds_left is None else str(view.seconds_left)
+    room = width - 2 - text_width(draw, countdown, fonts.body) - (4 if countdown else 0)
+    text(draw, (1, CUE_Y), view.cue, fonts.small, room=room)
+    if countdown:
+        text(draw, (width - 1, CUE_Y - 3), countdown, fonts.body, align="right")
     if view.breath is not None:
-        _disc(draw, (width // 2 + 12, SMALL_RING), SMALL_RING,
+        _disc(draw, (width // 2 + 12, SMALL_RING + 1), SMALL_RING,
               round(view.breath * SMALL_DISC))
     if view.ticks is not None:
         _vertebrae(draw, width, *view.ticks)
@@ -57,7 +60,7 @@ def draw_routine(view: RoutineView, fonts: Fonts, canvas: Canvas) -> Image.Image
 
 def _head_down(draw: ImageDraw.ImageDraw, width: int, view: RoutineView, fonts: Fonts) -> None:
     """The name, the repetition and the bar on the left; the breath disc fills the right."""
-    centre = (width - 1 - LARGE_RING, LARGE_RING)
+    centre = (width - 2 - LARGE_RING, LARGE_RING + 1)
     assert view.breath is not None
     _disc(draw, centre, LARGE_RING, round(view.breath * LARGE_DISC))
     if view.rep:
@@ -85,15 +88,18 @@ def _vertebrae(draw: ImageDraw.ImageDraw, width: int, done: int, of: int) -> Non
 
 
 def draw_notice(view: NoticeView, fonts: Fonts, canvas: Canvas) -> Image.Image:
-    """The caution and the two answers; it waits (the seconds count down in the corner)."""
+    """The caution and the two answers; it waits (the seconds count down in the corner).
+
+    Three rows of small text are all 32 rows hold with their edges dark, so the two
+    caution lines take turns on the middle one (each shows a few times in the wait)."""
     image, draw = canvas.blank()
     width = canvas.width
-    draw.rectangle((0, 0, width - 1, 7), fill=ON)
-    text(draw, (1, 0), "CAUTION", fonts.small, fill=0)
-    text(draw, (width - 2, 0), f"{view.seconds_left}s", fonts.small, align="right", fill=0)
-    for row, line in enumerate(NOTICE_LINES):
-        text(draw, (1, 8 + row * 8), line, fonts.small)
-    text(draw, (width // 2, 24), "press=ok  hold=not for me", fonts.small, align="center")
+    draw.rectangle((0, 0, width - 1, 9), fill=ON)
+    text(draw, (2, 1), "CAUTION", fonts.small, fill=0)
+    text(draw, (width - 3, 1), f"{view.seconds_left}s", fonts.small, align="right", fill=0)
+    line = NOTICE_LINES[view.seconds_left // NOTICE_TURN_S % len(NOTICE_LINES)]
+    text(draw, (width // 2, 12), line, fonts.small, align="center")
+    text(draw, (width // 2, 22), "press=ok  hold=not for me", fonts.small, align="center")
     return image
 
 
@@ -103,8 +109,8 @@ def draw_paused(view: PausedView, fonts: Fonts, canvas: Canvas) -> Image.Image:
     text(draw, (1, 0), "PAUSED", fonts.large)
     where = f"{view.title} {view.rep}/{view.reps}" if view.rep else view.title
     text(draw, (width - 2, 4), where, fonts.small, align="right")
-    text(draw, (width // 2, 16), "press to resume", fonts.small, align="center")
-    text(draw, (width // 2, 24), "hold to stop", fonts.small, align="center")
+    text(draw, (width // 2, 15), "press to resume", fonts.small, align="center")
+    text(draw, (width // 2, 23), "hold to stop", fonts.small, align="center")
     return image
 
 
@@ -115,8 +121,8 @@ def draw_done(view: DoneView, fonts: Fonts, canvas: Canvas) -> Image.Image:
     width = canvas.width
     headline, detail, note = done_words(view)
     text(draw, (width // 2, 0), headline, fonts.large, align="center")
-    text(draw, (width // 2, 16), detail, fonts.small, align="center")
-    text(draw, (width // 2, 24), note, fonts.small, align="center")
+    text(draw, (width // 2, 15), detail, fonts.small, align="center")
+    text(draw, (width // 2, 23), note, fonts.small, align="center")
     return image
 
 

@@ -25,8 +25,9 @@ from unslump.render.fonts import Fonts
 from unslump.render.stats import (
     COLUMN_W,
     MARKS_PER_ROW,
-    SAFETY_LINES,
+    SAFETY_WORDS,
     WeekChart,
+    count,
     header,
     hours,
     minutes,
@@ -37,17 +38,17 @@ from unslump.render.stats import (
 
 TOP = 8  # the first row under the header
 LOWER = 20  # the second line of body text
-# the bars' baseline at row 23; 8 rows tall at most, with room for two rows of break marks
-SHORT_WEEK = WeekChart(baseline_y=23, bar_max_px=8, max_marks=2 * MARKS_PER_ROW)
-HOURS_Y = 24
+# the bars' baseline at row 22; 7 rows tall at most, with room for two rows of break marks
+SHORT_WEEK = WeekChart(baseline_y=22, bar_max_px=7, max_marks=2 * MARKS_PER_ROW)
+HOURS_Y = 23  # the last line of small text: its lowest row is the panel's last but one
 
 
 def draw_today(view: StatsTodayView, fonts: Fonts, canvas: Canvas) -> Image.Image:
     image, draw = canvas.blank()
     width = canvas.width
     header(draw, width, "TODAY", view.page, view.pages, fonts)
-    _pair(draw, width, TOP, (f"{view.breaks_guided} guided", f"{view.breaks_natural} natural"),
-          fonts.body)
+    _pair(draw, width, TOP, (f"{count(view.breaks_guided)} guided",
+                             f"{count(view.breaks_natural)} natural"), fonts.body, fonts.small)
     _pair(draw, width, LOWER, (f"sat {minutes(view.sitting_min)}",
                                f"max {minutes(view.longest_min)}"), fonts.body)
     return image
@@ -91,9 +92,9 @@ def draw_safety(view: StatsSafetyView, fonts: Fonts, canvas: Canvas) -> Image.Im
     image, draw = canvas.blank()
     width = canvas.width
     header(draw, width, "SAFETY", view.page, view.pages, fonts)
-    first, second = SAFETY_LINES[view.answer]
-    text(draw, (width // 2, 11), first, fonts.small, align="center")
-    text(draw, (width // 2, 21), second, fonts.small, align="center")
+    answer, hint = SAFETY_WORDS[view.answer]
+    text(draw, (width // 2, 12), answer, fonts.small, align="center")
+    text(draw, (width // 2, 22), hint, fonts.small, align="center")
     return image
 
 
@@ -101,8 +102,12 @@ def draw_safety(view: StatsSafetyView, fonts: Fonts, canvas: Canvas) -> Image.Im
 
 
 def _pair(draw: ImageDraw.ImageDraw, width: int, y: int, values: tuple[str, str],
-          font: ImageFont.ImageFont) -> None:
-    """Two figures on one line: the first against the left edge, the second the right."""
+          font: ImageFont.ImageFont, narrower: ImageFont.ImageFont | None = None) -> None:
+    """Two figures on one line: the first against the left edge, the second the right;
+    in ``narrower`` when they would not stand a few pixels apart in ``font``."""
+    room = width - 4 - 6
+    if narrower is not None and sum(text_width(draw, v, font) for v in values) > room:
+        font = narrower
     text(draw, (2, y), values[0], font)
     text(draw, (width - 2, y), values[1], font, align="right")
 
@@ -112,7 +117,7 @@ def _hours_label(draw: ImageDraw.ImageDraw, left: int, label: str, is_today: boo
     """A day's hours under its bar; today's is drawn dark on a lit box."""
     centre = left + COLUMN_W // 2
     if is_today:
-        box_w = max(9, text_width(draw, label, font) + 3)
+        box_w = min(COLUMN_W - 2, max(9, text_width(draw, label, font) + 3))
         draw.rectangle((centre - box_w // 2, HOURS_Y, centre + box_w // 2, HOURS_Y + 7),
                        fill=ON)
         text(draw, (centre, HOURS_Y), label, font, align="center", fill=0)

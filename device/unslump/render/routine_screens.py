@@ -20,9 +20,9 @@ from unslump.render.fonts import Fonts
 from unslump.render.words import done_words
 
 BAR_INNER_PX = PROGRESS_STEPS  # the progress bar's inner width: one pixel per step
-BAR_BOX = (2, 56, 5 + BAR_INNER_PX, 63)
-MIDDLE_Y = 42  # centre line of the band between the cue (ends at y 29) and the bar (y 56)
-LARGE_MIDDLE_Y = 36  # with no cue line: the band from the title (y 16) to the bar
+BAR_BOX = (2, 55, 5 + BAR_INNER_PX, 62)  # the panel's last row stays dark
+MIDDLE_Y = 42  # centre line of the band between the cue (ends at y 29) and the bar (y 55)
+LARGE_MIDDLE_Y = 35  # with no cue line: the band from the title (y 16) to the bar
 LARGE_SCALE = 1.7  # the breath disc's size there: its ring just fits the band
 NOTICE_LINES = ("Disc problem? Skip it", "Back injury? Ask your", "doctor first.")
 

@@ -21,7 +21,7 @@ from unslump.core.views import (
     StatsTodayView,
     StatsWeekView,
 )
-from unslump.render.canvas import ON, Canvas, text, text_width
+from unslump.render.canvas import MARGIN, ON, Canvas, text, text_width, wrap
 from unslump.render.fonts import Fonts
 
 # The week chart: seven columns across the panel, each a bar with break marks above it.
@@ -40,8 +40,18 @@ def draw_today(view: StatsTodayView, fonts: Fonts, canvas: Canvas) -> Image.Imag
     image, draw = canvas.blank()
     width = canvas.width
     header(draw, width, "TODAY", view.page, view.pages, fonts)
-    _count(draw, (2, 11), view.breaks_guided, "guided", fonts)
-    _count(draw, (66, 11), view.breaks_natural, "natural", fonts)
+    counts = ((count(view.breaks_guided), "guided"), (count(view.breaks_natural), "natural"))
+
+    def group_w(number: str, label: str, label_font: ImageFont.ImageFont) -> int:
+        return text_width(draw, number, fonts.large) + 3 + text_width(draw, label, label_font)
+
+    label_font = fonts.body
+    if sum(group_w(n, label, label_font) for n, label in counts) + 6 > width - 4:
+        label_font = fonts.small  # three-figure counts: the labels in the small font
+    (guided, _), (natural, _) = counts
+    _count(draw, (2, 11), guided, "guided", fonts.large, label_font)
+    right = width - 2 - group_w(natural, "natural", label_font)
+    _count(draw, (min(66, right), 11), natural, "natural", fonts.large, label_font)
     _labelled_value(draw, width, 30, "sitting", minutes(view.sitting_min), fonts)
     _labelled_value(draw, width, 47, "longest", minutes(view.longest_min), fonts)
     return image
@@ -64,12 +74,19 @@ def draw_streak(view: StatsStreakView, fonts: Fonts, canvas: Canvas) -> Image.Im
     image, draw = canvas.blank()
     width = canvas.width
     header(draw, width, "STREAK", view.page, view.pages, fonts)
-    number = doubled(str(view.days), fonts.large)
     unit = " day" if view.days == 1 else " days"
     unit_w = text_width(draw, unit, fonts.body)
-    left = (width - number.width - unit_w) // 2
-    image.paste(number, (left, 12))
-    text(draw, (left + number.width, 30), unit, fonts.body)
+    number = doubled(str(view.days), fonts.large)
+    if number.width + unit_w > width - 2 * MARGIN - 2:
+        # more days than the doubled figures hold: the plain large font, same baseline
+        number_w = text_width(draw, str(view.days), fonts.large)
+        left = (width - number_w - unit_w) // 2
+        text(draw, (left, 18), str(view.days), fonts.large)
+        text(draw, (left + number_w, 30 - 8), unit, fonts.body)
+    else:
+        left = (width - number.width - unit_w) // 2
+        image.paste(number, (left, 12))
+        text(draw, (left + number.width, 30), unit, fonts.body)
     text(draw, (width // 2, 55), view.goal, fonts.small, align="center")
     return image
 
@@ -84,11 +101,14 @@ def draw_response(view: StatsResponseView, fonts: Fonts, canvas: Canvas) -> Imag
     return image
 
 
-SAFETY_LINES = {
-    "understood": ("the stretch: ok for me", "hold: ask me again"),
-    "declined": ("standing breaks instead", "hold: ask me again"),
-    "": ("asked before the next", "stretch"),
+SAFETY_WORDS = {
+    "understood": ("you chose the stretch", "hold to be asked again"),
+    "declined": ("standing breaks instead", "hold to be asked again"),
+    "": ("asked at the next break", ""),
 }
+"""The notice's answer and what a hold on the page does; each at most 24 characters of
+the small font, a line each on the 32-row page (the 64-row page wraps the answer in the
+larger font)."""
 
 
 def draw_safety(view: StatsSafetyView, fonts: Fonts, canvas: Canvas) -> Image.Image:
@@ -96,9 +116,10 @@ def draw_safety(view: StatsSafetyView, fonts: Fonts, canvas: Canvas) -> Image.Im
     image, draw = canvas.blank()
     width = canvas.width
     header(draw, width, "SAFETY", view.page, view.pages, fonts)
-    first, second = SAFETY_LINES[view.answer]
-    text(draw, (width // 2, 18), first, fonts.body, align="center")
-    text(draw, (width // 2, 40), second, fonts.body, align="center")
+    answer, hint = SAFETY_WORDS[view.answer]
+    for row, line in enumerate(wrap(draw, answer, fonts.body, width - 2 * MARGIN - 2, 2)):
+        text(draw, (width // 2, 15 + row * 13), line, fonts.body, align="center")
+    text(draw, (width // 2, 52), hint, fonts.small, align="center")
     return image
 
 
@@ -113,7 +134,7 @@ def chart_left_of(width: int) -> int:
 def header(draw: ImageDraw.ImageDraw, width: int, title: str, page: int, pages: int,
             fonts: Fonts) -> None:
     """The page title (small) and one dot per page, the current one large and filled."""
-    text(draw, (1, 0), title, fonts.small)
+    text(draw, (1, 1), title, fonts.small)
     for index in range(pages):
         x = width - 6 * (pages - index)
         if index + 1 == page:
@@ -122,13 +143,13 @@ def header(draw: ImageDraw.ImageDraw, width: int, title: str, page: int, pages: 
             draw.rectangle((x + 1, 2, x + 2, 3), fill=ON)
 
 
-def _count(draw: ImageDraw.ImageDraw, xy: tuple[int, int], count: int, label: str,
-           fonts: Fonts) -> None:
+def _count(draw: ImageDraw.ImageDraw, xy: tuple[int, int], number: str, label: str,
+           font: ImageFont.ImageFont, label_font: ImageFont.ImageFont) -> None:
     """A count in the large font with its label beside it, both on one baseline."""
     x, y = xy
-    number = str(count)
-    text(draw, (x, y), number, fonts.large)
-    text(draw, (x + text_width(draw, number, fonts.large) + 3, y + 3), label, fonts.body)
+    text(draw, (x, y), number, font)
+    baseline_drop = 3 if label_font.getbbox("x")[3] > 8 else 6
+    text(draw, (x + text_width(draw, number, font) + 3, y + baseline_drop), label, label_font)
 
 
 def _labelled_value(draw: ImageDraw.ImageDraw, width: int, y: int, label: str, value: str,
@@ -150,11 +171,19 @@ class WeekChart:
 TALL_WEEK = WeekChart(BASELINE_Y, BAR_MAX_PX, MAX_MARKS)
 
 
+TITLE_CHARS = 18
+"""Characters of the small font left of the five page dots in the header, a space apart."""
+
+
 def week_title(view: StatsWeekView) -> str:
-    """The week page's title: the practice level, and how many stretches were smooth."""
-    if view.stretches:
-        return f"lv{view.level} smooth {view.smooth}/{view.stretches}"
-    return f"THIS WEEK  lv{view.level}"
+    """The week page's title: the practice level (the uncurl's length, raised by smooth
+    uncurls), and how many of the week's stretches were smooth, in words where they fit:
+    ``lvl 3, 4/5 smooth`` (``level 0`` before the week's first stretch)."""
+    smooth = f"{count(view.smooth)}/{count(view.stretches)} smooth"
+    forms = ([f"level {view.level}, {smooth}", f"lvl {view.level}, {smooth}",
+              f"lvl{view.level} {smooth}"] if view.stretches
+             else [f"THIS WEEK  level {view.level}", f"WEEK  level {view.level}"])
+    return next((form for form in forms if len(form) <= TITLE_CHARS), forms[-1])
 
 
 def week_bars(draw: ImageDraw.ImageDraw, width: int, view: StatsWeekView,
@@ -220,27 +249,35 @@ def minutes(total: int) -> str:
 
 
 def hours(tenths: int) -> str:
-    """A day's sitting in whole hours for its 18-pixel column: ``-``, ``<1``, ``6h`` or ``11``.
-
-    Tenths would need three characters per column and run into the next day's number;
-    the bar itself carries the finer detail.
-    """
+    """A day's sitting in whole hours for its 18-pixel column, every day alike: ``-``,
+    ``<1h``, ``6h`` or ``11h`` (three characters of the small font at most; the bar
+    itself carries the finer detail)."""
     if tenths <= 0:
         return "-"
     if tenths < 10:
-        return "<1"
+        return "<1h"
     hours = (tenths + 5) // 10  # half up, as a person rounds
-    return f"{hours}h" if hours < 10 else str(hours)
+    return f"{hours}h"
 
 
 def seconds(value: int | None) -> str:
-    """``35s`` under 100 s, else ``2m05s``; ``--`` when there is nothing to show."""
+    """``35s`` under 100 s, ``2m05s`` under an hour, else ``1h05m`` (at most six
+    characters, so two fit side by side on the 32-row page); ``--`` when there is nothing
+    to show."""
     if value is None:
         return "--"
     if value < 100:
         return f"{value}s"
-    minutes, seconds = divmod(value, 60)
-    return f"{minutes}m{seconds:02d}s"
+    if value < 3600:
+        minutes, seconds = divmod(value, 60)
+        return f"{minutes}m{seconds:02d}s"
+    hours, minutes = divmod(min(value, 99 * 3600 + 59 * 60) // 60, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
+def count(value: int) -> str:
+    """A count in at most three characters: ``7``, ``42`` or ``99+``."""
+    return str(value) if value < 100 else "99+"
 
 
 DRAWERS = MappingProxyType(

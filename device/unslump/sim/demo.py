@@ -59,7 +59,7 @@ start 2026-11-24T09:00
 GIF_NAME = "demo.gif"
 WAV_NAME = "demo.wav"
 SCALE = 2  # the 128x64 panel at x2: big enough to read, small enough to embed
-WAV_RATE = 11025  # every tone (harmonics too) is under 4.2 kHz: half the file of 22.05 kHz
+WAV_RATE = 22050  # the voice cache's own rate: at 11.025 kHz speech lost its consonants
 IDLE_GAP_S = 2.0  # an idle gap longer than this is shortened ...
 IDLE_SHOWN_S = 1.5  # ... to this long
 IDLE_FRAMES = 4  # at most this many frames sampled from a shortened gap

@@ -20,6 +20,7 @@ import select
 import shutil
 import sys
 import termios
+import textwrap
 import tty
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -129,9 +130,19 @@ class TerminalPanel(dummy):  # type: ignore[misc]  # luma ships no types
         self._out: TextIO | None = out
         self._size = size
         self.status = ""  # the newest log line, shown under the keys
+        self._drawn = False  # no frame yet: a log line waits for the first one
+
+    def show_status(self, line: str) -> None:
+        """Show ``line`` under the keys: now, or with the first frame if none is drawn yet
+        (the voice cache, a closed power-cut row or a sound-card warning are logged before
+        the device draws anything)."""
+        self.status = line
+        if self._drawn:
+            self.display(self.image)
 
     def display(self, image: Any) -> None:
         super().display(image)
+        self._drawn = True
         if self._out is None:
             return
         columns, lines = self._size()
@@ -143,8 +154,10 @@ class TerminalPanel(dummy):  # type: ignore[misc]  # luma ships no types
         else:
             picture = (f"the terminal is {columns}x{lines}; the simulator needs at least "
                        f"{width // 2}x{height // 4 + 2}\x1b[K")
+        room = lines - picture.count("\n") - 2  # under the picture and the keys line
         self._out.write("\x1b[H" + picture + "\x1b[J\r\n" + KEYS_LINE + "\x1b[K\r\n"
-                        + self.status[:columns] + "\x1b[K")
+                        + "\x1b[K\r\n".join(status_lines(self.status, columns, room))
+                        + "\x1b[K")
         self._out.flush()
 
 
@@ -164,9 +177,24 @@ class StatusLine(logging.Handler):
         self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
 
     def emit(self, record: logging.LogRecord) -> None:
-        self._panel.status = self.format(record)
-        if self._panel.image is not None:  # else the first frame shows it (a start logs
-            self._panel.display(self._panel.image)  # before it draws, after a power cut)
+        self._panel.show_status(self.format(record))
+
+
+STATUS_LINES = 3
+"""Lines a log message may take under the keys: a warning's fix comes at its end, so the
+message is wrapped to the terminal, not cut at its width."""
+
+
+def status_lines(message: str, columns: int, room: int = STATUS_LINES) -> list[str]:
+    """``message`` wrapped at spaces to ``columns``, in at most :data:`STATUS_LINES` lines
+    and the ``room`` the terminal has left (a longer one ends with "..." where it was
+    cut)."""
+    most = max(1, min(STATUS_LINES, room))
+    lines = textwrap.wrap(message, max(10, columns), break_on_hyphens=False) or [""]
+    if len(lines) > most:
+        last = lines[most - 1]
+        lines = [*lines[:most - 1], last[:max(0, columns - 3)] + "..."]
+    return lines
 
 
 def panel_as_text(image: Any) -> str:

@@ -475,8 +475,27 @@ def _broker_checks(config: Config, db: str | None, unit: Any, probe: Probe) -> l
     return check_broker(config, path)
 
 
+NOT_A_PI = ("note: this is not a Raspberry Pi (no Pi model in /proc/device-tree/model), so "
+            "the checks of I2C, GPIO, sound and the service fail here; to try Unslump on "
+            "this machine, run make run in the checkout (the simulator)")
+
+
+def on_a_pi(probe: Probe) -> bool:
+    """True when the board names itself a Raspberry Pi (device tree, else cpuinfo)."""
+    for name in ("device-tree/model", "cpuinfo"):
+        try:
+            if "Raspberry Pi" in (probe.proc_dir / name).read_text(errors="replace"):
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def doctor(cli_config: str | None, db: str | None, probe: Probe, out: TextIO) -> int:
-    """Print one line per check; exit status 0 when every check passed, else 1."""
+    """Print one line per check; exit status 0 when every check passed, else 1. Off the
+    Pi a first line says so, and where to try the device instead."""
+    if not on_a_pi(probe):
+        print(NOT_A_PI, file=out)
     results = run_checks(cli_config, db, probe)
     for result in results:
         print(result.line(), file=out)

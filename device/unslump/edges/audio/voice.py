@@ -1,9 +1,11 @@
 """Spoken cues (``[audio] voice = true``): the routine's own words, rendered once by espeak-ng.
 
-In the fold and the hang the eyes are off the screen, so its content cues ("head hangs,
-rag doll", "shoulders loose", "hip fronts soft") can be spoken over the tones. The phrases
-are the screen cues themselves (one source of text), rendered with ``espeak-ng`` into a
-cache of WAV files when the service starts, before the loop runs: never during a routine,
+In the fold and the hang the eyes are off the screen, and a screen line is too short to
+say why ("soft hips let the belly hold your back"): the routine file's ``say`` phrases are
+spoken over the tones, one as each phase starts and the others only where the phase has
+room, so speech fills at most half of it (``unslump.core.routine``). They are rendered
+with ``espeak-ng`` (22.05 kHz, its own rate, kept as is) into a cache of WAV files when
+the service starts, before the loop runs: never during a routine,
 and only the first time (a phrase is looked up by a hash of its text, the voice and the
 speed). Each file is trimmed of espeak's silences and scaled to ``VOICE_HEADROOM``, so
 words over a tone never clip.
@@ -40,12 +42,12 @@ RENDER_TIMEOUT_S = 20.0
 
 
 def spoken_phrases(routines: Routines) -> list[str]:
-    """Every screen cue of the routines (both variants), each once, in routine order."""
+    """Every phrase the routines may say (both variants), each once, in routine order."""
     phrases: list[str] = []
     for variant in Variant:
         for spec in (routines.stretch, routines.walk):
             for phase in spec.phases:
-                for line in phase.cues(variant):
+                for line in phase.says(variant):
                     if line and line not in phrases:
                         phrases.append(line)
     return phrases

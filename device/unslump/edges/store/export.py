@@ -71,6 +71,8 @@ def _plain(table: str, columns: tuple[str, ...], raw: sqlite3.Row) -> Row:
                 raise BadRowError(table, raw["id"], f"{column} {utc!r}: {exc}") from exc
         elif column == "completed":
             row[column] = bool(raw[column])
+        elif column == "smooth":
+            row[column] = None if raw[column] is None else bool(raw[column])
         else:
             row[column] = raw[column]
     return row

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 DB_NAME = "unslump.db"
+SIMULATOR_DB_NAME = "simulator.db"
 APP_DIR = "unslump"
 
 SERVICE_UNITS = (Path("/etc/systemd/system/unslump.service"),
@@ -48,6 +49,17 @@ def chosen_db_path(override: str | None, configured: str,
     (the device, the doctor) picks the log."""
     chosen = override or configured
     return Path(chosen).expanduser() if chosen else default_db_path(env)
+
+
+def simulator_db_path(override: str | None, env: Mapping[str, str] | None = None) -> Path:
+    """``--db``, else ``simulator.db`` beside the default log: the simulator's own log.
+
+    ``[store] path`` names a device's log, and simulated sitting, stopped stretches and
+    notice answers must never count in that device's stats, so the simulator leaves it
+    alone; ``unslump stats --sim`` reads this file."""
+    if override:
+        return Path(override).expanduser()
+    return default_db_path(env).with_name(SIMULATOR_DB_NAME)
 
 
 def reader_db_path(override: str | None, configured: str,

@@ -268,6 +268,7 @@ EXPORT_TABLES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "reached",
             "ended_by",
             "key",
+            "smooth",  # the "uncurl smooth?" answer: true, or empty when not answered yes
         ),
         "reminders": ("id", "at", "outcome", "response_s", "chimes", "ended_by", "key"),
         "device_events": ("id", "at", "what", "detail"),
@@ -278,7 +279,8 @@ EXPORT_TABLES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 
 Times become local ISO 8601 text with the UTC offset of the moment (``2026-11-24T09:00:00
 +01:00``), which a spreadsheet can parse and a person can read; ``meta`` is left out, as
-it holds only the device's own bookkeeping.
+it holds only the device's own bookkeeping, and ``outbox`` only rows on their way to the
+broker. Every other stored column is here (a test compares them with the schema).
 """
 
 

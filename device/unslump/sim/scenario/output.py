@@ -59,8 +59,12 @@ def describe(effect: Effect, breath: str = "swell") -> list[dict[str, Any]]:
             return [{"kind": "say", "text": text}]
         case Log(record=BoutRecord(ended_by=None) | BreakRecord(ended_by=None)
                  | ReminderRecord(ended_by=None) as record):
-            # An open row written or brought forward: it is closed by a later line.
-            return [{"kind": "checkpoint", "of": _ROW_NAMES[type(record)], **as_fields(record)}]
+            # An open row written or brought forward: it is closed by a later line. A break's
+            # own kind is its "type", as on the closed line, so the line keeps its "kind".
+            fields = as_fields(record)
+            if "kind" in fields:
+                fields["type"] = fields.pop("kind")
+            return [{"kind": "checkpoint", "of": _ROW_NAMES[type(record)], **fields}]
         case Log(record=BreakRecord() as record):
             fields = as_fields(record)
             return [{"kind": "break", "type": fields.pop("kind"), **fields}]
