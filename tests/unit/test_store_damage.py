@@ -15,31 +15,24 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.support.paths import REPO
+from tests.support.sample_log import DAY, WALL, a_break, write_log
 from unslump.cli.main import main
 from unslump.core.records import (
-    BoutRecord,
-    BreakKind,
-    BreakRecord,
     DeviceRecord,
-    ErrorRecord,
-    ReminderOutcome,
-    ReminderRecord,
-    Variant,
 )
 from unslump.edges.clock import FakeClock
 from unslump.edges.store.schema import APPLICATION_ID
 from unslump.edges.store.sqlite import SqliteStore
 from unslump.errors import ForeignLogError
 
-WALL = datetime(2026, 11, 24, 9, 30, tzinfo=timezone(timedelta(hours=1)))
-DAY = WALL.date()
 CORRUPTIONS = 40
-SCENARIO = Path(__file__).parent / "scenarios" / "sit-press-stand.txt"
+SCENARIO = REPO / "tests" / "scenarios" / "sit-press-stand.txt"
 
 
 @pytest.fixture(autouse=True)
@@ -49,25 +42,6 @@ def root_handlers():
     saved = logging.getLogger().handlers[:]
     yield
     logging.getLogger().handlers[:] = saved
-
-
-def a_break(at: datetime = WALL) -> BreakRecord:
-    return BreakRecord(BreakKind.GUIDED, at, at + timedelta(minutes=3), 180.0, True,
-                       Variant.SEATED, 3)
-
-
-def write_log(path: Path, days: int = 20) -> None:
-    """A log with every kind of row over some weeks, folded into one file (no WAL)."""
-    with SqliteStore.open(path, clock=FakeClock(WALL)) as store:
-        for day in range(days):
-            at = WALL - timedelta(days=day)
-            store.append(DeviceRecord(at, "start"))
-            store.append(BoutRecord(at - timedelta(hours=1), at, 3600.0))
-            store.append(a_break(at))
-            store.append(ReminderRecord(at, ReminderOutcome.ROUTINE, 12.0, 1))
-            store.append(ErrorRecord(at, "display", "stopped answering"))
-    with sqlite3.connect(path) as connection:
-        connection.execute("PRAGMA journal_mode = DELETE")
 
 
 def run_cli(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:

@@ -22,13 +22,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from device.cli import main
-from device.clock import FakeClock
-from device.config import Config
-from device.core.records import BoutRecord, EndedBy, NoticeAnswer, NoticeRecord
-from device.stats_pages import stats_pages
-from device.store.sqlite import SqliteStore
-from test_store_damage import DAY, WALL, write_log
+from tests.support.sample_log import DAY, WALL, write_log
+from unslump.app.stats_views import stats_pages
+from unslump.cli.main import main
+from unslump.config.file import Config
+from unslump.core.records import BoutRecord, EndedBy, NoticeAnswer, NoticeRecord
+from unslump.edges.clock import FakeClock
+from unslump.edges.store.sqlite import SqliteStore
 
 VALUE_CASES = 200
 FUZZ = settings(derandomize=True, deadline=timedelta(seconds=10), database=None,
