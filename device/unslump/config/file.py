@@ -23,6 +23,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from unslump.config.path_text import control_problem, path_problem, shown
 from unslump.config.pins import default_pins
 from unslump.config.routine_file import (
     ROUTINE_MAX_S,
@@ -346,7 +347,6 @@ PATH_KEYS = frozenset({("store", "path"), ("routine", "path"), ("mqtt", "passwor
 
 TOPIC_KEYS = frozenset({("mqtt", "topic_prefix"), ("mqtt", "discovery_prefix")})
 
-PATH_MAX, NAME_MAX = 4096, 255  # Linux: a whole path, one of its names (bytes)
 MAX_TOPIC_PREFIX = 200  # room left for the longest topic we add under it
 _HOST_LABEL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
 
@@ -355,21 +355,15 @@ def _check_text(value: str, key_id: tuple[str, str], where: str) -> None:
     """Refuse text the key's user cannot take: a control character anywhere (a NUL ends a
     path, a newline splits every message that quotes it), a path too long for the file
     system, an MQTT wildcard in a topic, a host name DNS cannot carry."""
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise ConfigError(f"{where}: {_shown(value)} holds a control character (a NUL, a "
-                          "newline, a tab); remove it")
-    if key_id in PATH_KEYS:
-        encoded = value.encode("utf-8", "surrogateescape")
-        longest = max((len(part) for part in encoded.split(b"/")), default=0)
-        if len(encoded) >= PATH_MAX or longest > NAME_MAX:
-            raise ConfigError(f"{where}: {_shown(value)} is too long for a path (at most "
-                              f"{PATH_MAX - 1} bytes, {NAME_MAX} a name); use a shorter one")
+    problem = path_problem(value) if key_id in PATH_KEYS else control_problem(value)
+    if problem:
+        raise ConfigError(f"{where}: {problem}")
     if key_id in TOPIC_KEYS:
         if {"+", "#"} & set(value):
             raise ConfigError(f"{where}: {value!r} holds an MQTT wildcard (+ or #), which a "
                               "topic may not; use letters, digits, '-', '_' and '/'")
         if len(value) > MAX_TOPIC_PREFIX or value.startswith("/") or value.endswith("/"):
-            raise ConfigError(f"{where}: {_shown(value)} must not start or end with '/' and "
+            raise ConfigError(f"{where}: {shown(value)} must not start or end with '/' and "
                               f"is at most {MAX_TOPIC_PREFIX} characters")
     if key_id == ("mqtt", "host") and value:
         _check_host(value, where)
@@ -382,14 +376,9 @@ def _check_host(host: str, where: str) -> None:
         return
     labels = host.removesuffix(".").split(".")
     if len(host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
-        raise ConfigError(f"{where}: {_shown(host)} is not a host name (labels of letters, "
+        raise ConfigError(f"{where}: {shown(host)} is not a host name (labels of letters, "
                           "digits and '-', 1 to 63 characters each; an international name "
                           "in its xn-- form) or an IP address")
-
-
-def _shown(value: str) -> str:
-    """A value quoted in a message, cut to a length a terminal line can hold."""
-    return repr(value) if len(value) <= 60 else repr(value[:40]) + f"... ({len(value)} chars)"
 
 
 def _check_value(raw: Any, expected: Any, meta: Mapping[str, Any], where: str) -> Any:
@@ -433,8 +422,8 @@ def _parse_clock_time(raw: Any, where: str) -> time:
             raise ValueError(raw)
         return time(int(match[1]), int(match[2]))
     except ValueError:
-        shown = _shown(raw) if isinstance(raw, str) else repr(raw)
-        raise ConfigError(f"{where}: expected a time of day like \"20:00\", got {shown}"
+        quoted = shown(raw) if isinstance(raw, str) else repr(raw)
+        raise ConfigError(f"{where}: expected a time of day like \"20:00\", got {quoted}"
                           ) from None
 
 
