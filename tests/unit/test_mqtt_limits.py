@@ -193,3 +193,35 @@ def test_mqtt_limits_twenty_thousand_quiet_toggles_become_a_handful_of_events(
     assert warned == ["mqtt: commands are arriving faster than 2 a second; dropping them "
                       "until they slow down",
                       "mqtt: dropped 19971 commands that came faster than 2 a second"]
+
+
+def test_mqtt_limits_a_bad_stored_value_does_not_stop_the_state_publish(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """With [mqtt] on, every closed row recomputes the day and the streak from the log:
+    a bout whose seated_s reads 'abc' killed the loop at the first row written."""
+    import sqlite3
+
+    from unslump.core.records import BoutRecord
+
+    clock = FakeClock(MORNING)
+    path = tmp_path / "unslump.db"
+    with SqliteStore.open(path, clock=clock, outbox_cap=100) as store:
+        store.append(BoutRecord(MORNING, MORNING, 600.0, key="b-1"))
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE bouts SET seated_s = 'abc'")
+    connection.close()
+    config = Config(mqtt=MqttConfig(host="broker.invalid", topic_prefix="unslump/desk"))
+    with SqliteStore.open(path, clock=clock, outbox_cap=100,
+                          logger=logging.getLogger("t.store")) as store:
+        link = MqttLink(config, store, clock, lambda item: None, logging.getLogger("t.mqtt"))
+        try:
+            with caplog.at_level(logging.WARNING):
+                for minute in range(3):
+                    record = BoutRecord(MORNING, MORNING, 60.0 * minute, key="b-2")
+                    store.append(record)
+                    link.append(record)  # closed: the day and the streak recomputed
+        finally:
+            link.close()
+    assert link.live.document()["sitting_today_min"] == 2
+    [warned] = [r.getMessage() for r in caplog.records if r.name == "t.store"]
+    assert "row 1 of bouts" in warned and "seated_s 'abc'" in warned
