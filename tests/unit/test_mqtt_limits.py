@@ -19,6 +19,7 @@ import paho.mqtt.client as paho
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
+from unslump.app.stats_views import streak_and_level
 from unslump.config.file import Config, MqttConfig
 from unslump.core.events import QuietSet
 from unslump.edges.clock import FakeClock
@@ -170,7 +171,8 @@ def test_mqtt_limits_twenty_thousand_quiet_toggles_become_a_handful_of_events(
     clock = FakeClock(MORNING)
     posted: list[object] = []
     with SqliteStore.open(tmp_path / "unslump.db", clock=clock, outbox_cap=100) as store:
-        link = MqttLink(config, store, clock, posted.append, logging.getLogger("t.mqtt"))
+        link = MqttLink(config, store, clock, posted.append, logging.getLogger("t.mqtt"),
+                        lambda today: streak_and_level(store, today, config))
         try:
             with caplog.at_level(logging.WARNING):
                 for number in range(20_000):  # 20,000 in 10 s of the fake clock
@@ -213,7 +215,8 @@ def test_mqtt_limits_a_bad_stored_value_does_not_stop_the_state_publish(
     config = Config(mqtt=MqttConfig(host="broker.invalid", topic_prefix="unslump/desk"))
     with SqliteStore.open(path, clock=clock, outbox_cap=100,
                           logger=logging.getLogger("t.store")) as store:
-        link = MqttLink(config, store, clock, lambda item: None, logging.getLogger("t.mqtt"))
+        link = MqttLink(config, store, clock, lambda item: None, logging.getLogger("t.mqtt"),
+                        lambda today: streak_and_level(store, today, config))
         try:
             with caplog.at_level(logging.WARNING):
                 for minute in range(3):
