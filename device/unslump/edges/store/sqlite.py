@@ -522,7 +522,10 @@ def _foreign_wal(path: Path) -> str | None:
     version, app = own
     if not (app == APPLICATION_ID or 1 <= version <= LATEST_VERSION):
         return None  # not known to be ours on its own: nothing to compare with
-    probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None  # the open that follows meets the same problem and says it
     probe.text_factory = lenient_text
     try:
         together = (schema_version(probe), application_id(probe))
