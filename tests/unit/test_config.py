@@ -170,7 +170,8 @@ def test_config_display_height_32_is_the_compact_panel(tmp_path):
     ('[mqtt]\nhost = "h"\ndiscovery_prefix = "home#"\n', "[mqtt] discovery_prefix"),
     ('[mqtt]\nhost = "h"\ntopic_prefix = "office/+/desk"\n', "[mqtt] topic_prefix"),
     ('[mqtt]\nhost = "h"\ntopic_prefix = "office/#"\n', "[mqtt] topic_prefix"),
-    ('[mqtt]\nhost = "h"\ntopic_prefix = "/office"\n', "[mqtt] topic_prefix"),
+    ('[mqtt]\nhost = "h"\ntopic_prefix = "' + "o/" * 150 + '"\n', "[mqtt] topic_prefix"),
+    ('[mqtt]\nhost = "[fe80::1]"\n', "[mqtt] host"),
     ('[mqtt]\nhost = "' + "h" * 64 + '.example.org"\n', "[mqtt] host"),
     ('[mqtt]\nhost = "broker..lan"\n', "[mqtt] host"),
     ('[mqtt]\nhost = "br oker"\n', "[mqtt] host"),
@@ -185,7 +186,7 @@ def test_config_unusable_text_is_one_line_naming_the_key(tmp_path, text, key):
     assert len(message) < 400  # a 5,000-character value is not echoed whole
 
 
-@pytest.mark.parametrize("host", ["broker.lan", "10.0.0.5", "::1", "[fe80::1]", "mqtt",
+@pytest.mark.parametrize("host", ["broker.lan", "10.0.0.5", "::1", "fe80::1", "mqtt",
                                   "a-b_c.example.org.", "h" * 63 + ".lan"])
 def test_config_host_names_and_addresses_are_taken(tmp_path, host):
     assert load_config(write(tmp_path, f'[mqtt]\nhost = "{host}"\n')).mqtt.host == host

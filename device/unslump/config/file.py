@@ -362,9 +362,9 @@ def _check_text(value: str, key_id: tuple[str, str], where: str) -> None:
         if {"+", "#"} & set(value):
             raise ConfigError(f"{where}: {value!r} holds an MQTT wildcard (+ or #), which a "
                               "topic may not; use letters, digits, '-', '_' and '/'")
-        if len(value) > MAX_TOPIC_PREFIX or value.startswith("/") or value.endswith("/"):
-            raise ConfigError(f"{where}: {shown(value)} must not start or end with '/' and "
-                              f"is at most {MAX_TOPIC_PREFIX} characters")
+        if len(value) > MAX_TOPIC_PREFIX:
+            raise ConfigError(f"{where}: {shown(value)} is longer than {MAX_TOPIC_PREFIX} "
+                              "characters; use a shorter prefix")
     if key_id == ("mqtt", "host") and value:
         _check_host(value, where)
 
@@ -372,7 +372,7 @@ def _check_text(value: str, key_id: tuple[str, str], where: str) -> None:
 def _check_host(host: str, where: str) -> None:
     """A host name of DNS labels (1 to 63 characters each, 253 in all) or an IP address."""
     with contextlib.suppress(ValueError):
-        ipaddress.ip_address(host.strip("[]"))
+        ipaddress.ip_address(host)
         return
     labels = host.removesuffix(".").split(".")
     if len(host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
