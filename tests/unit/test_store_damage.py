@@ -37,11 +37,17 @@ SCENARIO = REPO / "tests" / "scenarios" / "sit-press-stand.txt"
 
 @pytest.fixture(autouse=True)
 def root_handlers():
-    """main() puts its own handler on the root logger, on the stderr capsys gives it; put
-    back the old ones, or the next test's warnings go to a closed stream."""
-    saved = logging.getLogger().handlers[:]
+    """main() puts its own handler on the root logger, on the stderr capsys gave it: once
+    that test is over the stream is closed, and a warning logged here would print
+    "Logging error" into this test's stderr. Leave out handlers on closed streams while
+    these tests run; put the root logger back as it was after each."""
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers[:] = [handler for handler in saved
+                        if not (isinstance(handler, logging.StreamHandler)
+                                and getattr(handler.stream, "closed", False))]
     yield
-    logging.getLogger().handlers[:] = saved
+    root.handlers[:] = saved
 
 
 def run_cli(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
