@@ -59,10 +59,22 @@ class BadRowError(StoreError):
     """A row of the break log holds a value that cannot be read back (a damaged byte)."""
 
     def __init__(self, table: str, row_id: object, problem: str) -> None:
+        self.row_problem = f"row {row_id} of {table}: it cannot be read ({problem})"
         super().__init__(f"row {row_id} of {table} cannot be read ({problem}); delete or "
                          f"fix that row with the sqlite3 shell, or move the log aside")
         self.table = table
         self.row_id = row_id
+
+
+class ForeignLogError(ConfigError, StoreError):
+    """The break log's path names another program's SQLite file: never touch it."""
+
+    def __init__(self, path: object, tables: list[str]) -> None:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        super().__init__(f"{path} is another program's SQLite database (tables: {shown}), "
+                         "not an Unslump break log; point [store] path (or --db) at a new "
+                         "file, never at another program's data")
+        self.path = path
 
 
 class RoutineFileError(ConfigError):

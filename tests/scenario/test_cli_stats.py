@@ -348,7 +348,7 @@ def test_cli_export_a_damaged_schema_is_one_line_not_a_traceback(db, capsys):
     connection.close()
     assert main(["export", "--db", str(db), "--format", "json"]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "table breaks has no column end_offset_min" in err
+    assert err.count("\n") == 1 and "column breaks.end_offset_min missing" in err
 
 
 def test_cli_export_carries_every_stored_column(tmp_path, capsys):

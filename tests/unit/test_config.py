@@ -172,3 +172,82 @@ def test_config_panel_address_that_no_panel_answers_at_is_refused(tmp_path, writ
     path.write_text(f"[display]\ni2c_address = {written}\n")
     with pytest.raises(ConfigError, match=r"\[display\] i2c_address: .* allowed: '0x3C', '0x3D'"):
         load_config(path)
+
+# -- values the file system, the broker or DNS cannot take: one line naming the key -------
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ('[quiet]\nstart = "99999999999999999999:00"\n', "[quiet] start"),
+    ('[quiet]\nend = "7:5"\n', "[quiet] end"),
+    ('[store]\npath = "/var/lib/' + "a" * 5000 + '.db"\n', "[store] path"),
+    ('[store]\npath = "/var/lib/' + "a/" * 2100 + 'x.db"\n', "[store] path"),
+    ('[store]\npath = "/var/lib/' + "b" * 256 + '/x.db"\n', "[store] path"),
+    ('[mqtt]\nhost = "h"\npassword_file = "/etc/a\\u0000b"\n', "[mqtt] password_file"),
+    ('[store]\npath = "/tmp/a\\nb/c.db"\n', "[store] path"),
+    ('[mqtt]\nhost = "h"\nca_file = "/etc/ssl/ca\\r.pem"\n', "[mqtt] ca_file"),
+    ('[mqtt]\nhost = "h"\ndiscovery_prefix = "home#"\n', "[mqtt] discovery_prefix"),
+    ('[mqtt]\nhost = "h"\ntopic_prefix = "office/+/desk"\n', "[mqtt] topic_prefix"),
+    ('[mqtt]\nhost = "h"\ntopic_prefix = "office/#"\n', "[mqtt] topic_prefix"),
+    ('[mqtt]\nhost = "h"\ntopic_prefix = "' + "o/" * 150 + '"\n', "[mqtt] topic_prefix"),
+    ('[mqtt]\nhost = "[fe80::1]"\n', "[mqtt] host"),
+    ('[mqtt]\nhost = "' + "h" * 64 + '.example.org"\n', "[mqtt] host"),
+    ('[mqtt]\nhost = "broker..lan"\n', "[mqtt] host"),
+    ('[mqtt]\nhost = "br oker"\n', "[mqtt] host"),
+    ('[mqtt]\nhost = "bröker.lan"\n', "[mqtt] host"),
+])
+def test_config_unusable_text_is_one_line_naming_the_key(tmp_path, text, key):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: {key}: ") and "\n" not in message
+    assert len(message) < 400  # a 5,000-character value is not echoed whole
+
+
+@pytest.mark.parametrize("host", ["broker.lan", "10.0.0.5", "::1", "fe80::1", "mqtt",
+                                  "a-b_c.example.org.", "h" * 63 + ".lan"])
+def test_config_host_names_and_addresses_are_taken(tmp_path, host):
+    assert load_config(write(tmp_path, f'[mqtt]\nhost = "{host}"\n')).mqtt.host == host
+
+
+@pytest.mark.parametrize("key", ["password_file", "ca_file", "cert_file", "key_file"])
+def test_config_root_takes_no_mqtt_file_from_a_file_others_can_change(tmp_path, key):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # any user may replace the file in here
+    path = shared / "config.toml"
+    path.write_text(f'[mqtt]\nhost = "broker.lan"\ntls = true\n{key} = "/root/secret"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, euid=0)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: root takes no [mqtt] {key} ") and "\n" not in message
+    assert load_config(path, euid=1000).mqtt.host == "broker.lan"  # the user's own run
+
+
+def test_config_root_takes_no_path_from_a_file_another_user_owns(tmp_path):
+    """Owned by a user, however closed its mode: the owner can still change it."""
+    import os
+
+    from unslump.config.file import refuse_untrusted_paths
+
+    path = write(tmp_path, '[mqtt]\nhost = "h"\npassword_file = "/root/secret"\n')
+    path.chmod(0o600)
+
+    def owned_by_1000(part: Path) -> os.stat_result:
+        info = os.stat(part)
+        return os.stat_result((info.st_mode, info.st_ino, info.st_dev, info.st_nlink,
+                               1000 if part == path else 0, 0, info.st_size, 0, 0, 0))
+
+    with pytest.raises(ConfigError) as caught:
+        refuse_untrusted_paths(path, ["[mqtt] password_file"], stat_of=owned_by_1000)
+    assert "owned by uid 1000" in str(caught.value)
+
+
+def test_config_root_takes_no_routine_path_before_reading_it(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    path = shared / "config.toml"
+    path.write_text('[routine]\npath = "/root/not-a-routine.toml"\n')
+    with pytest.raises(ConfigError, match=r"root takes no \[routine\] path"):
+        load_config(path, euid=0)

@@ -15,6 +15,7 @@ from unslump.cli.doctor.command import CheckResult, CommandOutput, Probe
 from unslump.cli.doctor.setup_checks import (
     ServiceUnit,
     check_i2s_pins,
+    check_secret_files,
     check_service_store,
     check_service_user,
     check_sound_cards,
@@ -244,3 +245,51 @@ def test_doctor_overlay_after_all_applies_to_every_model(probe, tmp_path):
     clashing = config_with(tmp_path, "[pins]\nseat = 19\n")
     assert check_i2s_pins(clashing, zero).mark == "WARN"
     assert check_i2s_pins(Config(), zero).line().startswith("ok    i2s pins: dtoverlay=max98357a")
+def _secret(tmp_path: Path, mode: int) -> Config:
+    secret = tmp_path / "mqtt-password"
+    secret.write_text("hunter2\n")
+    secret.chmod(mode)
+    return replace(Config(), mqtt=replace(Config().mqtt, host="broker.lan", username="desk",
+                                          password_file=str(secret)))
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o604, 0o666])
+def test_doctor_world_readable_password_file_warns_with_chmod(tmp_path, mode):
+    config = _secret(tmp_path, mode)
+    [result] = check_secret_files(config)
+    assert result.line() == (
+        f"WARN  mqtt password_file: {config.mqtt.password_file} (mode {mode:o}) can be read "
+        f"by every user. Fix: sudo chmod 600 {config.mqtt.password_file} (or 640 with group "
+        "unslump), so that only its owner and the service read it")
+
+
+def test_doctor_group_readable_password_file_warns_unless_the_group_is_the_services(tmp_path):
+    config = _secret(tmp_path, 0o640)
+    path = Path(config.mqtt.password_file)
+    info = os.stat(path)
+
+    def in_group(gid: int):
+        def stat_of(part: Path) -> os.stat_result:
+            return os.stat_result((info.st_mode, info.st_ino, info.st_dev, info.st_nlink,
+                                   info.st_uid, gid, info.st_size, 0, 0, 0))
+        return stat_of
+
+    import grp
+
+    others = next(g for g in grp.getgrall() if g.gr_name not in ("unslump", "root")
+                  and g.gr_gid != info.st_gid)
+    [result] = check_secret_files(config, stat_of=in_group(others.gr_gid))
+    assert f"can be read by the group {others.gr_name}" in result.line()
+    assert check_secret_files(_secret(tmp_path, 0o600)) == []
+    assert check_secret_files(Config()) == []
+
+
+def test_doctor_lists_the_password_warning(tmp_path, probe):
+    config = tmp_path / "config.toml"
+    secret = tmp_path / "mqtt-password"
+    secret.write_text("hunter2\n")
+    secret.chmod(0o644)
+    config.write_text(f'[mqtt]\nhost = "127.0.0.1"\nport = 9\nusername = "desk"\n'
+                      f'password_file = "{secret}"\n')
+    lines = [r.line() for r in doctor.run_checks(str(config), None, probe)]
+    assert any(line.startswith("WARN  mqtt password_file:") for line in lines)

@@ -11,50 +11,43 @@ from __future__ import annotations
 import logging
 import os
 import random
+import shutil
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.support.paths import REPO
+from tests.support.sample_log import DAY, WALL, a_break, write_log
 from unslump.cli.main import main
 from unslump.core.records import (
-    BoutRecord,
-    BreakKind,
-    BreakRecord,
     DeviceRecord,
-    ErrorRecord,
-    ReminderOutcome,
-    ReminderRecord,
-    Variant,
 )
 from unslump.edges.clock import FakeClock
+from unslump.edges.store.schema import APPLICATION_ID
 from unslump.edges.store.sqlite import SqliteStore
+from unslump.errors import ForeignLogError
 
-WALL = datetime(2026, 11, 24, 9, 30, tzinfo=timezone(timedelta(hours=1)))
-DAY = WALL.date()
 CORRUPTIONS = 40
+SCENARIO = REPO / "tests" / "scenarios" / "sit-press-stand.txt"
 
 
-def a_break(at: datetime = WALL) -> BreakRecord:
-    return BreakRecord(BreakKind.GUIDED, at, at + timedelta(minutes=3), 180.0, True,
-                       Variant.SEATED, 3)
-
-
-def write_log(path: Path, days: int = 20) -> None:
-    """A log with every kind of row over some weeks, folded into one file (no WAL)."""
-    with SqliteStore.open(path, clock=FakeClock(WALL)) as store:
-        for day in range(days):
-            at = WALL - timedelta(days=day)
-            store.append(DeviceRecord(at, "start"))
-            store.append(BoutRecord(at - timedelta(hours=1), at, 3600.0))
-            store.append(a_break(at))
-            store.append(ReminderRecord(at, ReminderOutcome.ROUTINE, 12.0, 1))
-            store.append(ErrorRecord(at, "display", "stopped answering"))
-    with sqlite3.connect(path) as connection:
-        connection.execute("PRAGMA journal_mode = DELETE")
+@pytest.fixture(autouse=True)
+def root_handlers():
+    """main() puts its own handler on the root logger, on the stderr capsys gave it: once
+    that test is over the stream is closed, and a warning logged here would print
+    "Logging error" into this test's stderr. Leave out handlers on closed streams while
+    these tests run; put the root logger back as it was after each."""
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers[:] = [handler for handler in saved
+                        if not (isinstance(handler, logging.StreamHandler)
+                                and getattr(handler.stream, "closed", False))]
+    yield
+    root.handlers[:] = saved
 
 
 def run_cli(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -111,14 +104,85 @@ def test_store_damage_malformed_value_in_a_row_crashes_nothing(tmp_path, capsys,
         assert_one_line_or_success(code, err)
 
 
-def test_store_damage_malformed_row_is_named_in_one_line(tmp_path, capsys):
+def test_store_damage_malformed_time_is_exported_as_stored_with_a_warning(tmp_path, capsys):
     path = tmp_path / "unslump.db"
     write_log(path)
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE breaks SET start_utc = 'garbage' WHERE id = 1")
-    code, err = run_cli("export", "--format", "csv", "--db", str(path), capsys=capsys)
-    assert code == 1
-    assert f"{path}: row 1 of breaks" in err and "'garbage'" in err
+    code = main(["export", "--format", "csv", "--db", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "row 1 of breaks" in err and "'garbage'" in err and err.count("\n") == 1
+    assert "breaks,1,garbage," in out.replace("\r", "")
+
+
+# -- stored values that are not what their column holds (all pass integrity_check) --------
+
+
+BAD_VALUES = [
+    # (table, column, value, where): the issue's cases first, then each decoded column
+    ("bouts", "seated_s", "abc", "id = 2"),
+    ("bouts", "seated_s", 1e308, "id = 2"),
+    ("reminders", "response_s", "slow", "id = 2"),
+    ("breaks", "duration_s", "long", "id = 2"),
+    ("breaks", "repetitions", 2.5, "id = 2"),
+    ("reminders", "chimes", "many", "id = 2"),
+    ("breaks", "reached", b"\xff\xfe", "id = 2"),
+    ("bouts", "key", b"\x01", "id = 2"),
+    ("bouts", "start_offset_min", 10**12, "id = 2"),
+    ("reminders", "at_offset_min", "east", "id = 2"),
+]
+
+
+def _set_value(path: Path, table: str, column: str, value: object, where: str) -> None:
+    with sqlite3.connect(path) as connection:
+        connection.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (value,))
+        (check,) = connection.execute("PRAGMA integrity_check").fetchone()
+    assert check == "ok"
+
+
+@pytest.mark.parametrize(("table", "column", "value", "where"), BAD_VALUES)
+def test_store_damage_bad_value_is_left_out_with_one_warning_naming_the_row(
+        tmp_path, capsys, caplog, table, column, value, where):
+    from unslump.app.stats_views import stats_pages
+    from unslump.config.file import Config
+
+    path = tmp_path / "unslump.db"
+    write_log(path)
+    _set_value(path, table, column, value, where)
+    with caplog.at_level(logging.WARNING):
+        store = device_starts_and_reads(path)  # crashed: TypeError, OverflowError
+        for _ in range(3):  # the stats pages opened three times
+            pages = stats_pages(store, DAY, Config())
+        assert store.healthy
+        store.close()
+    if table == "bouts":  # row 2 is yesterday's only bout: left out, the rest counted
+        assert [hours for _, hours, _ in pages[1].days] == [10, 10, 10, 10, 10, 0, 10]
+    warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warned) == 1 and f"row 2 of {table}" in warned[0] and str(path) in warned[0]
+    for args in (["stats", "--week", "--day", DAY.isoformat()],
+                 ["export", "--format", "json"], ["export", "--format", "csv"]):
+        code = main([*args, "--db", str(path)])
+        err = capsys.readouterr().err
+        assert code == 0, err
+        assert "Traceback" not in err and err.count("\n") <= 1, err
+
+
+def test_store_damage_bogus_notice_answer_shows_the_notice_again(tmp_path, caplog):
+    from unslump.core.records import NoticeAnswer, NoticeRecord
+
+    path = tmp_path / "unslump.db"
+    write_log(path)
+    with SqliteStore.open(path, clock=FakeClock(WALL)) as store:
+        store.append(NoticeRecord(WALL, NoticeAnswer.UNDERSTOOD))
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE device_events SET detail = 'bogus' WHERE what = 'notice'")
+    with caplog.at_level(logging.WARNING):
+        store = device_starts_and_reads(path)  # ValueError: 'bogus' is not a NoticeAnswer
+        assert store.notice_answer() is None  # asked again: the safe reading
+        store.close()
+    [warned] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "of device_events" in warned and "'bogus'" in warned
 
 
 # -- random damage to the file -----------------------------------------------------------
@@ -239,3 +303,154 @@ def _without_root_file_access() -> None:
     for capability in (cap_dac_override, cap_dac_read_search):
         if libc.prctl(pr_capbset_drop, capability, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+# -- damage that reads as something a person must fix, and files that are not ours -------
+
+
+def _schema_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    at = data.index(b"seated_s REAL")
+    data[at + 1] = 0xFF  # a column name that is no longer UTF-8
+    path.write_bytes(bytes(data))
+
+
+def _version_flip(path: Path) -> None:
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA user_version = 100663301")  # 5 with one header byte flipped
+
+
+def _missing_column(path: Path) -> None:
+    with sqlite3.connect(path) as connection:
+        connection.execute("ALTER TABLE breaks DROP COLUMN smooth")
+
+
+def _missing_table(path: Path) -> None:
+    with sqlite3.connect(path) as connection:
+        connection.execute("DROP TABLE reminders")
+
+
+def _unsupported_format(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[18:20] = b"\x09\x09"  # file format read/write versions SQLite does not know
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage_to", [_schema_byte, _version_flip, _missing_column,
+                                       _missing_table, _unsupported_format])
+def test_store_damage_taken_for_a_disk_fault_is_set_aside_with_one_warning(
+        tmp_path, capsys, caplog, damage_to):
+    path = tmp_path / "unslump.db"
+    write_log(path)
+    damage_to(path)
+    damaged = path.read_bytes()
+    with caplog.at_level(logging.INFO):
+        store = device_starts_and_reads(path)  # used to keep rows in memory, retrying
+        assert store.healthy and store.pending_rows == 0
+        store.close()
+    [aside] = tmp_path.glob("unslump.db.corrupt-*")
+    assert aside.read_bytes() == damaged
+    warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warned) == 1 and "moved it aside" in warned[0] and "newer" not in warned[0]
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM device_events").fetchone() == (1,)
+    for args in (["stats", "--week"], ["export", "--format", "json"]):
+        code = main([*args, "--db", str(aside)])
+        err = capsys.readouterr().err
+        assert code == 1 and err.startswith(f"unslump: {aside}") and err.count("\n") == 1, err
+        assert "newer" not in err
+
+
+def _other_database(path: Path, wal: bool) -> None:
+    """Another program's SQLite file at ``path`` (in WAL mode with its WAL kept, if asked)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    if wal:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA wal_autocheckpoint = 0")
+    connection.execute("CREATE TABLE notes (body TEXT)")
+    connection.execute("INSERT INTO notes VALUES ('not yours')")
+    if wal:  # a copy of the WAL before the close folds it in
+        shutil.copy(path.with_name(path.name + "-wal"), path.with_name("kept-wal"))
+    connection.close()
+
+
+def test_store_damage_wal_of_another_database_is_moved_aside_not_replayed(tmp_path, caplog):
+    path = tmp_path / "unslump.db"
+    write_log(path)
+    log_before = path.read_bytes()
+    _other_database(tmp_path / "other.db", wal=True)
+    foreign = (tmp_path / "kept-wal").read_bytes()
+    path.with_name("unslump.db-wal").write_bytes(foreign)  # a stale WAL beside a restore
+    with caplog.at_level(logging.WARNING):
+        store = device_starts_and_reads(path)
+        summary = store.day_summary(DAY)
+        store.close()
+    assert summary["bouts"] == 1 and summary["breaks_guided"] == 1  # the log's rows, kept
+    [aside] = tmp_path.glob("unslump.db-wal.foreign-*")
+    assert aside.read_bytes() == foreign  # the other database's file, unchanged
+    [warned] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "another database's" in warned and "notes" in warned and aside.name in warned
+    assert not list(tmp_path.glob("unslump.db.corrupt-*"))
+    with sqlite3.connect(path) as connection:
+        (rows,) = connection.execute("SELECT COUNT(*) FROM bouts").fetchone()
+    assert rows == 20 and len(log_before) > 0
+
+
+def test_store_damage_own_wal_after_a_power_cut_is_replayed(tmp_path):
+    """The check must not take the log's own WAL (rows not yet folded in) for a stranger's."""
+    path = tmp_path / "unslump.db"
+    write_log(path, days=2)
+    store = SqliteStore.open(path, clock=FakeClock(WALL))
+    store.append(a_break(WALL + timedelta(hours=2)))
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for suffix in ("", "-wal"):  # the files as a pulled plug leaves them
+        shutil.copy(path.with_name(path.name + suffix), copy / ("unslump.db" + suffix))
+    store.close()
+    with SqliteStore.open(copy / "unslump.db", clock=FakeClock(WALL)) as reopened:
+        assert reopened.day_summary(DAY)["breaks_guided"] == 2
+    assert not list(copy.glob("*foreign*"))
+
+
+@pytest.mark.parametrize("wal", [False, True])
+def test_store_damage_store_path_at_another_programs_database_is_refused(tmp_path, capsys,
+                                                                          wal):
+    other = tmp_path / "notes.db"
+    _other_database(other, wal)
+    before = other.read_bytes()
+    config = tmp_path / "config.toml"
+    config.write_text(f'[store]\npath = "{other}"\n[audio]\nbackend = "none"\n')
+    code = main(["scenario", str(SCENARIO), "--config", str(config), "--db", str(other)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"unslump: {other} is another program's SQLite database")
+    assert err.count("\n") == 1 and "notes" in err
+    assert other.read_bytes() == before
+    with pytest.raises(ForeignLogError):
+        SqliteStore.open(other, clock=FakeClock(WALL))
+    assert other.read_bytes() == before
+    with sqlite3.connect(other) as connection:
+        assert connection.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
+
+
+def test_store_damage_new_log_carries_unslumps_application_id(tmp_path):
+    path = tmp_path / "unslump.db"
+    write_log(path, days=1)
+    with sqlite3.connect(path) as connection:
+        (app,) = connection.execute("PRAGMA application_id").fetchone()
+    assert app == APPLICATION_ID
+
+
+@pytest.mark.parametrize("args", [
+    ["stats", "--day", "9999-12-31"],
+    ["stats", "--day", "0001-01-01"],
+    ["stats", "--week", "--day", "0001-01-03"],
+    ["stats", "--week", "--json", "--day", "9999-12-30"],
+    ["export", "--format", "csv", "--since", "0001-01-01"],
+])
+def test_store_damage_days_at_the_end_of_the_calendar_are_one_line(tmp_path, capsys, args):
+    path = tmp_path / "unslump.db"
+    write_log(path, days=1)
+    code = main([*args, "--db", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "out of range" in err and err.count("\n") == 1, err

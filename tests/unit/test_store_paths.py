@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from unslump.edges.store.paths import default_db_path, reader_db_path, simulator_db_path
 
 
@@ -54,3 +56,16 @@ def test_store_paths_simulator_log_is_its_own_file_beside_the_default() -> None:
     assert simulator_db_path(None, env) == Path("/home/ann/.local/share/unslump/simulator.db")
     assert simulator_db_path(None, env) != default_db_path(env)
     assert simulator_db_path("~/try.db", env) == Path("~/try.db").expanduser()
+
+
+@pytest.mark.parametrize("db", ["/tmp/" + "a" * 5000, "/var/lib/" + "b" * 300 + "/u.db",
+                                "/tmp/a\nb.db", "/tmp/a\x00b.db"])
+@pytest.mark.parametrize("command", [["stats"], ["export", "--format", "csv"],
+                                     ["routine", "reset-notice"], ["doctor"]])
+def test_store_paths_a_db_path_linux_cannot_take_is_one_line(db, command, capsys):
+    from unslump.cli.main import main
+
+    code = main([*command, "--db", db])
+    err = capsys.readouterr().err
+    assert code in (1, 2) and err.startswith("unslump: --db: ") and err.count("\n") == 1, err
+    assert len(err) < 300

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from unslump.core.records import NoticeAnswer, NoticeRecord, Variant
 from unslump.core.routine import plan_routine
 from unslump.core.routine_spec import RoutineSpec
 from unslump.edges.clock import SystemClock
+from unslump.edges.store.as_owner import Ids, PlantedLinkError, as_owner_of, refuse_planted_link
 from unslump.edges.store.paths import reader_db_path
 from unslump.edges.store.sqlite import SqliteStore
 
@@ -85,13 +88,30 @@ def _length(seconds: float) -> str:
 
 def cmd_reset_notice(args: argparse.Namespace) -> int:
     config = load_config(find_config(getattr(args, "config", None)))
-    path = reader_db_path(args.db, config.store.path)
+    return reset_notice(reader_db_path(args.db, config.store.path))
+
+
+def reset_notice(path: Path, ids: Ids = os,
+                 stat_of: Callable[[Path], os.stat_result] = os.stat) -> int:
+    """Write the reset into the log at ``path``; ``ids`` (whose process this is) and
+    ``stat_of`` (who owns what) are the seams the root tests use.
+
+    Run by root (the way the device's own messages advise), it follows no link a user
+    could have planted on the way and writes as the owner of the log's directory, so a
+    log it has to replace stays the service's (:mod:`unslump.edges.store.as_owner`).
+    """
+    try:
+        refuse_planted_link(path, ids, stat_of=stat_of)
+    except PlantedLinkError as refused:
+        print(f"unslump: {refused}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if not path.is_file():
         print(f"unslump: {path}: no break log here yet; nothing to reset (or pass --db)",
               file=sys.stderr)
         return EXIT_BAD_INPUT
     clock = SystemClock()
-    with SqliteStore.open(path, logger=logging.getLogger("unslump.store"), clock=clock) as store:
+    with as_owner_of(path.parent, ids, stat_of), SqliteStore.open(
+            path, logger=logging.getLogger("unslump.store"), clock=clock) as store:
         before = store.notice_answer()
         store.append(NoticeRecord(clock.wall(), NoticeAnswer.RESET))
         written = store.healthy

@@ -23,7 +23,8 @@ from unslump.core.day_stats import DaySummary, median_or_none
 from unslump.edges.clock import SystemClock
 from unslump.edges.store import queries
 from unslump.edges.store.paths import reader_db_path, simulator_db_path
-from unslump.edges.store.schema import LATEST_VERSION, migrate, schema_version
+from unslump.edges.store.schema import LATEST_VERSION, damage, migrate, schema_version
+from unslump.edges.store.sqlite import lenient_text
 from unslump.errors import BadRowError, StoreError, UsageError
 
 EXIT_BAD_INPUT = 2
@@ -82,12 +83,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
                   "run" + (" (make run, the simulator, writes it)" if args.sim else
                            " (off the Pi, try make run and then unslump stats --sim)"))
             return 0
+        bad = _left_out(path)
         with read_only_log(path) as connection:
             if args.week:
-                summaries = queries.week_summary(connection, day)
-                responses = queries.response_times(connection, summaries[0]["day"], day)
+                summaries = queries.week_summary(connection, day, bad)
+                responses = queries.response_times(connection, summaries[0]["day"], day, bad)
             else:
-                summaries = [queries.day_summary(connection, day)]
+                summaries = [queries.day_summary(connection, day, bad)]
     except UsageError as problem:
         print(f"unslump: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -145,9 +147,13 @@ def read_only_log(path: Path) -> Iterator[sqlite3.Connection]:
         connection = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error as error:
         raise _unreadable(path, error) from error
+    connection.text_factory = lenient_text
     with closing(connection):
         try:
             version = schema_version(connection)
+            if problem := damage(connection):
+                raise StoreError(f"{path}: the break log is damaged ({problem}); the device "
+                                 "sets it aside when it next starts")
             if version == LATEST_VERSION:
                 yield connection
                 return
@@ -171,6 +177,19 @@ def read_only_log(path: Path) -> Iterator[sqlite3.Connection]:
             raise StoreError(f"{path}: {error}") from error
         except (sqlite3.Error, UnicodeDecodeError) as error:
             raise _unreadable(path, error) from error
+
+
+def _left_out(path: Path) -> queries.BadRows:
+    """Says on stderr, once a row, that a row which cannot be read is left out of the stats
+    (the stats of the rest are still worth printing)."""
+    told: set[tuple[str, object]] = set()
+
+    def warn(error: BadRowError) -> None:
+        if (error.table, error.row_id) not in told:
+            told.add((error.table, error.row_id))
+            print(f"unslump: {path}: left out {error.row_problem}", file=sys.stderr)
+
+    return warn
 
 
 def _unreadable(path: Path, error: BaseException) -> StoreError:
@@ -211,11 +230,20 @@ def _db_path(args: argparse.Namespace) -> Path:
     return reader_db_path(args.db, config.store.path)
 
 
+# The days a log can hold: the Pi's clock starts at 1970 at worst; the end leaves room
+# for a week and a day either side of any day asked for (date.max is 9999-12-31).
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9999, 12, 1)
+
+
 def _parse_day(option: str, value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"{option} {value!r}: not a date; use YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise UsageError(f"{option} {value}: out of range; use a day from "
+                         f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+    return day
 
 
 def _add_db_option(parser: argparse.ArgumentParser) -> None:

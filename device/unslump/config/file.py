@@ -8,13 +8,16 @@ line naming the file, the key and what is allowed.
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import math
 import os
+import re
 import stat
 import tomllib
 import types
 import typing
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
 from pathlib import Path
@@ -22,6 +25,7 @@ from typing import Any
 
 from unslump.config.lines import find_duplicate
 from unslump.config.panel_address import canonical_address
+from unslump.config.path_text import control_problem, path_problem, shown
 from unslump.config.pins import default_pins
 from unslump.config.routine_file import (
     ROUTINE_MAX_S,
@@ -231,8 +235,11 @@ def find_config(cli_path: str | None, env: Mapping[str, str] = os.environ,
     return None
 
 
-def load_config(path: Path | None) -> Config:
-    """Read and validate ``path``; no path means the built-in defaults."""
+def load_config(path: Path | None, *, euid: int | None = None) -> Config:
+    """Read and validate ``path``; no path means the built-in defaults.
+
+    ``euid``: whose process reads it (default: this one's; a seam for the root tests).
+    """
     if path is None:
         return Config()
     try:
@@ -244,10 +251,10 @@ def load_config(path: Path | None) -> Config:
     except RecursionError:
         raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply; "
                           "a config needs only sections of keys") from None
-    config = parse_config(data, str(path), base=path.parent)
-    if config.store.path and os.geteuid() == 0:
-        _refuse_untrusted_paths(path)
-    return config
+    # Before anything the file names is read: [routine] path is read while parsing.
+    if (os.geteuid() if euid is None else euid) == 0 and (named := _path_keys_given(data)):
+        refuse_untrusted_paths(path, named)
+    return parse_config(data, str(path), base=path.parent)
 
 
 def _not_toml(path: Path, exc: ValueError) -> str:
@@ -262,24 +269,33 @@ def _not_toml(path: Path, exc: ValueError) -> str:
     return f"{path}: not valid TOML: {exc}"
 
 
-def _refuse_untrusted_paths(path: Path) -> None:
+def _path_keys_given(data: Mapping[str, Any]) -> list[str]:
+    """The keys of :data:`PATH_KEYS` that ``data`` sets to a file, as ``[section] key``."""
+    return [f"[{section}] {name}" for section, name in sorted(PATH_KEYS)
+            if isinstance(table := data.get(section), dict) and table.get(name)]
+
+
+def refuse_untrusted_paths(path: Path, keys: list[str],
+                           stat_of: Callable[[Path], os.stat_result] = os.stat) -> None:
     """Root takes no path from a file another user can change (or replace).
 
     ``[store] path`` decides which file root's ``doctor`` reads and which file a root
-    service would create, migrate or move aside; from ``~/.config`` or
-    ``$UNSLUMP_CONFIG`` a local user could aim it at ``/etc/passwd``.
+    service would create, migrate or move aside; ``[mqtt] password_file`` (and the TLS
+    files) are read by root and sent to the broker the same file names: from
+    ``~/.config`` or ``$UNSLUMP_CONFIG`` a local user could aim them at ``/etc/shadow``
+    and a broker of their own. ``stat_of`` is the seam the tests use for ownership.
     """
     for part in (path, *path.parents):
         try:
-            info = part.stat()
+            info = stat_of(part)
         except OSError:
             continue
-        sticky = part.is_dir() and bool(info.st_mode & stat.S_ISVTX)
+        sticky = stat.S_ISDIR(info.st_mode) and bool(info.st_mode & stat.S_ISVTX)
         others_write = bool(info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
         if info.st_uid != 0 or (others_write and not sticky):
             raise ConfigError(
-                f"{path}: [store] path is not taken from a file other users can change "
-                f"while running as root ({part} is owned by uid {info.st_uid}, mode "
+                f"{path}: root takes no {', '.join(keys)} from a file other users can "
+                f"change ({part} is owned by uid {info.st_uid}, mode "
                 f"{stat.S_IMODE(info.st_mode):o}); make it root-owned and not group- or "
                 "world-writable, or run as the unslump user")
 
@@ -340,8 +356,51 @@ def _parse_section(section_type: type, name: str, table: Mapping[str, Any], sour
             raise ConfigError(f"{where}: unknown key; allowed: {', '.join(declared)}")
         if (name, key_name) == ("display", "i2c_address"):
             raw = canonical_address(raw)  # "0x3c" as i2cdetect prints it, "0x78" as boards do
-        values[key_name] = _check_value(raw, hints[key_name], declared[key_name].metadata, where)
+        value = _check_value(raw, hints[key_name], declared[key_name].metadata, where)
+        if isinstance(value, str):
+            _check_text(value, (name, key_name), where)
+        values[key_name] = value
     return section_type(**values)
+
+
+PATH_KEYS = frozenset({("store", "path"), ("routine", "path"), ("mqtt", "password_file"),
+                       ("mqtt", "ca_file"), ("mqtt", "cert_file"), ("mqtt", "key_file")})
+"""The keys that name a file: checked for what the file system can take."""
+
+TOPIC_KEYS = frozenset({("mqtt", "topic_prefix"), ("mqtt", "discovery_prefix")})
+
+MAX_TOPIC_PREFIX = 200  # room left for the longest topic we add under it
+_HOST_LABEL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
+
+
+def _check_text(value: str, key_id: tuple[str, str], where: str) -> None:
+    """Refuse text the key's user cannot take: a control character anywhere (a NUL ends a
+    path, a newline splits every message that quotes it), a path too long for the file
+    system, an MQTT wildcard in a topic, a host name DNS cannot carry."""
+    problem = path_problem(value) if key_id in PATH_KEYS else control_problem(value)
+    if problem:
+        raise ConfigError(f"{where}: {problem}")
+    if key_id in TOPIC_KEYS:
+        if {"+", "#"} & set(value):
+            raise ConfigError(f"{where}: {value!r} holds an MQTT wildcard (+ or #), which a "
+                              "topic may not; use letters, digits, '-', '_' and '/'")
+        if len(value) > MAX_TOPIC_PREFIX:
+            raise ConfigError(f"{where}: {shown(value)} is longer than {MAX_TOPIC_PREFIX} "
+                              "characters; use a shorter prefix")
+    if key_id == ("mqtt", "host") and value:
+        _check_host(value, where)
+
+
+def _check_host(host: str, where: str) -> None:
+    """A host name of DNS labels (1 to 63 characters each, 253 in all) or an IP address."""
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(host)
+        return
+    labels = host.removesuffix(".").split(".")
+    if len(host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        raise ConfigError(f"{where}: {shown(host)} is not a host name (labels of letters, "
+                          "digits and '-', 1 to 63 characters each; an international name "
+                          "in its xn-- form) or an IP address")
 
 
 def _check_value(raw: Any, expected: Any, meta: Mapping[str, Any], where: str) -> Any:
@@ -379,11 +438,18 @@ def _coerce(raw: Any, expected: Any, where: str) -> Any:
 
 
 def _parse_clock_time(raw: Any, where: str) -> time:
+    match = _CLOCK_TIME.fullmatch(raw) if isinstance(raw, str) else None
     try:
-        hours, minutes = (int(part) for part in str(raw).split(":"))
-        return time(hours, minutes)
+        if match is None:
+            raise ValueError(raw)
+        return time(int(match[1]), int(match[2]))
     except ValueError:
-        raise ConfigError(f"{where}: expected a time of day like \"20:00\", got {raw!r}") from None
+        quoted = shown(raw) if isinstance(raw, str) else repr(raw)
+        raise ConfigError(f"{where}: expected a time of day like \"20:00\", got {quoted}"
+                          ) from None
+
+
+_CLOCK_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 
 
 def _type_word(expected: Any) -> str:

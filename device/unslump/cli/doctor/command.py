@@ -452,6 +452,7 @@ def run_checks(cli_config: str | None, db: str | None, probe: Probe) -> list[Che
         more.check_service_store(db, config, unit, probe),
         more.check_service_user(unit, probe),
         service,
+        *more.check_secret_files(config),
         *_broker_checks(config, db, unit, probe),
     ]
 

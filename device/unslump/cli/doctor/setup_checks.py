@@ -219,3 +219,59 @@ __all__ = [
     "service_unit",
     "sound_cards",
 ]
+
+
+SECRET_KEYS = ("password_file", "key_file")
+"""The [mqtt] files that hold a secret: the broker password, the TLS client key."""
+
+
+def check_secret_files(config: Config,
+                       stat_of: Callable[[Path], os.stat_result] = os.stat) -> list[CheckResult]:
+    """A WARN for each secret file that users other than its owner (and the service's
+    group) may read: the password in it opens the broker to anyone on the machine."""
+    results = []
+    for key in SECRET_KEYS:
+        named = getattr(config.mqtt, key)
+        if not named:
+            continue
+        path = Path(named).expanduser()
+        try:
+            info = stat_of(path)
+        except OSError:
+            continue  # the broker check says the file cannot be read
+        mode = info.st_mode & 0o777
+        readers = _other_readers(info)
+        if readers is None:
+            continue
+        results.append(CheckResult(
+            f"mqtt {key}", True, f"{path} (mode {mode:o}) can be read by {readers}",
+            f"sudo chmod 600 {path} (or 640 with group {SERVICE}), so that only its owner "
+            "and the service read it", mark="WARN"))
+    return results
+
+
+def _other_readers(info: os.stat_result) -> str | None:
+    """Who besides the owner and the service's group may read the file, or None."""
+    if info.st_mode & 0o004:
+        return "every user"
+    if not info.st_mode & 0o040:
+        return None
+    group = _group_name(info.st_gid)
+    owner = _user_name(info.st_uid)
+    if group in (SERVICE, owner):  # the service's group, or the owner's private group
+        return None
+    return f"the group {group}"
+
+
+def _group_name(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def _user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)

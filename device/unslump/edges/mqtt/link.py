@@ -42,9 +42,15 @@ from unslump.core.records import Record, identity
 from unslump.core.state import DeviceState, Now
 from unslump.edges.clock import Clock, SystemClock
 from unslump.edges.mqtt import ha_settings
+from unslump.edges.mqtt.command_budget import CommandBudget
 from unslump.edges.mqtt.discovery import discovery_payload
 from unslump.edges.mqtt.live import LiveState, event_of
-from unslump.edges.mqtt.network import KEEPALIVE_S, NetworkThread
+from unslump.edges.mqtt.network import (
+    KEEPALIVE_S,
+    MAX_INCOMING_BYTES,
+    CappedClient,
+    NetworkThread,
+)
 from unslump.edges.mqtt.remote_commands import BadCommand, SettingRequest, parse_command
 from unslump.edges.mqtt.topics import Topics
 from unslump.errors import ConfigError
@@ -77,7 +83,12 @@ class _Unreachable:
     pass
 
 
-_InboxItem = _Connected | _Disconnected | _Acked | _Unreachable | SettingRequest
+@dataclass(frozen=True, slots=True)
+class _TooBig:
+    size: int
+
+
+_InboxItem = _Connected | _Disconnected | _Acked | _Unreachable | _TooBig | SettingRequest
 
 
 def default_port(config: MqttConfig) -> int:
@@ -96,10 +107,13 @@ def read_password(config: MqttConfig, source: str = "[mqtt] password_file") -> s
                           "or its permissions (the service user must read it)") from None
 
 
-def make_client(config: MqttConfig, topics: Topics) -> paho.Client:
-    """A paho client set up from ``[mqtt]``: credentials, TLS and the last will."""
-    client = paho.Client(CallbackAPIVersion.VERSION2, client_id=topics.client_id,
-                         protocol=paho.MQTTv311, clean_session=True)
+def make_client(config: MqttConfig, topics: Topics,
+                on_too_big: Callable[[int], None] = lambda size: None) -> paho.Client:
+    """A paho client set up from ``[mqtt]``: credentials, TLS and the last will, reading
+    no packet over :data:`~unslump.edges.mqtt.network.MAX_INCOMING_BYTES` (``on_too_big``
+    hears of one, from paho's thread)."""
+    client = CappedClient(CallbackAPIVersion.VERSION2, client_id=topics.client_id,
+                          protocol=paho.MQTTv311, clean_session=True, on_too_big=on_too_big)
     if config.username:
         client.username_pw_set(config.username, read_password(config))
     if config.tls:
@@ -136,7 +150,9 @@ class MqttLink(ClosesOnExit):
         self._post = post
         self._log = logger
         self._inbox: queue.SimpleQueue[_InboxItem] = queue.SimpleQueue()
-        self._client = make_client(self._mqtt, self._topics)
+        self._client = make_client(self._mqtt, self._topics,
+                                   lambda size: self._hand_over(_TooBig(size)))
+        self._budget = CommandBudget()
         self._connected = False
         self._last_problem: str | None = None
         self._inflight: dict[int, int] = {}  # paho message id -> outbox seq
@@ -246,6 +262,11 @@ class MqttLink(ClosesOnExit):
                                   + (", and that ca_file names the CA of its certificate;"
                                      " `unslump doctor` says which" if self._mqtt.tls
                                      else "") + ")")
+                case _TooBig(size=size):
+                    self._problem(f"the broker {self._where} sent a packet of {size} bytes, "
+                                  f"over the device's limit of {MAX_INCOMING_BYTES}; dropped "
+                                  "the connection (find what publishes it, or clear a "
+                                  f"retained message on {self._topics.command('+')})")
                 case _Disconnected(reason=reason):
                     if self._connected:
                         self._log.warning("mqtt: lost the broker %s (%s); rows wait in the "
@@ -419,6 +440,17 @@ class MqttLink(ClosesOnExit):
 
     def _paho_message(self, client: paho.Client, userdata: Any,
                       message: paho.MQTTMessage) -> None:
+        # Counted before they are read: a flood of bad ones must not flood the journal.
+        passed = self._budget.take(self._clock.monotonic())
+        if dropped := self._budget.flood_ended():
+            self._log.warning("mqtt: dropped %d commands that came faster than %g a second",
+                              dropped, self._budget.per_second)
+        if not passed:
+            if self._budget.flood_began():
+                self._log.warning("mqtt: commands are arriving faster than %g a second; "
+                                  "dropping them until they slow down",
+                                  self._budget.per_second)
+            return
         try:
             event = parse_command(self._topics, message.topic, message.payload,
                                   bool(message.retain), self._clock)

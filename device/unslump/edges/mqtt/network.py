@@ -23,8 +23,43 @@ from typing import Any
 import paho.mqtt.client as paho
 
 KEEPALIVE_S = 60
+MAX_INCOMING_BYTES = 64 * 1024
+"""The largest packet this device reads from the broker. A command is at most 64 bytes
+and the retained discovery message ``doctor`` reads back is a few KiB; anything larger
+is refused before its body is read."""
 SELECT_S = KEEPALIVE_S / 4  # loop_misc must see each keep-alive in time to ping
 RECONNECT_MIN_S, RECONNECT_MAX_S = 1.0, 60.0
+
+
+class CappedClient(paho.Client):
+    """A paho client that drops the connection rather than read a packet over a size.
+
+    paho reads a whole packet into memory before anyone sees it, however large its
+    header says it is (up to 256 MiB): a 50 MiB command took the service to 188 MiB, and
+    the 64-byte limit on commands was checked after that. Here the size in the header
+    is checked before the first byte of the body is read; a packet over
+    ``max_bytes`` is reported to ``on_too_big`` (from paho's thread) and ends the
+    connection, which the network thread then makes again on its backoff. MQTT 3.1.1
+    has no way to tell the broker the limit: the broker's own ``max_packet_size``
+    (mosquitto.conf) is the other half.
+    """
+
+    def __init__(self, *args: Any, max_bytes: int = MAX_INCOMING_BYTES,
+                 on_too_big: Callable[[int], None] = lambda size: None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._max_bytes = max_bytes
+        self._on_too_big = on_too_big
+
+    def _sock_recv(self, bufsize: int) -> bytes:
+        # paho 2 reads the fixed header (type, remaining length) first, then the body in
+        # recv calls of at most the bytes left: the first of those is where to stop.
+        packet = self._in_packet
+        if packet["have_remaining"] and packet["remaining_length"] > self._max_bytes:
+            size = packet["remaining_length"]
+            self._on_too_big(size)
+            raise ConnectionAbortedError(f"a packet of {size} bytes from the broker is over "
+                                         f"the device's limit of {self._max_bytes}")
+        return super()._sock_recv(bufsize)
 
 
 class NetworkThread:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
+import math
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
@@ -28,12 +30,15 @@ _TIMES = ("start", "end", "at")
 
 Row = dict[str, object]
 
+_log = logging.getLogger(__name__)
+
 
 def export_table(connection: sqlite3.Connection, table: str,
                  since: date | None = None) -> Iterator[Row]:
     """The rows of ``table`` (a key of EXPORT_TABLES), oldest first, as plain values.
 
-    Raises :class:`BadRowError` for a row whose stored time cannot be read back.
+    A stored time that cannot be read back is exported as stored, with a warning naming
+    the row.
     """
     columns = EXPORT_TABLES[table]  # the table name is ours, never the user's
     sql = f"SELECT * FROM {table}"
@@ -68,14 +73,27 @@ def _plain(table: str, columns: tuple[str, ...], raw: sqlite3.Row) -> Row:
             try:
                 row[column] = from_columns(utc, offset).isoformat()
             except (ValueError, TypeError, OverflowError) as exc:
-                raise BadRowError(table, raw["id"], f"{column} {utc!r}: {exc}") from exc
+                # Exported as stored: an export is where a person looks at such a row.
+                bad = BadRowError(table, raw["id"], f"{column} {utc!r}: {exc}")
+                _log.warning("break log: %s; exported as stored", bad.row_problem)
+                row[column] = _stored(utc)
         elif column == "completed":
             row[column] = bool(raw[column])
         elif column == "smooth":
             row[column] = None if raw[column] is None else bool(raw[column])
         else:
-            row[column] = raw[column]
+            row[column] = _stored(raw[column])
     return row
+
+
+def _stored(value: object) -> object:
+    """A stored value as CSV and JSON can hold it: a blob (a damaged byte in a text column)
+    as text with its bad bytes escaped, a number or text as it is."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "backslashreplace")
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
 
 
 def write_csv(connection: sqlite3.Connection, out: TextIO, since: date | None) -> None:

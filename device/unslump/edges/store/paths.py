@@ -11,6 +11,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from unslump.config.path_text import path_problem
+from unslump.errors import UsageError
+
 DB_NAME = "unslump.db"
 SIMULATOR_DB_NAME = "simulator.db"
 APP_DIR = "unslump"
@@ -48,6 +51,8 @@ def chosen_db_path(override: str | None, configured: str,
     """``--db``, else ``[store] path``, else :func:`default_db_path`: how every command
     (the device, the doctor) picks the log."""
     chosen = override or configured
+    if override and (problem := path_problem(override)):
+        raise UsageError(f"--db: {problem}")  # [store] path was checked at load
     return Path(chosen).expanduser() if chosen else default_db_path(env)
 
 

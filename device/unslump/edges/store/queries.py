@@ -14,13 +14,14 @@ one bout on each day it touches, and ``longest_sit_s`` is the longest such share
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from unslump.core.day_stats import DaySummary
 from unslump.core.records import (
@@ -41,6 +42,7 @@ from unslump.edges.store.rows import (
     reminder_from_row,
     utc_window,
 )
+from unslump.errors import BadRowError
 
 
 @dataclass(slots=True)
@@ -68,58 +70,79 @@ class LogRows:
         return self
 
 
+BadRows = Callable[[BadRowError], None]
+"""Told of each row that cannot be read back; the row is then left out of the answer."""
+
+_log = logging.getLogger(__name__)
+
+
+def warn_bad_row(error: BadRowError) -> None:
+    """The default for a row that cannot be read: one warning naming it, and on without it.
+
+    A damaged byte in one row must not take the stats (or the device) down with it.
+    """
+    _log.warning("break log: left out %s", error.row_problem)
+
+
+R = TypeVar("R")
+
+
+def decoded(raws: Iterable[sqlite3.Row], decode: Callable[[sqlite3.Row], R],
+            bad: BadRows) -> list[R]:
+    """``decode`` of each row, leaving out (and telling ``bad`` of) each one it refuses."""
+    records = []
+    for raw in raws:
+        try:
+            records.append(decode(raw))
+        except BadRowError as error:
+            bad(error)
+    return records
+
+
 def _put(rows: list[Any], record: Record) -> None:
     if not replace_version(rows, record):
         rows.append(record)
 
 
-def load_rows(connection: sqlite3.Connection, first_day: date, last_day: date) -> LogRows:
+def load_rows(connection: sqlite3.Connection, first_day: date, last_day: date,
+              bad: BadRows = warn_bad_row) -> LogRows:
     """Every bout, break and reminder that may touch the local days in the range.
 
     The UTC window is wider than the days (by the largest possible offset), so a few
     rows from neighbouring days may come back; :func:`summarize_days` filters exactly.
+    A row holding a value that cannot be read back is left out and ``bad`` told of it.
     """
     low, high = utc_window(first_day, last_day)
     return LogRows(
-        bouts=[
-            bout_from_row(row)
-            for row in _fetch(
-                connection,
-                # A bout whose end is before its start (the wall clock was set back
-                # during it) belongs to its start day: keep it by its start too.
-                "SELECT * FROM bouts WHERE start_utc < ? AND (end_utc >= ? OR start_utc >= ?)"
-                " ORDER BY id",
-                (high, low, low),
-            )
-        ],
-        breaks=[
-            break_from_row(row)
-            for row in _fetch(
-                connection,
-                "SELECT * FROM breaks WHERE start_utc >= ? AND start_utc < ? ORDER BY id",
-                (low, high),
-            )
-        ],
-        reminders=[
-            reminder_from_row(row)
-            for row in _fetch(
-                connection,
-                "SELECT * FROM reminders WHERE at_utc >= ? AND at_utc < ? ORDER BY id",
-                (low, high),
-            )
-        ],
+        bouts=decoded(_fetch(
+            connection,
+            # A bout whose end is before its start (the wall clock was set back during
+            # it) belongs to its start day: keep it by its start too.
+            "SELECT * FROM bouts WHERE start_utc < ? AND (end_utc >= ? OR start_utc >= ?)"
+            " ORDER BY id",
+            (high, low, low)), bout_from_row, bad),
+        breaks=decoded(_fetch(
+            connection,
+            "SELECT * FROM breaks WHERE start_utc >= ? AND start_utc < ? ORDER BY id",
+            (low, high)), break_from_row, bad),
+        reminders=decoded(_fetch(
+            connection,
+            "SELECT * FROM reminders WHERE at_utc >= ? AND at_utc < ? ORDER BY id",
+            (low, high)), reminder_from_row, bad),
     )
 
 
-def day_summary(connection: sqlite3.Connection, day: date) -> DaySummary:
+def day_summary(connection: sqlite3.Connection, day: date,
+                bad: BadRows = warn_bad_row) -> DaySummary:
     """The stats of one local day, read from the database."""
-    return summarize_days([day], load_rows(connection, day, day))[0]
+    return summarize_days([day], load_rows(connection, day, day, bad))[0]
 
 
-def week_summary(connection: sqlite3.Connection, last_day: date) -> list[DaySummary]:
+def week_summary(connection: sqlite3.Connection, last_day: date,
+                 bad: BadRows = warn_bad_row) -> list[DaySummary]:
     """Seven day summaries ending with ``last_day``, oldest first."""
     days = week_ending(last_day)
-    return summarize_days(days, load_rows(connection, days[0], days[-1]))
+    return summarize_days(days, load_rows(connection, days[0], days[-1], bad))
 
 
 def breaks_on(connection: sqlite3.Connection, day: date) -> int:
@@ -137,19 +160,31 @@ def breaks_on(connection: sqlite3.Connection, day: date) -> int:
     return int(count)
 
 
-def notice_answer(connection: sqlite3.Connection) -> NoticeAnswer | None:
-    """The newest answer to the safety notice in the log, reset included."""
+def notice_answer(connection: sqlite3.Connection,
+                  bad: BadRows = warn_bad_row) -> NoticeAnswer | None:
+    """The newest answer to the safety notice in the log, reset included.
+
+    A newest answer that is not one (a damaged byte) counts as no answer: the notice is
+    shown again, which is the safe reading, and ``bad`` is told of the row.
+    """
     row = connection.execute(
-        "SELECT detail FROM device_events WHERE what = ? ORDER BY id DESC LIMIT 1",
+        "SELECT id, detail FROM device_events WHERE what = ? ORDER BY id DESC LIMIT 1",
         (NOTICE_EVENT,)).fetchone()
-    return None if row is None else NoticeAnswer(row[0])
+    if row is None:
+        return None
+    try:
+        return NoticeAnswer(row[1])
+    except ValueError:
+        bad(BadRowError("device_events", row[0], f"notice answer {row[1]!r} is not one"))
+        return None
 
 
-def practice_rows(connection: sqlite3.Connection) -> list[BreakRecord]:
+def practice_rows(connection: sqlite3.Connection,
+                  bad: BadRows = warn_bad_row) -> list[BreakRecord]:
     """Every completed stretch in the log (a few a day: a year is a few hundred rows)."""
-    return [break_from_row(row) for row in _fetch(
+    return decoded(_fetch(
         connection, "SELECT * FROM breaks WHERE kind = 'guided' AND completed = 1 ORDER BY id",
-        ())]
+        ()), break_from_row, bad)
 
 
 def practice_days(records: Iterable[Record]) -> list[tuple[date, bool | None]]:
@@ -246,9 +281,11 @@ def response_times_in(first_day: date, last_day: date, rows: LogRows) -> list[fl
     ]
 
 
-def response_times(connection: sqlite3.Connection, first_day: date, last_day: date) -> list[float]:
+def response_times(connection: sqlite3.Connection, first_day: date, last_day: date,
+                   bad: BadRows = warn_bad_row) -> list[float]:
     """:func:`response_times_in`, read from the database."""
-    return response_times_in(first_day, last_day, load_rows(connection, first_day, last_day))
+    return response_times_in(first_day, last_day,
+                             load_rows(connection, first_day, last_day, bad))
 
 
 # -- Every row, for `unslump export` ------------------------------------------------------

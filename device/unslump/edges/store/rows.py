@@ -138,7 +138,8 @@ def _upsert(table: str, columns: tuple[str, ...], values: tuple[Any, ...], key: 
 
 def _key_and_end(row: sqlite3.Row) -> dict[str, Any]:
     ended_by = row["ended_by"]
-    return {"key": row["key"] or "", "ended_by": None if ended_by is None else EndedBy(ended_by)}
+    return {"key": optional(text, row["key"], "key") or "",
+            "ended_by": None if ended_by is None else EndedBy(ended_by)}
 
 
 R = TypeVar("R")
@@ -179,12 +180,54 @@ def _describe(exc: BaseException) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
+# No stored duration is longer than this (a bout of ten years): a larger one, an infinity
+# or text in its place is a damaged byte, and summing it would overflow the stats.
+MAX_STORED_S = 10 * 366 * 86400.0
+
+
+def seconds(value: object, column: str) -> float:
+    """A stored duration checked to be a number of seconds from 0 to :data:`MAX_STORED_S`.
+
+    SQLite keeps whatever a damaged byte or another program wrote, whatever the column's
+    declared type: text where a number should be, ``1e308``, a negative number.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or not 0 <= value <= MAX_STORED_S:
+        raise ValueError(f"{column} {value!r} is not a number of seconds")
+    return float(value)
+
+
+def whole(value: object, column: str) -> int:
+    """A stored count checked to be a whole number (chimes, repetitions)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+        raise ValueError(f"{column} {value!r} is not a whole number")
+    return value
+
+
+def flag(value: object, column: str) -> bool:
+    """A stored 0 or 1 (completed, smooth)."""
+    if isinstance(value, bool | float) or value not in (0, 1):
+        raise ValueError(f"{column} {value!r} is not 0 or 1")
+    return bool(value)
+
+
+def text(value: object, column: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{column} {value!r} is not text")
+    return value
+
+
+def optional(check: Callable[[object, str], R], value: object, column: str) -> R | None:
+    """``check`` of a column that may be NULL."""
+    return None if value is None else check(value, column)
+
+
 @_decodes("bouts")
 def bout_from_row(row: sqlite3.Row) -> BoutRecord:
     return BoutRecord(
         start=from_columns(row["start_utc"], row["start_offset_min"]),
         end=from_columns(row["end_utc"], row["end_offset_min"]),
-        seated_s=row["seated_s"],
+        seated_s=seconds(row["seated_s"], "seated_s"),
         **_key_and_end(row),
     )
 
@@ -195,12 +238,12 @@ def break_from_row(row: sqlite3.Row) -> BreakRecord:
         kind=BreakKind(row["kind"]),
         start=from_columns(row["start_utc"], row["start_offset_min"]),
         end=from_columns(row["end_utc"], row["end_offset_min"]),
-        duration_s=row["duration_s"],
-        completed=bool(row["completed"]),
+        duration_s=seconds(row["duration_s"], "duration_s"),
+        completed=flag(row["completed"], "completed"),
         variant=None if row["variant"] is None else Variant(row["variant"]),
-        repetitions=row["repetitions"],
-        reached=row["reached"],
-        smooth=None if row["smooth"] is None else bool(row["smooth"]),
+        repetitions=optional(whole, row["repetitions"], "repetitions"),
+        reached=optional(text, row["reached"], "reached"),
+        smooth=optional(flag, row["smooth"], "smooth"),
         **_key_and_end(row),
     )
 
@@ -210,8 +253,8 @@ def reminder_from_row(row: sqlite3.Row) -> ReminderRecord:
     return ReminderRecord(
         at=from_columns(row["at_utc"], row["at_offset_min"]),
         outcome=None if row["outcome"] is None else ReminderOutcome(row["outcome"]),
-        response_s=row["response_s"],
-        chimes=row["chimes"],
+        response_s=optional(seconds, row["response_s"], "response_s"),
+        chimes=whole(row["chimes"], "chimes"),
         **_key_and_end(row),
     )
 

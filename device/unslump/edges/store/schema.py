@@ -180,11 +180,87 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 LATEST_VERSION = MIGRATIONS[-1].version
 
+APPLICATION_ID = 0x556E534C  # "UnSL": PRAGMA application_id, set on every Unslump log
+"""Tells our log from another program's SQLite file, and our WAL from another's."""
+
+NEWER_VERSIONS = 100
+"""A version this far past the latest is not a newer Unslump's (one release adds one or
+two): it is damage (one flipped header byte reads as 100663301), set aside, not waited on."""
+
 
 def schema_version(connection: sqlite3.Connection) -> int:
     """The version recorded in the database header (0 for a new, empty file)."""
     (version,) = connection.execute("PRAGMA user_version").fetchone()
     return int(version)
+
+
+def application_id(connection: sqlite3.Connection) -> int:
+    """The application id in the database header (0: none set, as in logs before it)."""
+    (value,) = connection.execute("PRAGMA application_id").fetchone()
+    return int(value)
+
+
+def mark_as_ours(connection: sqlite3.Connection) -> None:
+    """Set :data:`APPLICATION_ID` on a log that has none yet (new, or from before it)."""
+    if application_id(connection) == 0:
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def table_columns(connection: sqlite3.Connection) -> dict[str, set[str]]:
+    """Every table of the file (SQLite's own left out) with its column names."""
+    names = [name for (name,) in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {name: {str(row[1]) for row in connection.execute(
+        "SELECT * FROM pragma_table_info(?)", (name,))} for name in names}
+
+
+def shape_at(version: int) -> dict[str, set[str]]:
+    """The tables and columns a log at ``version`` has: the migrations, run in memory."""
+    scratch = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(scratch, Path(":memory:"), version)
+        return table_columns(scratch)
+    finally:
+        scratch.close()
+
+
+_OUR_TABLES = frozenset({"bouts", "breaks", "reminders", "device_events", "outbox"})
+
+
+def foreign_tables(connection: sqlite3.Connection) -> list[str]:
+    """The tables of another program's SQLite file; empty if it is (or may become) ours.
+
+    A file with our application id, no tables, or at least two of our tables is ours
+    (damage to one name, or to the header's id, does not make it a stranger's).
+    """
+    if application_id(connection) == APPLICATION_ID:
+        return []
+    tables = sorted(table_columns(connection))
+    return tables if tables and len(_OUR_TABLES.intersection(tables)) < 2 else []
+
+
+def damage(connection: sqlite3.Connection) -> str | None:
+    """What makes the file's schema unusable though SQLite reads it, or None.
+
+    A version Unslump never writes (negative, or far past the latest), or a table or
+    column missing at the version the file claims: a flipped byte in the header or in
+    the schema text. A version 0 file with our tables lost its version the same way.
+    """
+    version = schema_version(connection)
+    if version < 0 or version > LATEST_VERSION + NEWER_VERSIONS:
+        return f"schema version {version}"
+    if version > LATEST_VERSION:
+        return None  # a newer Unslump's: the person decides (migrate says so)
+    have = table_columns(connection)
+    if version == 0:
+        ours = have and set(have) <= set(shape_at(LATEST_VERSION))
+        return "schema version 0 with Unslump's tables" if ours else None
+    for table, columns in shape_at(version).items():
+        if table not in have:
+            return f"table {table} missing at schema version {version}"
+        if missing := sorted(columns - have[table]):
+            return f"column {table}.{missing[0]} missing at schema version {version}"
+    return None
 
 
 def migrate(connection: sqlite3.Connection, path: Path, target: int = LATEST_VERSION) -> list[int]:

@@ -31,8 +31,17 @@ from unslump.edges.clock import Clock, SystemClock
 from unslump.edges.store import outbox, queries
 from unslump.edges.store.pending import PendingRows
 from unslump.edges.store.rows import CLOSE_OPEN_STATEMENTS, insert_statement
-from unslump.edges.store.schema import migrate, schema_version
-from unslump.errors import StoreError
+from unslump.edges.store.schema import (
+    APPLICATION_ID,
+    LATEST_VERSION,
+    application_id,
+    damage,
+    foreign_tables,
+    mark_as_ours,
+    migrate,
+    schema_version,
+)
+from unslump.errors import BadRowError, ForeignLogError, StoreError
 from unslump.ports import ClosesOnExit, OutboxRow
 
 Connect = Callable[[Path], sqlite3.Connection]
@@ -47,7 +56,15 @@ _CORRUPTION_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 
 def connect_file(path: Path) -> sqlite3.Connection:
     """A connection in autocommit mode: the store writes its own ``BEGIN``/``COMMIT``."""
-    return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    connection.text_factory = lenient_text
+    return connection
+
+
+def lenient_text(stored: bytes) -> str:
+    """Text from SQLite that never fails to decode: a damaged byte in a row or in the schema
+    becomes U+FFFD, and the value is then refused (or the file set aside) by our checks."""
+    return stored.decode("utf-8", "replace")
 
 
 class SqliteStore(ClosesOnExit):
@@ -71,6 +88,7 @@ class SqliteStore(ClosesOnExit):
         self._closed = False
         self._outbox_cap = 0  # 0: no outbox (MQTT off)
         self._outbox_dropped = 0
+        self._bad_rows: set[tuple[str, object]] = set()  # told once each, not every read
 
     @classmethod
     def open(
@@ -195,12 +213,14 @@ class SqliteStore(ClosesOnExit):
     def notice_answer(self) -> NoticeAnswer | None:
         """The newest answer to the safety notice (None: never answered, or reset)."""
         waiting = [r.answer for r in self._pending if isinstance(r, NoticeRecord)]
-        answer = waiting[-1] if waiting else self._read(queries.notice_answer, None)
+        answer = waiting[-1] if waiting else self._read(
+            lambda c: queries.notice_answer(c, self._bad_row), None)
         return None if answer is NoticeAnswer.RESET else answer
 
     def practice(self) -> list[tuple[date, bool | None]]:
         """Every completed stretch as (local day, smooth answer), oldest first."""
-        rows: list[BreakRecord] = self._read(queries.practice_rows, [])
+        rows: list[BreakRecord] = self._read(
+            lambda c: queries.practice_rows(c, self._bad_row), [])
         return queries.practice_days([*rows, *self._pending])
 
     def breaks_on(self, day: date) -> int:
@@ -260,10 +280,19 @@ class SqliteStore(ClosesOnExit):
             # Before connecting: closing a connection on it would delete its WAL, which
             # belongs in the post-mortem and must never be replayed into a new log.
             self._move_aside("not an SQLite file")
+        elif (foreign_wal := _foreign_wal(self._path)) is not None:
+            self._move_wal_aside(foreign_wal)
         connection = self._connect(self._path)
         try:
-            _configure(connection)
-            problem = _integrity_problem(connection) or _version_problem(connection)
+            # Before _configure, which would turn another program's file to WAL mode.
+            if tables := foreign_tables(connection):
+                _close_quietly(connection)
+                raise ForeignLogError(self._path, tables)
+            # Damage read before _configure too, so the file set aside is as it was found.
+            problem = damage(connection)
+            if problem is None:
+                _configure(connection)
+                problem = _integrity_problem(connection)
         except UnicodeDecodeError as error:
             # A damaged header can make SQLite hand back bytes that are not text (the
             # journal mode, an integrity message): the file is damaged, not the disk.
@@ -281,6 +310,7 @@ class SqliteStore(ClosesOnExit):
             if problem is not None:
                 _configure(connection)
             migrate(connection, self._path)
+            mark_as_ours(connection)
         except BaseException:
             _close_quietly(connection)
             raise
@@ -304,6 +334,19 @@ class SqliteStore(ClosesOnExit):
             _one_line(problem),
             base,
         )
+
+    def _move_wal_aside(self, why: str) -> None:
+        """Keep another database's WAL (and its index) out of the log, unchanged."""
+        stamp = self._clock.wall().strftime("%Y%m%dT%H%M%S")
+        wal = self._path.with_name(self._path.name + "-wal")
+        aside = wal.with_name(f"{wal.name}.foreign-{stamp}")
+        wal.rename(aside)
+        shm = self._path.with_name(self._path.name + "-shm")
+        if shm.exists():
+            shm.rename(shm.with_name(f"{shm.name}.foreign-{stamp}"))
+        self._log.warning("break log %s: the WAL beside it is another database's (%s): moved "
+                          "it aside as %s and kept the log as it was", self._path, why,
+                          aside.name)
 
     # -- failing and recovering -------------------------------------------------------
 
@@ -406,8 +449,17 @@ class SqliteStore(ClosesOnExit):
             return fallback
 
     def _rows(self, first_day: date, last_day: date) -> queries.LogRows:
-        rows = self._read(lambda c: queries.load_rows(c, first_day, last_day), None)
+        rows = self._read(lambda c: queries.load_rows(c, first_day, last_day, self._bad_row),
+                          None)
         return (rows or queries.LogRows()).add(self._pending)
+
+    def _bad_row(self, error: BadRowError) -> None:
+        """A row left out of an answer: one warning per row for the life of the store (the
+        stats pages and the MQTT state read the same rows again and again)."""
+        if (error.table, error.row_id) not in self._bad_rows:
+            self._bad_rows.add((error.table, error.row_id))
+            self._log.warning("break log %s: left out %s; fix or delete that row with the "
+                              "sqlite3 shell", self._path, error.row_problem)
 
 
 CACHE_KIB = 256
@@ -451,10 +503,51 @@ def _integrity_problem(connection: sqlite3.Connection) -> str | None:
     return None if result == "ok" else f"integrity_check: {' '.join(str(result).split())}"
 
 
-def _version_problem(connection: sqlite3.Connection) -> str | None:
-    """A negative schema version is damage (Unslump never writes one), not a disk fault."""
-    version = schema_version(connection)
-    return f"schema version {version}" if version < 0 else None
+def _header_identity(path: Path) -> tuple[int, int] | None:
+    """(user_version, application_id) from the file's own header, WAL not applied."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(100)
+    except OSError:
+        return None
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        return None
+    return int.from_bytes(header[60:64], "big", signed=True), int.from_bytes(header[68:72], "big")
+
+
+def _foreign_wal(path: Path) -> str | None:
+    """Why the ``-wal`` beside an Unslump log is another database's, or None.
+
+    SQLite replays any WAL it finds beside a file (a restored backup beside a stale WAL,
+    another program's file copied in): the log's rows would be gone and our tables made
+    anew. The log's own header says it is ours; read together with the WAL (a read-only
+    connection, which never checkpoints), an application id of another program, a lower
+    version or a missing table of ours says the WAL is not.
+    """
+    wal = path.with_name(path.name + "-wal")
+    own = _header_identity(path)
+    if own is None or not wal.is_file() or wal.stat().st_size == 0:
+        return None
+    version, app = own
+    if not (app == APPLICATION_ID or 1 <= version <= LATEST_VERSION):
+        return None  # not known to be ours on its own: nothing to compare with
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None  # the open that follows meets the same problem and says it
+    probe.text_factory = lenient_text
+    try:
+        together = (schema_version(probe), application_id(probe))
+        tables = set(foreign_tables(probe))
+    except (sqlite3.DatabaseError, OSError):
+        return None  # unreadable together: the integrity check decides
+    finally:
+        _close_quietly(probe)
+    if together[1] not in (0, APPLICATION_ID) or tables:
+        return f"its tables: {', '.join(sorted(tables)) or 'none'}"
+    if together[0] < version:
+        return f"schema version {together[0]} over the log's {version}"
+    return None
 
 
 def _checkpoint_truncate(connection: sqlite3.Connection) -> None:
@@ -491,7 +584,10 @@ def _is_corruption(error: BaseException) -> bool:
 
 
 def _is_disk_failure(error: BaseException) -> bool:
-    """Errors the disk causes (full, read-only, gone, damaged), as opposed to our bugs."""
+    """Errors the disk causes (full, read-only, gone, damaged), as opposed to our bugs, or to
+    a path at another program's file, which no retry fixes."""
+    if isinstance(error, ForeignLogError):
+        return False
     return isinstance(error, sqlite3.OperationalError | OSError) or _is_corruption(error)
 
 
