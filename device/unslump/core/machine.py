@@ -221,7 +221,7 @@ def _on_seat(out: Outcome, now: Now, config: CoreConfig) -> Outcome:
                 return out
             # The leave is dated back: the last checkpoint may be ahead of it.
             out = out.log(bout.record_at(now.at, now.wall))
-            return out.state.mode.on_left(out, bout, left_at, config)
+            return out.state.mode.on_left(out, bout, left_at, now, config)
     return out
 
 

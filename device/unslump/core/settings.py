@@ -119,6 +119,9 @@ class RoutineConfig:
     notice_s: float = key(30.0, "how long the safety notice waits for its answer (press: "
                           "understood, hold: not for me) before returning to idle",
                           low=10, high=120)
+    pause_limit_min: float = key(10.0, "a paused stretch not resumed within this many "
+                                 "minutes ends, logged as stopped at the pause (standing "
+                                 "up from the seat ends it at once)", low=1, high=240)
     progression: bool = key(True, "lengthen the uncurl step by step as smooth uncurls are "
                             "reported on distinct days (false: always the same stretch)")
     setup_s: float = key(8.0, "time to take the starting position", low=3, high=30,
