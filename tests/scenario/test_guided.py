@@ -316,3 +316,26 @@ def test_guided_resumed_within_the_pause_limit_goes_on(make_device, memory_store
     device.run_for(FULL_S)
     [stretch] = memory_store.breaks
     assert stretch.completed
+
+
+def test_guided_stretch_started_while_away_closes_the_natural_break_at_its_start(
+        make_device, memory_store, screens):
+    """Away long enough for a natural break, then the stretch: the absence ended when the
+    stretch began, and a clean stop leaves no row open."""
+    device = seated_device(make_device, screens)
+    device.stand()
+    device.run_for(5 * 60)  # a natural break, its row open
+    device.press()  # the panel is dark: this press only wakes it
+    started = device.clock.wall()
+    device.press()
+    assert device.runtime.state.name == "routine"
+    device.run_for(FULL_S + DONE_ASK_S + 2)
+    device.runtime.stop()
+    natural, stretch = sorted(memory_store.breaks, key=lambda b: b.kind is BreakKind.GUIDED)
+    assert natural.kind is BreakKind.NATURAL and stretch.completed
+    assert natural.ended_by is EndedBy.ENDED
+    assert natural.end == stretch.start
+    assert abs((natural.end - started).total_seconds()) < 0.5
+    assert natural.duration_s == pytest.approx(5 * 60, abs=0.5)
+    assert all(row.ended_by is not None for row in [*memory_store.breaks, *memory_store.bouts])
+    assert idle_breaks(device) == 2

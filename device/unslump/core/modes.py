@@ -386,6 +386,11 @@ class Guiding(Mode):
             if bout is not None:
                 out = out.log(bout.record_at(end.started_at, self.started_wall, EndedBy.ENDED))
             tally = replace(state.tally, breaks=state.tally.breaks + 1)
+            away = state.away
+            if away is not None and away.ended_bout:
+                # A natural break was under way when the stretch began: it ended then.
+                out = out.log(away.record_at(end.started_at, self.started_wall, EndedBy.ENDED))
+                tally = replace(tally, breaks=tally.breaks + 1)
             out = out.update(bout=None, away=None, tally=tally)
         if not state.seat.occupied:
             return out
