@@ -5,9 +5,9 @@ from datetime import datetime
 import pytest
 
 from unslump.config.file import ButtonConfig, Config, RoutineConfig
+from unslump.core.panel import DIM
 from unslump.core.records import BreakKind, EndedBy, NoticeAnswer, NoticeRecord, Variant
 from unslump.core.routine import DONE_ASK_S, routine_total_s
-from unslump.core.panel import DIM
 from unslump.core.tones import RECUE_LEAD_S, Tone
 from unslump.core.views import DoneView, IdleView, NoticeView, PausedView, RoutineView
 

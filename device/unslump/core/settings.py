@@ -51,10 +51,14 @@ class ButtonConfig:
 class SeatConfig:
     """How a raw seat edge becomes sitting or standing."""
 
-    sit_confirm_s: float = key(5.0, "continuous contact before someone counts as seated",
+    sit_confirm_s: float = key(5.0, "contact before someone counts as seated (dropouts "
+                               "shorter than dropout_bridge_s do not restart it)",
                                low=0, high=120)
     stand_confirm_s: float = key(20.0, "continuous absence before the seat counts as vacated",
                                  low=0, high=600)
+    dropout_bridge_s: float = key(2.0, "a loss of contact shorter than this does not "
+                                  "restart the sit confirmation (a sensor near its "
+                                  "threshold drops out briefly)", low=0, high=10)
     natural_break_min: float = key(3.0, "an absence this long ends the bout as a natural break",
                                    low=0.5, high=120)
 

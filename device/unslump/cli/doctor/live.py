@@ -415,13 +415,14 @@ class LiveSession:
                 "normally-closed sensor needs seat_active = \"high\""))
             return None
         self.say(f"   {self.seat_reading(inputs)}")
+        bridge_s = seat.dropout_bridge_s
         state = seat_edge(SeatState(raw=not sitting, raw_since=now, occupied=not sitting),
-                          sitting, first.at)
+                          sitting, first.at, bridge_s)
         flickers = 0
         end = first.at + confirm_s
         while (edge := self.next_event((wanted, back), end)) is not None:
             flickers += 1
-            state = seat_edge(state, isinstance(edge, SeatOccupied), edge.at)
+            state = seat_edge(state, isinstance(edge, SeatOccupied), edge.at, bridge_s)
             self.say(f"   {self.seat_reading(inputs)}")
         state, change = seat_due(state, self.live.clock.monotonic(), seat.sit_confirm_s,
                                  seat.stand_confirm_s)
