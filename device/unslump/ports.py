@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
 
 from unslump.core.events import Event
+from unslump.core.practice import Practice, PracticeDay
 
 if TYPE_CHECKING:
     # Annotations only: the player process reads the clock port, not every view and row.
@@ -115,7 +116,9 @@ class StatsSource(Protocol):
 
     def response_times(self, first_day: date, last_day: date) -> list[float]: ...
 
-    def practice(self) -> list[tuple[date, bool | None]]: ...
+    def practice(self) -> Practice: ...
+
+    def practice_days(self, first_day: date, last_day: date) -> list[PracticeDay]: ...
 
     def notice_answer(self) -> NoticeAnswer | None: ...
 

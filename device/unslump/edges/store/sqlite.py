@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from unslump.core.day_stats import DaySummary
+from unslump.core.practice import Practice, PracticeDay
 from unslump.core.records import BreakRecord, EndedBy, NoticeAnswer, NoticeRecord, Record
 from unslump.edges.clock import Clock, SystemClock
 from unslump.edges.store import outbox, queries
@@ -165,6 +166,7 @@ class SqliteStore(ClosesOnExit):
             keys = outbox.open_keys(connection) if self._outbox_cap else {}
             closed = sum(connection.execute(sql, {"ended_by": str(ended_by)}).rowcount
                          for sql in CLOSE_OPEN_STATEMENTS)
+            queries.settle_practice(connection)  # every row is final now
             if keys:
                 outbox.queue_rows_by_key(connection, keys, self._outbox_cap)
             connection.execute("COMMIT")
@@ -198,10 +200,25 @@ class SqliteStore(ClosesOnExit):
         answer = waiting[-1] if waiting else self._read(queries.notice_answer, None)
         return None if answer is NoticeAnswer.RESET else answer
 
-    def practice(self) -> list[tuple[date, bool | None]]:
-        """Every completed stretch as (local day, smooth answer), oldest first."""
-        rows: list[BreakRecord] = self._read(queries.practice_rows, [])
-        return queries.practice_days([*rows, *self._pending])
+    def practice(self) -> Practice:
+        """The practice replayed through every completed stretch, waiting rows included."""
+        waiting = self._waiting_keys()
+        practice = self._read(lambda c: queries.practice_in(c, waiting), Practice())
+        for item in queries.stretches_in(self._pending):
+            practice = practice.practised(item.start.date(), item.smooth)
+        return practice
+
+    def practice_days(self, first_day: date, last_day: date) -> list[PracticeDay]:
+        """The days in the range with completed stretches, waiting rows included."""
+        waiting = self._waiting_keys()
+        on_disk: list[PracticeDay] = self._read(
+            lambda c: queries.practice_days(c, first_day, last_day, waiting), [])
+        return queries.merge_practice(
+            on_disk, queries.practice_records(self._pending, first_day, last_day))
+
+    def _waiting_keys(self) -> set[str]:
+        return {record.key for record in self._pending
+                if isinstance(record, BreakRecord) and record.key}
 
     def breaks_on(self, day: date) -> int:
         """Breaks on a local day (completed guided + natural), waiting rows included."""
