@@ -1,6 +1,7 @@
 """Sitting detection, reminders and natural breaks, through the whole virtual device."""
 
 import random
+from dataclasses import replace
 from datetime import datetime, time
 
 import pytest
@@ -11,6 +12,7 @@ from unslump.core.panel import BRIGHT, DIM
 from unslump.core.records import BreakKind, ReminderOutcome
 from unslump.core.tones import Tone
 from unslump.core.views import BlankView, IdleView, ReminderView, SnoozedView
+from unslump.edges.clock import local_zone
 
 MIN = 60.0
 
@@ -364,3 +366,16 @@ def test_sitting_a_dropout_longer_than_the_bridge_restarts_the_sit_confirmation(
     assert not device.runtime.state.seat.occupied
     device.run_for(0.2)
     assert device.runtime.state.bout.start_at == device.origin + restarted
+
+
+def test_sitting_quiet_hours_ending_in_the_skipped_spring_hour_end_when_the_clock_passes_it(
+        make_device):
+    """Quiet until 02:30, on the night Berlin's clocks jump from 02:00 to 03:00: seated
+    from 23:00, the reminder chimes at 03:00 CEST (3 h on), not the next night."""
+    config = replace(Config(), quiet=QuietConfig(start=time(20, 0), end=time(2, 30)))
+    with local_zone("Europe/Berlin"):
+        # a naive start: the fake wall clock follows the zone, as the real one does
+        device = make_device(config, wall_start=datetime(2026, 3, 28, 23, 0))
+        device.sit()
+        device.run_until(4 * 3600)
+    assert chimes(device)[0] == pytest.approx(3 * 3600, abs=1)
