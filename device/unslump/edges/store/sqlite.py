@@ -29,7 +29,7 @@ from unslump.core.day_stats import DaySummary
 from unslump.core.practice import Practice, PracticeDay
 from unslump.core.records import BreakRecord, EndedBy, NoticeAnswer, NoticeRecord, Record
 from unslump.edges.clock import Clock, SystemClock
-from unslump.edges.store import outbox, queries
+from unslump.edges.store import outbox, queries, vanished
 from unslump.edges.store.pending import PendingRows
 from unslump.edges.store.rows import CLOSE_OPEN_STATEMENTS, insert_statement
 from unslump.edges.store.schema import migrate, schema_version
@@ -144,6 +144,7 @@ class SqliteStore(ClosesOnExit):
             self._pending.push(record)
             return
         try:
+            self._connection = self._still_there(self._connection)
             self._write(self._connection, record)
         except (sqlite3.DatabaseError, OSError) as error:
             if not _is_disk_failure(error):
@@ -356,6 +357,19 @@ class SqliteStore(ClosesOnExit):
             self._path,
             dropped,
         )
+
+    def _still_there(self, connection: sqlite3.Connection) -> sqlite3.Connection:
+        """The connection to write with: a new one on a copy written back at the path if
+        the log's file was deleted under it (:mod:`unslump.edges.store.vanished`)."""
+        if not vanished.missing(self._path):
+            return connection
+        self._log.warning(
+            "break log %s was deleted while the device ran (its folder removed?); "
+            "writing it back there with every row so far", self._path)
+        fresh = vanished.write_back(connection, self._path, self._connect)
+        self._connection = fresh
+        _configure(fresh)
+        return fresh
 
     def _write(self, connection: sqlite3.Connection, record: Record) -> None:
         self._write_all(connection, [record])
