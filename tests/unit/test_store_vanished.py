@@ -14,6 +14,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
+
 from unslump.config.file import Config
 from unslump.core.records import DeviceRecord, EndedBy
 from unslump.edges.clock import FakeClock

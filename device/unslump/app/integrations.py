@@ -66,6 +66,7 @@ def open_add_ons(stack: ExitStack, wiring: Wiring) -> list[AddOn]:
             raise ConfigError("[mqtt] host is set but paho-mqtt is not installed: install "
                               "Unslump with its mqtt extra (pip install 'unslump[mqtt]'), "
                               "or remove [mqtt] from the config") from None
+        from unslump.edges.mqtt.relay import relay_socket
         from unslump.edges.store.sqlite import SqliteStore
 
         if not isinstance(wiring.store, SqliteStore):
@@ -74,7 +75,8 @@ def open_add_ons(stack: ExitStack, wiring: Wiring) -> list[AddOn]:
         store, config = wiring.store, wiring.config
         link = MqttLink(config, store, wiring.clock, wiring.post,
                         logging.getLogger("unslump.mqtt"),
-                        streak_and_level=lambda today: streak_and_level(store, today, config))
+                        streak_and_level=lambda today: streak_and_level(store, today, config),
+                        relay=relay_socket())
         stack.callback(link.close)
         link.start()
         parts.append(link)
