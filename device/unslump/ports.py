@@ -15,12 +15,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
 
 from unslump.core.events import Event
-from unslump.core.practice import Practice, PracticeDay
 
 if TYPE_CHECKING:
     # Annotations only: the player process reads the clock port, not every view and row.
     from unslump.core.day_stats import DaySummary
     from unslump.core.effects import Effect, Play
+    from unslump.core.practice import Practice, PracticeDay
     from unslump.core.records import EndedBy, NoticeAnswer, Record
     from unslump.core.views import View
 

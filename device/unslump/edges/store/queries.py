@@ -14,7 +14,6 @@ one bout on each day it touches, and ``longest_sit_s`` is the longest such share
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import statistics
 from collections.abc import Collection, Iterable, Mapping
@@ -169,7 +168,8 @@ def notice_answer(connection: sqlite3.Connection) -> NoticeAnswer | None:
 
 
 PRACTICE_KEY = "practice"
-"""The ``meta`` row that keeps the practice replayed through the settled stretches."""
+"""The ``meta`` row that keeps the practice replayed through the settled stretches, as
+text: ``<last id> <level> <last day or -> <day raised or ->``."""
 
 _DAY_SQL = "date(start_utc, printf('%+d minutes', start_offset_min))"
 _STRETCH_SQL = "kind = 'guided' AND completed = 1"
@@ -186,9 +186,8 @@ def settle_practice(connection: sqlite3.Connection) -> None:
     kept, through = _kept_practice(connection)
     practice, last = _replay(connection, kept, through, ())
     if last != through:
-        connection.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-            (PRACTICE_KEY, json.dumps({"through_id": last, **_practice_json(practice)})))
+        connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                           (PRACTICE_KEY, _practice_text(practice, last)))
 
 
 def practice_in(connection: sqlite3.Connection, leave_out: Collection[str] = ()
@@ -205,16 +204,16 @@ def practice_days(connection: sqlite3.Connection, first_day: date, last_day: dat
     """The local days from ``first_day`` to ``last_day`` with completed stretches, with
     how many and how many smooth, oldest first (an indexed read of those days only)."""
     low, high = utc_window(first_day, last_day)
-    found = _fetch(
-        connection,
-        f"SELECT {_DAY_SQL} AS day, COUNT(*) AS stretches, TOTAL(smooth = 1) AS smooth"
-        f" FROM breaks WHERE start_utc >= ? AND start_utc < ? AND {_STRETCH_SQL}"
-        " AND (key IS NULL OR key NOT IN (SELECT value FROM json_each(?)))"
-        " GROUP BY day HAVING day BETWEEN ? AND ? ORDER BY day",
-        (low, high, json.dumps(sorted(leave_out)), first_day.isoformat(),
-         last_day.isoformat()))
-    return [PracticeDay(date.fromisoformat(row["day"]), int(row["stretches"]),
-                        int(row["smooth"])) for row in found]
+    days: dict[date, PracticeDay] = {}
+    for key, text, smooth in connection.execute(
+            f"SELECT key, {_DAY_SQL}, smooth = 1 FROM breaks"
+            f" WHERE start_utc >= ? AND start_utc < ? AND {_STRETCH_SQL}", (low, high)):
+        day = _day_of(text)
+        if day is None or not first_day <= day <= last_day or key in leave_out:
+            continue
+        was = days.get(day, PracticeDay(day, 0, 0))
+        days[day] = PracticeDay(day, was.stretches + 1, was.smooth + bool(smooth))
+    return sorted(days.values(), key=lambda item: item.day)
 
 
 def practice_records(records: Iterable[Record], first_day: date = date.min,
@@ -251,16 +250,13 @@ def _replay(connection: sqlite3.Connection, practice: Practice, after_id: int,
     """``practice`` carried on through the stretches with an id above ``after_id``; and
     the last id seen. A row whose time cannot be read has no day and is skipped."""
     last = after_id
-    for row in connection.execute(
-            f"SELECT id, {_DAY_SQL}, smooth = 1 FROM breaks WHERE id > ? AND {_STRETCH_SQL}"
-            " AND (key IS NULL OR key NOT IN (SELECT value FROM json_each(?))) ORDER BY id",
-            (after_id, json.dumps(sorted(leave_out)))):
-        last = row[0]
-        try:
-            day = date.fromisoformat(row[1])
-        except (TypeError, ValueError):
-            continue
-        practice = practice.practised(day, bool(row[2]))
+    for row_id, key, text, smooth in connection.execute(
+            f"SELECT id, key, {_DAY_SQL}, smooth = 1 FROM breaks WHERE id > ? AND"
+            f" {_STRETCH_SQL} ORDER BY id", (after_id,)):
+        last = row_id
+        day = _day_of(text)
+        if day is not None and key not in leave_out:
+            practice = practice.practised(day, bool(smooth))
     return practice, last
 
 
@@ -269,32 +265,34 @@ def _kept_practice(connection: sqlite3.Connection) -> tuple[Practice, int]:
     if it is missing or cannot be read."""
     row = connection.execute("SELECT value FROM meta WHERE key = ?",
                              (PRACTICE_KEY,)).fetchone()
-    if row is None:
-        return Practice(), 0
     try:
-        kept = json.loads(row[0])
-        practice = Practice(int(kept["level"]), _day_or_none(kept["last_day"]),
-                            _day_or_none(kept["raised_on"]))
-        through = int(kept["through_id"])
-    except (ValueError, TypeError, KeyError, OverflowError):
+        through, level, last_day, raised_on = str(row[0]).split(" ")
+        practice = Practice(int(level), _day_or_none(last_day), _day_or_none(raised_on))
+        kept = int(through)
+    except (TypeError, ValueError, OverflowError):  # None (no row), or not our text
         return Practice(), 0
-    if not 0 <= practice.level <= MAX_LEVEL or through < 0:
-        return Practice(), 0
-    return practice, through
+    (newest,) = connection.execute("SELECT COALESCE(MAX(id), 0) FROM breaks").fetchone()
+    if not 0 <= practice.level <= MAX_LEVEL or not 0 <= kept <= newest:
+        return Practice(), 0  # not a summary of this log's rows
+    return practice, kept
 
 
-def _practice_json(practice: Practice) -> dict[str, Any]:
-    return {"level": practice.level,
-            "last_day": None if practice.last_day is None else practice.last_day.isoformat(),
-            "raised_on": None if practice.raised_on is None else practice.raised_on.isoformat()}
+def _practice_text(practice: Practice, through: int) -> str:
+    days = [day.isoformat() if day is not None else "-"
+            for day in (practice.last_day, practice.raised_on)]
+    return " ".join([str(through), str(practice.level), *days])
 
 
-def _day_or_none(text: object) -> date | None:
-    if text is None:
+def _day_or_none(text: str) -> date | None:
+    return None if text == "-" else date.fromisoformat(text)
+
+
+def _day_of(text: object) -> date | None:
+    """The day SQLite printed, or None (a time it could not read, a year Python lacks)."""
+    try:
+        return date.fromisoformat(str(text)) if text is not None else None
+    except ValueError:
         return None
-    if not isinstance(text, str):
-        raise TypeError("a day is ISO text")
-    return date.fromisoformat(text)
 
 
 def week_ending(last_day: date) -> list[date]:
