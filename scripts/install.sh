@@ -259,10 +259,13 @@ else
     unit_changed=1
     changed "unit"
 fi
-# The unit ships with no network; with [mqtt] on, a drop-in opens exactly the broker.
+# The unit ships with no network and keeps none: with [mqtt] on, a drop-in points it at
+# a local socket that unslump-mqtt.service (written beside it) relays to the broker.
 if [ "$DRYRUN" != 1 ] && [ -x "$DESTDIR$VENV/bin/unslump" ]; then
     "$DESTDIR$VENV/bin/unslump" mqtt-dropin --config "$CONFIG_DIR/config.toml" \
         --write "$UNIT_DIR/$UNIT_NAME.d" || warn "mqtt-dropin failed: MQTT stays closed"
+    # systemd learns the relay's units (and a changed broker) only from a reload
+    if [ -f "$UNIT_DIR/$UNIT_NAME.d/mqtt.conf" ]; then unit_changed=1; fi
 fi
 if [ "$(readlink "$BIN_LINK" 2>/dev/null)" != "$VENV/bin/unslump" ]; then
     ln -sfn "$VENV/bin/unslump" "$BIN_LINK"

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     # Annotations only: the player process reads the clock port, not every view and row.
     from unslump.core.day_stats import DaySummary
     from unslump.core.effects import Effect, Play
+    from unslump.core.practice import Practice, PracticeDay
     from unslump.core.records import EndedBy, NoticeAnswer, Record
     from unslump.core.state import DeviceState, Now
     from unslump.core.views import View
@@ -116,7 +117,9 @@ class StatsSource(Protocol):
 
     def response_times(self, first_day: date, last_day: date) -> list[float]: ...
 
-    def practice(self) -> list[tuple[date, bool | None]]: ...
+    def practice(self) -> Practice: ...
+
+    def practice_days(self, first_day: date, last_day: date) -> list[PracticeDay]: ...
 
     def notice_answer(self) -> NoticeAnswer | None: ...
 

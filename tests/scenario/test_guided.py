@@ -5,6 +5,7 @@ from datetime import datetime
 import pytest
 
 from unslump.config.file import ButtonConfig, Config, RoutineConfig
+from unslump.core.panel import DIM
 from unslump.core.records import BreakKind, EndedBy, NoticeAnswer, NoticeRecord, Variant
 from unslump.core.routine import DONE_ASK_S, routine_total_s
 from unslump.core.tones import RECUE_LEAD_S, Tone
@@ -247,3 +248,94 @@ def test_guided_notice_understood_once_is_not_asked_again_before_the_next_stretc
     assert isinstance(device.runtime.state.shown, RoutineView)
     answers = [r.answer for r in memory_store.records if isinstance(r, NoticeRecord)]
     assert answers == [NoticeAnswer.UNDERSTOOD]
+
+
+# -- A paused stretch ends by itself ------------------------------------------------------
+
+def test_guided_paused_stretch_ends_when_the_person_stands_up(make_device, memory_store,
+                                                              screens):
+    """Paused, then up and away: the stretch is logged as stopped at the pause, the time
+    seated in the pause counts, and the device goes back to resting (reminders, panel)."""
+    device = seated_device(make_device, screens)  # seated since 0, the press at 10:00
+    device.press()
+    device.run_for(30)
+    device.press()  # pause
+    paused_at = device.now
+    device.run_for(60)  # still seated, paused
+    device.stand()
+    left_at = device.now
+    device.run_for(30)  # the seat is confirmed empty (20 s)
+    assert device.runtime.state.name != "paused"
+    [stretch] = memory_store.breaks
+    assert not stretch.completed and stretch.ended_by is EndedBy.ENDED
+    assert stretch.duration_s == pytest.approx(paused_at - 10 * 60, abs=0.5)
+    bout = memory_store.bouts[-1]
+    # the bout counts to the press, then from the pause until the person stood up
+    assert bout.seated_s == pytest.approx(10 * 60 + (left_at - paused_at), abs=0.5)
+    device.run_for(10 * 60)
+    assert device.runtime.state.name == "away"
+    assert not device.runtime.state.panel.on  # the panel sleeps as on any empty seat
+    # away since standing up: a natural break from then, its row open until the return
+    assert device.runtime.state.away.since - device.origin == pytest.approx(left_at)
+    assert [b.kind for b in memory_store.breaks] == [BreakKind.GUIDED, BreakKind.NATURAL]
+
+
+def test_guided_paused_stretch_ends_after_the_pause_limit_and_sitting_counts_again(
+        make_device, memory_store, screens):
+    """Paused and left seated for hours: after the pause limit the stretch is stopped at
+    the pause, the sitting since then counts and the reminder comes as usual."""
+    device = seated_device(make_device, screens)
+    device.press()
+    device.run_for(30)
+    device.press()  # pause
+    paused_at = device.now
+    limit_s = RoutineConfig().pause_limit_min * 60
+    device.run_for(limit_s - 1)
+    assert device.runtime.state.name == "paused"
+    device.run_for(2)
+    assert device.runtime.state.name != "paused"
+    [stretch] = memory_store.breaks
+    assert not stretch.completed and stretch.ended_by is EndedBy.ENDED
+    assert stretch.duration_s == pytest.approx(paused_at - 10 * 60, abs=0.5)
+    device.run_for(6 * 60)
+    assert device.runtime.state.panel.contrast == DIM  # untouched: it dims as usual
+    device.run_until(4 * 3600)
+    bout = device.runtime.state.bout
+    # seated throughout: everything but the 30 s of stretch before the pause counts
+    assert bout.sitting_s(device.clock.monotonic()) == pytest.approx(4 * 3600 - 30, abs=1)
+    assert Tone.REMINDER in tones(device)
+
+
+def test_guided_resumed_within_the_pause_limit_goes_on(make_device, memory_store, screens):
+    device = seated_device(make_device, screens)
+    device.press()
+    device.run_for(30)
+    device.press()  # pause
+    device.run_for(RoutineConfig().pause_limit_min * 60 - 5)
+    device.press()  # resume
+    device.run_for(FULL_S)
+    [stretch] = memory_store.breaks
+    assert stretch.completed
+
+
+def test_guided_stretch_started_while_away_closes_the_natural_break_at_its_start(
+        make_device, memory_store, screens):
+    """Away long enough for a natural break, then the stretch: the absence ended when the
+    stretch began, and a clean stop leaves no row open."""
+    device = seated_device(make_device, screens)
+    device.stand()
+    device.run_for(5 * 60)  # a natural break, its row open
+    device.press()  # the panel is dark: this press only wakes it
+    started = device.clock.wall()
+    device.press()
+    assert device.runtime.state.name == "routine"
+    device.run_for(FULL_S + DONE_ASK_S + 2)
+    device.runtime.stop()
+    natural, stretch = sorted(memory_store.breaks, key=lambda b: b.kind is BreakKind.GUIDED)
+    assert natural.kind is BreakKind.NATURAL and stretch.completed
+    assert natural.ended_by is EndedBy.ENDED
+    assert natural.end == stretch.start
+    assert abs((natural.end - started).total_seconds()) < 0.5
+    assert natural.duration_s == pytest.approx(5 * 60, abs=0.5)
+    assert all(row.ended_by is not None for row in [*memory_store.breaks, *memory_store.bouts])
+    assert idle_breaks(device) == 2

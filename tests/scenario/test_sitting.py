@@ -1,5 +1,7 @@
 """Sitting detection, reminders and natural breaks, through the whole virtual device."""
 
+import random
+from dataclasses import replace
 from datetime import datetime, time
 
 import pytest
@@ -10,6 +12,7 @@ from unslump.core.panel import BRIGHT, DIM
 from unslump.core.records import BreakKind, ReminderOutcome
 from unslump.core.tones import Tone
 from unslump.core.views import BlankView, IdleView, ReminderView, SnoozedView
+from unslump.edges.clock import local_zone
 
 MIN = 60.0
 
@@ -301,3 +304,78 @@ def test_sitting_panel_dims_five_minutes_after_the_last_touch_not_before(glass):
     assert device.said[-1] == BRIGHT
     device.run_until(closed_at + 5 * MIN + 1)
     assert device.said[-1] == DIM
+
+
+# -- A seat sensor near its threshold ------------------------------------------------------
+
+def flicker_seat(device, until, contact, dropout, seed):
+    """Seated until ``until`` on a sensor that drops out now and then: contact for a
+    random ``contact`` (low, high) seconds, then no contact for a random ``dropout``."""
+    rng = random.Random(seed)
+    device.sit()
+    while device.now < until:
+        device.run_for(rng.uniform(*contact))
+        device.stand()
+        device.run_for(rng.uniform(*dropout))
+        device.sit()
+    device.run_until(until)
+
+
+@pytest.mark.parametrize(("contact", "dropout"), [((3.0, 4.9), (0.05, 0.2)),
+                                                  ((0.2, 1.5), (0.2, 1.5))],
+                         ids=["short-dropouts", "chatter"])
+def test_sitting_a_seat_that_drops_out_briefly_still_counts(make_device, memory_store,
+                                                            contact, dropout):
+    device = make_device()
+    flicker_seat(device, 3600, contact, dropout, seed=28)
+    state = device.runtime.state
+    assert state.bout is not None and state.bout.start_at == device.origin
+    assert state.bout.sitting_s(device.clock.monotonic()) == pytest.approx(device.now, abs=2)
+    assert chimes(device)[0] == pytest.approx(45 * MIN, abs=2)
+    [warning] = [e for e in memory_store.errors if e.source == "seat"]  # said once
+    assert "drops out" in warning.message
+
+
+def test_sitting_a_few_dropouts_while_sitting_down_give_no_warning(make_device, memory_store):
+    device = make_device()
+    device.sit()
+    device.run_for(1)
+    device.stand()  # settling in the chair: two brief losses of contact
+    device.run_for(0.3)
+    device.sit()
+    device.run_for(2)
+    device.stand()
+    device.run_for(0.5)
+    device.sit()
+    device.run_for(3)  # 5 s since the first contact
+    assert device.runtime.state.seat.occupied
+    assert device.runtime.state.bout.start_at == device.origin
+    device.run_until(60 * MIN)
+    assert memory_store.errors == []
+
+
+def test_sitting_a_dropout_longer_than_the_bridge_restarts_the_sit_confirmation(make_device):
+    device = make_device()
+    device.sit()
+    device.run_for(3)
+    device.stand()
+    device.run_for(Config().seat.dropout_bridge_s + 0.5)
+    device.sit()
+    restarted = device.now
+    device.run_for(4.9)
+    assert not device.runtime.state.seat.occupied
+    device.run_for(0.2)
+    assert device.runtime.state.bout.start_at == device.origin + restarted
+
+
+def test_sitting_quiet_hours_ending_in_the_skipped_spring_hour_end_when_the_clock_passes_it(
+        make_device):
+    """Quiet until 02:30, on the night Berlin's clocks jump from 02:00 to 03:00: seated
+    from 23:00, the reminder chimes at 03:00 CEST (3 h on), not the next night."""
+    config = replace(Config(), quiet=QuietConfig(start=time(20, 0), end=time(2, 30)))
+    with local_zone("Europe/Berlin"):
+        # a naive start: the fake wall clock follows the zone, as the real one does
+        device = make_device(config, wall_start=datetime(2026, 3, 28, 23, 0))
+        device.sit()
+        device.run_until(4 * 3600)
+    assert chimes(device)[0] == pytest.approx(3 * 3600, abs=1)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.mosquitto import REAL, Broker, Message, Watcher, wait_until
+from tests.support.mosquitto import REAL, Broker, Message, Watcher, make_ca, wait_until
 from tests.support.paths import REPO
 from unslump.app.integrations import outbox_cap
 from unslump.config.file import Config, MqttConfig
@@ -328,26 +328,6 @@ def test_a_wrong_password_is_one_clear_error_and_the_device_runs_on(
         assert logged_ids(desk.db)["bouts"] == 1
     finally:
         broker.stop()
-
-
-def make_ca(folder: Path) -> tuple[Path, Path, Path]:
-    """A test CA and a server certificate for 127.0.0.1, made with the openssl CLI."""
-    folder.mkdir(parents=True, exist_ok=True)
-    ca_key, ca = folder / "ca.key", folder / "ca.crt"
-    key, csr, cert = folder / "server.key", folder / "server.csr", folder / "server.crt"
-    ext = folder / "ext.cnf"
-    ext.write_text("subjectAltName = IP:127.0.0.1\n")
-
-    def run(*args: str) -> None:
-        subprocess.run(["openssl", *args], check=True, capture_output=True)
-
-    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(ca_key), "-out",
-        str(ca), "-days", "2", "-subj", "/CN=Unslump test CA")
-    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(csr),
-        "-subj", "/CN=127.0.0.1")
-    run("x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key),
-        "-CAcreateserial", "-out", str(cert), "-days", "2", "-extfile", str(ext))
-    return ca, cert, key
 
 
 def test_tls_with_a_test_ca(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ from unslump.sim.scenario.harness import VirtualDevice
 CONFIG = replace(Config(), routine=RoutineConfig(repetitions=1))
 START = datetime(2026, 11, 24, 8, 0).astimezone()
 SIT_S, STAND_S = CONFIG.seat.sit_confirm_s, CONFIG.seat.stand_confirm_s
+BRIDGE_S = CONFIG.seat.dropout_bridge_s
 OFF_S = 30.0  # how long the device stays dark after a power cut
 # Every row is fsynced (synchronous=FULL); on a RAM disk that costs nothing.
 SCRATCH = "/dev/shm" if Path("/dev/shm").is_dir() else None
@@ -69,20 +70,25 @@ class Reminders:
 
 def confirmed_intervals(life: Life) -> list[tuple[float, float]]:
     """Seated intervals by the rule alone: a reading counts once it has held for its
-    confirmation time, from its first edge; the boot reads the level as a first edge."""
+    confirmation time, from its first edge (a contact's kept across losses of contact
+    shorter than the bridge); the boot reads the level as a first edge."""
     raw, raw_since, occupied, since = life.raw_at_boot, life.boot, False, life.boot
+    contact: float | None = None
     intervals: list[tuple[float, float]] = []
 
     def settle(until: float) -> None:
-        nonlocal occupied, since
-        if raw != occupied and until - raw_since >= (SIT_S if raw else STAND_S):
+        nonlocal occupied, since, contact
+        first = contact if raw and contact is not None else raw_since
+        if raw != occupied and until - first >= (SIT_S if raw else STAND_S):
             if occupied:
                 intervals.append((since, raw_since))
-            occupied, since = raw, raw_since
+            occupied, since, contact = raw, first, None
 
     for at, reading in life.edges:
         settle(at)
         if reading != raw:
+            if reading and not occupied:
+                contact = contact if contact is not None and at - raw_since < BRIDGE_S else at
             raw, raw_since = reading, at
     settle(life.end)
     if occupied:

@@ -16,23 +16,29 @@ from unslump.core.tones import Tone
 CONFIG = Config()
 WALL = datetime(2026, 11, 24, 9, 0).astimezone()
 SIT_S, STAND_S = CONFIG.seat.sit_confirm_s, CONFIG.seat.stand_confirm_s
+BRIDGE_S = CONFIG.seat.dropout_bridge_s
 
 
 def reference_seated_s(edges: list[tuple[float, bool]], end: float) -> float:
     """Confirmed seated time by the rule alone: a reading counts once it has held for its
-    confirmation time, from its first edge."""
+    confirmation time, from its first edge; a contact's first edge is kept across losses
+    of contact shorter than the bridge."""
     raw, raw_since, occupied, occupied_since, total = False, 0.0, False, 0.0, 0.0
+    contact: float | None = None
 
     def settle(until: float) -> None:
-        nonlocal occupied, occupied_since, total
-        if raw != occupied and until - raw_since >= (SIT_S if raw else STAND_S):
+        nonlocal occupied, occupied_since, total, contact
+        first = contact if raw and contact is not None else raw_since
+        if raw != occupied and until - first >= (SIT_S if raw else STAND_S):
             if occupied:
                 total += raw_since - occupied_since
-            occupied, occupied_since = raw, raw_since
+            occupied, occupied_since, contact = raw, first, None
 
     for at, reading in edges:
         settle(at)
         if reading != raw:
+            if reading and not occupied:
+                contact = contact if contact is not None and at - raw_since < BRIDGE_S else at
             raw, raw_since = reading, at
     settle(end)
     return total + (end - occupied_since if occupied else 0.0)

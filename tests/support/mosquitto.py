@@ -56,6 +56,9 @@ class Broker:
     users: dict[str, str] = field(default_factory=dict)  # user -> password; empty: anonymous
     tls: tuple[Path, Path, Path] | None = None  # CA, server certificate, server key
     require_client_cert: bool = False  # clients must show a certificate the CA signed
+    # Lines used as they are instead of the listener, login and TLS ones above (a config
+    # as the README gives it); the broker adds only its user, persistence and log.
+    verbatim: str | None = None
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -67,10 +70,17 @@ class Broker:
         self.folder.mkdir(parents=True, exist_ok=True)
         # As root, mosquitto drops to the `mosquitto` user, who cannot write the test's
         # private tmp folder: stay whoever runs the tests.
-        lines = [f"user {getpass.getuser()}", f"listener {self.port} 127.0.0.1",
-                 "persistence true",
+        lines = [f"user {getpass.getuser()}", "persistence true",
                  f"persistence_location {self.folder}/", f"log_dest file {self.folder}/"
                  "mosquitto.log", "log_type all"]
+        lines += [self.verbatim] if self.verbatim is not None else self._listener()
+        path = self.folder / "mosquitto.conf"
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    def _listener(self) -> list[str]:
+        """The listener on 127.0.0.1, with its logins and TLS as the fields ask."""
+        lines = [f"listener {self.port} 127.0.0.1"]
         if self.users:
             passwords = self.folder / "passwords"
             passwords.write_text("")
@@ -86,9 +96,7 @@ class Broker:
             lines += [f"cafile {ca}", f"certfile {cert}", f"keyfile {key}"]
             if self.require_client_cert:
                 lines.append("require_certificate true")
-        path = self.folder / "mosquitto.conf"
-        path.write_text("\n".join(lines) + "\n")
-        return path
+        return lines
 
     def start(self) -> Broker:
         config = self.write_config()
@@ -112,6 +120,26 @@ class Broker:
         except OSError:
             return False
         return True
+
+
+def make_ca(folder: Path) -> tuple[Path, Path, Path]:
+    """A test CA and a server certificate for 127.0.0.1, made with the openssl CLI."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ca_key, ca = folder / "ca.key", folder / "ca.crt"
+    key, csr, cert = folder / "server.key", folder / "server.csr", folder / "server.crt"
+    ext = folder / "ext.cnf"
+    ext.write_text("subjectAltName = IP:127.0.0.1\n")
+
+    def run(*args: str) -> None:
+        subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(ca_key), "-out",
+        str(ca), "-days", "2", "-subj", "/CN=Unslump test CA")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(csr),
+        "-subj", "/CN=127.0.0.1")
+    run("x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key),
+        "-CAcreateserial", "-out", str(cert), "-days", "2", "-extfile", str(ext))
+    return ca, cert, key
 
 
 @dataclass(frozen=True)

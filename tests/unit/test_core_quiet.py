@@ -150,3 +150,22 @@ def test_core_quiet_foreign_fixed_offset_stays_fixed():
     with local_zone("Europe/Berlin"):
         wall = datetime(2026, 3, 28, 23, 0, tzinfo=timezone(timedelta(hours=-5)))
         assert seconds_until_loud(wall, QUIET) == 8 * 3600
+
+
+SKIPPED_END = QuietConfig(start=time(20, 0), end=time(2, 30))
+
+
+@pytest.mark.parametrize("wall", [datetime(2026, 3, 28, 23, 0, tzinfo=BERLIN),
+                                  datetime(2026, 3, 29, 1, 59, tzinfo=BERLIN)])
+def test_core_quiet_end_inside_the_skipped_spring_hour_is_the_end_of_the_gap(wall):
+    """02:30 does not exist on the night the clocks go forward: quiet ends at 03:00 CEST
+    (01:00 UTC), the first moment after it, not at the next midnight."""
+    loud = utc(wall) + timedelta(seconds=seconds_until_loud(wall, SKIPPED_END))
+    assert loud == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+
+
+def test_core_quiet_end_inside_the_skipped_hour_in_the_system_zone():
+    with local_zone("Europe/Berlin"):
+        wall = datetime(2026, 3, 28, 23, 0).astimezone()
+        loud = utc(wall) + timedelta(seconds=seconds_until_loud(wall, SKIPPED_END))
+    assert loud == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)

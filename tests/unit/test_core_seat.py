@@ -1,6 +1,16 @@
 from datetime import datetime
 
-from unslump.core.seat import Away, Bout, Left, Sat, SeatState, seat_due, seat_edge
+from unslump.core.seat import (
+    CHATTER_DROPOUTS,
+    CHATTER_WINDOW_S,
+    Away,
+    Bout,
+    Left,
+    Sat,
+    SeatState,
+    seat_due,
+    seat_edge,
+)
 
 WALL = datetime(2026, 11, 24, 9, 0).astimezone()
 
@@ -72,3 +82,24 @@ def test_core_bout_counts_nothing_at_the_instant_it_resumes():
     bout = Bout(start_at=10.0, start_wall=datetime(2026, 11, 24, 9, 0), seated_since=10.0)
     assert bout.sitting_s(10.0) == 0.0
     assert bout.sitting_s(10.5) == 0.5
+
+
+def test_core_seat_a_short_dropout_keeps_the_contact_s_first_edge():
+    state = seat_edge(SeatState(), True, 100.0, bridge_s=2.0)
+    state = seat_edge(state, False, 103.0, bridge_s=2.0)
+    state = seat_edge(state, True, 103.1, bridge_s=2.0)
+    state, change = seat_due(state, 105.0, 5, 20)
+    assert change == Sat(100.0) and state.occupied and state.contact_since is None
+
+
+def test_core_seat_dropouts_come_too_often_only_in_a_burst():
+    state, at = SeatState(raw=True, raw_since=0.0, occupied=True), 0.0
+    for _ in range(CHATTER_DROPOUTS - 1):
+        at += 10.0
+        state = seat_edge(seat_edge(state, False, at, 2.0), True, at + 0.1, 2.0)
+    assert not state.chattering
+    quiet = seat_edge(seat_edge(state, False, at + CHATTER_WINDOW_S, 2.0), True,
+                      at + CHATTER_WINDOW_S + 0.1, 2.0)
+    assert not quiet.chattering  # a new window: the count starts over
+    burst = seat_edge(seat_edge(state, False, at + 10.0, 2.0), True, at + 10.1, 2.0)
+    assert burst.chattering

@@ -10,16 +10,19 @@ from pathlib import Path
 import pytest
 
 from unslump.core.day_stats import DailyGoal, DaySummary, median_or_none, streak_days
+from unslump.core.practice import Practice, practice_from
 from unslump.core.records import (
     BoutRecord,
     BreakKind,
     BreakRecord,
+    EndedBy,
     ReminderOutcome,
     ReminderRecord,
     Variant,
 )
 from unslump.edges.clock import FakeClock
 from unslump.edges.store import queries
+from unslump.edges.store.memory import MemoryStore
 from unslump.edges.store.sqlite import SqliteStore
 
 LOCAL = timezone(timedelta(hours=1))
@@ -335,3 +338,75 @@ def test_store_queries_a_newer_version_of_a_row_replaces_the_older_one():
     assert rows.bouts == [newer]
     summary = queries.summarize_days([DAY], rows)[0]
     assert (summary["bouts"], summary["sitting_s"]) == (1, 40 * 60.0)
+
+
+# -- The practice: a summary kept at each start, then only the stretches after it ---------
+
+def stretch(day: int, smooth: bool | None, key: str) -> BreakRecord:
+    start = datetime(2026, 1, 1, 9, tzinfo=LOCAL) + timedelta(days=day)
+    return BreakRecord(BreakKind.GUIDED, start, start + timedelta(minutes=3), 180.0, True,
+                       Variant.SEATED, 3, smooth=smooth, key=key, ended_by=EndedBy.ENDED)
+
+
+def replayed(records: list[BreakRecord]) -> Practice:
+    return practice_from((r.start.date(), r.smooth) for r in records)
+
+
+def test_store_queries_practice_kept_at_start_equals_a_full_replay(tmp_path):
+    path = tmp_path / "unslump.db"
+    first = [stretch(n, n % 2 == 0 or None, f"a-{n}") for n in range(0, 40, 2)]
+    store = SqliteStore.open(path, clock=FakeClock())
+    for record in first:
+        store.append(record)
+    store.close_open(EndedBy.POWER_LOSS)  # a start: the summary is kept through them
+    with sqlite3.connect(path) as connection:
+        (kept,) = connection.execute("SELECT value FROM meta WHERE key = 'practice'").fetchone()
+    connection.close()
+    assert int(kept.split()[1]) == replayed(first).level
+    later = [stretch(n, True, f"b-{n}") for n in range(60, 64)]  # after a gap, this boot
+    for record in later:
+        store.append(record)
+    store.append(replace(later[-1], smooth=None))  # a newer version of the same row
+    expected = replayed([*first, *later[:-1], replace(later[-1], smooth=None)])
+    assert store.practice() == expected
+    assert MemoryStore().practice() == Practice()
+    store.close()
+
+
+@pytest.mark.parametrize("value", ["", "[]", "1 99 - -", "3 2 x -", "-5 0 - -",
+                                   "1 2 2026-01-01", "9" * 400 + " 1 - -"])
+def test_store_queries_practice_summary_unreadable_is_replayed_from_the_first_row(
+        tmp_path, value):
+    path = tmp_path / "unslump.db"
+    rows = [stretch(n, True, f"a-{n}") for n in range(5)]
+    store = SqliteStore.open(path, clock=FakeClock())
+    for record in rows:
+        store.append(record)
+    store.close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('practice', ?)",
+                           (value,))
+    connection.close()
+    store = SqliteStore.open(path, clock=FakeClock())
+    assert store.practice() == replayed(rows)
+    store.close()
+
+
+def test_store_queries_practice_days_count_the_stretches_of_a_week(tmp_path):
+    store = SqliteStore.open(tmp_path / "unslump.db", clock=FakeClock())
+    rows = [stretch(n // 3, n % 3 == 0 or None, f"a-{n}") for n in range(30)]  # 3 a day
+    for record in rows:
+        store.append(record)
+    first, last = date(2026, 1, 3), date(2026, 1, 9)
+    days = store.practice_days(first, last)
+    assert [item.day for item in days] == [first + timedelta(days=n) for n in range(7)]
+    assert {(item.stretches, item.smooth) for item in days} == {(3, 1)}
+    assert MemoryStore.practice_days(_memory(rows), first, last) == days
+    store.close()
+
+
+def _memory(rows: list[BreakRecord]) -> MemoryStore:
+    memory = MemoryStore()
+    for record in rows:
+        memory.append(record)
+    return memory

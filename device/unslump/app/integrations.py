@@ -102,6 +102,7 @@ def open_add_ons(stack: ExitStack, wiring: Wiring) -> list[AddOn]:
                               "Unslump with its mqtt extra (pip install 'unslump[mqtt]'), "
                               "or remove [mqtt] from the config") from None
         from unslump.edges.mqtt.ha_settings import settings_path
+        from unslump.edges.mqtt.relay import relay_socket
         from unslump.edges.store.sqlite import SqliteStore
 
         if not isinstance(wiring.store, SqliteStore):
@@ -111,7 +112,8 @@ def open_add_ons(stack: ExitStack, wiring: Wiring) -> list[AddOn]:
         link = MqttLink(config, store, wiring.clock, wiring.post,
                         logging.getLogger("unslump.mqtt"),
                         streak_and_level=lambda today: streak_and_level(store, today, config),
-                        settings_file=settings_path(store.path))
+                        settings_file=settings_path(store.path),
+                        relay=relay_socket())
         stack.callback(link.close)
         link.start()
         parts.append(link)

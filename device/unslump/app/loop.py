@@ -26,7 +26,6 @@ from unslump.core.machine import (
     shutdown,
     step,
 )
-from unslump.core.practice import practice_from
 from unslump.core.records import DeviceRecord, EndedBy, ErrorRecord, Record
 from unslump.errors import StuckDeadlineError
 from unslump.ports import (
@@ -91,7 +90,7 @@ class Runtime:
         now = self._now()
         self._store.close_open(EndedBy.POWER_LOSS)
         history = History(notice=self._store.notice_answer(),
-                          practice=practice_from(self._store.practice()),
+                          practice=self._store.practice(),
                           breaks_today=self._store.breaks_on(now.wall.date()),
                           boot=boot_name(now))
         self._record(DeviceRecord(now.wall, "start"))

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 from unslump.config.file import Config
 from unslump.core.day_stats import DailyGoal, DaySummary, median_or_none, streak_days
-from unslump.core.practice import practice_from
 from unslump.core.views import (
     StatsResponseView,
     StatsSafetyView,
@@ -52,8 +51,7 @@ def stats_pages(
     """The four pages, in order, for the local day ``today``."""
     week = store.week_summary(today)
     day = week[-1]
-    history = store.practice()
-    this_week = [(d, smooth) for d, smooth in history if week[0]["day"] <= d <= today]
+    this_week = store.practice_days(week[0]["day"], today)
     goal = daily_goal(config)
     return (
         StatsTodayView(
@@ -71,9 +69,9 @@ def stats_pages(
                 )
                 for summary in week
             ),
-            level=practice_from(history).on(today).level,
-            smooth=sum(1 for day, smooth in this_week if smooth),
-            stretches=len(this_week),
+            level=store.practice().on(today).level,
+            smooth=sum(item.smooth for item in this_week),
+            stretches=sum(item.stretches for item in this_week),
         ),
         StatsStreakView(days=_streak(store, week, goal), goal=goal_text(goal)),
         StatsResponseView(

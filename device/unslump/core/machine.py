@@ -35,7 +35,17 @@ from unslump.core.modes import SNOOZED_SHOW_S, STATS_IDLE_S, Idle
 from unslump.core.panel import PanelState, shift_slot
 from unslump.core.records import DeviceRecord, EndedBy, ErrorRecord
 from unslump.core.reminder import ReminderPlan
-from unslump.core.seat import Away, Bout, Left, Sat, SeatState, seat_due, seat_edge
+from unslump.core.seat import (
+    CHATTER_DROPOUTS,
+    CHATTER_WINDOW_S,
+    Away,
+    Bout,
+    Left,
+    Sat,
+    SeatState,
+    seat_due,
+    seat_edge,
+)
 from unslump.core.settings import CoreConfig
 from unslump.core.state import (
     CHECKPOINT_S,
@@ -54,6 +64,13 @@ from unslump.errors import StuckDeadlineError
 
 __all__ = ["CHECKPOINT_S", "SNOOZED_SHOW_S", "STATS_IDLE_S", "DeviceState", "History", "Now",
            "initial_state", "next_deadline", "shutdown", "step", "view_of"]
+
+CHATTER_WARNING = (
+    f"the seat sensor drops out briefly again and again ({CHATTER_DROPOUTS} times within "
+    f"{CHATTER_WINDOW_S / 60:.0f} min); sitting still counts across dropouts under "
+    "[seat] dropout_bridge_s, but check the sensor's wiring and threshold (`unslump "
+    "doctor --live`)")
+"""Logged once per start when the seat chatters (:attr:`SeatState.chattering`)."""
 
 WALL_JUMP_S = 2.0
 """A change of wall time against monotonic time larger than this is a clock correction."""
@@ -103,7 +120,11 @@ def step(state: DeviceState, event: Event, config: CoreConfig) -> tuple[DeviceSt
         case ButtonUp():
             out = out.update(button=button_up(state.button, now.at))
         case SeatOccupied() | SeatVacated():
-            out = out.update(seat=seat_edge(state.seat, isinstance(event, SeatOccupied), now.at))
+            seat = seat_edge(state.seat, isinstance(event, SeatOccupied), now.at,
+                             config.seat.dropout_bridge_s)
+            out = out.update(seat=seat)
+            if seat.chattering and not state.seat.chattering:
+                out = out.log(ErrorRecord(now.wall, "seat", CHATTER_WARNING))
         case StatsLoaded(pages=pages):
             out = mode.on_stats_loaded(out, pages)
         case StretchRequested():
@@ -221,7 +242,7 @@ def _on_seat(out: Outcome, now: Now, config: CoreConfig) -> Outcome:
                 return out
             # The leave is dated back: the last checkpoint may be ahead of it.
             out = out.log(bout.record_at(now.at, now.wall))
-            return out.state.mode.on_left(out, bout, left_at, config)
+            return out.state.mode.on_left(out, bout, left_at, now, config)
     return out
 
 

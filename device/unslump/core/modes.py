@@ -124,7 +124,8 @@ class Mode:
     def on_stats_loaded(self, out: Outcome, pages: tuple[Any, ...]) -> Outcome:
         return out
 
-    def on_left(self, out: Outcome, bout: Bout, left_at: float, config: CoreConfig) -> Outcome:
+    def on_left(self, out: Outcome, bout: Bout, left_at: float, now: Now,
+                config: CoreConfig) -> Outcome:
         """The person left during ``bout`` (now paused; confirmed, dated from the first
         edge)."""
         return out
@@ -240,7 +241,8 @@ class Reminding(Mode):
 
     on_snooze_requested = on_hold
 
-    def on_left(self, out: Outcome, bout: Bout, left_at: float, config: CoreConfig) -> Outcome:
+    def on_left(self, out: Outcome, bout: Bout, left_at: float, now: Now,
+                config: CoreConfig) -> Outcome:
         """Standing up answers the reminder (see :meth:`ReminderPlan.after_standing`)."""
         out = self._end(out, ReminderOutcome.STOOD_UP, max(0.0, left_at - self.since))
         return out.update(plan=out.state.plan.after_standing(bout, left_at, config.reminder))
@@ -317,10 +319,17 @@ class Guiding(Mode):
         return routine_name(self.routine)
 
     def deadline(self, state: DeviceState, config: CoreConfig) -> float | None:
+        """The next cue or frame; while paused, the end of the pause limit."""
+        paused_at = self.routine.paused_at
+        if paused_at is not None:
+            return paused_at + config.routine.pause_limit_min * 60
         return routine_deadline(self.routine)
 
     def on_deadline(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
-        """The next cue or frame; at a phase change how far it got goes to disk."""
+        """The next cue or frame; at a phase change how far it got goes to disk. A pause
+        left for the whole pause limit ends the stretch (nobody is coming back to it)."""
+        if self.routine.paused_at is not None:
+            return self._end_paused(out, now, config)
         routine, effects, end = routine_due(self.routine, now.at)
         out = out.emit(*effects)
         if end is not None:
@@ -341,6 +350,25 @@ class Guiding(Mode):
         """Stop where it is: a break that did not complete."""
         effects, end = routine_stop(self.routine, now.at)
         return self._end(out.emit(*effects), end, now, config)
+
+    def on_left(self, out: Outcome, bout: Bout, left_at: float, now: Now,
+                config: CoreConfig) -> Outcome:
+        """Standing up from a paused stretch ends it where it was paused; the time seated
+        in the pause, until the person stood up, was sitting and counts."""
+        paused_at = self.routine.paused_at
+        if paused_at is None:
+            return out
+        out = self._end_paused(out, now, config)
+        seated = bout.resume(paused_at).pause(left_at)
+        return out.log(seated.record_at(now.at, now.wall)).update(bout=seated)
+
+    def _end_paused(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
+        """The stretch as stopped at its pause, logged so; the device goes straight back
+        to idle with no sound and no result screen, since nobody is following it."""
+        paused_at = self.routine.paused_at
+        assert paused_at is not None, "only a paused stretch ends at its pause"
+        out = self._end(out, routine_cut(self.routine, paused_at), now, config)
+        return out.update(mode=Idle())
 
     def _end(self, out: Outcome, end: RoutineEnd, now: Now, config: CoreConfig) -> Outcome:
         """Log the guided break; a completed one also ends the bout (a new one starts if the
@@ -365,6 +393,11 @@ class Guiding(Mode):
             if bout is not None:
                 out = out.log(bout.record_at(end.started_at, self.started_wall, EndedBy.ENDED))
             tally = replace(state.tally, breaks=state.tally.breaks + 1)
+            away = state.away
+            if away is not None and away.ended_bout:
+                # A natural break was under way when the stretch began: it ended then.
+                out = out.log(away.record_at(end.started_at, self.started_wall, EndedBy.ENDED))
+                tally = replace(tally, breaks=tally.breaks + 1)
             out = out.update(bout=None, away=None, tally=tally)
         if not state.seat.occupied:
             return out
@@ -453,11 +486,12 @@ class Noticing(Timed):
             out = self.reminder.answered(out, self.asked_at)
         return Guiding.start(out, now, config)
 
-    def on_left(self, out: Outcome, bout: Bout, left_at: float, config: CoreConfig) -> Outcome:
+    def on_left(self, out: Outcome, bout: Bout, left_at: float, now: Now,
+                config: CoreConfig) -> Outcome:
         """Standing up answers the reminder under the notice; the notice stays."""
         if self.reminder is None:
             return out
-        out = self.reminder.on_left(out, bout, left_at, config)
+        out = self.reminder.on_left(out, bout, left_at, now, config)
         return out.update(mode=replace(self, reminder=None))
 
     def open_rows(self, state: DeviceState, now: Now, ended_by: EndedBy | None,

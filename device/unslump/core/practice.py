@@ -49,12 +49,30 @@ class Practice:
         return Practice(level, day, raised_on)
 
 
+@dataclass(frozen=True, slots=True)
+class PracticeDay:
+    """One local day's completed stretches: how many, and how many were reported smooth.
+
+    The level moves at most once a day, so a day's stretches replay as one: years of
+    practice are a few thousand days, whatever the number of stretches.
+    """
+
+    day: date
+    stretches: int
+    smooth: int
+
+
 def practice_from(history: Iterable[tuple[date, bool | None]]) -> Practice:
     """Replay the completed stretches (day, smooth answer), oldest first."""
     practice = Practice()
     for day, smooth in history:
         practice = practice.practised(day, smooth)
     return practice
+
+
+def practice_of(days: Iterable[PracticeDay]) -> Practice:
+    """Replay the days with completed stretches, oldest first (:func:`practice_from`)."""
+    return practice_from((item.day, item.smooth > 0) for item in days)
 
 
 def uncurl_for(level: int, uncurl_s: float, uncurl_ticks: int) -> tuple[float, int]:

@@ -12,7 +12,7 @@ between absolute instants (UTC), never by subtracting wall times.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from unslump.core.settings import WEEKDAYS, QuietConfig
 
@@ -76,8 +76,48 @@ def _instant(moment: datetime) -> datetime:
 
 
 def _local(wall: datetime, day: date, at: time) -> datetime:
-    """``day`` at ``at`` on the clock of ``wall``'s zone, as an aware moment."""
+    """``day`` at ``at`` on the clock of ``wall``'s zone, as an aware moment.
+
+    A time the clocks skip (02:30 on the night they go forward) is the first moment after
+    the gap, when the clock has passed it: quiet hours ending at 02:30 end at 03:00.
+    """
     naive = datetime.combine(day, at)
+    zone = _zone_of(wall)
+    moment = _placed(naive, zone)
+    if _wall_of(moment, zone) == naive:
+        return moment
+    return _gap_end(naive, zone)
+
+
+def _zone_of(wall: datetime) -> tzinfo | None:
+    """``wall``'s zone; None for the system's own (a fixed offset that matches it), whose
+    rules know the DST changes."""
     if isinstance(wall.tzinfo, timezone) and wall.utcoffset() == wall.astimezone().utcoffset():
-        return naive.astimezone()  # the system's zone: its rules know the DST changes
-    return naive.replace(tzinfo=wall.tzinfo)
+        return None
+    return wall.tzinfo
+
+
+def _placed(naive: datetime, zone: tzinfo | None, fold: int = 0) -> datetime:
+    naive = naive.replace(fold=fold)
+    return naive.astimezone() if zone is None else naive.replace(tzinfo=zone)
+
+
+def _wall_of(moment: datetime, zone: tzinfo | None) -> datetime:
+    """What the zone's clock shows at ``moment`` (naive)."""
+    instant = _instant(moment)  # via UTC: a moment already in ``zone`` would not move
+    local = instant.astimezone() if zone is None else instant.astimezone(zone)
+    return local.replace(tzinfo=None, fold=0)
+
+
+def _gap_end(naive: datetime, zone: tzinfo | None) -> datetime:
+    """The first whole second at which the zone's clock shows ``naive`` or later, when
+    ``naive`` falls in a gap: found between the instants its two folds name."""
+    low, high = sorted(_instant(_placed(naive, zone, fold)) for fold in (0, 1))
+    step = timedelta(seconds=1)
+    while high - low > step:
+        middle = low + ((high - low) // 2 // step) * step
+        if _wall_of(middle, zone) >= naive:
+            high = middle
+        else:
+            low = middle
+    return high.astimezone() if zone is None else high.astimezone(zone)

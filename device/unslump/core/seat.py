@@ -5,6 +5,12 @@ A raw edge counts only once it has held: contact for ``sit_confirm_s``, absence 
 that, and they change nothing. A confirmed transition is dated from its first edge, so a
 bout starts when the person sat down, not five seconds later.
 
+Contact need not be unbroken to confirm sitting: a loss of contact shorter than
+``dropout_bridge_s`` (a pressure sensor near its threshold, a radar output that flickers)
+does not restart the confirmation, as an absence shorter than ``stand_confirm_s`` does
+not end sitting. Many such dropouts in a short time mark the sensor as chattering, which
+the machine reports once.
+
 A bout runs from sitting down to a break. An absence shorter than ``natural_break_min``
 pauses it (the time away is not sitting); a longer one ends it and, when the person comes
 back, is logged as a natural break with its true length.
@@ -35,26 +41,70 @@ class Left:
 SeatChange = Sat | Left
 
 
+CHATTER_DROPOUTS = 20
+CHATTER_WINDOW_S = 600.0
+"""This many bridged dropouts within this many seconds (one every half minute) is a
+sensor chattering, not a person shifting in the chair."""
+
+
 @dataclass(frozen=True, slots=True)
 class SeatState:
-    """The last raw reading, since when, and the confirmed occupancy."""
+    """The last raw reading, since when, and the confirmed occupancy.
+
+    ``contact_since`` is the first edge of the contact that may become sitting (kept
+    across dropouts shorter than the bridge); None while seated or with no contact yet.
+    ``dropouts`` counts the short dropouts since ``dropouts_from``; ``chattering`` is set,
+    and stays set, once they come too often.
+    """
 
     raw: bool = False
     raw_since: float = 0.0
     occupied: bool = False
+    contact_since: float | None = None
+    dropouts: int = 0
+    dropouts_from: float = 0.0
+    chattering: bool = False
 
     def confirm_deadline(self, sit_confirm_s: float, stand_confirm_s: float) -> float | None:
         """When the pending raw reading becomes confirmed, if it differs from the confirmed."""
         if self.raw == self.occupied:
             return None
-        return self.raw_since + (sit_confirm_s if self.raw else stand_confirm_s)
+        return self.first_edge + (sit_confirm_s if self.raw else stand_confirm_s)
+
+    @property
+    def first_edge(self) -> float:
+        """The first edge of the pending reading: a contact's across bridged dropouts."""
+        if self.raw and self.contact_since is not None:
+            return self.contact_since
+        return self.raw_since
 
 
-def seat_edge(state: SeatState, occupied: bool, at: float) -> SeatState:
-    """A raw edge; a repeated reading (a missed opposite edge) keeps the earlier time."""
+def seat_edge(state: SeatState, occupied: bool, at: float,
+              bridge_s: float = 0.0) -> SeatState:
+    """A raw edge; a repeated reading (a missed opposite edge) keeps the earlier time.
+
+    Contact back within ``bridge_s`` of its loss is a dropout: it keeps the pending
+    contact's first edge, and it is counted towards :attr:`SeatState.chattering`.
+    """
     if occupied == state.raw:
         return state
-    return replace(state, raw=occupied, raw_since=at)
+    if not occupied:
+        return replace(state, raw=False, raw_since=at)
+    dropout = at - state.raw_since < bridge_s
+    state = _counted(state, at) if dropout else state
+    contact = None
+    if not state.occupied:
+        contact = state.contact_since if dropout and state.contact_since is not None else at
+    return replace(state, raw=True, raw_since=at, contact_since=contact)
+
+
+def _counted(state: SeatState, at: float) -> SeatState:
+    """One more short dropout, in a window of ``CHATTER_WINDOW_S``."""
+    if at - state.dropouts_from > CHATTER_WINDOW_S:
+        return replace(state, dropouts=1, dropouts_from=at)
+    dropouts = state.dropouts + 1
+    return replace(state, dropouts=dropouts,
+                   chattering=state.chattering or dropouts >= CHATTER_DROPOUTS)
 
 
 def seat_due(state: SeatState, at: float, sit_confirm_s: float,
@@ -63,8 +113,8 @@ def seat_due(state: SeatState, at: float, sit_confirm_s: float,
     deadline = state.confirm_deadline(sit_confirm_s, stand_confirm_s)
     if deadline is None or at < deadline:
         return state, None
-    change = Sat(state.raw_since) if state.raw else Left(state.raw_since)
-    return replace(state, occupied=state.raw), change
+    change = Sat(state.first_edge) if state.raw else Left(state.raw_since)
+    return replace(state, occupied=state.raw, contact_since=None), change
 
 
 @dataclass(frozen=True, slots=True)

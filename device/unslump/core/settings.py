@@ -51,10 +51,14 @@ class ButtonConfig:
 class SeatConfig:
     """How a raw seat edge becomes sitting or standing."""
 
-    sit_confirm_s: float = key(5.0, "continuous contact before someone counts as seated",
+    sit_confirm_s: float = key(5.0, "contact before someone counts as seated (dropouts "
+                               "shorter than dropout_bridge_s do not restart it)",
                                low=0, high=120)
     stand_confirm_s: float = key(20.0, "continuous absence before the seat counts as vacated",
                                  low=0, high=600)
+    dropout_bridge_s: float = key(2.0, "a loss of contact shorter than this does not "
+                                  "restart the sit confirmation (a sensor near its "
+                                  "threshold drops out briefly)", low=0, high=10)
     natural_break_min: float = key(3.0, "an absence this long ends the bout as a natural break",
                                    low=0.5, high=120)
 
@@ -119,6 +123,9 @@ class RoutineConfig:
     notice_s: float = key(30.0, "how long the safety notice waits for its answer (press: "
                           "understood, hold: not for me) before returning to idle",
                           low=10, high=120)
+    pause_limit_min: float = key(10.0, "a paused stretch not resumed within this many "
+                                 "minutes ends, logged as stopped at the pause (standing "
+                                 "up from the seat ends it at once)", low=1, high=240)
     progression: bool = key(True, "lengthen the uncurl step by step as smooth uncurls are "
                             "reported on distinct days (false: always the same stretch)")
     setup_s: float = key(8.0, "time to take the starting position", low=3, high=30,

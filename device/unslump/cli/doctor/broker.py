@@ -19,8 +19,8 @@ import paho.mqtt.client as paho
 from unslump.cli.doctor.command import CheckResult
 from unslump.config.file import Config
 from unslump.edges.clock import SystemClock
-from unslump.edges.mqtt.link import default_port, make_client
-from unslump.edges.mqtt.topics import Topics
+from unslump.edges.mqtt.link import make_client
+from unslump.edges.mqtt.topics import Topics, default_port
 from unslump.errors import ConfigError
 
 WAIT_S = 5.0

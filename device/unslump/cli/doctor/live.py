@@ -524,7 +524,8 @@ class LiveSession:
             item = self.wait(first_until if deadline is None else deadline)
             if isinstance(item, SeatOccupied | SeatVacated):
                 edges += 1
-                state = seat_edge(state, isinstance(item, SeatOccupied), item.at)
+                state = seat_edge(state, isinstance(item, SeatOccupied), item.at,
+                                  seat.dropout_bridge_s)
                 if edges == 1:
                     self.say(f"   {self.seat_reading(inputs)}")
         verb = "seated" if sitting else "away"

@@ -51,8 +51,9 @@ from unslump.edges.mqtt.network import (
     CappedClient,
     NetworkThread,
 )
+from unslump.edges.mqtt.relay import broker_context
 from unslump.edges.mqtt.remote_commands import BadCommand, SettingRequest, parse_command
-from unslump.edges.mqtt.topics import Topics
+from unslump.edges.mqtt.topics import Topics, default_port
 from unslump.errors import ConfigError
 from unslump.ports import ClosesOnExit, Outbox, Poke, QueueItem, Reconfigure
 
@@ -91,10 +92,6 @@ class _TooBig:
 _InboxItem = _Connected | _Disconnected | _Acked | _Unreachable | _TooBig | SettingRequest
 
 
-def default_port(config: MqttConfig) -> int:
-    return config.port or (8883 if config.tls else 1883)
-
-
 def read_password(config: MqttConfig, source: str = "[mqtt] password_file") -> str | None:
     """The password from ``password_file`` (first line), or None when there is none."""
     if not config.password_file:
@@ -108,21 +105,31 @@ def read_password(config: MqttConfig, source: str = "[mqtt] password_file") -> s
 
 
 def make_client(config: MqttConfig, topics: Topics,
-                on_too_big: Callable[[int], None] = lambda size: None) -> paho.Client:
+                on_too_big: Callable[[int], None] = lambda size: None,
+                relay: str | None = None) -> paho.Client:
     """A paho client set up from ``[mqtt]``: credentials, TLS and the last will, reading
     no packet over :data:`~unslump.edges.mqtt.network.MAX_INCOMING_BYTES` (``on_too_big``
-    hears of one, from paho's thread)."""
+    hears of one, from paho's thread); with ``relay``, over that local socket
+    (:mod:`unslump.edges.mqtt.relay`)."""
     client = CappedClient(CallbackAPIVersion.VERSION2, client_id=topics.client_id,
-                          protocol=paho.MQTTv311, clean_session=True, on_too_big=on_too_big)
+                          protocol=paho.MQTTv311, clean_session=True, on_too_big=on_too_big,
+                          transport="tcp" if relay is None else "unix")
     if config.username:
         client.username_pw_set(config.username, read_password(config))
     if config.tls:
         import ssl  # only here: without TLS the service keeps OpenSSL out (without_tls.py)
 
         try:
-            client.tls_set(ca_certs=config.ca_file or None,
-                           certfile=config.cert_file or None, keyfile=config.key_file or None,
-                           cert_reqs=ssl.CERT_REQUIRED, tls_version=ssl.PROTOCOL_TLS_CLIENT)
+            if relay is None:
+                client.tls_set(ca_certs=config.ca_file or None,
+                               certfile=config.cert_file or None,
+                               keyfile=config.key_file or None,
+                               cert_reqs=ssl.CERT_REQUIRED,
+                               tls_version=ssl.PROTOCOL_TLS_CLIENT)
+            else:
+                client.tls_set_context(broker_context(
+                    config.host, config.ca_file or None, config.cert_file or None,
+                    config.key_file or None))
         except (OSError, ssl.SSLError) as error:
             raise ConfigError(f"[mqtt] ca_file/cert_file/key_file: cannot load them ({error});"
                               " fix the paths in the config") from None
@@ -136,7 +143,8 @@ class MqttLink(ClosesOnExit):
     def __init__(self, config: Config, store: Outbox, clock: Clock,
                  post: Callable[[QueueItem], None], logger: logging.Logger,
                  streak_and_level: Callable[[date], tuple[int, int]],
-                 topics: Topics | None = None, settings_file: Path | None = None) -> None:
+                 topics: Topics | None = None, settings_file: Path | None = None,
+                 relay: str | None = None) -> None:
         """``streak_and_level(today)``: the streak in days and the practice level, as the
         stats pages count them (the application's rule, handed in). ``settings_file``:
         where settings set from Home Assistant are kept (None: they cannot be set)."""
@@ -144,6 +152,7 @@ class MqttLink(ClosesOnExit):
         self._settings_file = settings_file
         self._streak_and_level = streak_and_level
         self._mqtt = config.mqtt
+        self._relay = relay
         self._topics = topics or Topics.of(config.mqtt)
         self._store = store
         self._clock = clock
@@ -151,7 +160,7 @@ class MqttLink(ClosesOnExit):
         self._log = logger
         self._inbox: queue.SimpleQueue[_InboxItem] = queue.SimpleQueue()
         self._client = make_client(self._mqtt, self._topics,
-                                   lambda size: self._hand_over(_TooBig(size)))
+                                   lambda size: self._hand_over(_TooBig(size)), relay)
         self._budget = CommandBudget()
         self._connected = False
         self._last_problem: str | None = None
@@ -182,7 +191,8 @@ class MqttLink(ClosesOnExit):
 
     def start(self) -> None:
         """Connect in the background; the device runs whether or not the broker answers."""
-        self._client.connect_async(self._mqtt.host, default_port(self._mqtt), KEEPALIVE_S)
+        self._client.connect_async(self._relay or self._mqtt.host, default_port(self._mqtt),
+                                   KEEPALIVE_S)
         self._network.start()
 
     # -- a record sink ------------------------------------------------------------------
@@ -318,7 +328,8 @@ class MqttLink(ClosesOnExit):
 
     @property
     def _where(self) -> str:
-        return f"{self._mqtt.host}:{default_port(self._mqtt)}"
+        direct = f"{self._mqtt.host}:{default_port(self._mqtt)}"
+        return direct if self._relay is None else f"{direct} (through {self._relay})"
 
     def _on_connected(self) -> None:
         first = self._last_problem is None and not self._connected

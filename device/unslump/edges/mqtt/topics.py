@@ -22,6 +22,11 @@ EVENTS = ("reminder", "routine")
 """Home Assistant event entities: ``<prefix>/event/<name>``."""
 
 
+def default_port(config: MqttConfig) -> int:
+    """The broker's port: the configured one, or MQTT's own (8883 with TLS, else 1883)."""
+    return config.port or (8883 if config.tls else 1883)
+
+
 def safe_id(text: str) -> str:
     """``text`` with what Home Assistant allows in an object id ([a-zA-Z0-9_-])."""
     return re.sub(r"[^a-zA-Z0-9_-]", "_", text)

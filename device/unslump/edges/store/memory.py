@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from unslump.core.day_stats import DaySummary
+from unslump.core.practice import Practice, PracticeDay, practice_of
 from unslump.core.records import (
     BoutRecord,
     BreakRecord,
@@ -100,8 +101,11 @@ class MemoryStore(ClosesOnExit):
         answer = answers[-1] if answers else None
         return None if answer is NoticeAnswer.RESET else answer
 
-    def practice(self) -> list[tuple[date, bool | None]]:
-        return queries.practice_days(self.records)
+    def practice(self) -> Practice:
+        return practice_of(queries.practice_records(self.records))
+
+    def practice_days(self, first_day: date, last_day: date) -> list[PracticeDay]:
+        return queries.practice_records(self.records, first_day, last_day)
 
     def breaks_on(self, day: date) -> int:
         return queries.count_breaks(day, self.breaks)

@@ -17,13 +17,14 @@ from __future__ import annotations
 import logging
 import sqlite3
 import statistics
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Any, TypeVar
 
 from unslump.core.day_stats import DaySummary
+from unslump.core.practice import MAX_LEVEL, Practice, PracticeDay
 from unslump.core.records import (
     BoutRecord,
     BreakKind,
@@ -32,7 +33,7 @@ from unslump.core.records import (
     Record,
     ReminderOutcome,
     ReminderRecord,
-    replace_version,
+    identity,
 )
 from unslump.edges.store.rows import (
     NOTICE_EVENT,
@@ -52,6 +53,11 @@ class LogRows:
     bouts: list[BoutRecord] = field(default_factory=list)
     breaks: list[BreakRecord] = field(default_factory=list)
     reminders: list[ReminderRecord] = field(default_factory=list)
+    # Where each keyed row sits in its list, so adding a version costs the same with a
+    # hundred rows as with a million (rows given to the constructor are indexed lazily).
+    _places: dict[tuple[type, str], int] = field(default_factory=dict, repr=False,
+                                                 compare=False)
+    _indexed: bool = field(default=False, repr=False, compare=False)
 
     def add(self, records: Iterable[Record]) -> LogRows:
         """Sort ``records`` in by kind (other kinds are not part of the stats).
@@ -59,15 +65,36 @@ class LogRows:
         A newer version of a row already here (the same key: a checkpoint still waiting
         for the disk) replaces it, so no bout is counted twice.
         """
+        if not self._indexed:
+            kinds: tuple[list[Any], ...] = (self.bouts, self.breaks, self.reminders)
+            for rows in kinds:
+                for index, kept in enumerate(rows):
+                    self._place(rows, index, kept)
+            self._indexed = True
         for record in records:
             match record:
                 case BoutRecord():
-                    _put(self.bouts, record)
+                    self._put(self.bouts, record)
                 case BreakRecord():
-                    _put(self.breaks, record)
+                    self._put(self.breaks, record)
                 case ReminderRecord():
-                    _put(self.reminders, record)
+                    self._put(self.reminders, record)
         return self
+
+    def _put(self, rows: list[Any], record: Record) -> None:
+        same = identity(record)
+        index = None if same is None else self._places.get(same)
+        if index is not None:
+            rows[index] = record
+            return
+        rows.append(record)
+        self._place(rows, len(rows) - 1, record)
+
+    def _place(self, rows: list[Any], index: int, record: Record) -> None:
+        """Note where ``record`` (keyed) sits in ``rows``."""
+        same = identity(record)
+        if same is not None:
+            self._places[same] = index
 
 
 BadRows = Callable[[BadRowError], None]
@@ -98,10 +125,6 @@ def decoded(raws: Iterable[sqlite3.Row], decode: Callable[[sqlite3.Row], R],
             bad(error)
     return records
 
-
-def _put(rows: list[Any], record: Record) -> None:
-    if not replace_version(rows, record):
-        rows.append(record)
 
 
 def load_rows(connection: sqlite3.Connection, first_day: date, last_day: date,
@@ -179,19 +202,132 @@ def notice_answer(connection: sqlite3.Connection,
         return None
 
 
-def practice_rows(connection: sqlite3.Connection,
-                  bad: BadRows = warn_bad_row) -> list[BreakRecord]:
-    """Every completed stretch in the log (a few a day: a year is a few hundred rows)."""
-    return decoded(_fetch(
-        connection, "SELECT * FROM breaks WHERE kind = 'guided' AND completed = 1 ORDER BY id",
-        ()), break_from_row, bad)
+PRACTICE_KEY = "practice"
+"""The ``meta`` row that keeps the practice replayed through the settled stretches, as
+text: ``<last id> <level> <last day or -> <day raised or ->``."""
+
+_DAY_SQL = "date(start_utc, printf('%+d minutes', start_offset_min))"
+_STRETCH_SQL = "kind = 'guided' AND completed = 1"
 
 
-def practice_days(records: Iterable[Record]) -> list[tuple[date, bool | None]]:
-    """(local day, smooth answer) of each completed stretch, newest version of each row."""
-    rows = LogRows().add(records)
-    return [(item.start.date(), item.smooth) for item in rows.breaks
+def settle_practice(connection: sqlite3.Connection) -> None:
+    """Replay the stretches written since the kept summary into it, and keep it.
+
+    Called at start inside the transaction that closes the rows a power cut left open:
+    every row then is final (a row is only changed by the start that wrote it), so the
+    next start and every stats page replays only the stretches after these. Years of
+    stretches then cost what a few days' do. Writes nothing when nothing is new.
+    """
+    kept, through = _kept_practice(connection)
+    practice, last = _replay(connection, kept, through, ())
+    if last != through:
+        connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                           (PRACTICE_KEY, _practice_text(practice, last)))
+
+
+def practice_in(connection: sqlite3.Connection, leave_out: Collection[str] = ()
+                ) -> Practice:
+    """The practice replayed through every completed stretch on disk: the kept summary,
+    then the stretches after it. ``leave_out``: keys whose newer version is still waiting
+    for the disk (the caller replays those after)."""
+    kept, through = _kept_practice(connection)
+    return _replay(connection, kept, through, leave_out)[0]
+
+
+def practice_days(connection: sqlite3.Connection, first_day: date, last_day: date,
+                  leave_out: Collection[str] = ()) -> list[PracticeDay]:
+    """The local days from ``first_day`` to ``last_day`` with completed stretches, with
+    how many and how many smooth, oldest first (an indexed read of those days only)."""
+    low, high = utc_window(first_day, last_day)
+    days: dict[date, PracticeDay] = {}
+    for key, text, smooth in connection.execute(
+            f"SELECT key, {_DAY_SQL}, smooth = 1 FROM breaks"
+            f" WHERE start_utc >= ? AND start_utc < ? AND {_STRETCH_SQL}", (low, high)):
+        day = _day_of(text)
+        if day is None or not first_day <= day <= last_day or key in leave_out:
+            continue
+        was = days.get(day, PracticeDay(day, 0, 0))
+        days[day] = PracticeDay(day, was.stretches + 1, was.smooth + bool(smooth))
+    return sorted(days.values(), key=lambda item: item.day)
+
+
+def practice_records(records: Iterable[Record], first_day: date = date.min,
+                     last_day: date = date.max) -> list[PracticeDay]:
+    """The same days as :func:`practice_days`, from records (the newest version of each)."""
+    days: dict[date, PracticeDay] = {}
+    for item in stretches_in(records):
+        day = item.start.date()
+        if first_day <= day <= last_day:
+            was = days.get(day, PracticeDay(day, 0, 0))
+            days[day] = PracticeDay(day, was.stretches + 1, was.smooth + bool(item.smooth))
+    return sorted(days.values(), key=lambda item: item.day)
+
+
+def stretches_in(records: Iterable[Record]) -> list[BreakRecord]:
+    """The completed stretches among ``records``, the newest version of each, in order."""
+    return [item for item in LogRows().add(records).breaks
             if item.kind is BreakKind.GUIDED and item.completed]
+
+
+def merge_practice(*histories: list[PracticeDay]) -> list[PracticeDay]:
+    """Days from several sources as one history, a day's counts added up, oldest first."""
+    days: dict[date, PracticeDay] = {}
+    for history in histories:
+        for item in history:
+            was = days.get(item.day)
+            days[item.day] = item if was is None else PracticeDay(
+                item.day, was.stretches + item.stretches, was.smooth + item.smooth)
+    return sorted(days.values(), key=lambda item: item.day)
+
+
+def _replay(connection: sqlite3.Connection, practice: Practice, after_id: int,
+            leave_out: Collection[str]) -> tuple[Practice, int]:
+    """``practice`` carried on through the stretches with an id above ``after_id``; and
+    the last id seen. A row whose time cannot be read has no day and is skipped."""
+    last = after_id
+    for row_id, key, text, smooth in connection.execute(
+            f"SELECT id, key, {_DAY_SQL}, smooth = 1 FROM breaks WHERE id > ? AND"
+            f" {_STRETCH_SQL} ORDER BY id", (after_id,)):
+        last = row_id
+        day = _day_of(text)
+        if day is not None and key not in leave_out:
+            practice = practice.practised(day, bool(smooth))
+    return practice, last
+
+
+def _kept_practice(connection: sqlite3.Connection) -> tuple[Practice, int]:
+    """The kept summary and the last id it covers; none (a replay from the first row)
+    if it is missing or cannot be read."""
+    row = connection.execute("SELECT value FROM meta WHERE key = ?",
+                             (PRACTICE_KEY,)).fetchone()
+    try:
+        through, level, last_day, raised_on = str(row[0]).split(" ")
+        practice = Practice(int(level), _day_or_none(last_day), _day_or_none(raised_on))
+        kept = int(through)
+    except (TypeError, ValueError, OverflowError):  # None (no row), or not our text
+        return Practice(), 0
+    (newest,) = connection.execute("SELECT COALESCE(MAX(id), 0) FROM breaks").fetchone()
+    if not 0 <= practice.level <= MAX_LEVEL or not 0 <= kept <= newest:
+        return Practice(), 0  # not a summary of this log's rows
+    return practice, kept
+
+
+def _practice_text(practice: Practice, through: int) -> str:
+    days = [day.isoformat() if day is not None else "-"
+            for day in (practice.last_day, practice.raised_on)]
+    return " ".join([str(through), str(practice.level), *days])
+
+
+def _day_or_none(text: str) -> date | None:
+    return None if text == "-" else date.fromisoformat(text)
+
+
+def _day_of(text: object) -> date | None:
+    """The day SQLite printed, or None (a time it could not read, a year Python lacks)."""
+    try:
+        return date.fromisoformat(str(text)) if text is not None else None
+    except ValueError:
+        return None
 
 
 def week_ending(last_day: date) -> list[date]:

@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from unslump.core.day_stats import DaySummary
+from unslump.core.practice import Practice, PracticeDay
 from unslump.core.records import BreakRecord, EndedBy, NoticeAnswer, NoticeRecord, Record
 from unslump.edges.clock import Clock, SystemClock
-from unslump.edges.store import outbox, queries
+from unslump.edges.store import outbox, queries, vanished
 from unslump.edges.store.pending import PendingRows
 from unslump.edges.store.rows import CLOSE_OPEN_STATEMENTS, insert_statement
 from unslump.edges.store.schema import (
@@ -161,6 +162,7 @@ class SqliteStore(ClosesOnExit):
             self._pending.push(record)
             return
         try:
+            self._connection = self._still_there(self._connection)
             self._write(self._connection, record)
         except (sqlite3.DatabaseError, OSError) as error:
             if not _is_disk_failure(error):
@@ -183,6 +185,7 @@ class SqliteStore(ClosesOnExit):
             keys = outbox.open_keys(connection) if self._outbox_cap else {}
             closed = sum(connection.execute(sql, {"ended_by": str(ended_by)}).rowcount
                          for sql in CLOSE_OPEN_STATEMENTS)
+            queries.settle_practice(connection)  # every row is final now
             if keys:
                 outbox.queue_rows_by_key(connection, keys, self._outbox_cap)
             connection.execute("COMMIT")
@@ -217,11 +220,25 @@ class SqliteStore(ClosesOnExit):
             lambda c: queries.notice_answer(c, self._bad_row), None)
         return None if answer is NoticeAnswer.RESET else answer
 
-    def practice(self) -> list[tuple[date, bool | None]]:
-        """Every completed stretch as (local day, smooth answer), oldest first."""
-        rows: list[BreakRecord] = self._read(
-            lambda c: queries.practice_rows(c, self._bad_row), [])
-        return queries.practice_days([*rows, *self._pending])
+    def practice(self) -> Practice:
+        """The practice replayed through every completed stretch, waiting rows included."""
+        waiting = self._waiting_keys()
+        practice = self._read(lambda c: queries.practice_in(c, waiting), Practice())
+        for item in queries.stretches_in(self._pending):
+            practice = practice.practised(item.start.date(), item.smooth)
+        return practice
+
+    def practice_days(self, first_day: date, last_day: date) -> list[PracticeDay]:
+        """The days in the range with completed stretches, waiting rows included."""
+        waiting = self._waiting_keys()
+        on_disk: list[PracticeDay] = self._read(
+            lambda c: queries.practice_days(c, first_day, last_day, waiting), [])
+        return queries.merge_practice(
+            on_disk, queries.practice_records(self._pending, first_day, last_day))
+
+    def _waiting_keys(self) -> set[str]:
+        return {record.key for record in self._pending
+                if isinstance(record, BreakRecord) and record.key}
 
     def breaks_on(self, day: date) -> int:
         """Breaks on a local day (completed guided + natural), waiting rows included."""
@@ -391,6 +408,19 @@ class SqliteStore(ClosesOnExit):
             self._path,
             dropped,
         )
+
+    def _still_there(self, connection: sqlite3.Connection) -> sqlite3.Connection:
+        """The connection to write with: a new one on a copy written back at the path if
+        the log's file was deleted under it (:mod:`unslump.edges.store.vanished`)."""
+        if not vanished.missing(self._path):
+            return connection
+        self._log.warning(
+            "break log %s was deleted while the device ran (its folder removed?); "
+            "writing it back there with every row so far", self._path)
+        fresh = vanished.write_back(connection, self._path, self._connect)
+        self._connection = fresh
+        _configure(fresh)
+        return fresh
 
     def _write(self, connection: sqlite3.Connection, record: Record) -> None:
         self._write_all(connection, [record])
