@@ -45,8 +45,9 @@ host_arch=$(dpkg --print-architecture 2>/dev/null || uname -m)
 root_arch=$(chroot "$ROOT" dpkg --print-architecture)
 emulator=""
 if [ "$host_arch" != "$root_arch" ]; then
+    # test-install.sh names the emulator it registered; else it is the host's.
     # shellcheck disable=SC2016  # dpkg-query's format, not the shell's
-    emulator="qemu-user $(dpkg-query -W -f='${Version}' qemu-user-static 2>/dev/null || echo "(version unknown)")"
+    emulator=${UNSLUMP_EMULATOR:-"qemu-user $(dpkg-query -W -f='${Version}' qemu-user-static 2>/dev/null || echo "(version unknown)")"}
     cat >"$dropins/boot-test-qemu.conf" <<'EOF'
 # Written by scripts/boot-test.sh, removed after the test: qemu-user needs W+X memory
 # for its JIT and issues the host's system calls, so these cannot apply under emulation;
