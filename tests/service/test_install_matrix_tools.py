@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.support.paths import REPO
+
 DEPS = REPO / "scripts" / "test-install-deps.sh"
 LOG_ROWS = REPO / "scripts" / "log_rows.py"
 HOST_TOOLS = ("debootstrap", "qemu-aarch64-static", "qemu-arm-static", "update-binfmts",
