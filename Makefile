@@ -73,13 +73,16 @@ install:
 uninstall:
 	DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" PURGE="$(PURGE)" sh scripts/uninstall.sh
 
-# The install proven in an emulated Raspberry Pi OS base (needs root, debootstrap,
-# qemu-user-static; minutes, so not part of `make test`). DIST=trixie|bookworm,
-# ARCH=arm64|armhf. Caches the roots in .cache/install (or $UNSLUMP_CACHE).
+# The install proven in an emulated Raspberry Pi OS base (needs root; installs debootstrap,
+# qemu-user-static, binfmt-support and systemd-container when missing; minutes, so not
+# part of `make test`). DIST=trixie|bookworm, ARCH=arm64|armhf; UPGRADE_FROM=<commit>
+# installs that commit first and proves the upgrade to this tree. Caches the roots in
+# .cache/install (or $UNSLUMP_CACHE). Exit 77 when every check passed but the boot
+# could not run here.
 DIST ?= trixie
 ARCH ?= arm64
 test-install:
-	DIST="$(DIST)" ARCH="$(ARCH)" sh scripts/test-install.sh
+	DIST="$(DIST)" ARCH="$(ARCH)" UPGRADE_FROM="$(UPGRADE_FROM)" sh scripts/test-install.sh
 
 # The device against a real Home Assistant Core in a Debian trixie root (minutes; root).
 test-ha: $(VENV)/.installed

@@ -45,8 +45,9 @@ host_arch=$(dpkg --print-architecture 2>/dev/null || uname -m)
 root_arch=$(chroot "$ROOT" dpkg --print-architecture)
 emulator=""
 if [ "$host_arch" != "$root_arch" ]; then
+    # test-install.sh names the emulator it registered; else it is the host's.
     # shellcheck disable=SC2016  # dpkg-query's format, not the shell's
-    emulator="qemu-user $(dpkg-query -W -f='${Version}' qemu-user-static 2>/dev/null || echo "(version unknown)")"
+    emulator=${UNSLUMP_EMULATOR:-"qemu-user $(dpkg-query -W -f='${Version}' qemu-user-static 2>/dev/null || echo "(version unknown)")"}
     cat >"$dropins/boot-test-qemu.conf" <<'EOF'
 # Written by scripts/boot-test.sh, removed after the test: qemu-user needs W+X memory
 # for its JIT and issues the host's system calls, so these cannot apply under emulation;
@@ -156,13 +157,14 @@ rm -f "$ROOT/var/log/unslump-boot-test.log" "$ROOT/var/lib/unslump-boot-test-pha
 # it) gets KILL, then nspawn. Sets rc to nspawn's exit status (137 when ended) and
 # ended=1 when it had to be ended.
 boot() {
+    # The machine is named by its architecture, so two runs (arm64, armhf) can boot at once.
     # A host with cgroup v1 mounted (hybrid) would give the container v1, which systemd
     # 256+ (Trixie) refuses; ask for the unified hierarchy. --console=read-only gives the
     # container a /dev/console whose output lands in the log (with =pipe there is none,
     # and systemd's own messages before journald runs are lost).
     SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 systemd-nspawn --quiet --boot --directory="$ROOT" \
         --register=no --keep-unit --console=read-only --private-network \
-        --machine=unslump-boot-test </dev/null >"$LOGS/boot-$1.log" 2>&1 &
+        --machine="unslump-boot-test-$root_arch" </dev/null >"$LOGS/boot-$1.log" 2>&1 &
     nspawn=$!
     booted=$(date +%s)
     waited=0
@@ -204,7 +206,7 @@ if ! [ -s "$ROOT/var/log/unslump-boot-test.log" ]; then
     # it cannot remove when the host's PID 1 is not systemd).
     console=$(sed 's/\x1b\[[0-9;:?]*[A-Za-z]//g; s/\x1b\][^\x07]*\x07//g' "$LOGS/boot-1.log" |
         tr -d '\r' | grep -v -e '^[[:space:]]*$' -e 'propagate/unslump-boot-test' \
-            -e '^Container unslump-boot-test ' || true)
+            -e '^Container unslump-boot-test[-a-z0-9]* ' || true)
     why=$(printf '%s\n' "$console" | grep -m 1 "$CANNOT_SPAWN" || true)
     [ -n "$why" ] && why="'$why' (every unit alike${emulator:+, under $emulator})"
     [ -n "$why" ] || why=$(printf '%s\n' "$console" | tail -n 1)

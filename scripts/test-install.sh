@@ -12,20 +12,38 @@
 # (boot, READY, watchdog restart after SIGSTOP, a clean stop that runs `blank`, a
 # reboot); where it cannot, that part says why and is skipped alone.
 #
-# Needs root, debootstrap, qemu-user-static with binfmt_misc, network to Debian and PyPI.
-# Not part of `make test`: a first run takes tens of minutes (the root, the lgpio
-# package), later runs several. Exit status 0 only if every check passed.
+# With UPGRADE_FROM=<commit>, the card is first installed from that commit's tree (git
+# archive), as a Pi set up from an older main: its break log gets rows (`unslump
+# scenario --db` into the service's state directory, as the service's user) and its
+# config an edit; then the checkout becomes this tree, as after `git pull`, and the rest
+# runs as an upgrade: the config edit and the old rows must survive the install and the
+# boot, and nothing of the old package (the `device` import name, its entry point) may
+# stay in the venv.
 #
-# Environment: DIST (trixie), ARCH (arm64), DEBIAN_MIRROR, UNSLUMP_CACHE (.cache/install),
-# UNSLUMP_BOOT_TEST=0 skips the nspawn part, UNSLUMP_LGPIO=standin|pypi|auto: serve the
-# stand-in python3-lgpio (a Raspberry Pi OS card), or not (plain Debian: the install
-# falls back to PyPI's lgpio wheel). auto (the default): the stand-in where PyPI has no
-# wheel for the root's Python (Trixie, 3.13), plain Debian on Bookworm, so both paths run.
+# Needs root and network to Debian and PyPI; installs what else it needs on the host
+# (debootstrap, qemu-user-static, binfmt-support, systemd-container: see
+# scripts/test-install-deps.sh). Not part of `make test`: a first run takes tens of
+# minutes (the root, the lgpio package), later runs several. The last line is the verdict:
+# exit status 0 only if every check passed and the boot ran; 1 if a check failed; 77 if
+# all checks passed but the boot was skipped (the line says why), so a run that could not
+# boot is never taken for a full pass. UNSLUMP_BOOT_TEST=0 leaves the boot out on purpose
+# (exit 0, and the line says so).
+#
+# Environment: DIST (trixie), ARCH (arm64), UPGRADE_FROM (none), DEBIAN_MIRROR,
+# UNSLUMP_CACHE (.cache/install), UNSLUMP_BOOT_TEST=0 skips the nspawn part,
+# UNSLUMP_LGPIO=standin|pypi|auto: serve the stand-in python3-lgpio (a Raspberry Pi OS
+# card), or not (plain Debian: the install falls back to PyPI's lgpio wheel). auto (the
+# default): the stand-in where PyPI has no wheel for the root's Python (Trixie, 3.13),
+# plain Debian on Bookworm, so both paths run. UNSLUMP_QEMU=host|<Debian suite>|auto: the
+# emulator, the host's qemu-user-static or that suite's qemu-user (scripts/qemu-user.sh,
+# registered for this run only); auto: Trixie's for a Trixie root (its systemd 257 cannot
+# start units under Bookworm's qemu 7.2), the host's otherwise.
 # shellcheck disable=SC2016  # dpkg-query formats and sh -c bodies expand later, on purpose
 set -eu
 
 DIST=${DIST:-trixie}
 ARCH=${ARCH:-arm64}
+UPGRADE_FROM=${UPGRADE_FROM:-}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${UNSLUMP_CACHE:-$HERE/.cache/install}
 export UNSLUMP_CACHE="$CACHE"
@@ -34,32 +52,37 @@ RESULTS=$CACHE/results-$DIST-$ARCH.txt
 CHECKOUT=/home/pi/unslump
 FAILED=0
 
+PASSED=0
+FAILS=0
 say() { printf '%s\n' "test-install $DIST/$ARCH: $*"; }
-pass() { printf '%s\n' "PASS $*" | tee -a "$RESULTS"; }
-fail() { printf '%s\n' "FAIL $*" | tee -a "$RESULTS"; FAILED=1; }
+pass() { printf '%s\n' "PASS $*" | tee -a "$RESULTS"; PASSED=$((PASSED + 1)); }
+fail() { printf '%s\n' "FAIL $*" | tee -a "$RESULTS"; FAILED=1; FAILS=$((FAILS + 1)); }
 info() { printf '%s\n' "INFO $*" | tee -a "$RESULTS"; }
 check() {  # check "what" command...: PASS when the command succeeds
     what=$1
     shift
     if "$@"; then pass "$what"; else fail "$what"; fi
 }
+rows_kept() {  # rows_kept WHEN EXPORT: every row the old code wrote is in EXPORT
+    if kept=$(python3 "$HERE/scripts/log_rows.py" kept "$LOGS/export-old.json" "$2" 2>&1); then
+        pass "upgrade: the old rows $1: $kept"
+    else
+        fail "upgrade: the old rows $1: $kept"
+    fi
+}
 
 [ "$(id -u)" -eq 0 ] || { echo "test-install: needs root (debootstrap, chroot, mount)" >&2; exit 1; }
 case $ARCH in
-    arm64) qemu="qemu-aarch64" ;;
-    armhf) qemu="qemu-arm" ;;
+    arm64) target="aarch64" ;;
+    armhf) target="arm" ;;
     *) echo "test-install: ARCH must be arm64 or armhf" >&2; exit 2 ;;
 esac
-if ! [ -e "/proc/sys/fs/binfmt_misc/$qemu" ]; then
-    [ -e /proc/sys/fs/binfmt_misc/register ] ||
-        mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
-    update-binfmts --enable "$qemu" >/dev/null 2>&1 || true
+case $DIST in trixie|bookworm) ;; *) echo "test-install: DIST must be trixie or bookworm" >&2; exit 2 ;; esac
+if [ -n "$UPGRADE_FROM" ]; then
+    git -C "$HERE" rev-parse --verify --quiet "$UPGRADE_FROM^{commit}" >/dev/null ||
+        { echo "test-install: UPGRADE_FROM=$UPGRADE_FROM is not a commit of this repository" >&2; exit 2; }
 fi
-if ! [ -e "/proc/sys/fs/binfmt_misc/$qemu" ]; then
-    echo "test-install: no binfmt_misc entry $qemu: apt-get install qemu-user-static" \
-        "binfmt-support, and mount binfmt_misc on /proc/sys/fs/binfmt_misc" >&2
-    exit 1
-fi
+sh "$HERE/scripts/test-install-deps.sh" "$ARCH"
 
 mkdir -p "$CACHE"
 rm -rf "$LOGS"
@@ -91,13 +114,37 @@ umount_all() {
         mounted=0
     fi
 }
+binfmt_entry=""
 # shellcheck disable=SC2317  # run by the trap
 cleanup() {
     umount_all
     rm -rf --one-file-system "$work"
+    if [ -n "$binfmt_entry" ] && [ -e "$binfmt_entry" ]; then
+        echo -1 >"$binfmt_entry"
+    fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# The emulator: the host's qemu-user-static, or a Debian suite's qemu-user registered
+# for this run as an extra binfmt_misc entry, which the kernel tries before the host's
+# (the newest entry wins) and which the cleanup removes, leaving the host's as it was.
+QEMU=${UNSLUMP_QEMU:-auto}
+if [ "$QEMU" = auto ]; then
+    case $DIST in trixie) QEMU=trixie ;; *) QEMU=host ;; esac
+fi
+if [ "$QEMU" = host ]; then
+    emulator="qemu-user $(dpkg-query -W -f='${Version}' qemu-user-static) (the host's)"
+else
+    line=$(sh "$HERE/scripts/qemu-user.sh" "$QEMU" "$ARCH")
+    binfmt_entry=/proc/sys/fs/binfmt_misc/unslump-test-$target
+    # One left by a run that was killed, or another run's: replaced by this one's.
+    [ -e "$binfmt_entry" ] && echo -1 >"$binfmt_entry"
+    printf '%s' "$line" >/proc/sys/fs/binfmt_misc/register
+    emulator="qemu-user $(sed -n 's/^Version: //p' "$CACHE/qemu-user-$QEMU/package") ($QEMU's)"
+fi
+export UNSLUMP_EMULATOR="$emulator"
+info "emulator: $emulator"
 
 # Run a command in the root as a login would: clean environment, root's PATH. pip gets
 # the host's CA bundle when the host names one (PIP_CERT, SSL_CERT_FILE): where PyPI is
@@ -142,8 +189,49 @@ else
         "the install must fall back to PyPI's lgpio wheel"
 fi
 
-# The checkout, as the user pi cloned it: tracked and untracked files, not ignored ones.
 in_root useradd --create-home --shell /bin/sh pi
+in_root dpkg-query -W -f='${Package}\n' | sort >"$work/packages-before"
+size_before=$(( $(mib "$root") - $(mib "$root/var/lib/apt/lists") - $(mib "$root/var/cache/apt") ))
+DB=/var/lib/unslump/unslump.db
+
+# -- the card before the upgrade (UPGRADE_FROM) -----------------------------------------
+if [ -n "$UPGRADE_FROM" ]; then
+    old=$(git -C "$HERE" rev-parse --short "$UPGRADE_FROM")
+    mkdir -p "$root$CHECKOUT"
+    git -C "$HERE" archive "$UPGRADE_FROM" | tar -C "$root$CHECKOUT" -xf -
+    in_root chown -R pi:pi "$CHECKOUT"
+    say "make install from $old (the card before the upgrade)"
+    start=$(seconds)
+    if in_root sh -c "cd $CHECKOUT && make install" >"$LOGS/install-old.log" 2>&1; then
+        pass "upgrade: make install from $old, exit 0 ($(( $(seconds) - start )) s)"
+    else
+        fail "upgrade: make install from $old failed; last lines:"
+        tail -n 25 "$LOGS/install-old.log" | tee -a "$RESULTS"
+    fi
+    # Rows in the service's log, written by the old code as the service's user, in the
+    # state directory systemd makes for StateDirectory=unslump.
+    in_root install -d -o unslump -g unslump -m 0750 /var/lib/unslump
+    cp "$root$CHECKOUT/tests/scenarios/sit-press-stand.txt" "$root/tmp/scenario-old.txt"
+    chmod 0644 "$root/tmp/scenario-old.txt"
+    as_unslump unslump scenario /tmp/scenario-old.txt --db "$DB" >"$LOGS/scenario-old.log" 2>&1 ||
+        true
+    as_unslump unslump export --format json --db "$DB" >"$LOGS/export-old.json" 2>"$LOGS/export-old.err" ||
+        true
+    old_rows=$(python3 "$HERE/scripts/log_rows.py" count "$LOGS/export-old.json" 2>&1 || true)
+    check "upgrade: $old wrote rows into $DB as unslump (unslump scenario --db): $old_rows" \
+        sh -c "[ '${old_rows%% *}' -gt 0 ] 2>/dev/null"
+    # The owner's edit of the config: a value changed and a comment of their own.
+    sed -i 's/^volume = .*/volume = 0.3/' "$root/etc/unslump/config.toml"
+    printf '%s\n' "# edited on the Pi before the upgrade (make test-install)" \
+        >>"$root/etc/unslump/config.toml"
+    edited_sum=$(sha256sum "$root/etc/unslump/config.toml" | cut -d' ' -f1)
+    check "upgrade: the config edit took (volume = 0.3)" \
+        grep -q '^volume = 0.3$' "$root/etc/unslump/config.toml"
+    # Then `git pull`: the checkout becomes this tree, the old files gone.
+    rm -rf --one-file-system "${root:?}$CHECKOUT"
+fi
+
+# The checkout, as the user pi cloned it: tracked and untracked files, not ignored ones.
 mkdir -p "$root$CHECKOUT"
 (cd "$HERE" && git ls-files -z --cached --others --exclude-standard |
     xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
@@ -151,8 +239,6 @@ mkdir -p "$root$CHECKOUT"
 in_root chown -R pi:pi "$CHECKOUT"
 tree() { (cd "$root$CHECKOUT" && find . -printf '%p %s %T@ %u %m\n' | LC_ALL=C sort); }
 tree >"$work/tree-before"
-in_root dpkg-query -W -f='${Package}\n' | sort >"$work/packages-before"
-size_before=$(( $(mib "$root") - $(mib "$root/var/lib/apt/lists") - $(mib "$root/var/cache/apt") ))
 
 # -- install, twice --------------------------------------------------------------------
 say "make install (1st run)"
@@ -175,6 +261,44 @@ check "said that systemd is not running and skipped reload/restart" \
     grep -q "systemd is not running here" "$LOGS/install-1.log"
 check "/etc/unslump/config.toml written" test -s "$root/etc/unslump/config.toml"
 config_sum=$(sha256sum "$root/etc/unslump/config.toml" 2>/dev/null | cut -d' ' -f1)
+site=$(in_root /opt/unslump/venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))' ||
+    echo /nonexistent)
+if [ -n "$UPGRADE_FROM" ]; then
+    check "upgrade: the edited config kept (same bytes; 'keeping the existing')" \
+        sh -c "[ '$config_sum' = '$edited_sum' ] && grep -q 'keeping the existing' '$LOGS/install-1.log'"
+    check "upgrade: the edited config is valid for the new code (unslump config)" \
+        as_unslump unslump config --config /etc/unslump/config.toml
+    # Nothing of the old package may stay: its import name, its metadata, an entry point
+    # or module name still pointing at it.
+    stale=$(find "$root$site" -maxdepth 1 \( -name device -o -name 'device-*' \) -printf '%f ')
+    check "upgrade: no old package left in the venv (site-packages/device)${stale:+: $stale}" \
+        test -z "$stale"
+    stale_bin=$(grep -l -E '^(from|import) device([. ]|$)' "$root/opt/unslump/venv/bin/"* 2>/dev/null |
+        sed "s#^$root##" | tr '\n' ' ' || true)
+    check "upgrade: no entry point in the venv names the old package${stale_bin:+: $stale_bin}" \
+        test -z "$stale_bin"
+    # shellcheck disable=SC2317  # run by check
+    no_device() { ! in_root env --chdir=/tmp /opt/unslump/venv/bin/python -c 'import device' 2>/dev/null; }
+    check "upgrade: 'import device' fails in the venv (the old name is gone)" no_device
+    old_names=$(grep -rhoE "[\"']device\.[a-z_]+(\.[a-z_]+)*[\"']" --include='*.py' "$root$site/unslump" 2>/dev/null |
+        sort -u | tr '\n' ' ' || true)
+    check "upgrade: no module or logger name of the old package in the new code${old_names:+: $old_names}" \
+        test -z "$old_names"
+    exec_start=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$unit")
+    check "upgrade: the unit's command ($exec_start) runs the new code" \
+        in_root "$exec_start" --version
+    # The modules the new code starts with `python -m` (the sound player) must be there.
+    players=$(grep -rhoE '"-m", "[A-Za-z_.]+"' --include='*.py' "$root$site/unslump" 2>/dev/null |
+        sed 's/"-m", "\(.*\)"/\1/' | sort -u | tr '\n' ' ' || true)
+    for module in $players; do
+        check "upgrade: the module the new code runs with python -m ($module) is in the venv" \
+            in_root /opt/unslump/venv/bin/python -c \
+            "import importlib.util, sys; sys.exit(importlib.util.find_spec('$module') is None)"
+    done
+    [ -n "$players" ] || info "upgrade: no 'python -m' module named in the new code"
+    as_unslump unslump export --format json --db "$DB" >"$LOGS/export-upgraded.json" 2>&1 || true
+    rows_kept "after the upgrade, read by the new code" "$LOGS/export-upgraded.json"
+fi
 
 say "make install (2nd run)"
 start=$(seconds)
@@ -269,22 +393,32 @@ info "sizes: venv ${venv_mib} MiB, apt packages $(( apt_kib / 1024 )) MiB (Insta
     "root grew by ${growth_mib} MiB (apt lists and .deb cache, ${apt_lists_mib} MiB, left out)"
 
 # -- a real systemd ----------------------------------------------------------------------
-boot_note="not run"
+boot_note="not run (UNSLUMP_BOOT_TEST=0)"
+boot_state=off
 umount_all
 if [ "${UNSLUMP_BOOT_TEST:-1}" = 1 ]; then
-    if sh "$HERE/scripts/boot-test.sh" "$root" "$LOGS" >>"$RESULTS" 2>"$LOGS/boot-test.err"; then
-        boot_note="passed"
-    else
-        rc=$?
-        if [ "$rc" = 77 ]; then
-            boot_note="skipped: $(tail -n 1 "$LOGS/boot-test.err")"
-            info "nspawn boot $boot_note"
-        else
-            boot_note="FAILED"
-            FAILED=1
-        fi
+    boot_rc=0
+    sh "$HERE/scripts/boot-test.sh" "$root" "$LOGS" >"$LOGS/boot-test.out" 2>"$LOGS/boot-test.err" ||
+        boot_rc=$?
+    tee -a "$RESULTS" <"$LOGS/boot-test.out"
+    PASSED=$((PASSED + $(grep -c '^PASS' "$LOGS/boot-test.out" || true)))
+    FAILS=$((FAILS + $(grep -c '^FAIL' "$LOGS/boot-test.out" || true)))
+    case $boot_rc in
+        0) boot_note="passed"; boot_state=passed ;;
+        77) boot_note="SKIPPED: $(tail -n 1 "$LOGS/boot-test.err")"; boot_state=skipped
+            info "nspawn boot $boot_note" ;;
+        *) boot_note="FAILED"; boot_state=failed; FAILED=1 ;;
+    esac
+    if [ -n "$UPGRADE_FROM" ] && [ "$boot_state" != skipped ]; then
+        mount_all
+        as_unslump unslump export --format json --db "$DB" >"$LOGS/export-booted.json" 2>&1 || true
+        umount_all
+        rows_kept "after the upgraded service ran on the log" "$LOGS/export-booted.json"
+        before=$(python3 "$HERE/scripts/log_rows.py" count "$LOGS/export-upgraded.json" || echo "0 rows")
+        after=$(python3 "$HERE/scripts/log_rows.py" count "$LOGS/export-booted.json" || echo "0 rows")
+        check "upgrade: the upgraded service wrote to the same log (from $before to $after)" \
+            test "${after%% *}" -gt "${before%% *}"
     fi
-    grep -E '^(PASS|FAIL|INFO)' "$RESULTS" | grep -i "boot" || true
 fi
 mount_all
 
@@ -308,13 +442,23 @@ check "PURGE=1 removed /etc/unslump and the user, and said so" \
     sh -c "! [ -e '$root/etc/unslump' ] && ! grep -q '^unslump:' '$root/etc/passwd' && grep -q 'removed:.*user unslump' '$LOGS/uninstall-purge.log'"
 
 python=$(in_root python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-summary="SUMMARY $DIST $ARCH python $python: first install ${first_s} s, second ${second_s} s"
-summary="$summary (qemu-user on $(nproc) host cores); venv ${venv_mib} MiB + apt $(( apt_kib / 1024 )) MiB"
-summary="$summary (root +${growth_mib} MiB); lgpio: $lgpio_note; nspawn boot: $boot_note"
-if [ "$FAILED" = 0 ]; then
-    printf '%s; all checks passed\n' "$summary" | tee -a "$RESULTS"
-else
-    printf '%s; SOME CHECKS FAILED\n' "$summary" | tee -a "$RESULTS"
-fi
 say "logs in $LOGS, results in $RESULTS"
-exit "$FAILED"
+summary="SUMMARY $DIST $ARCH python $python: ${UPGRADE_FROM:+upgrade from $old, }first install ${first_s} s, second ${second_s} s"
+summary="$summary ($emulator on $(nproc) host cores); venv ${venv_mib} MiB + apt $(( apt_kib / 1024 )) MiB"
+summary="$summary (root +${growth_mib} MiB); lgpio: $lgpio_note; nspawn boot: $boot_note"
+# The verdict is the last line: a boot that could not run is never "all checks passed".
+if [ "$FAILED" != 0 ]; then
+    verdict="SOME CHECKS FAILED ($FAILS failed, $PASSED passed)"
+    status=1
+elif [ "$boot_state" = skipped ]; then
+    verdict="$PASSED checks passed, but the boot was SKIPPED (see nspawn boot above): not a full pass"
+    status=77
+elif [ "$boot_state" = off ]; then
+    verdict="$PASSED checks passed; the boot was left out (UNSLUMP_BOOT_TEST=0)"
+    status=0
+else
+    verdict="all $PASSED checks passed, the boot included"
+    status=0
+fi
+printf '%s; %s\n' "$summary" "$verdict" | tee -a "$RESULTS"
+exit "$status"
