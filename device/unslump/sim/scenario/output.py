@@ -43,6 +43,13 @@ def as_fields(value: Any) -> dict[str, Any]:
     return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
 
 
+def _row_fields(record: Any) -> dict[str, Any]:
+    """A record's fields; a break's own ``kind`` (natural, guided, standing) is its
+    ``type``, as ``kind`` names the line."""
+    fields = as_fields(record)
+    return {"type": fields.pop("kind"), **fields} if "kind" in fields else fields
+
+
 def describe(effect: Effect, breath: str = "swell") -> list[dict[str, Any]]:
     """The output lines (without ``t``) for one effect; ``breath`` is ``[audio] breath``,
     which decides how long a breath sound lasts."""
@@ -60,10 +67,10 @@ def describe(effect: Effect, breath: str = "swell") -> list[dict[str, Any]]:
         case Log(record=BoutRecord(ended_by=None) | BreakRecord(ended_by=None)
                  | ReminderRecord(ended_by=None) as record):
             # An open row written or brought forward: it is closed by a later line.
-            return [{"kind": "checkpoint", "of": _ROW_NAMES[type(record)], **as_fields(record)}]
+            return [{"kind": "checkpoint", "of": _ROW_NAMES[type(record)],
+                     **_row_fields(record)}]
         case Log(record=BreakRecord() as record):
-            fields = as_fields(record)
-            return [{"kind": "break", "type": fields.pop("kind"), **fields}]
+            return [{"kind": "break", **_row_fields(record)}]
         case Log(record=BoutRecord() as record):
             return [{"kind": "bout", **as_fields(record)}]
         case Log(record=ReminderRecord() as record):
