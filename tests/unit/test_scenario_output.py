@@ -1,6 +1,6 @@
 """What ``unslump scenario`` prints for each effect: the line kinds the README lists."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,8 +14,8 @@ from unslump.core.records import (
 )
 from unslump.sim.scenario.output import describe
 
-NINE = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
-TEN_PAST = datetime(2026, 11, 24, 9, 10, tzinfo=timezone.utc)
+NINE = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+TEN_PAST = datetime(2026, 11, 24, 9, 10, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("record", "of"), [
