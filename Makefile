@@ -33,11 +33,15 @@ test: $(STAMP)
 test-unit test-scenario test-slow test-service: test-%: $(STAMP)
 	$(PY) -m pytest tests/$*
 
-# Mutation testing of device/core and the stats queries ([tool.mutmut] in pyproject.toml):
-# minutes per module on two cores, so not part of `make test`. It works in ./mutants
-# (ignored) and never writes a tracked file. MUTANTS narrows it to some mutants, e.g.
-# MUTANTS='unslump.core.quiet.*'; JOBS sets the workers (default 2). Reruns only what changed.
+# Mutation testing of the core and the stats queries ([tool.mutmut] in pyproject.toml):
+# minutes per module on two cores, so not part of `make test`. mutmut runs in out/mutate
+# (ignored), whose entries link to the checkout's and whose `src` links to device/, so
+# the mutants are named and imported as unslump.*; it never writes a tracked file.
+# MUTANTS narrows it to some mutants, e.g. MUTANTS='unslump.core.quiet.*'; JOBS sets the
+# workers (default 2). Reruns only what changed.
 MUTATE_STAMP := $(VENV)/.installed-mutate
+MUTATE_DIR := out/mutate
+MUTATED := $(CURDIR)/$(MUTATE_DIR)/mutants/src
 JOBS ?= 2
 $(MUTATE_STAMP): pyproject.toml $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,mutate]'
@@ -45,14 +49,21 @@ $(MUTATE_STAMP): pyproject.toml $(STAMP)
 
 # Each survivor is then run against the whole unit and scenario tiers (tools/mutation_recheck.py):
 # mutmut gives a mutant only the tests that reached its function, and none for import-time code.
-# A mutant that makes a loop spin fails its test after 30 s (pytest-timeout): mutmut's own
-# timeout is 15 times the whole test list's time, which for the routine is half an hour.
+# A test that spins under a mutant fails after 300 s of CPU time (tools/mutation_cpu_limit.py):
+# a wall-clock limit fails the whole-day tests on a busy machine, and mutmut's own timeout
+# is 15 times the whole test list's time, which for the routine is half an hour.
+# PYTHONPATH: the tests' own `python -m unslump` runs import the mutants too.
 mutate: $(MUTATE_STAMP)
-	PYTEST_ADDOPTS=--timeout=30 $(VENV)/bin/mutmut run --max-children $(JOBS) $(MUTANTS)
-	mkdir -p out
-	$(VENV)/bin/mutmut results | PYTEST_ADDOPTS=--timeout=30 $(PY) tools/mutation_recheck.py \
-		> out/mutation-recheck.txt
-	($(VENV)/bin/mutmut results --all true; cat out/mutation-recheck.txt) | $(PY) tools/mutation_score.py
+	mkdir -p $(MUTATED)
+	for name in $(filter-out out mutants demo-out build,$(wildcard *)) .ci; do \
+		ln -sfn ../../$$name $(MUTATE_DIR)/$$name; done
+	ln -sfn ../../device $(MUTATE_DIR)/src
+	cd $(MUTATE_DIR) && PYTHONPATH=$(MUTATED) $(CURDIR)/$(VENV)/bin/mutmut run \
+		--max-children $(JOBS) $(MUTANTS)
+	cd $(MUTATE_DIR) && $(CURDIR)/$(VENV)/bin/mutmut results \
+		| $(CURDIR)/$(PY) tools/mutation_recheck.py > ../mutation-recheck.txt
+	cd $(MUTATE_DIR) && ($(CURDIR)/$(VENV)/bin/mutmut results --all true; \
+		cat ../mutation-recheck.txt) | $(CURDIR)/$(PY) tools/mutation_score.py
 
 demo: $(STAMP)
 	$(VENV)/bin/unslump demo --out demo-out
@@ -97,4 +108,4 @@ docs-screens: $(STAMP)
 	$(PY) tools/docs_screens.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info demo-out mutants
+	rm -rf $(VENV) build *.egg-info demo-out mutants $(MUTATE_DIR)

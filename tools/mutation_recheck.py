@@ -8,10 +8,14 @@ named on stdin (``mutmut results`` lines, or bare names) in ``./mutants`` with
 from ``[tool.mutmut]``, the unit and scenario tiers; stopping at the first failure), and
 prints one ``name: killed`` or ``name: survived`` line per mutant (the test that caught
 it goes to stderr). Fed after mutmut's own results to ``tools/mutation_score.py``, the
-later line wins:
+later line wins. Run where mutmut ran (``make mutate`` does it in ``out/mutate``):
 
-    mutmut results | python tools/mutation_recheck.py > out/recheck.txt
-    (mutmut results --all true; cat out/recheck.txt) | python tools/mutation_score.py
+    mutmut results | python tools/mutation_recheck.py > ../recheck.txt
+    (mutmut results --all true; cat ../recheck.txt) | python tools/mutation_score.py
+
+The package is imported from the mutated copy, ``mutants/src`` (see ``[tool.mutmut]``),
+never through the editable install: a recheck of the originals would call every
+survivor a survivor again. The clean collection checks that before any mutant runs.
 """
 
 from __future__ import annotations
@@ -46,12 +50,27 @@ def mutmut_pytest_args(pyproject: Path) -> list[str]:
     return [*config["pytest_add_cli_args"], *config["pytest_add_cli_args_test_selection"]]
 
 
+def mutated_package_env(mutants: Path, mutant: str) -> dict[str, str]:
+    """The environment of a test run: ``mutant`` switched on, the mutated copy first on
+    the path (also for the tests' own ``python -m unslump`` subprocesses)."""
+    path = [str((mutants / "src").resolve()), os.environ.get("PYTHONPATH", "")]
+    return dict(os.environ, MUTANT_UNDER_TEST=mutant,
+                PYTHONPATH=os.pathsep.join(part for part in path if part))
+
+
+def imported_from(mutants: Path) -> Path:
+    """Where ``import unslump`` finds the package in a test run's environment."""
+    done = subprocess.run([sys.executable, "-c", "import unslump; print(unslump.__file__)"],
+                          cwd=mutants, env=mutated_package_env(mutants, ""),
+                          capture_output=True, text=True, check=True)
+    return Path(done.stdout.strip()).resolve()
+
+
 def pytest_run(pytest_args: list[str], mutants: Path, mutant: str
                ) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, MUTANT_UNDER_TEST=mutant)
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-rfE", *pytest_args]
-    return subprocess.run(command, cwd=mutants, env=env, capture_output=True, text=True,
-                          check=False)
+    return subprocess.run(command, cwd=mutants, env=mutated_package_env(mutants, mutant),
+                          capture_output=True, text=True, check=False)
 
 
 def recheck(name: str, pytest_args: list[str], mutants: Path) -> str | None:
@@ -69,6 +88,11 @@ def main() -> int:
         print("no ./mutants folder: run `make mutate` first", file=sys.stderr)
         return 2
     pytest_args = sys.argv[1:] or mutmut_pytest_args(Path("pyproject.toml"))
+    package = imported_from(mutants)
+    if not package.is_relative_to(mutants.resolve()):
+        print(f"the tests would import {package}, not the mutated copy under {mutants}; "
+              "run this where mutmut ran (make mutate: out/mutate)", file=sys.stderr)
+        return 2
     # Any failure counts as a kill below (a mutant can break collection itself), so the
     # arguments must first be seen to collect cleanly with no mutant switched on.
     clean = pytest_run([*pytest_args, "--collect-only"], mutants, "")

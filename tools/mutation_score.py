@@ -80,7 +80,8 @@ def main() -> int:
     print(score_line("all", total))
     left = survivors(lines)
     if left:
-        print(f"\nsurvivors ({len(left)}; `.venv/bin/mutmut show NAME` prints each diff):")
+        print(f"\nsurvivors ({len(left)}; in out/mutate, `../../.venv/bin/mutmut show NAME` "
+              "prints each diff):")
         print("\n".join(f"  {name}" for name in left))
     return 0
 

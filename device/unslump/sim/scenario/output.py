@@ -43,6 +43,13 @@ def as_fields(value: Any) -> dict[str, Any]:
     return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
 
 
+def _row_fields(record: Any) -> dict[str, Any]:
+    """A record's fields; a break's own ``kind`` (natural, guided, standing) is its
+    ``type``, as ``kind`` names the line."""
+    fields = as_fields(record)
+    return {"type": fields.pop("kind"), **fields} if "kind" in fields else fields
+
+
 def describe(effect: Effect, breath: str = "swell") -> list[dict[str, Any]]:
     """The output lines (without ``t``) for one effect; ``breath`` is ``[audio] breath``,
     which decides how long a breath sound lasts."""
@@ -59,15 +66,11 @@ def describe(effect: Effect, breath: str = "swell") -> list[dict[str, Any]]:
             return [{"kind": "say", "text": text}]
         case Log(record=BoutRecord(ended_by=None) | BreakRecord(ended_by=None)
                  | ReminderRecord(ended_by=None) as record):
-            # An open row written or brought forward: it is closed by a later line. A break's
-            # own kind is its "type", as on the closed line, so the line keeps its "kind".
-            fields = as_fields(record)
-            if "kind" in fields:
-                fields["type"] = fields.pop("kind")
-            return [{"kind": "checkpoint", "of": _ROW_NAMES[type(record)], **fields}]
+            # An open row written or brought forward: it is closed by a later line.
+            return [{"kind": "checkpoint", "of": _ROW_NAMES[type(record)],
+                     **_row_fields(record)}]
         case Log(record=BreakRecord() as record):
-            fields = as_fields(record)
-            return [{"kind": "break", "type": fields.pop("kind"), **fields}]
+            return [{"kind": "break", **_row_fields(record)}]
         case Log(record=BoutRecord() as record):
             return [{"kind": "bout", **as_fields(record)}]
         case Log(record=ReminderRecord() as record):
