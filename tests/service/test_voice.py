@@ -14,6 +14,7 @@ import pytest
 from tests.support.paths import REPO
 from tests.support.sound_analysis import peak
 from unslump.cli.doctor import command as doctor
+from unslump.cli.doctor import report
 from unslump.config.file import AudioConfig, Config
 from unslump.core.effects import Play
 from unslump.core.routine import spoken_s
@@ -117,7 +118,7 @@ def test_voice_without_espeak_falls_back_to_tones_and_says_how(
 ])
 def test_voice_doctor_says_how_to_enable_it(voice: bool, espeak: str | None, ok: bool,
                                             says: str) -> None:
-    probe = doctor.Probe(find_program=lambda name: espeak)
+    probe = report.Probe(find_program=lambda name: espeak)
     result = doctor.check_voice(Config(audio=AudioConfig(voice=voice)), probe)
     assert result.ok is ok
     assert says in result.line()

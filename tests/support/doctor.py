@@ -12,7 +12,7 @@ from gpiozero.pins.mock import MockFactory, MockPWMPin
 from luma.core.device import dummy
 
 from unslump.cli.doctor import command as doctor
-from unslump.cli.doctor.command import CommandOutput, Probe
+from unslump.cli.doctor.report import CommandOutput, Probe
 from unslump.edges.display import oled as display
 
 INACTIVE_NOT_FOUND = {

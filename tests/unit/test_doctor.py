@@ -19,7 +19,8 @@ from tests.support.doctor import (
     no_systemctl,
 )
 from unslump.cli.doctor import command as doctor
-from unslump.cli.doctor.command import CheckResult, CommandOutput, Probe
+from unslump.cli.doctor import report, setup_checks
+from unslump.cli.doctor.report import CheckResult, CommandOutput, Probe
 from unslump.config.file import Config, DisplayConfig
 from unslump.edges.display import oled as display
 from unslump.edges.store.paths import chosen_db_path
@@ -124,7 +125,7 @@ def test_doctor_audio_off_by_config_is_ok(probe: Probe, tmp_path: Path) -> None:
 
 
 def test_doctor_pygame_mixer_opens_on_the_env_driver(probe: Probe) -> None:
-    real = replace(probe, open_mixer=doctor.open_pygame_mixer)
+    real = replace(probe, open_mixer=report.open_pygame_mixer)
     before = os.environ.get("SDL_AUDIODRIVER")
     result = doctor.check_audio(Config(), real, service_active=False)
     assert result.ok, result.line()
@@ -133,7 +134,7 @@ def test_doctor_pygame_mixer_opens_on_the_env_driver(probe: Probe) -> None:
 
 
 def test_doctor_pygame_without_sound_device_fails_with_fix(probe: Probe) -> None:
-    real = replace(probe, open_mixer=doctor.open_pygame_mixer,
+    real = replace(probe, open_mixer=report.open_pygame_mixer,
                    env={**probe.env, "SDL_AUDIODRIVER": "nosuchdriver"})
     result = doctor.check_audio(Config(), real, service_active=False)
     assert not result.ok
@@ -195,7 +196,7 @@ def test_doctor_store_path_that_is_a_directory_fails(probe: Probe, tmp_path: Pat
 
 def test_doctor_store_not_created_yet_creates_nothing(probe: Probe, tmp_path: Path) -> None:
     db = tmp_path / "new" / "log.db"
-    result = doctor.check_store(db)
+    result = setup_checks.check_store(db)
     assert result.ok
     assert "not created yet" in result.detail
     assert not db.parent.exists()
@@ -242,13 +243,13 @@ def test_doctor_service_installed_but_stopped_fails(probe: Probe) -> None:
         ("systemctl", "is-active", "unslump"): CommandOutput(3, "inactive", ""),
         ("systemctl", "is-enabled", "unslump"): CommandOutput(0, "enabled", ""),
     }))
-    result = doctor.check_service(stopped)
+    result = setup_checks.check_service(stopped)
     assert not result.ok
     assert result.detail == "unslump is inactive"
 
 
 def test_doctor_without_systemctl_is_not_a_service(probe: Probe) -> None:
-    result = doctor.check_service(replace(probe, run_command=no_systemctl))
+    result = setup_checks.check_service(replace(probe, run_command=no_systemctl))
     assert result.ok
     assert result.detail == "not installed as a service (no systemctl)"
 
@@ -263,7 +264,7 @@ def test_doctor_runs_on_this_machine_without_fakes(
     args = parser.parse_args(["doctor", "--config", config, "--db", str(tmp_path / "x.db")])
     status = args.handler(args)
     lines = capsys.readouterr().out.splitlines()
-    if not doctor.on_a_pi(doctor.Probe()):
+    if not doctor.on_a_pi(report.Probe()):
         assert lines.pop(0) == doctor.NOT_A_PI  # this machine is not a Pi: said first
     assert len(lines) == 12
     assert status == (0 if all(line.startswith("ok ") for line in lines) else 1)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from unslump.cli.doctor import command as doctor
-from unslump.cli.doctor.command import CheckResult, CommandOutput, Probe
+from unslump.cli.doctor.report import CheckResult, CommandOutput, Probe
 from unslump.cli.doctor.setup_checks import (
     ServiceUnit,
     check_i2s_pins,

@@ -15,7 +15,8 @@ from gpiozero import PinUnknownPi
 
 from tests.support.doctor import fake_systemctl, line_for, lines_of
 from unslump.cli.doctor import command as doctor
-from unslump.cli.doctor.command import CommandOutput, Probe
+from unslump.cli.doctor import setup_checks
+from unslump.cli.doctor.report import CommandOutput, Probe
 from unslump.config.file import DisplayConfig
 from unslump.edges.display import oled as display
 
@@ -64,7 +65,7 @@ def test_doctor_install_systemd_unreachable_with_the_unit_installed_is_not_ok(
     """A chroot or an image: the unit is there, but nobody can say whether it runs."""
     unit = tmp_path / "unslump.service"
     unit.write_text("[Service]\n")
-    result = doctor.check_service(replace(probe, run_command=fake_systemctl(NO_SYSTEMD),
+    result = setup_checks.check_service(replace(probe, run_command=fake_systemctl(NO_SYSTEMD),
                                           unit_file=unit))
     assert not result.ok
     assert "systemd cannot be reached" in result.detail
@@ -74,7 +75,7 @@ def test_doctor_install_systemd_unreachable_with_the_unit_installed_is_not_ok(
 
 def test_doctor_install_systemd_unreachable_without_the_unit_says_so(
         probe: Probe, tmp_path: Path) -> None:
-    result = doctor.check_service(replace(probe, run_command=fake_systemctl(NO_SYSTEMD),
+    result = setup_checks.check_service(replace(probe, run_command=fake_systemctl(NO_SYSTEMD),
                                           unit_file=tmp_path / "none.service"))
     assert result.ok
     assert "systemd cannot be reached" in result.detail

@@ -18,8 +18,8 @@ from gpiozero.pins.mock import MockFactory, MockPWMPin
 from luma.core.device import dummy
 
 from unslump.cli.doctor import command as doctor
-from unslump.cli.doctor.command import CommandOutput, Probe
 from unslump.cli.doctor.live import LiveProbe, panel_pattern, run_live, service_environment
+from unslump.cli.doctor.report import CommandOutput, Probe
 from unslump.config.file import DisplayConfig
 from unslump.core.effects import Play
 from unslump.core.tones import Tone

@@ -16,7 +16,7 @@ from typing import Any
 
 import paho.mqtt.client as paho
 
-from unslump.cli.doctor.command import CheckResult
+from unslump.cli.doctor.report import CheckResult
 from unslump.config.file import Config
 from unslump.edges.clock import SystemClock
 from unslump.edges.mqtt.link import make_client

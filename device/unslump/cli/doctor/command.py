@@ -18,193 +18,40 @@ and a probe at that moment would take the sound's turn. ``doctor --live`` tests 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
-import shutil
-import sqlite3
-import subprocess
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, NamedTuple, TextIO
+from typing import Any, TextIO
 
-from gpiozero import GPIOZeroError, PinUnknownPi
+from gpiozero import PinUnknownPi
 
 from unslump.cli.blank import add_config_option
-from unslump.cli.stats import read_only_log
-from unslump.config.file import Config, DisplayConfig, find_config, load_config
-from unslump.errors import ConfigError, DisplayError, StoreError, UsageError
-
-SERVICE = "unslump"
-I2C_GROUP_FIX = ("sudo usermod -aG i2c $USER, then log out and back in (the service's own "
-                 "user is in the group already)")
-ACTIVE = f"{SERVICE} is active"
-COMMAND_TIMEOUT_S = 10.0
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """The outcome of one check: what was looked at, and the fix when it failed."""
-
-    name: str
-    ok: bool
-    detail: str
-    fix: str = ""
-    mark: str = ""  # "SKIP" (not tested) or "WARN" (works, but will bite): in place of ok
-
-    def line(self) -> str:
-        """``ok    name: detail``, or ``FAIL``/``WARN`` with ``. Fix: fix``, or ``SKIP``."""
-        text = f"{self.mark or ('ok' if self.ok else 'FAIL'):<5} {self.name}: {self.detail}"
-        shows_fix = not self.ok or self.mark == "WARN"
-        return f"{text}. Fix: {self.fix}" if shows_fix and self.fix else text
-
-
-class CommandOutput(NamedTuple):
-    """What a command the doctor ran (systemctl, ...) answered."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-RunCommand = Callable[[Sequence[str]], CommandOutput]
-
-
-def run_command(argv: Sequence[str]) -> CommandOutput:
-    """Run ``argv`` and capture its output; raises OSError when the program is missing."""
-    done = subprocess.run(list(argv), capture_output=True, text=True, check=False,
-                          timeout=COMMAND_TIMEOUT_S)
-    return CommandOutput(done.returncode, done.stdout.strip(), done.stderr.strip())
-
-
-def claim_errors() -> tuple[type[BaseException], ...]:
-    """What opening the pins may raise (buzzer.pin_errors), even when lgpio cannot load.
-
-    lgpio opens a notification pipe in the working directory (or ``$LG_WD``) as it is
-    imported, so from a directory the user cannot write, importing it raises an OSError;
-    that must end up on the gpio line, not as a traceback.
-    """
-    from unslump.edges.audio.buzzer import pin_errors  # here: `unslump run` imports this module
-
-    try:
-        return pin_errors()
-    except OSError:
-        return (GPIOZeroError, OSError)
-
-
-def factory_errors() -> tuple[type[BaseException], ...]:
-    """What making and using the pin factory may raise: :func:`claim_errors`, and an
-    ImportError when gpiozero's lgpio back-end is not installed. One tuple, so that an
-    ``except`` clause can name it (a starred tuple display there is not typed)."""
-    return (ImportError, *claim_errors())
-
-
-def make_lgpio_factory() -> Any:
-    """gpiozero's lgpio pin factory, the one the device uses on Raspberry Pi OS."""
-    from gpiozero.pins.lgpio import LGPIOFactory
-
-    return LGPIOFactory()
-
-
-@contextmanager
-def _sdl_environment(env: Mapping[str, str]) -> Iterator[None]:
-    """``SDL_AUDIODRIVER`` from ``env`` in the process environment, restored afterwards.
-
-    SDL reads only the real environment; the signal-handler variable is set as the device
-    sets it, so an open mixer cannot swallow Ctrl-C.
-    """
-    names = ("SDL_AUDIODRIVER", "SDL_NO_SIGNAL_HANDLERS", "PYGAME_HIDE_SUPPORT_PROMPT")
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ["SDL_NO_SIGNAL_HANDLERS"] = "1"
-    os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
-    if env.get("SDL_AUDIODRIVER"):
-        os.environ["SDL_AUDIODRIVER"] = env["SDL_AUDIODRIVER"]
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-@contextmanager
-def c_stderr_discarded() -> Iterator[None]:
-    """File descriptor 2 pointed at /dev/null for the duration.
-
-    ALSA (through SDL) prints "ALSA lib ... cannot find card" straight to descriptor 2
-    while it looks for a sound card; replacing ``sys.stderr`` does not reach C code, and
-    the check's own line already says what failed.
-    """
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
-def open_pygame_mixer(env: Mapping[str, str]) -> str:
-    """Open and close pygame's mixer in this process; the format it granted, as text."""
-    with _sdl_environment(env):
-        pygame = importlib.import_module("pygame")
-        pygame.mixer.init()
-        try:
-            granted = pygame.mixer.get_init()
-        finally:
-            pygame.mixer.quit()
-    if not granted:
-        raise RuntimeError("the mixer opened but reported no format")
-    frequency, size, channels = granted
-    driver = env.get("SDL_AUDIODRIVER") or "SDL's default driver"
-    return f"mixer opened ({driver}, {frequency} Hz, {abs(size)}-bit, {channels} ch)"
-
-
-@dataclass(frozen=True)
-class Probe:
-    """Where the checks look, and how they open things; every field replaceable in tests.
-
-    ``open_display`` None means :func:`unslump.edges.display.oled.open_luma_device`, looked
-    up at call time.
-    """
-
-    dev_dir: Path = Path("/dev")
-    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    run_command: RunCommand = run_command
-    open_display: Callable[[DisplayConfig], Any] | None = None
-    make_pin_factory: Callable[[], Any] = make_lgpio_factory
-    open_mixer: Callable[[Mapping[str, str]], str] = open_pygame_mixer
-    proc_dir: Path = Path("/proc")
-    boot_config: Path = Path("/boot/firmware/config.txt")
-    state_root: Path = Path("/var/lib")  # where systemd puts a unit's StateDirectory
-    access: Callable[[Path, int], bool] = os.access
-    find_program: Callable[[str], str | None] = shutil.which
-    unit_file: Path = Path("/etc/systemd/system/unslump.service")
-
+from unslump.cli.doctor.report import (
+    ACTIVE,
+    I2C_GROUP_FIX,
+    CheckResult,
+    CommandOutput,
+    Probe,
+    c_stderr_discarded,
+    factory_errors,
+)
+from unslump.cli.doctor.setup_checks import (
+    check_config,
+    check_i2s_pins,
+    check_secret_files,
+    check_service,
+    check_service_store,
+    check_service_user,
+    check_sound_cards,
+    check_store,
+    service_unit,
+)
+from unslump.config.file import Config, DisplayConfig
+from unslump.errors import DisplayError
 
 # -- the checks ---------------------------------------------------------------------------
 
 
-def check_config(cli_path: str | None, env: Mapping[str, str]) -> tuple[CheckResult, Config]:
-    """The config file found and valid; the defaults stand in when it is not."""
-    try:
-        path = find_config(cli_path, env)
-        config = load_config(path)
-    except ConfigError as exc:
-        return CheckResult("config", False, str(exc),
-                           "correct that key or file (unslump config --defaults lists "
-                           "every key); the checks below use the defaults"), Config()
-    if path is None:
-        return CheckResult("config", True, "no config file; using the built-in defaults "
-                           "(unslump config --defaults prints them)"), config
-    return CheckResult("config", True, f"{path} is valid"), config
 
 
 def check_i2c(display: DisplayConfig, probe: Probe) -> CheckResult:
@@ -357,102 +204,32 @@ def _check_buzzer(pin: int, probe: Probe) -> CheckResult:
     return CheckResult("audio", True, f"buzzer: BCM {pin} claimed and released")
 
 
-def check_store(path: Path) -> CheckResult:
-    """The break log opens healthy, or (not created yet) its directory is writable.
-
-    A log that does not exist yet is not created here: the doctor may run as another
-    user than the service, and a file it created would then belong to the wrong one.
-    """
-    fix = ("make the directory writable by the user the device runs as, or set "
-           "[store] path (or --db) to a writable place")
-    if not path.exists():
-        parent = path.parent
-        while not parent.exists() and parent != parent.parent:
-            parent = parent.parent
-        if parent.is_dir() and os.access(parent, os.W_OK | os.X_OK):
-            return CheckResult("store", True, f"{path} (not created yet; {parent} is "
-                               "writable)")
-        return CheckResult("store", False, f"{path} cannot be created ({parent} is not "
-                           "writable)", fix)
-    if path.is_dir():
-        return CheckResult("store", False, f"{path} is a directory, not a break log", fix)
-    # Read-only, never SqliteStore.open: that would move a non-SQLite file aside and
-    # create a log in its place, and the path may come from a config any user can write.
-    try:
-        with read_only_log(path) as connection:
-            (check,) = connection.execute("PRAGMA quick_check(1)").fetchone()
-    except (UsageError, StoreError, sqlite3.Error) as exc:
-        return CheckResult("store", False, str(exc), "move the file aside (the device "
-                           "does so itself for a damaged log) or fix [store] path")
-    if check != "ok":
-        return CheckResult("store", False, f"{path} is damaged ({' '.join(str(check).split())})",
-                           "the device moves it aside and starts a new log when it starts")
-    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
-    if writable:
-        return CheckResult("store", True, f"{path} opens and is writable")
-    return CheckResult("store", False, f"{path} exists but cannot be written", fix)
 
 
-def check_service(probe: Probe) -> CheckResult:
-    """What systemd says about the unit, or that it is not installed as a service."""
-    try:
-        state = probe.run_command(["systemctl", "is-active", SERVICE])
-    except FileNotFoundError:
-        return CheckResult("service", True, "not installed as a service (no systemctl)")
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return CheckResult("service", False, f"systemctl did not answer ({exc})",
-                           "check systemd: systemctl status")
-    if state.stdout == "active":
-        return CheckResult("service", True, ACTIVE)
-    if not state.stdout:  # systemd is not running here (a container, a chroot, an image)
-        reason = state.stderr.splitlines()[0] if state.stderr else "no answer"
-        if probe.unit_file.exists():
-            return CheckResult(
-                "service", False, f"{probe.unit_file} is installed, but systemd cannot be "
-                f"reached ({reason}), so whether it runs is unknown",
-                "expected in a chroot, a container or an image being built: the unit starts "
-                "at the next boot; on the Pi itself, check systemctl status")
-        return CheckResult("service", True, f"not installed, and systemd cannot be reached "
-                           f"here ({reason})")
-    if state.stdout != "failed" and not _unit_installed(probe):
-        return CheckResult("service", True, "not installed as a service (sudo make install "
-                           "sets it up)")
-    return CheckResult(
-        "service", False, f"{SERVICE} is {state.stdout}",
-        f"see why with journalctl -u {SERVICE} -e; then sudo systemctl restart {SERVICE}")
 
 
-def _unit_installed(probe: Probe) -> bool:
-    """True when systemd knows the unit file (enabled or not)."""
-    try:
-        enabled = probe.run_command(["systemctl", "is-enabled", SERVICE])
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return enabled.returncode == 0 or enabled.stdout in ("disabled", "static", "masked")
 
 
 def run_checks(cli_config: str | None, db: str | None, probe: Probe) -> list[CheckResult]:
     """Every check, in the order a build goes."""
-    from unslump.cli.doctor import setup_checks as more  # imports this module
-
     config_result, config = check_config(cli_config, probe.env)
     service = check_service(probe)
     active = service.detail == ACTIVE
-    unit = more.service_unit(probe)
+    unit = service_unit(probe)
     return [
         config_result,
         check_i2c(config.display, probe),
         check_display(config.display, probe, active),
         check_gpio_chip(probe),
         check_gpio_factory(probe),
-        more.check_i2s_pins(config, probe),
-        more.check_sound_cards(config, probe),
+        check_i2s_pins(config, probe),
+        check_sound_cards(config, probe),
         check_audio(config, probe, active),
         check_voice(config, probe),
-        more.check_service_store(db, config, unit, probe),
-        more.check_service_user(unit, probe),
+        check_service_store(db, config, unit, probe),
+        check_service_user(unit, probe),
         service,
-        *more.check_secret_files(config),
+        *check_secret_files(config),
         *_broker_checks(config, db, unit, probe),
     ]
 

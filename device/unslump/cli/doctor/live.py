@@ -30,15 +30,13 @@ from typing import Any, TextIO
 from PIL import Image, ImageDraw
 
 from unslump.app.assembly import queue_waiter
-from unslump.cli.doctor.command import (
+from unslump.cli.doctor.report import (
     ACTIVE,
     SERVICE,
     CheckResult,
     Probe,
-    _sdl_environment,
     c_stderr_discarded,
-    check_config,
-    check_service,
+    sdl_environment,
 )
 from unslump.cli.doctor.seat_advice import (
     SeatFamily,
@@ -48,6 +46,7 @@ from unslump.cli.doctor.seat_advice import (
     seat_family,
     seated_while_empty,
 )
+from unslump.cli.doctor.setup_checks import check_config, check_service
 from unslump.config.file import SYSTEM_CONFIG, Config, DisplayConfig, find_config
 from unslump.config.panel_address import eight_bit_note
 from unslump.core.button import ButtonState, Hold, Press, button_down, button_due, button_up
@@ -281,7 +280,7 @@ class LiveSession:
             return
         self.say(f"Playing the reminder chime on {where}...")
         try:
-            with _sdl_environment(service_env), c_stderr_discarded():
+            with sdl_environment(service_env), c_stderr_discarded():
                 self.play_through(self.live.open_audio(self.config, self.live.clock, factory))
         finally:
             if factory is not None:

@@ -13,16 +13,24 @@ import grp
 import os
 import pwd
 import re
+import sqlite3
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from unslump.cli.doctor.boot_config import BootLine, board_model, boot_lines
-from unslump.cli.doctor.command import SERVICE, CheckResult, Probe, check_store
-from unslump.config.file import SPARE_PINS, Config
+from unslump.cli.doctor.report import (
+    ACTIVE,
+    SERVICE,
+    CheckResult,
+    Probe,
+)
+from unslump.cli.stats import read_only_log
+from unslump.config.file import SPARE_PINS, Config, find_config, load_config
 from unslump.config.pins import default_pins
 from unslump.edges.store.paths import chosen_db_path
+from unslump.errors import ConfigError, StoreError, UsageError
 
 DB_NAME = "unslump.db"
 # dtoverlay names that claim the PCM/I2S pins (a sound card on BCM 18-21).
@@ -275,3 +283,92 @@ def _user_name(uid: int) -> str:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
         return str(uid)
+
+
+def check_config(cli_path: str | None, env: Mapping[str, str]) -> tuple[CheckResult, Config]:
+    """The config file found and valid; the defaults stand in when it is not."""
+    try:
+        path = find_config(cli_path, env)
+        config = load_config(path)
+    except ConfigError as exc:
+        return CheckResult("config", False, str(exc),
+                           "correct that key or file (unslump config --defaults lists "
+                           "every key); the checks below use the defaults"), Config()
+    if path is None:
+        return CheckResult("config", True, "no config file; using the built-in defaults "
+                           "(unslump config --defaults prints them)"), config
+    return CheckResult("config", True, f"{path} is valid"), config
+
+
+def check_store(path: Path) -> CheckResult:
+    """The break log opens healthy, or (not created yet) its directory is writable.
+
+    A log that does not exist yet is not created here: the doctor may run as another
+    user than the service, and a file it created would then belong to the wrong one.
+    """
+    fix = ("make the directory writable by the user the device runs as, or set "
+           "[store] path (or --db) to a writable place")
+    if not path.exists():
+        parent = path.parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        if parent.is_dir() and os.access(parent, os.W_OK | os.X_OK):
+            return CheckResult("store", True, f"{path} (not created yet; {parent} is "
+                               "writable)")
+        return CheckResult("store", False, f"{path} cannot be created ({parent} is not "
+                           "writable)", fix)
+    if path.is_dir():
+        return CheckResult("store", False, f"{path} is a directory, not a break log", fix)
+    # Read-only, never SqliteStore.open: that would move a non-SQLite file aside and
+    # create a log in its place, and the path may come from a config any user can write.
+    try:
+        with read_only_log(path) as connection:
+            (check,) = connection.execute("PRAGMA quick_check(1)").fetchone()
+    except (UsageError, StoreError, sqlite3.Error) as exc:
+        return CheckResult("store", False, str(exc), "move the file aside (the device "
+                           "does so itself for a damaged log) or fix [store] path")
+    if check != "ok":
+        return CheckResult("store", False, f"{path} is damaged ({' '.join(str(check).split())})",
+                           "the device moves it aside and starts a new log when it starts")
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    if writable:
+        return CheckResult("store", True, f"{path} opens and is writable")
+    return CheckResult("store", False, f"{path} exists but cannot be written", fix)
+
+
+def check_service(probe: Probe) -> CheckResult:
+    """What systemd says about the unit, or that it is not installed as a service."""
+    try:
+        state = probe.run_command(["systemctl", "is-active", SERVICE])
+    except FileNotFoundError:
+        return CheckResult("service", True, "not installed as a service (no systemctl)")
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return CheckResult("service", False, f"systemctl did not answer ({exc})",
+                           "check systemd: systemctl status")
+    if state.stdout == "active":
+        return CheckResult("service", True, ACTIVE)
+    if not state.stdout:  # systemd is not running here (a container, a chroot, an image)
+        reason = state.stderr.splitlines()[0] if state.stderr else "no answer"
+        if probe.unit_file.exists():
+            return CheckResult(
+                "service", False, f"{probe.unit_file} is installed, but systemd cannot be "
+                f"reached ({reason}), so whether it runs is unknown",
+                "expected in a chroot, a container or an image being built: the unit starts "
+                "at the next boot; on the Pi itself, check systemctl status")
+        return CheckResult("service", True, f"not installed, and systemd cannot be reached "
+                           f"here ({reason})")
+    if state.stdout != "failed" and not _unit_installed(probe):
+        return CheckResult("service", True, "not installed as a service (sudo make install "
+                           "sets it up)")
+    return CheckResult(
+        "service", False, f"{SERVICE} is {state.stdout}",
+        f"see why with journalctl -u {SERVICE} -e; then sudo systemctl restart {SERVICE}")
+
+
+def _unit_installed(probe: Probe) -> bool:
+    """True when systemd knows the unit file (enabled or not)."""
+    try:
+        enabled = probe.run_command(["systemctl", "is-enabled", SERVICE])
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return enabled.returncode == 0 or enabled.stdout in ("disabled", "static", "masked")
