@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from unslump.core.effects import LoadStats, Play
-from unslump.core.panel import shift_for
 from unslump.core.records import (
     BreakKind,
     BreakRecord,
@@ -48,7 +47,16 @@ from unslump.core.routine import (
 )
 from unslump.core.seat import Bout
 from unslump.core.settings import CoreConfig
-from unslump.core.state import DeviceState, Now, Outcome, checkpoint, quiet_for
+from unslump.core.state import (
+    _ROUNDING_S,
+    DeviceState,
+    Mode,
+    Now,
+    Outcome,
+    bout_min,
+    checkpoint,
+    quiet_for,
+)
 from unslump.core.tones import Tone
 from unslump.core.views import (
     DoneView,
@@ -69,86 +77,8 @@ SNOOZED_SHOW_S = 4.0
 STATS_IDLE_S = 15.0
 """The stats pages return to idle after this long untouched."""
 
-# Sums of float seconds land a hair short of a whole minute; this keeps the minute on
-# which the loop was woken from being shown as the minute before (and waking again).
-_ROUNDING_S = 1e-6
 
 
-class Mode:
-    """The defaults: nothing happens, and the idle screen shows."""
-
-    __slots__ = ()
-    rests_panel: ClassVar[bool] = False  # the panel dims and darkens by itself in this mode
-    label: ClassVar[str] = ""  # the scenario runner's name for the state, if fixed
-
-    def name(self, state: DeviceState) -> str:
-        return self.label or ("seated" if state.seat.occupied else "away")
-
-    # Each default is its own method, so overriding one changes only that one: a mode
-    # whose sounds or screen follow its timer says so (``next_sound_at = deadline``).
-
-    def deadline(self, state: DeviceState, config: CoreConfig) -> float | None:
-        """When this mode's own timer is due (handled by :meth:`on_deadline`): never."""
-        return None
-
-    def next_sound_at(self, state: DeviceState, config: CoreConfig) -> float | None:
-        """When this mode next plans a sound, so the audio can be ready for it (and rest
-        otherwise): a guess on the safe side, read by the loop with no clock and no I/O
-        (quiet hours may still hold a reminder back; the audio is only early or late)."""
-        return None
-
-    def redraw_at(self, state: DeviceState, config: CoreConfig) -> float | None:
-        """When this mode's screen changes by itself (a countdown, an animation): never."""
-        return None
-
-    def on_deadline(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
-        """What this mode's deadline does: nothing."""
-        return out
-
-    def on_press(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
-        """What a short press does in this mode: nothing."""
-        return out
-
-    def on_hold(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
-        """What a hold does in this mode: nothing."""
-        return out
-
-    def on_stretch_requested(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
-        """What a remote "start stretch" does in this mode: nothing."""
-        return out
-
-    def on_snooze_requested(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
-        """What a remote "snooze" does in this mode: nothing."""
-        return out
-
-    def on_stats_loaded(self, out: Outcome, pages: tuple[Any, ...]) -> Outcome:
-        return out
-
-    def on_left(self, out: Outcome, bout: Bout, left_at: float, now: Now,
-                config: CoreConfig) -> Outcome:
-        """The person left during ``bout`` (now paused; confirmed, dated from the first
-        edge)."""
-        return out
-
-    def view(self, state: DeviceState, now: Now, config: CoreConfig) -> View:
-        return IdleView(seated=state.seat.occupied, bout_min=_bout_min(state, now),
-                        remind_after_min=round(config.reminder.remind_after_min),
-                        breaks_today=state.tally.breaks, shift=shift_for(state.shift_slot))
-
-    def open_rows(self, state: DeviceState, now: Now, ended_by: EndedBy | None,
-                  every: bool) -> tuple[Record, ...]:
-        """This mode's open rows at ``now`` (see :func:`unslump.core.state.open_rows`)."""
-        return ()
-
-    def redated(self, shift: timedelta) -> Mode:
-        """This mode with its wall times moved by a clock correction."""
-        return self
-
-    @property
-    def break_since(self) -> float | None:
-        """When the break under way in this mode began: while it runs, sitting does not
-        count and an absence does not become a natural break."""
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +197,7 @@ class Reminding(Mode):
 
     def view(self, state: DeviceState, now: Now, config: CoreConfig) -> View:
         left = max(0, config.reminder.max_snoozes - state.plan.snoozes)
-        return ReminderView(_bout_min(state, now), left, self.snooze_refused)
+        return ReminderView(bout_min(state, now), left, self.snooze_refused)
 
     def redraw_at(self, state: DeviceState, config: CoreConfig) -> float | None:
         return _next_minute_at(state)
@@ -581,10 +511,6 @@ def _open_stats(out: Outcome, now: Now) -> Outcome:
     return checkpoint(out, now).emit(LoadStats()).update(mode=Browsing(now.at + STATS_IDLE_S))
 
 
-def _bout_min(state: DeviceState, now: Now) -> int:
-    """The bout's whole minutes of sitting at ``now``."""
-    sitting_s = state.bout.sitting_s(now.at) if state.bout else 0.0
-    return int((sitting_s + _ROUNDING_S) // 60)
 
 
 def _next_minute_at(state: DeviceState) -> float | None:
