@@ -51,7 +51,6 @@ from unslump.edges.mqtt.network import (
     CappedClient,
     NetworkThread,
 )
-from unslump.edges.mqtt.relay import broker_context
 from unslump.edges.mqtt.remote_commands import BadCommand, SettingRequest, parse_command
 from unslump.edges.mqtt.topics import Topics, default_port
 from unslump.errors import ConfigError
@@ -127,6 +126,8 @@ def make_client(config: MqttConfig, topics: Topics,
                                cert_reqs=ssl.CERT_REQUIRED,
                                tls_version=ssl.PROTOCOL_TLS_CLIENT)
             else:
+                from unslump.edges.mqtt.relay import broker_context  # ssl: only with TLS
+
                 client.tls_set_context(broker_context(
                     config.host, config.ca_file or None, config.cert_file or None,
                     config.key_file or None))
