@@ -67,6 +67,18 @@ def test_day_total_does_not_dip_when_a_stand_up_is_confirmed() -> None:
     assert log.published[-1][1] >= 15.0
 
 
+def test_day_total_does_not_dip_when_a_bout_across_midnight_ends_in_a_break() -> None:
+    """A bout over midnight is shared between the days by its wall span: checkpoints taken
+    while the person is away must not stretch that span, or the natural break, closing
+    the bout when the person left, takes minutes back from the new day."""
+    device, log = device_at(datetime(2026, 11, 24, 23, 30).astimezone())
+    device.sit()
+    device.run_for(60 * MIN)  # half an hour on each side of midnight
+    device.stand()
+    device.run_for(10 * MIN)  # a natural break; checkpoints run while it is confirmed
+    assert dips(log.published) == []
+
+
 actions = st.lists(st.tuples(st.sampled_from(["sit", "stand", "press", "hold", "wait"]),
                              st.floats(min_value=0.5, max_value=40 * MIN)),
                    min_size=1, max_size=25)

@@ -19,7 +19,7 @@ back, is logged as a natural break with its true length.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from unslump.core.records import BoutRecord, BreakKind, BreakRecord, EndedBy
 
@@ -157,9 +157,17 @@ class Bout:
         return replace(self, seated_since=at)
 
     def record_at(self, at: float, wall: datetime, ended_by: EndedBy | None = None) -> BoutRecord:
-        """The bout's row as it stands at ``at`` (open, or closed by ``ended_by``)."""
-        return BoutRecord(self.start_wall, wall, self.sitting_s(at), key=self.key,
-                          ended_by=ended_by)
+        """The bout's row as it stands at ``at`` (open, or closed by ``ended_by``).
+
+        Its end is the last second it counted: ``at`` while seated, the pause while the
+        person is away or a routine runs. A bout over midnight is shared between the days
+        by that span, so checkpoints taken while nobody sits do not move seconds into the
+        new day that the close (dated when the person left) would take back.
+        """
+        until = at if self.seated_since is not None or self.paused_at is None \
+            else min(at, self.paused_at)
+        return BoutRecord(self.start_wall, wall - timedelta(seconds=at - until),
+                          self.sitting_s(at), key=self.key, ended_by=ended_by)
 
 
 @dataclass(frozen=True, slots=True)
