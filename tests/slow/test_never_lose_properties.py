@@ -52,14 +52,15 @@ class Life:
 
 
 class Reminders:
-    """Counts the reminders that began (the state turned to "reminder" with a chime)."""
+    """Counts the reminders that began (the state turned to "reminder" with a chime); the
+    notice left unanswered at a reminder goes back to that same reminder, not a new one."""
 
     def __init__(self) -> None:
         self.started = 0
         self._last = ""
 
     def state(self, at: float, name: str) -> None:
-        if name == "reminder" and self._last != "reminder":
+        if name == "reminder" and self._last not in ("reminder", "notice"):
             self.started += 1
         self._last = name
 
