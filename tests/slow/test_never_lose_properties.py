@@ -53,8 +53,8 @@ class Life:
 
 
 class Reminders:
-    """Counts the reminders that began (the state turned to "reminder" with a chime); a
-    reminder the safety notice hands back unanswered is the same reminder, not a new one."""
+    """Counts the reminders that began (the state turned to "reminder" with a chime); the
+    notice left unanswered at a reminder goes back to that same reminder, not a new one."""
 
     def __init__(self) -> None:
         self.started = 0
