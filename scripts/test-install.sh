@@ -337,8 +337,16 @@ check "lgpio imports in the venv" in_root /opt/unslump/venv/bin/python -c "impor
 check "pygame.mixer imports in the venv (its SDL_mixer's libraries all present)" \
     in_root env PYGAME_HIDE_SUPPORT_PROMPT=1 /opt/unslump/venv/bin/python -c "import pygame.mixer"
 if [ -z "$repo" ]; then
+    # On an upgrade the card's first install (the old tree) fell back; the upgrade keeps
+    # the wheel it finds in the venv.
+    fresh=$LOGS/install-1.log
+    [ -n "$UPGRADE_FROM" ] && fresh=$LOGS/install-old.log
     check "the install said python3-lgpio is missing and took PyPI's wheel" \
-        sh -c "grep -q 'python3-lgpio is not in the apt sources' '$LOGS/install-1.log' && grep -q \"lgpio: installed PyPI's wheel\" '$LOGS/install-1.log'"
+        sh -c "grep -q 'python3-lgpio is not in the apt sources' '$fresh' && grep -q \"lgpio: installed PyPI's wheel\" '$fresh'"
+    if [ -n "$UPGRADE_FROM" ]; then
+        check "upgrade: the install kept PyPI's lgpio wheel it found in the venv" \
+            grep -q "PyPI's wheel already in the venv" "$LOGS/install-1.log"
+    fi
 fi
 in_root systemd-analyze verify --man=no /etc/systemd/system/unslump.service \
     >"$LOGS/verify.log" 2>&1 || true

@@ -28,6 +28,7 @@ FAKES = {
               'exit 0\n',
     "systemd-nspawn": 'for a; do case $a in --directory=*) root=${a#--directory=} ;; esac; done\n'
                       'cp -r "$root/etc/systemd/system/unslump.service.d" "$FAKE_SEEN"\n'
+                      'cp -r "$root/etc/systemd/system" "$FAKE_SEEN.units"\n'
                       'printf "%b\\n" "$FAKE_CONSOLE"\n'
                       'exit 1\n',
 }
@@ -110,3 +111,27 @@ def test_boot_test_systemd_that_cannot_spawn_names_that_line(root, tmp_path):
     assert "root's systemd 257.13-1 ran any unit: 'dev-hugepages.mount: Failed to spawn " \
            "executor: Invalid argument' (every unit alike, under qemu-user" in reason
     assert "\\033" not in reason and "\x1b" not in reason
+
+
+def test_boot_test_emulated_systemd_257_lifts_mount_namespaces_and_credentials(root, tmp_path):
+    """Found booting Trixie under Trixie's qemu-user 10.0: systemd 257 then spawns its
+    units, but every mount namespace fails (226/NAMESPACE, the unit's ProtectSystem= and
+    PrivateTmp= alike) and so do credentials (journald never starts); logind restarts for
+    ever. All of it for the boot only: nothing stays in the root."""
+    stock = root / "usr/lib/systemd/system"
+    stock.mkdir(parents=True)
+    (stock / "systemd-journald.service").write_text("[Service]\nImportCredential=journal.*\n")
+    (stock / "getty@.service").write_text("[Service]\nExecStart=/sbin/agetty\n")
+    _, seen = boot(root, tmp_path, "arm64")
+    qemu = (seen / "boot-test-qemu.conf").read_text().splitlines()
+    assert {"ProtectSystem=no", "PrivateTmp=no", "ProtectHome=no", "PrivateMounts=no"} <= set(qemu)
+    units = Path(f"{seen}.units")
+    journald = (units / "systemd-journald.service.d/boot-test-qemu-credentials.conf").read_text()
+    assert "ImportCredential=" in journald.splitlines()
+    assert not (units / "getty@.service.d").exists()
+    assert os.readlink(units / "systemd-logind.service") == "/dev/null"
+    left = {p.name for p in (root / "etc/systemd/system").iterdir()}
+    assert left == {"multi-user.target.wants", "unslump.service"}
+    # The unit file itself keeps its whole sandbox.
+    unit = (root / "etc/systemd/system/unslump.service").read_text().splitlines()
+    assert {"ProtectSystem=strict", "PrivateTmp=yes"} <= set(unit)
