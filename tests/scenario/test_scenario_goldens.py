@@ -2,22 +2,25 @@
 
 Each ``NAME.txt`` has its full expected output beside it, ``NAME.expected.jsonl``: every
 state, screen, sound, checkpoint and row, in order, at its time. It is played the way a
-person plays it, ``unslump scenario NAME.txt`` in a fresh interpreter, in UTC (a scenario
-that names its zone on its start line is played in that zone) and with no config but the
-one named here, so the machine's own ``/etc/unslump`` or ``~/.config`` cannot leak in.
+person plays it, through the command's own entry point (``unslump scenario NAME.txt``), in
+UTC (a scenario that names its zone on its start line is played in that zone) and with
+no config but the one named here, so the machine's own ``/etc/unslump`` or ``~/.config``
+cannot leak in. In this process rather than a fresh interpreter: mutation testing then
+sees which core functions each scenario reaches, and a loaded machine cannot time out a
+child process.
 
 A change of behaviour shows up here as the lines it changes. When it is meant, rewrite
 the goldens with ``UNSLUMP_REGEN_GOLDEN=1`` and read every changed line before committing
 (tests/support/golden.py).
 """
 
-import os
+import time
 
 import pytest
 
-from tests.support.cli import run_cli
 from tests.support.golden import assert_matches_golden_lines
 from tests.support.paths import TESTS
+from unslump.cli.main import main
 
 SCENARIOS = TESTS / "scenarios"
 GOLDEN_SUFFIX = ".expected.jsonl"
@@ -29,16 +32,25 @@ def scenario_names() -> list[str]:
     return sorted(path.stem for path in SCENARIOS.glob("*.txt"))
 
 
+@pytest.fixture
+def in_utc(monkeypatch):
+    """The process's local zone is UTC for the test, and what it was afterwards."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 @pytest.mark.parametrize("name", scenario_names())
-def test_scenario_output_matches_its_golden_line_by_line(name, tmp_path):
+def test_scenario_output_matches_its_golden_line_by_line(name, tmp_path, in_utc, capsys):
     defaults = tmp_path / "defaults.toml"
     defaults.write_text("# the built-in defaults\n")
-    env = {key: value for key, value in os.environ.items() if key != "UNSLUMP_CONFIG"}
-    env.update(TZ="UTC", HOME=str(tmp_path))
-    result = run_cli("scenario", str(SCENARIOS / f"{name}.txt"),
-                     "--config", str(CONFIGS.get(name, defaults)), env=env)
-    assert (result.returncode, result.stderr) == (0, "")
-    assert_matches_golden_lines(result.stdout, SCENARIOS / f"{name}{GOLDEN_SUFFIX}")
+    status = main(["scenario", str(SCENARIOS / f"{name}.txt"),
+                   "--config", str(CONFIGS.get(name, defaults))])
+    printed = capsys.readouterr()
+    assert (status, printed.err) == (0, "")
+    assert_matches_golden_lines(printed.out, SCENARIOS / f"{name}{GOLDEN_SUFFIX}")
 
 
 def test_scenario_goldens_each_belong_to_a_scenario():

@@ -1,7 +1,7 @@
 """The ``pygame`` backend as the service sees it: a pipe to the player process.
 
 The service never imports pygame (it would stay at 48 MiB for good after the first
-chime). :class:`PlayerAudio` starts ``python -m unslump.adapters.player`` ahead of need:
+chime). :class:`PlayerAudio` starts ``python -m unslump.edges.audio.player_process`` ahead of need:
 when the core says a sound is coming within ``warm_s`` (the runtime passes on the next
 planned sound time, :meth:`unslump.core.modes.Mode.next_sound_at`), or at once when a sound
 is asked for cold. It ends the player once it has been silent for ``linger_s`` and no

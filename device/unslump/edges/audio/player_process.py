@@ -1,4 +1,4 @@
-"""The player process: ``python -m unslump.adapters.player``, the only place pygame runs.
+"""The player process: ``python -m unslump.edges.audio.player_process``, the only place pygame runs.
 
 pygame and an open mixer cost the service some 18 MiB and 50 wake-ups a second, for a
 device that is silent nearly all day. So the service never imports pygame: it starts this
