@@ -126,7 +126,7 @@ def make_client(config: MqttConfig, topics: Topics,
                                cert_reqs=ssl.CERT_REQUIRED,
                                tls_version=ssl.PROTOCOL_TLS_CLIENT)
             else:
-                from unslump.edges.mqtt.relay import broker_context  # ssl: only with TLS
+                from unslump.edges.mqtt.relay_tls import broker_context  # ssl: only with TLS
 
                 client.tls_set_context(broker_context(
                     config.host, config.ca_file or None, config.cert_file or None,
