@@ -64,13 +64,7 @@ class Service:
         process = subprocess.Popen(command, cwd=ROOT, env=service_env(notify),
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE)
-        service = cls(process, notify, panel)
-        try:
-            notify.receive_until(b"READY=1", limit_s=20)
-        except Exception:
-            service.close()
-            raise
-        return service
+        return cls._once_ready(process, notify, panel)
 
     @classmethod
     def start_entry_point(cls) -> Service:
@@ -90,7 +84,13 @@ class Service:
         process = subprocess.Popen(command, cwd=notify.directory, env=env,
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE)
-        service = cls(process, notify, "none")
+        return cls._once_ready(process, notify, "none")
+
+    @classmethod
+    def _once_ready(cls, process: subprocess.Popen[bytes], notify: NotifySocket,
+                    panel: str) -> Service:
+        """The started ``process`` once it has said READY=1 (stopped if it never does)."""
+        service = cls(process, notify, panel)
         try:
             notify.receive_until(b"READY=1", limit_s=20)
         except Exception:
