@@ -12,11 +12,12 @@ import pytest
 from unslump.config.file import Config, RoutineConfig, parse_config
 from unslump.core.practice import UNCURL_STEP_S
 from unslump.core.records import BreakKind, NoticeAnswer, NoticeRecord
-from unslump.core.routine import DONE_ASK_S, plan_walk, routine_total_s
+from unslump.core.routine import DONE_ASK_S, DONE_SHOW_S, plan_walk, routine_total_s
 from unslump.core.tones import Tone
 from unslump.core.views import DoneView, NoticeView, RoutineView, StatsSafetyView
 from unslump.edges.store.memory import MemoryStore
 from unslump.errors import ConfigError
+from unslump.render.words import done_words
 from unslump.sim.scenario.harness import VirtualDevice
 
 DAY_S = 24 * 3600.0
@@ -145,6 +146,38 @@ def test_practice_level_survives_a_restart_and_silence_is_no_answer():
     again = VirtualDevice.build(Config(), store, wall_start=MORNING)
     assert again.runtime.state.practice.level == 2
     again.close()
+
+
+def stretch_to_the_question(device: VirtualDevice) -> None:
+    """Sit, press, answer the notice if it asks, and follow the stretch to its end."""
+    device.sit()
+    device.run_for(60)
+    device.press()
+    if device.runtime.state.name == "notice":
+        device.press()
+    device.run_for(device.runtime.state.mode.routine.plan.total + 1)
+    assert device.runtime.state.shown.asking
+
+
+def test_practice_a_smooth_answer_that_raises_the_level_says_what_it_changes():
+    store = MemoryStore()
+    device = new_device(store)
+    device.run_until(0)
+    stretch_to_the_question(device)
+    device.press()  # smooth: the level rises, so the screen says the uncurl grows
+    shown = device.runtime.state.shown
+    assert shown == DoneView(3, True, 3, longer_uncurl_s=UNCURL_STEP_S)
+    assert done_words(shown)[2] == "uncurl now 2 s longer"
+    assert device.runtime.state.practice.level == 1
+    device.run_for(DONE_SHOW_S + 0.5)
+    assert device.runtime.state.name == "seated"
+    device.stand()
+    device.run_for(60)
+    stretch_to_the_question(device)  # the same day: the level moves once a day
+    device.press()
+    assert device.runtime.state.name == "seated"  # nothing to say: straight back
+    assert device.runtime.state.practice.level == 1
+    device.close()
 
 
 def test_practice_progression_off_keeps_the_stretch_fixed():

@@ -142,6 +142,7 @@ def basic_views() -> Iterator[tuple[str, object]]:
     for reps in (1, MAX_REPS):
         yield f"done-{reps}", DoneView(repetitions=reps, completed=True, reps=reps)
         yield f"done-asking-{reps}", DoneView(reps, True, reps, asking=True)
+        yield f"done-longer-{reps}", DoneView(reps, True, reps, longer_uncurl_s=2.0)
         yield f"stopped-{reps}", DoneView(reps - 1, False, reps)
     yield "done-walk", DoneView(1, True, 1, walk=True)
 

@@ -87,6 +87,7 @@ SCREENS = {
     **{f"walk-{phase}": (lambda p=phase: walk_view(p)) for phase in WALK_PHASES},
     "done-walk": lambda: DoneView(repetitions=1, completed=True, reps=1, walk=True),
     "done-asking": lambda: DoneView(repetitions=3, completed=True, reps=3, asking=True),
+    "done-longer": lambda: DoneView(repetitions=3, completed=True, reps=3, longer_uncurl_s=2.0),
     "paused-hang": lambda: paused_view("hang"),
     "paused-setup": lambda: paused_view("setup"),
     "done-completed": lambda: DoneView(repetitions=3, completed=True),

@@ -81,3 +81,14 @@ def test_render_stats_week_bars_grow_with_sitting_time(fonts):
 def test_render_stats_drawers_cover_every_stats_view():
     assert set(stats.DRAWERS) == {StatsTodayView, StatsWeekView, StatsStreakView,
                                   StatsResponseView, StatsSafetyView}
+
+
+def test_render_stats_week_title_says_smooth_of_what_in_the_questions_words():
+    # The done screen asks "uncurl smooth?"; the week page counts the answers in the same
+    # words, and shows no bare level number a person would need the README to read.
+    assert stats.week_title(CASES["week"]) == "4/5 uncurls smooth"
+    assert stats.week_title(CASES["week-empty"]) == "THIS WEEK"
+    crowded = StatsWeekView(days=A_WEEK, level=6, smooth=99, stretches=140)
+    assert stats.week_title(crowded) == "99/99+ smooth"
+    for view in (CASES["week"], CASES["week-empty"], crowded):
+        assert "lv" not in stats.week_title(view) and "level" not in stats.week_title(view)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from unslump.core.effects import LoadStats, Play
+from unslump.core.practice import UNCURL_STEP_S
 from unslump.core.records import (
     BreakKind,
     BreakRecord,
@@ -461,9 +462,17 @@ class Finished(Timed):
         if self.asking is None:
             return Guiding.start(out, now, config)
         # "Uncurl smooth?" answered yes: the row says so, and the practice may step up.
-        practice = out.state.practice.practised(self.asking.start.date(), smooth=True)
-        return out.emit(Play(Tone.ACK)).log(replace(self.asking, smooth=True)).update(
+        # A step up is said on the screen in what it changes (the next uncurl is longer),
+        # the one place a person learns what the level means; otherwise back to idle.
+        before = out.state.practice
+        practice = before.practised(self.asking.start.date(), smooth=True)
+        out = out.emit(Play(Tone.ACK)).log(replace(self.asking, smooth=True)).update(
             mode=Idle(), practice=practice, panel=out.state.panel.touched(now.at))
+        if practice.level > before.level and isinstance(self.result, DoneView):
+            grown = replace(self.result, asking=False,
+                            longer_uncurl_s=(practice.level - before.level) * UNCURL_STEP_S)
+            out = out.update(mode=Finished(now.at + DONE_SHOW_S, grown))
+        return out
 
     def on_hold(self, out: Outcome, now: Now, config: CoreConfig) -> Outcome:
         return _open_stats(out, now)

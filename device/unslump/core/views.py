@@ -72,6 +72,7 @@ class DoneView:
     reps: int = 0  # repetitions planned, for "stopped after rep 1 of 3"
     walk: bool = False  # the standing break, not the stretch
     asking: bool = False  # "uncurl smooth? press = yes"
+    longer_uncurl_s: float = 0.0  # a "yes" raised the practice level: the uncurl grew by this
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,13 +176,14 @@ TITLE_CHARS = 18
 
 
 def week_title(view: StatsWeekView) -> str:
-    """The week page's title: the practice level (the uncurl's length, raised by smooth
-    uncurls), and how many of the week's stretches were smooth, in words where they fit:
-    ``lvl 3, 4/5 smooth`` (``level 0`` before the week's first stretch)."""
-    smooth = f"{count(view.smooth)}/{count(view.stretches)} smooth"
-    forms = ([f"level {view.level}, {smooth}", f"lvl {view.level}, {smooth}",
-              f"lvl{view.level} {smooth}"] if view.stretches
-             else [f"THIS WEEK  level {view.level}", f"WEEK  level {view.level}"])
+    """The week page's title: how many of the week's stretches had a smooth uncurl, in the
+    words of the question the done screen asks ("uncurl smooth?"), so the page reads on
+    its own: ``4/5 uncurls smooth``. The practice level is not shown as a number: the done
+    screen says what a step up changes when it happens ("uncurl now 2 s longer")."""
+    if not view.stretches:
+        return "THIS WEEK"
+    smooth = f"{count(view.smooth)}/{count(view.stretches)}"
+    forms = [f"{smooth} uncurls smooth", f"{smooth} smooth"]
     return next((form for form in forms if len(form) <= TITLE_CHARS), forms[-1])
 
 

@@ -19,6 +19,8 @@ def done_words(view: DoneView) -> tuple[str, str, str]:
     if view.completed:
         plural = "" if view.repetitions == 1 else "s"
         note = "uncurl smooth? press=yes" if view.asking else "break logged"
+        if view.longer_uncurl_s:
+            note = f"uncurl now {view.longer_uncurl_s:g} s longer"
         return "WELL DONE", f"{view.repetitions} repetition{plural}", note
     detail = (f"after rep {view.repetitions} of {view.reps}" if view.repetitions
               else "no rep finished")
