@@ -6,8 +6,8 @@ phase start, the vertebra ticks, the rest's pips. The sound is made exactly as t
 makes it (``unslump.edges.audio.synth.mix``: queued, at the configured volume), from the
 routine's own plan.
 
-A developer tool, run by hand when the sounds change; pure Python with Pillow, about ten
-seconds::
+A developer tool, run by hand when the sounds change; pure Python with Pillow, about half
+a minute::
 
     .venv/bin/python tools/spectrogram.py                      # docs/sound/repetition.png
     .venv/bin/python tools/spectrogram.py --rep 2 --out x.png  # another repetition
@@ -27,18 +27,18 @@ from unslump.config.file import Config
 from unslump.core.records import Variant
 from unslump.core.routine import Plan, plan_routine
 from unslump.core.tones import Tone
-from unslump.edges.audio.synth import mix
+from unslump.edges.audio.synth import DEFAULT_RATE, mix
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "sound" / "repetition.png"
-RATE = 11025
-FRAME = 1024  # 93 ms windows (11 Hz bins: the low swells stay smooth) ...
-HOP = 441  # ... every 40 ms: 25 columns a second
+RATE = DEFAULT_RATE  # the rate the player and the demo make the sounds at (22.05 kHz)
+FRAME = 2048  # 93 ms windows (11 Hz bins: the low swells stay smooth) ...
+PX_PER_S = 25
+HOP = RATE // PX_PER_S  # ... every 40 ms: 25 columns a second
 LOW_HZ, HIGH_HZ = 150.0, 3000.0
 ROWS = 220  # log-frequency rows
 FLOOR_DB = -75.0
 LEAD_S = 0.5  # a little silence before the repetition starts
-PX_PER_S = 25
 TOP = 36  # room for the phase names
 LEFT = 46  # room for the frequency labels
 BOTTOM = 40  # room for the time axis and the tone marks
