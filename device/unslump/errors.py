@@ -14,6 +14,18 @@ class ConfigError(UnslumpError, ValueError):
     """A config file is unreadable, has an unknown key, or a value out of range."""
 
 
+class ConfigValueError(ConfigError):
+    """A config file parses as TOML but a section, key or value in it is not allowed.
+
+    It carries where (``section``, and ``key`` unless the section itself is wrong), so the
+    reader of the file can add the line number: the service names the line to edit."""
+
+    def __init__(self, message: str, section: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.section = section
+        self.key = key
+
+
 class ScenarioError(UnslumpError, ValueError):
     """A scenario file is malformed; the message starts with ``FILE:LINE:``."""
 

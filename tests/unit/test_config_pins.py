@@ -34,7 +34,7 @@ def test_config_pins_unusable_pin_is_one_line_naming_key_and_a_free_pin(tmp_path
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     message = str(caught.value)
-    assert message.startswith(f"{path}: {expected}")
+    assert message.startswith(f"{path}: line {text.count(chr(10))}: {expected}")
     assert "\n" not in message
     assert "use a free pin (22, " in message and "hardware/pins.md" in message
 

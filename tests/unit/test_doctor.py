@@ -172,8 +172,25 @@ def test_doctor_invalid_config_fails_naming_the_file_and_key(
     status, lines = lines_of(probe, config)
     assert status == 1
     shown = line_for(lines, "config")
-    assert shown.startswith(f"FAIL  config: {config}: [display] brightness: unknown key")
+    assert shown.startswith(f"FAIL  config: {config}: line 2: [display] brightness: "
+                            "unknown key")
+    # The fix is a command that checks what it writes, naming the file that was given.
+    assert shown.endswith(f"Fix: unslump config --config {config} set display.brightness "
+                          "VALUE (unslump config --defaults says what each key takes), or "
+                          f"edit that line in {config}; then run unslump doctor again (the "
+                          "checks below use the defaults)")
     assert len(lines) == 12  # the other checks still run, on the defaults
+
+
+def test_doctor_config_that_is_not_toml_says_which_file_to_edit(
+    probe: Probe, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path, "[display\n")
+    status, lines = lines_of(probe, config)
+    shown = line_for(lines, "config")
+    assert status == 1 and "not valid TOML" in shown
+    assert shown.endswith(f"Fix: edit {config} at the line named (nano {config}); then run "
+                          "unslump doctor again (the checks below use the defaults)")
 
 
 def test_doctor_store_existing_log_opens_healthy(probe: Probe, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-from unslump.config.lines import find_duplicate
+from unslump.config.lines import find_duplicate, find_line
 from unslump.config.panel_address import canonical_address
 from unslump.config.path_text import control_problem, path_problem, shown
 from unslump.config.pins import default_pins
@@ -49,7 +49,7 @@ from unslump.core.settings import (
     SeatConfig,
     key,
 )
-from unslump.errors import ConfigError
+from unslump.errors import ConfigError, ConfigValueError
 
 SYSTEM_CONFIG = Path("/etc/unslump/config.toml")
 
@@ -254,7 +254,24 @@ def load_config(path: Path | None, *, euid: int | None = None) -> Config:
     # Before anything the file names is read: [routine] path is read while parsing.
     if (os.geteuid() if euid is None else euid) == 0 and (named := _path_keys_given(data)):
         refuse_untrusted_paths(path, named)
-    return parse_config(data, str(path), base=path.parent)
+    try:
+        return parse_config(data, str(path), base=path.parent)
+    except ConfigValueError as exc:
+        raise ConfigValueError(_with_line(path, exc), exc.section, exc.key) from exc
+
+
+def _with_line(path: Path, exc: ConfigValueError) -> str:
+    """The value error's message with the line it is on (``FILE: line N: [section] key:
+    ...``), found in the text just read; as it was when the file does not write the key."""
+    message = str(exc)
+    try:
+        line = find_line(path.read_text(encoding="utf-8"), exc.section, exc.key)
+    except (OSError, UnicodeDecodeError):
+        line = None
+    prefix = f"{path}: "
+    if line is None or not message.startswith(prefix):
+        return message
+    return f"{prefix}line {line}: {message[len(prefix):]}"
 
 
 def _not_toml(path: Path, exc: ValueError) -> str:
@@ -310,10 +327,10 @@ def parse_config(data: Mapping[str, Any], source: str, base: Path | None = None)
     values: dict[str, Any] = {}
     for name, table in data.items():
         if name not in sections:
-            raise ConfigError(f"{source}: unknown section [{name}]; allowed: "
-                              f"{', '.join(sections)}")
+            raise ConfigValueError(f"{source}: unknown section [{name}]; allowed: "
+                                   f"{', '.join(sections)}", name)
         if not isinstance(table, dict):
-            raise ConfigError(f"{source}: [{name}] must be a table of keys")
+            raise ConfigValueError(f"{source}: [{name}] must be a table of keys", name)
         section_type = typing.get_type_hints(Config)[name]
         values[name] = _parse_section(section_type, name, table, source)
     config = replace(Config(), **values)
@@ -353,14 +370,25 @@ def _parse_section(section_type: type, name: str, table: Mapping[str, Any], sour
     for key_name, raw in table.items():
         where = f"{source}: [{name}] {key_name}"
         if key_name not in declared:
-            raise ConfigError(f"{where}: unknown key; allowed: {', '.join(declared)}")
-        if (name, key_name) == ("display", "i2c_address"):
-            raw = canonical_address(raw)  # "0x3c" as i2cdetect prints it, "0x78" as boards do
-        value = _check_value(raw, hints[key_name], declared[key_name].metadata, where)
-        if isinstance(value, str):
-            _check_text(value, (name, key_name), where)
-        values[key_name] = value
+            raise ConfigValueError(f"{where}: unknown key; allowed: {', '.join(declared)}",
+                                   name, key_name)
+        try:
+            values[key_name] = _checked(name, key_name, raw, hints[key_name],
+                                        declared[key_name].metadata, where)
+        except ConfigError as exc:
+            raise ConfigValueError(str(exc), name, key_name) from exc
     return section_type(**values)
+
+
+def _checked(section: str, key_name: str, raw: Any, expected: Any,
+             metadata: Mapping[str, Any], where: str) -> Any:
+    """One key's value as the config holds it, or :class:`ConfigError` saying why not."""
+    if (section, key_name) == ("display", "i2c_address"):
+        raw = canonical_address(raw)  # "0x3c" as i2cdetect prints it, "0x78" as boards do
+    value = _check_value(raw, expected, metadata, where)
+    if isinstance(value, str):
+        _check_text(value, (section, key_name), where)
+    return value
 
 
 PATH_KEYS = frozenset({("store", "path"), ("routine", "path"), ("mqtt", "password_file"),
@@ -498,8 +526,9 @@ def check_pins(config: Config, source: str) -> None:
         else:
             seen[pin] = name
             continue
-        raise ConfigError(f"{source}: [pins] {name} = {pin}: BCM {pin} is {why}; use a free "
-                          f"pin ({free}) and move the wire (hardware/pins.md)")
+        raise ConfigValueError(f"{source}: [pins] {name} = {pin}: BCM {pin} is {why}; use a "
+                               f"free pin ({free}) and move the wire (hardware/pins.md)",
+                               "pins", name)
 
 
 def render_defaults() -> str:

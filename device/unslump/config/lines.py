@@ -1,4 +1,4 @@
-"""Where a config file declares a section or a key twice, by line number.
+"""Where a config file declares a section or a key (twice), by line number.
 
 The guide shows whole sections to add (``[audio]`` with ``backend = "buzzer"``); pasted
 below a file that already has that section, TOML refuses the file ("Cannot declare
@@ -59,4 +59,21 @@ def find_duplicate(text: str) -> Duplicate | None:
     return None
 
 
-__all__ = ["Duplicate", "find_duplicate"]
+def find_line(text: str, section: str, key: str | None = None) -> int | None:
+    """The line (from 1) where ``[section]`` is declared, or where its ``key`` is set;
+    None when the file does not write it there (a default, a dotted or inline table)."""
+    current = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = HEADER.match(line)
+        if header:
+            current = header.group(1)
+            if key is None and current == section:
+                return number
+            continue
+        match = KEY.match(line)
+        if key is not None and match and current == section and match.group(1) == key:
+            return number
+    return None
+
+
+__all__ = ["Duplicate", "find_duplicate", "find_line"]

@@ -30,7 +30,7 @@ from unslump.cli.stats import read_only_log
 from unslump.config.file import SPARE_PINS, Config, find_config, load_config
 from unslump.config.pins import default_pins
 from unslump.edges.store.paths import chosen_db_path
-from unslump.errors import ConfigError, StoreError, UsageError
+from unslump.errors import ConfigError, ConfigValueError, StoreError, UsageError
 
 DB_NAME = "unslump.db"
 # dtoverlay names that claim the PCM/I2S pins (a sound card on BCM 18-21).
@@ -287,17 +287,33 @@ def _user_name(uid: int) -> str:
 
 def check_config(cli_path: str | None, env: Mapping[str, str]) -> tuple[CheckResult, Config]:
     """The config file found and valid; the defaults stand in when it is not."""
+    path = None
     try:
         path = find_config(cli_path, env)
         config = load_config(path)
     except ConfigError as exc:
-        return CheckResult("config", False, str(exc),
-                           "correct that key or file (unslump config --defaults lists "
-                           "every key); the checks below use the defaults"), Config()
+        named = path is not None and cli_path is not None
+        return CheckResult("config", False, str(exc), config_fix(exc, path, named)), Config()
     if path is None:
         return CheckResult("config", True, "no config file; using the built-in defaults "
                            "(unslump config --defaults prints them)"), config
     return CheckResult("config", True, f"{path} is valid"), config
+
+
+def config_fix(exc: ConfigError, path: Path | None, named: bool = False) -> str:
+    """What to do about a config the service would refuse: the command that changes the
+    key (it checks the value and the whole file before writing), or the file to edit at
+    the line the error names; then the doctor again. ``named``: the file was given with
+    ``--config``, so the command names it too."""
+    sudo = "sudo " if path is not None and not os.access(path, os.W_OK) else ""
+    again = "then run unslump doctor again (the checks below use the defaults)"
+    if isinstance(exc, ConfigValueError) and exc.key is not None:
+        option = f" --config {path}" if named else ""
+        return (f"{sudo}unslump config{option} set {exc.section}.{exc.key} VALUE (unslump "
+                f"config --defaults says what each key takes), or edit that line in {path}; "
+                f"{again}")
+    where = path if path is not None else "the config file"
+    return f"edit {where} at the line named ({sudo}nano {where}); {again}"
 
 
 def check_store(path: Path) -> CheckResult:
