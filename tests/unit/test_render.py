@@ -5,20 +5,11 @@ import pytest
 
 from tests.support.golden import assert_matches_golden
 from tests.support.paths import TESTS
-from unslump.core.views import BlankView, IdleView, ReminderView, SnoozedView
+from tests.support.screen_cases import BASIC_CASES
 from unslump.render import Renderer
 
 GOLDEN = TESTS / "golden" / "basic"
-CASES = {
-    "idle-seated": IdleView(True, 23, 45, 2),
-    "idle-away": IdleView(False, 0, 45, 1),
-    "idle-over": IdleView(True, 52, 45, 0, shift=(2, 1)),
-    "blank": BlankView(),
-    "reminder": ReminderView(46, 2),
-    "reminder-used-up": ReminderView(67, 0, snooze_refused=True),
-    "snoozed": SnoozedView(10, 1),
-    "snoozed-last": SnoozedView(10, 0),
-}
+CASES = BASIC_CASES
 
 
 @pytest.mark.parametrize("name", CASES)

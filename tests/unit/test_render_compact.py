@@ -15,7 +15,7 @@ from PIL import Image
 
 from tests.support.golden import assert_matches_golden
 from tests.support.paths import TESTS
-from tests.unit import test_render, test_render_routine, test_render_stats
+from tests.support.screen_cases import BASIC_CASES, SCREENS, STATS_CASES, STRETCH
 from unslump.app.gpio_retry import GpioUnavailableView, WaitRenderer
 from unslump.config.file import Config, DisplayConfig
 from unslump.core.views import (
@@ -54,9 +54,9 @@ WIDEST = {
 
 def _cases() -> dict[str, Callable[[], object]]:
     cases: dict[str, Callable[[], object]] = {}
-    for name, view in {**test_render.CASES, **test_render_stats.CASES}.items():
+    for name, view in {**BASIC_CASES, **STATS_CASES}.items():
         cases[name] = lambda v=view: v
-    cases.update(test_render_routine.SCREENS)
+    cases.update(SCREENS)
     cases.update(WIDEST)
     return cases
 
@@ -118,7 +118,7 @@ def test_render_compact_assembled_device_draws_every_stretch_frame_at_32_rows(ma
     for _ in range(4 * 60 * 2):
         device.run_for(0.5)
         check()
-    phases = {phase.id for phase in test_render_routine.STRETCH.phases}
+    phases = {phase.id for phase in STRETCH.phases}
     assert {"ReminderView", "DoneView", *phases} <= seen, seen
 
 

@@ -11,19 +11,10 @@ from PIL import Image
 
 from tests.support.golden import assert_matches_golden
 from tests.support.paths import TESTS
-from unslump.config.file import RoutineConfig
-from unslump.config.routine_file import shipped_routines
+from tests.support.screen_cases import SCREENS, STRETCH, WALK, phase_view
 from unslump.core.records import Variant
-from unslump.core.routine import (
-    PROGRESS_STEPS,
-    plan_routine,
-    plan_walk,
-    routine_due,
-    routine_press,
-    routine_view,
-    start_routine,
-)
-from unslump.core.views import DoneView, NoticeView, PausedView, RoutineView
+from unslump.core.routine import PROGRESS_STEPS
+from unslump.core.views import RoutineView
 from unslump.render.canvas import Canvas, text_width
 from unslump.render.fonts import Fonts
 from unslump.render.routine_screens import DRAWERS, NOTICE_LINES
@@ -31,69 +22,11 @@ from unslump.render.routine_screens import DRAWERS, NOTICE_LINES
 GOLDEN = TESTS / "golden" / "routine"
 FULL = Canvas(128, 64)
 WIDTH = FULL.width
-CFG = RoutineConfig()
-START = 50.0
-STRETCH, WALK = shipped_routines().stretch, shipped_routines().walk
-WALK_PHASES = [phase.id for phase in WALK.phases]
-REP_PHASES = [phase.id for phase in STRETCH.phases]
 
 
 @pytest.fixture(scope="module")
 def fonts() -> Fonts:
     return Fonts.load()
-
-
-def phase_view(variant: Variant, phase: str, share: float = 0.45) -> RoutineView:
-    """The screen ``share`` of the way through ``phase`` (repetition 2 when it repeats)."""
-    plan = plan_routine(STRETCH, CFG, variant)
-    step = next(s for s in plan.stages if s.phase.id == phase and s.rep in (0, 2))
-    state, _ = start_routine(plan, START)
-    at = START + step.start + share * step.length
-    state, _, _ = routine_due(state, at)
-    view = routine_view(state, at)
-    assert isinstance(view, RoutineView)
-    assert view.phase == phase
-    return view
-
-
-def walk_view(phase: str) -> RoutineView:
-    """The standing break, a third of the way through ``phase``."""
-    plan = plan_walk(WALK)
-    step = next(s for s in plan.stages if s.phase.id == phase)
-    state, _ = start_routine(plan, START)
-    at = START + step.start + step.length / 3
-    state, _, _ = routine_due(state, at)
-    view = routine_view(state, at)
-    assert isinstance(view, RoutineView)
-    return view
-
-
-def paused_view(phase: str) -> PausedView:
-    plan = plan_routine(STRETCH, CFG, Variant.SEATED)
-    step = next(s for s in plan.stages if s.phase.id == phase and s.rep in (0, 2))
-    state, _ = start_routine(plan, START)
-    at = START + step.start + 1.0
-    state, _, _ = routine_due(state, at)
-    state, _ = routine_press(state, at)
-    view = routine_view(state, at + 30)
-    assert isinstance(view, PausedView)
-    return view
-
-
-SCREENS = {
-    **{f"{variant}-{phase}": (lambda v=variant, p=phase: phase_view(v, p))
-       for variant in Variant for phase in REP_PHASES},
-    "notice": lambda: NoticeView(seconds_left=27),
-    **{f"walk-{phase}": (lambda p=phase: walk_view(p)) for phase in WALK_PHASES},
-    "done-walk": lambda: DoneView(repetitions=1, completed=True, reps=1, walk=True),
-    "done-asking": lambda: DoneView(repetitions=3, completed=True, reps=3, asking=True),
-    "done-longer": lambda: DoneView(repetitions=3, completed=True, reps=3, longer_uncurl_s=2.0),
-    "paused-hang": lambda: paused_view("hang"),
-    "paused-setup": lambda: paused_view("setup"),
-    "done-completed": lambda: DoneView(repetitions=3, completed=True),
-    "done-stopped": lambda: DoneView(repetitions=1, completed=False, reps=3),
-    "done-stopped-early": lambda: DoneView(repetitions=0, completed=False, reps=3),
-}
 
 
 def render(view: object, fonts: Fonts) -> Image.Image:

@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.golden import assert_matches_golden
 from tests.support.paths import TESTS
+from tests.support.screen_cases import A_WEEK, STATS_CASES
 from unslump.core.views import (
     StatsResponseView,
     StatsSafetyView,
@@ -22,26 +23,7 @@ from unslump.render.fonts import Fonts
 
 GOLDEN = TESTS / "golden" / "stats"
 FULL = Canvas(128, 64)
-A_WEEK = (("T", 52, 3), ("F", 61, 5), ("S", 0, 0), ("S", 9, 1), ("M", 67, 4), ("T", 74, 6),
-          ("W", 31, 2))
-CASES = {
-    "today": StatsTodayView(breaks_guided=2, breaks_natural=3, sitting_min=182, longest_min=70),
-    "today-empty": StatsTodayView(breaks_guided=0, breaks_natural=0, sitting_min=0,
-                                  longest_min=0),
-    "today-busy": StatsTodayView(breaks_guided=12, breaks_natural=15, sitting_min=611,
-                                 longest_min=45),
-    "week": StatsWeekView(days=A_WEEK, level=3, smooth=4, stretches=5),
-    "week-long": StatsWeekView(days=(("T", 127, 14), ("F", 98, 3), ("S", 0, 0), ("S", 0, 0),
-                                     ("M", 105, 0), ("T", 88, 12), ("W", 4, 0))),
-    "week-empty": StatsWeekView(days=tuple((letter, 0, 0) for letter in "TFSSMTW")),
-    "streak": StatsStreakView(days=12, goal="no bout over 60 min"),
-    "streak-one": StatsStreakView(days=1, goal="no bout over 60 min"),
-    "streak-long": StatsStreakView(days=365, goal="max bout 480m, 10+ breaks"),
-    "response": StatsResponseView(today_s=35, week_s=42),
-    "response-slow": StatsResponseView(today_s=None, week_s=145),
-    "safety-understood": StatsSafetyView(answer="understood"),
-    "safety-declined": StatsSafetyView(answer="declined"),
-}
+CASES = STATS_CASES
 
 
 @pytest.fixture(scope="module")
