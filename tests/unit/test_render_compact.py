@@ -24,6 +24,7 @@ from unslump.core.views import (
     RoutineView,
     StatsResponseView,
     StatsTodayView,
+    StatsWeekView,
     View,
 )
 from unslump.render import Renderer, layout_modules, panel_canvas
@@ -134,3 +135,17 @@ def test_render_compact_layouts_load_only_for_a_32_row_panel():
                                 capture_output=True, text=True).stdout for h in (64, 32)}
     assert "compact" not in loaded[64] and "unslump.render.basic" in loaded[64]
     assert "unslump.render.compact_basic" in loaded[32] and "unslump.render.basic" not in loaded[32]
+
+
+@pytest.mark.parametrize("height", [32, 64])
+def test_render_week_marks_stay_clear_of_the_title(height: int) -> None:
+    # The tallest bar with the most break marks leaves a blank row under the title's ink:
+    # marks touching the title read as part of its letters.
+    renderer = Renderer(canvas=panel_canvas(Config(display=DisplayConfig(height=height))))
+    days = (("T", 127, 14),) * 7
+    empty = renderer(StatsWeekView(days=tuple((d, 0, 0) for d, _, _ in days),
+                                   smooth=4, stretches=5)).convert("1")
+    full = renderer(StatsWeekView(days=days, smooth=4, stretches=5)).convert("1")
+    title_bottom = max(y for y in range(height // 2) for x in range(128)
+                       if empty.getpixel((x, y)))
+    assert not any(full.getpixel((x, title_bottom + 1)) for x in range(128))

@@ -38,8 +38,9 @@ from unslump.render.stats import (
 
 TOP = 8  # the first row under the header
 LOWER = 20  # the second line of body text
-# the bars' baseline at row 22; 7 rows tall at most, with room for two rows of break marks
-SHORT_WEEK = WeekChart(baseline_y=22, bar_max_px=7, max_marks=2 * MARKS_PER_ROW)
+# the bars' baseline at row 22; 5 rows tall at most, with room for two rows of break marks
+# and a blank row between them and the title's ink (touching, the marks read as letters)
+SHORT_WEEK = WeekChart(baseline_y=22, bar_max_px=5, max_marks=2 * MARKS_PER_ROW)
 HOURS_Y = 23  # the last line of small text: its lowest row is the panel's last but one
 
 
