@@ -80,7 +80,7 @@ def test_cli_bad_config_exits_2_with_one_line(tmp_path, capsys):
     code = main(["scenario", str(SCENARIOS / "natural-break.txt"), "--config", str(config)])
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"unslump: {config}: [seat] sit_confirm_s: -1 is out of range; "
+    assert err == [f"unslump: {config}: line 2: [seat] sit_confirm_s: -1 is out of range; "
                    "allowed: 0 to 120"]
 
 
