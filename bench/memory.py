@@ -58,7 +58,7 @@ def run() -> tuple[list[Figure], dict[str, object]]:
     ten, tone = report["ten_minutes"], report["first_tone"]
     figures = [
         Figure("rss_ten_minutes", "Memory: VmRSS after 10 virtual minutes seated",
-               round(ten["rss_kib"] / 1024, 1), "MiB", 30, "max"),
+               round(ten["rss_kib"] / 1024, 1), "MiB", 28, "max"),
         Figure("pygame_absent", "Memory: pygame never imported by the service",
                bool(not ten["pygame_imported"] and not tone.get("pygame_before", True)
                     and not tone.get("pygame_after", True)
@@ -66,7 +66,7 @@ def run() -> tuple[list[Figure], dict[str, object]]:
                f"first tone {tone.get('tone')} at {tone.get('at_s', 0) / 60:.1f} min, "
                "played by the player process"),
         Figure("rss_after_tone", "Memory: VmRSS of the service after a tone",
-               round(tone.get("rss_after_kib", 0) / 1024, 1), "MiB", 30, "max",
+               round(tone.get("rss_after_kib", 0) / 1024, 1), "MiB", 28, "max",
                "entered as `unslump run`, the partial SSD1306 built from [display]"),
         Figure("rss_after_tone_parts", "Memory: VmRSS after a tone, the assembly alone",
                round(parts["first_tone"].get("rss_after_kib", 0) / 1024, 1), "MiB",

@@ -4,8 +4,9 @@ It imports only what the service itself imports (the bench's JSON, subprocess an
 platform modules would otherwise be counted as the device's memory); the report is
 encoded after the measurements.
 
-``service`` (the default) enters as ``unslump run`` does: the command line is built and
-parsed and logging set up (``unslump.cli.main``), and the panel is opened the way
+``service`` (the default) enters as ``unslump run`` does: what the service leaves out is
+left out first (``keep_service_lean``), the command line is built and parsed and logging
+set up (``unslump.cli.main``), and the panel is opened the way
 ``open_luma_device`` opens it (``[display]`` picks the partial SSD1306 driver), on a bus
 that only counts bytes since there is no I2C here. ``parts``
 assembles the device alone (``unslump.app.assembly.assemble``), as the probe did before: the two
@@ -39,12 +40,14 @@ ENTRIES = ("service", "parts")
 def enter_as_service() -> None:
     """What ``unslump run`` does before ``run_device``: the command line, the logging and
     ``cmd_run``'s first step."""
-    from unslump.cli.main import build_parser, leave_freetype_out
+    from unslump.edges.system.lean_imports import keep_service_lean
+
+    keep_service_lean()  # as main() does first for `run`
+    from unslump.cli.main import build_parser
     from unslump.edges.system.journal import configure_logging
 
     build_parser(["run"]).parse_args(["run"])
     configure_logging(env={})
-    leave_freetype_out()
 
 
 def open_service_panel(config: Any) -> Any:

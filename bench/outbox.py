@@ -22,6 +22,7 @@ from unslump.config.file import Config, MqttConfig
 from unslump.core.records import BoutRecord
 from unslump.edges.clock import FakeClock, SystemClock
 from unslump.edges.mqtt.link import MqttLink
+from unslump.edges.mqtt.network import RECONNECT_MAX_S
 from unslump.edges.store.sqlite import SqliteStore
 from unslump.sim.scenario.harness import VirtualDevice
 
@@ -29,14 +30,25 @@ MORNING = datetime(2026, 11, 24, 8, 0).astimezone()
 REAL = SystemClock()
 
 
+RECONNECT_LIMIT_S = RECONNECT_MAX_S + 60.0
+"""How long the reconnect may take once the broker is back: the link retries on a doubling
+backoff of up to ``RECONNECT_MAX_S`` (a day offline, hours of virtual time taking
+minutes of real time on a loaded machine, leaves it at the longest), plus a minute for the
+attempt itself. Not part of any figure: the drain is timed from the reconnect."""
+SLOWEST_ROWS_PER_S = 10.0
+"""The drain may take as long as this rate would (a tenth of the target's): slower, and the
+part fails, rather than report a figure a loaded machine made up."""
+
+
 def _drain_s(device: VirtualDevice, link: MqttLink, store: SqliteStore) -> float:
     def pumped(check: Callable[[], bool]) -> bool:
         device.run_for(0)
         return check()
 
-    wait_until(lambda: pumped(lambda: link.connected), 30.0, "the reconnect")
+    wait_until(lambda: pumped(lambda: link.connected), RECONNECT_LIMIT_S, "the reconnect")
     start = REAL.monotonic()
-    wait_until(lambda: pumped(lambda: store.outbox_depth() == 0), 120.0, "the drain")
+    limit_s = max(120.0, store.outbox_depth() / SLOWEST_ROWS_PER_S)
+    wait_until(lambda: pumped(lambda: store.outbox_depth() == 0), limit_s, "the drain")
     return REAL.monotonic() - start
 
 

@@ -12,17 +12,22 @@ import argparse
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench.assembly import PANELS, assemble, open_panel
-from unslump.app.assembly import queue_waiter, stop_on_signals
-from unslump.app.integrations import keep_openssl_out
-from unslump.config.file import Config, load_config
-from unslump.core.effects import Play
-from unslump.core.tones import Tone
-from unslump.edges.clock import SystemClock
-from unslump.edges.system.sd_notify import Notifier
+from unslump.edges.system.lean_imports import keep_service_lean
 
 
 def main(argv: list[str] | None = None) -> int:
+    # First, as `unslump run` does (unslump.cli.main.main): this process is the service,
+    # and what it leaves out must be left out before gpiozero, Pillow or luma is imported.
+    keep_service_lean()
+    from bench.assembly import PANELS, assemble, open_panel
+    from unslump.app.assembly import queue_waiter, stop_on_signals
+    from unslump.app.integrations import keep_paho_lean
+    from unslump.config.file import Config, load_config
+    from unslump.core.effects import Play
+    from unslump.core.tones import Tone
+    from unslump.edges.clock import SystemClock
+    from unslump.edges.system.sd_notify import Notifier
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, required=True, help="SQLite break log to use")
     parser.add_argument("--panel", choices=PANELS, default="dummy")
@@ -35,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="stop right after READY=1 (the instruction count of a start)")
     args = parser.parse_args(argv)
     config = load_config(args.config) if args.config else Config()
-    keep_openssl_out(config)  # as run_device does: this process is the service
+    keep_paho_lean(config)  # as run_device does: this process is the service
     clock = SystemClock()
     with ExitStack() as stack:
         notifier = stack.enter_context(Notifier())

@@ -486,22 +486,25 @@ def test_doctor_checks_the_broker_login_discovery_and_outbox(broker: Broker,
 def test_without_tls_the_service_keeps_openssl_out_and_still_talks(
         broker: Broker, watcher: Watcher, tmp_path: Path) -> None:
     """paho imports ssl (and hashlib) at import: 4.6 MiB of OpenSSL in a 30 MiB service
-    whose broker is plain TCP. With ``tls = false`` neither is loaded, and the link still
-    connects and publishes (paho's plain-socket code names ssl's exceptions)."""
+    whose broker is plain TCP. With ``tls = false`` neither is loaded, nor urllib.request
+    (with http.client and email, for a proxy lookup paho makes only with PySocks), and the
+    link still connects and publishes (paho's plain-socket code names ssl's exceptions)."""
     config = tmp_path / "config.toml"
     config.write_text(f'[mqtt]\nhost = "127.0.0.1"\nport = {broker.port}\n'
                       f'topic_prefix = "{PREFIX}"\n')
     probe = (
         "import sys\n"
+        "from unslump.edges.system.lean_imports import keep_service_lean\n"
+        "keep_service_lean()\n"  # as `unslump run` does, first thing
         "from contextlib import ExitStack\n"
         "from pathlib import Path\n"
         "from bench.assembly import assemble, open_panel\n"
-        "from unslump.app.integrations import keep_openssl_out\n"
+        "from unslump.app.integrations import keep_paho_lean\n"
         "from unslump.config.file import load_config\n"
         "from unslump.edges.clock import SystemClock\n"
         "from unslump.edges.system.sd_notify import Notifier\n"
         f"config = load_config(Path({str(config)!r}))\n"
-        "keep_openssl_out(config)\n"  # as run_device does, first thing
+        "keep_paho_lean(config)\n"  # as run_device does, before paho loads
         "clock = SystemClock()\n"
         "with ExitStack() as stack:\n"
         f"    parts = assemble(stack, config, clock, Path({str(tmp_path / 'log.db')!r}),"
@@ -512,7 +515,10 @@ def test_without_tls_the_service_keeps_openssl_out_and_still_talks(
         "        parts.events.get(timeout=10)\n"
         "        link.service(clock.monotonic())\n"
         "    link.drain(5.0, clock)\n"
-        "    loaded = [m for m in ('ssl', '_ssl', '_hashlib') if sys.modules.get(m)]\n"
+        "    loaded = [m for m in ('ssl', '_ssl', '_hashlib', 'urllib.request', 'http.client',\n"
+        "                          'email.message')\n"
+        "              if type(sys.modules.get(m, None)).__name__ not in ('NoneType',\n"
+        "                                                               'DeferredModule')]\n"
         "    parts.runtime.stop('probe')\n"
         "print('connected', loaded)\n"
     )

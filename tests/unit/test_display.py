@@ -135,7 +135,7 @@ from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from gpiozero.pins.mock import MockFactory
-from unslump.cli.main import leave_freetype_out
+from unslump.edges.system.lean_imports import leave_freetype_out
 leave_freetype_out()
 from unslump.edges.display.oled import open_luma_device
 from unslump.app.assembly import Edges, assemble

@@ -35,7 +35,7 @@ def test_service_entry_run_leaves_freetype_out_and_draws_the_same_screens():
     views = {"idle": IdleView(True, 23, 45, 2), "reminder": ReminderView(46, 2)}
     drawn = fresh(
         "import json, sys\n"
-        "from unslump.cli.main import leave_freetype_out\n"
+        "from unslump.edges.system.lean_imports import leave_freetype_out\n"
         "leave_freetype_out()\n"
         "import unslump.app.assembly\n"
         "from unslump.core.views import IdleView, ReminderView\n"
@@ -55,7 +55,7 @@ def test_service_entry_leave_freetype_out_changes_nothing_once_pillow_fonts_load
     state = fresh(
         "import json, sys\n"
         "import PIL.ImageFont\n"
-        "from unslump.cli.main import leave_freetype_out\n"
+        "from unslump.edges.system.lean_imports import leave_freetype_out\n"
         "leave_freetype_out()\n"
         "print(json.dumps(sys.modules.get('PIL._imagingft', 'absent') is None))\n")
     assert state is False

@@ -21,7 +21,7 @@ from unslump.app.gpio_retry import wait_until_gpio_loads
 from unslump.app.integrations import (
     AddOn,
     Wiring,
-    keep_openssl_out,
+    keep_paho_lean,
     open_add_ons,
     outbox_cap,
     with_saved_settings,
@@ -181,7 +181,7 @@ def run_device(config: Config, *, stand_in: OpenStandIn | None = None,
                db: str | None = None) -> str:
     """Run until stopped; returns why the loop ended. With ``stand_in`` the device runs on
     the panel and pins it opens (the simulator), else on the Pi's own."""
-    keep_openssl_out(config)  # this process is the service: before paho loads
+    keep_paho_lean(config)  # this process is the service: before paho loads
     clock = SystemClock()
     with ExitStack() as stack:
         notifier = stack.enter_context(Notifier())

@@ -59,15 +59,21 @@ def outbox_cap(config: Config) -> int:
     return config.mqtt.outbox_rows if config.mqtt.enabled else 0
 
 
-def keep_openssl_out(config: Config) -> None:
-    """In the service's own process, before anything loads paho: with ``[mqtt]`` on and
-    ``tls = false``, paho is loaded without OpenSSL (4.6 MiB; edges/mqtt/without_tls.py).
+def keep_paho_lean(config: Config) -> None:
+    """In the service's own process, before anything loads paho: with ``[mqtt]`` on, paho
+    is loaded without its proxy lookup's urllib.request (2.4 MiB; edges/mqtt/proxy_lookup.py)
+    and, with ``tls = false``, without OpenSSL (4.6 MiB; edges/mqtt/without_tls.py).
 
-    It marks ``ssl`` unimportable for the whole process, so only a process that is the
-    service calls it (``run_device``, the bench's service); never :func:`open_add_ons`,
-    which tests and tools call in processes that may still need ssl.
+    It changes what the whole process can import (ssl becomes unimportable), so only a
+    process that is the service calls it (``run_device``, the bench's service); never
+    :func:`open_add_ons`, which tests and tools call in processes that may still need ssl.
     """
-    if not config.mqtt.enabled or config.mqtt.tls:
+    if not config.mqtt.enabled:
+        return
+    from unslump.edges.mqtt.proxy_lookup import defer_proxy_lookup
+
+    defer_proxy_lookup()
+    if config.mqtt.tls:
         return
     from unslump.edges.mqtt.without_tls import paho_without_tls
 

@@ -13,15 +13,14 @@ import importlib
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from unslump import __version__
 from unslump.config.file import Config, find_config, load_config, render_defaults
 from unslump.edges.clock import Clock, local_zone
-from unslump.edges.system.import_block import never_import
 from unslump.edges.system.journal import configure_logging
+from unslump.edges.system.lean_imports import keep_service_lean
 from unslump.errors import ConfigError, ScenarioError, UnslumpError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -34,22 +33,8 @@ def _config_from(args: argparse.Namespace) -> Config:
     return load_config(find_config(getattr(args, "config", None)))
 
 
-def leave_freetype_out() -> None:
-    """Keep Pillow's FreeType module (with libfreetype and harfbuzz) out of the service.
-
-    The device draws only with the bitmap fonts of device/fonts, yet Pillow's ImageFont
-    imports FreeType as it is imported itself (luma imports ImageDraw, which imports it):
-    about 1.5 MiB of the service's memory for good. Pillow runs without the module (only
-    TrueType fonts become unavailable), and ``None`` in ``sys.modules`` is how Python
-    marks a module not to import. Called by ``unslump run`` before Pillow is imported (no
-    subcommand's module imports it at start); once ImageFont is loaded it changes nothing.
-    """
-    if "PIL.ImageFont" not in sys.modules:
-        never_import("PIL._imagingft")
-
-
 def cmd_run(args: argparse.Namespace) -> int:
-    leave_freetype_out()
+    keep_service_lean()  # done already by main(); here too for a caller of cmd_run alone
     from unslump.app.assembly import OpenStandIn, run_device
 
     stand_in: OpenStandIn | None = None
@@ -62,6 +47,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_scenario(args: argparse.Namespace) -> int:
+    import tempfile  # here, not at the top: the service (``run``) never needs it
+
     from unslump.app.integrations import outbox_cap
     from unslump.edges.store.sqlite import SqliteStore
     from unslump.sim.scenario.runner import run_script
@@ -144,13 +131,19 @@ COMMAND_MODULES = {
 """The other commands, each registered by its module's ``register(commands, parents)``."""
 
 
+def _command_in(argv: Sequence[str] | None) -> str | None:
+    """The command ``argv`` names (its first word that is not an option), read before the
+    parser exists."""
+    words = [word for word in (sys.argv[1:] if argv is None else argv)
+             if not word.startswith("-")]
+    return words[0] if words else None
+
+
 def _modules_for(argv: Sequence[str] | None) -> list[str]:
     """The command modules to load for ``argv``: none for a built-in command (the service
     starts with ``run`` and so never loads doctor, stats and the rest), the one named, or
     all of them for ``--help``, no command or a misspelt one, so argparse lists them all."""
-    words = [word for word in (sys.argv[1:] if argv is None else argv)
-             if not word.startswith("-")]
-    named = words[0] if words else None
+    named = _command_in(argv)
     if named in BUILT_IN:
         return []
     if named in COMMAND_MODULES:
@@ -262,6 +255,8 @@ def report_fatal(exc: UnslumpError, env: Mapping[str, str] = os.environ) -> None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if _command_in(argv) == "run":
+        keep_service_lean()  # first: argparse itself imports what the service leaves out
     args = build_parser(argv).parse_args(argv)
     configure_logging()
     handler: Handler = args.handler

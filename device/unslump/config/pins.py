@@ -20,7 +20,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from unslump.errors import ConfigError
@@ -161,7 +161,7 @@ class PinMap:
 
 def load_pinmap() -> PinMap:
     """Read and check the pin map shipped inside the package."""
-    source = resources.files("unslump.config").joinpath(PINMAP_RESOURCE)
+    source = Path(__file__).with_name(PINMAP_RESOURCE)  # package data: see shipped_path
     try:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

@@ -16,7 +16,6 @@ import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import Field, fields, replace
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -54,8 +53,14 @@ _DURATION = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 
 def shipped_path(name: str) -> Path:
-    """The file of the shipped routine ``name`` (package data, also in an installed wheel)."""
-    return Path(str(files("unslump.config").joinpath("routines", f"{name}.toml")))
+    """The file of the shipped routine ``name`` (package data, also in an installed wheel).
+
+    Package data sits beside the modules as plain files (pip installs no zipped package),
+    so the path is found from this module's own. ``importlib.resources`` would find the
+    same file, but importing it loads tempfile, shutil, zipfile, bz2 and lzma: about a
+    MiB of the service's memory for good, for three file names.
+    """
+    return Path(__file__).parent / "routines" / f"{name}.toml"
 
 
 @cache

@@ -17,7 +17,7 @@ The fonts still load through the public ``ImageFont.load``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.resources import as_file, files
+from pathlib import Path
 from types import MappingProxyType
 
 from PIL import ImageFont
@@ -56,17 +56,18 @@ def load_font(size: str) -> ImageFont.ImageFont:
     except KeyError:
         names = ", ".join(repr(name) for name in FONT_SPECS)
         raise ValueError(f"unknown font size {size!r}: use one of {names}") from None
-    resource = files("unslump.render").joinpath("spleen", f"{spec.stem}.pil")
     # Pillow finds the glyph sheet (.pbm) next to the .pil file, so both must be real files
-    # in one directory; an ordinary install (wheel or editable) gives exactly that.
-    with as_file(resource) as path:
-        try:
-            return ImageFont.load(str(path))
-        except OSError as exc:
-            raise DisplayError(
-                f"font file {path} (or its .pbm) is missing or unreadable ({exc}): "
-                "reinstall unslump, or regenerate device/fonts with tools/make_fonts.py"
-            ) from exc
+    # in one directory; an ordinary install (wheel or editable) gives exactly that. The
+    # path comes from this module's own, not importlib.resources (whose import costs about
+    # a MiB of the service's memory: see unslump.config.routine_file.shipped_path).
+    path = Path(__file__).parent / "spleen" / f"{spec.stem}.pil"
+    try:
+        return ImageFont.load(str(path))
+    except OSError as exc:
+        raise DisplayError(
+            f"font file {path} (or its .pbm) is missing or unreadable ({exc}): "
+            "reinstall unslump, or regenerate device/fonts with tools/make_fonts.py"
+        ) from exc
 
 
 @dataclass(frozen=True, slots=True)

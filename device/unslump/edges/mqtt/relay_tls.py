@@ -1,7 +1,7 @@
 """TLS through the relay: the broker's certificate checked against its name in ``[mqtt]``.
 
 Apart from :mod:`.relay` because it needs ``ssl``: a service with ``tls = false`` keeps
-OpenSSL out of its process (:func:`unslump.app.integrations.keep_openssl_out`), and the
+OpenSSL out of its process (:func:`unslump.app.integrations.keep_paho_lean`), and the
 relay's socket path is read by every service with ``[mqtt]`` on.
 """
 
