@@ -269,6 +269,26 @@ def test_first_cue_files_are_written_by_a_child_and_reaped(tmp_path: Path) -> No
     assert not first.busy
 
 
+def test_first_cue_writer_running_at_start_is_looked_in_on_until_reaped(
+        tmp_path: Path, links: list[PlayerAudio]) -> None:
+    """The loop services the link only at its deadline: a writer nobody looks in on
+    would stay a zombie, and the link busy for good."""
+    clock = FakeClock()
+    spawn = FakeSpawner()
+    first = cues(tmp_path, spawn)
+    first.write()
+    link = link_for(links, clock, tmp_path / "player.log", first)
+    look_in = link.deadline()
+    assert look_in is not None and look_in <= clock.monotonic() + 1.0
+    clock.advance_to(look_in)
+    link.service(clock.monotonic())
+    assert first.busy and link.deadline() is not None  # still writing: another look
+    spawn.started[0].status = 0
+    clock.advance_to(link.deadline() or 0.0)
+    link.service(clock.monotonic())
+    assert not first.busy and link.deadline() is None
+
+
 def test_first_cue_files_are_not_written_without_aplay(tmp_path: Path) -> None:
     spawn = FakeSpawner()
     cues(tmp_path, spawn, aplay=None).write()

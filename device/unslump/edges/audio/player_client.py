@@ -143,6 +143,7 @@ class PlayerAudio(ClosesOnExit):
         self.rested_at: float | None = None  # when it last closed the device to rest
         self.spawned_at: float | None = None
         self._opened_at: float | None = None  # when we heard "ready" (our clock)
+        self._schedule_look_in(clock.monotonic())  # the first cues' writer, to be reaped
 
     @property
     def running(self) -> bool:
