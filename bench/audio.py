@@ -21,7 +21,8 @@ appears in that file, measured from the ``play()`` call in this process (the eff
   configuration (``ALSA_CONFIG_PATH``) whose default device is a ``file`` PCM writing
   into a FIFO over the ``null`` PCM: the figure is when its first bytes arrive, plus the
   cue's leading silence (a card would play that first). Median and worst of
-  ``press_repeat``, each on a fresh device.
+  ``press_repeat``, each on a fresh device. And the same press with no ``aplay`` path
+  (as before it existed): the cold player plays the cue, on SDL's ``disk`` driver.
 * the player's resident memory once it has made every sound of a routine (the steady
   state while a routine plays); ``run.py`` adds the service's own figure for the tree.
 * with espeak-ng installed: rendering the spoken cues into a fresh cache, per phrase,
@@ -117,6 +118,8 @@ def run(repeat: int = 20, cold_repeat: int = 3, rest_repeat: int = 5,
         press_repeat: int = 7) -> tuple[list[Figure], dict[str, object]]:
     with tempfile.TemporaryDirectory(prefix="bench-audio-") as directory:
         pressed = press_cues(Path(directory) / "press", press_repeat)
+        by_player = press_cues(Path(directory) / "press-player", max(3, press_repeat // 2),
+                               aplay=False)
         colds: list[float] = []
         for attempt in range(cold_repeat + 1):
             raw = Path(directory) / f"mixed-{attempt}.raw"
@@ -146,7 +149,7 @@ def run(repeat: int = 20, cold_repeat: int = 3, rest_repeat: int = 5,
     warm_ms = sorted(1000 * w for w in warm)
     cold_ms = sorted(1000 * c for c in colds)
     figures = [
-        *press_figures(pressed),
+        *press_figures(pressed, by_player),
         Figure("audio_cold_ms",
                f"Audio: effect to first sample, player cold, median of {len(cold_ms)}",
                round(statistics.median(cold_ms), 1), "ms", 500, "max"),
@@ -171,7 +174,8 @@ def run(repeat: int = 20, cold_repeat: int = 3, rest_repeat: int = 5,
             Figure("voice_cache_kib", "Voice: the phrase cache on disk",
                    round(voice.cache_bytes / 1024), "KiB"),
         ]
-    return figures, {"audio": {"press_cue_ms": pressed, "cold_ms": cold_ms,
+    return figures, {"audio": {"press_cue_ms": pressed, "press_cue_by_player_ms": by_player,
+                               "cold_ms": cold_ms,
                                "warm_ms": warm_ms, "resting_ms": resting,
                                "player_rss_kib": player_kib,
                                "voice": None if voice is None else voice.__dict__}}
@@ -225,18 +229,27 @@ PRESS_DOWN_S = 0.12
 """How long the finger keeps the button down (a person: 80-200 ms)."""
 
 
-def press_figures(pressed: list[float] | str) -> list[Figure]:
-    """The rows of :func:`press_cues` (or one saying why it did not run)."""
+def press_figures(pressed: list[float] | str,
+                  by_player: list[float] | str = "not measured") -> list[Figure]:
+    """The rows of :func:`press_cues` (or one saying why it did not run), and the same
+    press with the player playing the cue, as before ``aplay`` did."""
     label = "Audio: first cue after a press, cold (settle to the first sample at the device)"
     if isinstance(pressed, str):
         return [Figure("audio_press_cue_ms", label, "not run", "", note=pressed)]
-    return [
+    figures = [
         Figure("audio_press_cue_ms", f"{label}, median of {len(pressed)}",
                round(statistics.median(pressed), 1), "ms", 150, "max",
                "no player running; aplay plays the cue, its 50 ms lead-in silence included"),
         Figure("audio_press_cue_worst_ms", "Audio: first cue after a press, cold, worst",
                round(max(pressed), 1), "ms"),
     ]
+    if not isinstance(by_player, str):
+        figures.append(Figure(
+            "audio_press_cue_by_player_ms", "Audio: first cue after a press, cold, played by "
+            f"the player instead (no aplay, as before), median of {len(by_player)}",
+            round(statistics.median(by_player), 1), "ms",
+            note="interpreter, pygame, mixer; its 100 ms opening silence included"))
+    return figures
 
 
 @contextmanager
@@ -257,12 +270,16 @@ def alsa_into(fifo: Path) -> Iterator[None]:
             os.environ["ALSA_CONFIG_PATH"] = before
 
 
-def press_cues(directory: Path, repeat: int) -> list[float] | str:
+def press_cues(directory: Path, repeat: int, aplay: bool = True) -> list[float] | str:
     """Settle to the first sample of the stretch's first cue, in ms, ``repeat`` presses,
-    each on a fresh device with no player running; a string says why it did not run."""
+    each on a fresh device with no player running; a string says why it did not run.
+    ``aplay`` False: the device has no first cues, the player plays the cue (SDL's
+    ``disk`` driver, a file per press)."""
+    directory.mkdir()
+    if not aplay:
+        return sorted(1000 * _one_press(directory, attempt, None) for attempt in range(repeat))
     if shutil.which("aplay") is None:
         return "aplay is missing: sh scripts/ci-deps.sh (alsa-utils)"
-    directory.mkdir()
     fifo = directory / "device.pcm"
     os.mkfifo(fifo)
     # read and write: the FIFO never reads as ended between two aplay runs
@@ -277,20 +294,29 @@ def press_cues(directory: Path, repeat: int) -> list[float] | str:
     return sorted(times)
 
 
-def _one_press(directory: Path, attempt: int, reader: int) -> float:
+def _one_press(directory: Path, attempt: int, reader: int | None) -> float:
     """One fresh device, seated, pressed once: seconds from the settle to the cue's first
-    sample reaching the device."""
+    sample reaching the device (``reader``: aplay's FIFO; None: no aplay, the player on
+    SDL's disk driver plays it)."""
     config = Config()
     db = directory / f"log-{attempt}.db"
     with SqliteStore.open(db) as store:
         store.append(NoticeRecord(datetime.now().astimezone(), NoticeAnswer.UNDERSTOOD))
     handed: dict[str, Any] = {}
     ready = threading.Event()
+    raw = directory / f"player-{attempt}.raw"
+    audio = None
+    if reader is None:  # no first cues: every sound goes to the player
+        env = {key: value for key, value in os.environ.items() if not key.startswith("SDL_")}
+        env.update(SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(raw), PYTHONPATH=str(ROOT))
+        command = player_command(config.audio.volume, config.audio.breath, breath_plays(
+            config.routines.stretch, config.routine), directory / "sounds")
+        audio = PlayerAudio(CLOCK, command, logging.getLogger("bench.audio"), env=env)
 
     def loop() -> None:
         with ExitStack() as stack:
             parts = assemble(stack, config, CLOCK, db, Notifier(env={}),
-                             open_panel("dummy", config))
+                             open_panel("dummy", config), audio)
             parts.start_seated()
             handed["parts"] = parts
             ready.set()
@@ -302,10 +328,11 @@ def _one_press(directory: Path, attempt: int, reader: int) -> float:
         if not ready.wait(LIMIT_S):
             raise TimeoutError("the device's loop did not start")
         parts = handed["parts"]
-        cue = cue_path(db.parent / "sounds", Tone.SETUP, config.audio.volume)
-        cues = parts.audio.cues
-        _wait_for(lambda: cue.exists() and not cues.busy,
-                  "the first cues were not written (player_process --write-cues)")
+        if reader is not None:
+            cue = cue_path(db.parent / "sounds", Tone.SETUP, config.audio.volume)
+            cues = parts.audio.cues
+            _wait_for(lambda: cue.exists() and not cues.busy,
+                      "the first cues were not written (player_process --write-cues)")
         if parts.audio.running:
             raise RuntimeError("a player was running before the press: not a cold start")
         button = parts.factory.pin(config.pins.button)
@@ -314,6 +341,8 @@ def _one_press(directory: Path, attempt: int, reader: int) -> float:
         released = CLOCK.monotonic()
         button.drive_high()
         settled = released + config.button.debounce_s
+        if reader is None:
+            return first_sample_after(raw, 0, settled)
         arrived, first = _first_sound(reader)
         return arrived + first / CUE_RATE - settled
     finally:

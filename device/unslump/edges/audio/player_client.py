@@ -37,7 +37,7 @@ from pathlib import Path
 
 from unslump.core.effects import Play
 from unslump.core.tones import Tone
-from unslump.edges.audio.first_cue import CUE_MARGIN_S, Cueing, FirstCues
+from unslump.edges.audio.first_cue import CUE_MARGIN_S, Cueing, FirstCues, Process
 from unslump.ports import Clock, ClosesOnExit
 
 WARM_S = 6.0
@@ -124,7 +124,7 @@ class PlayerAudio(ClosesOnExit):
         self._lead_s = max(warm_s, likely_s)  # how long before a planned sound it starts
         self._start_s = start_s
         self._proc: subprocess.Popen[bytes] | None = None
-        self._quitting: list[subprocess.Popen[bytes]] = []  # asked to quit, not yet reaped
+        self._quitting: list[Process] = []  # asked to quit (or a cue playing), not yet reaped
         self._look_in_at: float | None = None  # the next look at a busy or quitting player
         self._received = b""
         self._eof = False  # the player closed its output: it has ended
@@ -282,7 +282,7 @@ class PlayerAudio(ClosesOnExit):
         if self._cues is not None:
             self._cues.close()
         if self._cueing is not None:  # a short cue: it ends by itself, or is killed below
-            self._quitting.append(self._cueing.process)  # type: ignore[arg-type]
+            self._quitting.append(self._cueing.process)
             self._cueing, self._cue_check_at = None, None
         for proc in self._quitting:
             try:
