@@ -295,6 +295,33 @@ def test_first_cue_files_are_not_written_without_aplay(tmp_path: Path) -> None:
     assert spawn.started == []
 
 
+def test_first_cue_without_aplay_on_the_path_is_said_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing to run here
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        first = FirstCues.found(tmp_path, 0.5, (Tone.SETUP,), ["write-cues"],
+                                logging.getLogger(LOGGER))
+        first.write()
+        assert first.start(Play(Tone.SETUP), 0.0) is None
+    assert [r.getMessage() for r in caplog.records] == [
+        "audio: no aplay (alsa-utils): a stretch started by a press waits for the player to "
+        "start; install it with: sudo apt install alsa-utils"]
+
+
+def test_first_cue_writer_that_failed_is_said_once(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    spawn = FakeSpawner()
+    first = cues(tmp_path, spawn)
+    first.write()
+    spawn.started[0].status = 1
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        first.reap()
+        first.reap()
+    assert len(caplog.records) == 1
+    assert "could not be written" in caplog.records[0].getMessage()
+
+
 def test_first_cue_close_kills_a_writer_still_running(tmp_path: Path) -> None:
     spawn = FakeSpawner()
     first = cues(tmp_path, spawn)

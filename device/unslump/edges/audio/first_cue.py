@@ -101,9 +101,15 @@ class FirstCues:
     def found(cls, directory: Path, volume: float, tones: Collection[Tone],
               write_command: Sequence[str], logger: logging.Logger | None = None,
               env: dict[str, str] | None = None) -> FirstCues:
-        """With ``aplay`` looked up on the ``PATH`` and the real spawner."""
+        """With ``aplay`` looked up on the ``PATH`` (its absence said once) and the real
+        spawner."""
+        aplay = shutil.which("aplay")
+        if aplay is None and tones:
+            (logger or logging.getLogger(__name__)).warning(
+                "audio: no aplay (alsa-utils): a stretch started by a press waits for the "
+                "player to start; install it with: sudo apt install alsa-utils")
         return cls(directory, volume, tones, write_command, logger, spawn=spawner(env),
-                   aplay=shutil.which("aplay"))
+                   aplay=aplay)
 
     def write(self) -> None:
         """Start writing the cue files (a child; rewrites only what changed)."""
@@ -121,8 +127,15 @@ class FirstCues:
         return self._writer is not None
 
     def reap(self) -> None:
-        if self._writer is not None and self._writer.poll() is not None:
-            self._writer = None
+        """Forget the writer once it has ended (saying so if it failed)."""
+        status = None if self._writer is None else self._writer.poll()
+        if status is None:
+            return
+        self._writer = None
+        if status != 0:
+            self._log.warning("audio: the first cues could not be written to %s (status %d); "
+                              "a stretch started by a press waits for the player. Check "
+                              "that the directory is writable", self.directory, status)
 
     def start(self, play: Play, now: float) -> Cueing | None:
         """``play`` started by ``aplay`` at ``now``, or None: the player must play it."""
