@@ -357,3 +357,59 @@ def test_first_cue_length_is_read_from_the_file(tmp_path: Path) -> None:
 def test_first_cue_tones_are_what_a_press_can_start_with() -> None:
     # the safety notice's sound, the stretch's set-up, the standing break's "stand up"
     assert set(press_tones(Config())) == {Tone.PHASE, Tone.SETUP}
+
+
+class BusyMixer:
+    """pygame's mixer whose device is busy for its first ``busy`` opens; each refusal
+    takes ``cost_s`` of the fake clock (a refused open is not free)."""
+
+    def __init__(self, clock: FakeClock, busy: int, cost_s: float) -> None:
+        self.clock, self.busy, self.cost_s = clock, busy, cost_s
+        self.opened_at: list[float] = []
+
+    def init(self, **_: object) -> None:
+        if self.busy:
+            self.busy -= 1
+            self.clock.advance(self.cost_s)
+            raise FakePygame.error("ALSA: Couldn't open audio device: Device or resource busy")
+        self.opened_at.append(self.clock.monotonic())
+
+    def get_init(self) -> tuple[int, int, int]:
+        return (CUE_RATE, -16, 1)
+
+    def set_num_channels(self, count: int) -> None:
+        pass
+
+    def Channel(self, number: int) -> object:  # pygame's name
+        return object()
+
+
+class FakePygame:
+    class error(RuntimeError):  # pygame's name
+        pass
+
+    def __init__(self, mixer: BusyMixer) -> None:
+        self.mixer = mixer
+
+
+@pytest.mark.parametrize(("busy", "opens"), [(0, True), (2, True), (5, False)])
+def test_first_cue_player_opens_after_the_cue_and_tries_a_busy_device_again(
+        busy: int, opens: bool) -> None:
+    """aplay may still be draining on a loaded machine when the player's time comes: a busy
+    device is tried again for OPEN_RETRY_S, then the error goes up as before."""
+    import io
+
+    from unslump.edges.audio.player_process import OPEN_RETRY_S, Player
+
+    clock = FakeClock(monotonic_start=50.0)
+    mixer = BusyMixer(clock, busy, cost_s=0.4)
+    out = io.StringIO()
+    player = Player(FakePygame(mixer), ToneSynth(CUE_RATE, 0.5), out, clock)
+    if opens:
+        player.open_after(50.0)
+        assert player.is_open and mixer.opened_at == [50.0 + busy * 0.4]
+        assert out.getvalue() == f"ready {50.0 + busy * 0.4:.6f}\n"
+    else:
+        with pytest.raises(FakePygame.error):
+            player.open_after(50.0)
+        assert not player.is_open and clock.monotonic() >= 50.0 + OPEN_RETRY_S
