@@ -25,7 +25,7 @@ from unslump.edges.clock import FakeClock
 from unslump.edges.inputs.gpio import drive_mock_seat
 from unslump.edges.system.heap_trim import trim_heap
 from unslump.edges.system.sd_notify import Notifier
-from unslump.ports import Clock, QueueItem
+from unslump.ports import Audio, Clock, QueueItem
 
 PANELS = ("dummy", "partial")
 
@@ -98,9 +98,10 @@ class Assembly:
 
 
 def assemble(stack: ExitStack, config: Config, clock: Clock, db: Path, notifier: Notifier,
-             panel: Any) -> Assembly:
-    """The device as ``unslump run`` assembles it, on mock pins and the given panel."""
+             panel: Any, audio: Audio | None = None) -> Assembly:
+    """The device as ``unslump run`` assembles it, on mock pins and the given panel
+    (``audio``: in place of the ``[audio]`` backend as configured)."""
     factory = MockFactory()
-    edges = Edges(clock, lambda: panel, pin_factory=factory, notifier=notifier)
+    edges = Edges(clock, lambda: panel, pin_factory=factory, notifier=notifier, audio=audio)
     parts = assemble_device(stack, config, edges, db)
     return Assembly(config, factory, parts)

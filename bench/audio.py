@@ -13,6 +13,16 @@ appears in that file, measured from the ``play()`` call in this process (the eff
   its sounds made, its device closed; ``play()`` opens the device again (the opening
   silence included): the first cue of a stretch started by a press in the last part of
   a bout. Median and worst of ``rest_repeat``.
+* first cue after a press, cold: the device's own loop (``bench.assembly``, seated, the
+  safety notice answered), no player running, a press as a finger makes it; from the
+  press's settle (the release plus the debounce, when the core decides it is a press)
+  to the first non-zero sample of the stretch's first cue reaching the sound device.
+  That cue is played by ``aplay`` (:mod:`unslump.edges.audio.first_cue`), given an ALSA
+  configuration (``ALSA_CONFIG_PATH``) whose default device is a ``file`` PCM writing
+  into a FIFO over the ``null`` PCM: the figure is when its first bytes arrive, plus the
+  cue's leading silence (a card would play that first). Median and worst of
+  ``press_repeat``, each on a fresh device. And the same press with no ``aplay`` path
+  (as before it existed): the cold player plays the cue, on SDL's ``disk`` driver.
 * the player's resident memory once it has made every sound of a routine (the steady
   state while a routine plays); ``run.py`` adds the service's own figure for the tree.
 * with espeak-ng installed: rendering the spoken cues into a fresh cache, per phrase,
@@ -25,22 +35,34 @@ import logging
 import math
 import os
 import select
+import shutil
 import statistics
 import tempfile
+import threading
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from bench import proc
+from bench.assembly import assemble, open_panel
 from bench.results import Figure
+from unslump.app.assembly import queue_waiter
 from unslump.config.file import Config
 from unslump.core.effects import Play
+from unslump.core.records import NoticeAnswer, NoticeRecord
 from unslump.core.routine import breath_plays
 from unslump.core.tones import Tone
+from unslump.edges.audio.first_cue import CUE_RATE, cue_path
 from unslump.edges.audio.player_client import PlayerAudio, player_command
 from unslump.edges.audio.player_process import MIXER_BUFFER
 from unslump.edges.audio.voice import Rendered, VoiceCache, spoken_phrases
 from unslump.edges.clock import SystemClock
+from unslump.edges.store.sqlite import SqliteStore
+from unslump.edges.system.sd_notify import Notifier
+from unslump.ports import Stop
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_S = 20.0
@@ -92,9 +114,12 @@ def settle(link: PlayerAudio, until: Callable[[PlayerAudio], bool]) -> None:
         link.service(CLOCK.monotonic())
 
 
-def run(repeat: int = 20, cold_repeat: int = 3,
-        rest_repeat: int = 5) -> tuple[list[Figure], dict[str, object]]:
+def run(repeat: int = 20, cold_repeat: int = 3, rest_repeat: int = 5,
+        press_repeat: int = 7) -> tuple[list[Figure], dict[str, object]]:
     with tempfile.TemporaryDirectory(prefix="bench-audio-") as directory:
+        pressed = press_cues(Path(directory) / "press", press_repeat)
+        by_player = press_cues(Path(directory) / "press-player", max(3, press_repeat // 2),
+                               aplay=False)
         colds: list[float] = []
         for attempt in range(cold_repeat + 1):
             raw = Path(directory) / f"mixed-{attempt}.raw"
@@ -124,6 +149,7 @@ def run(repeat: int = 20, cold_repeat: int = 3,
     warm_ms = sorted(1000 * w for w in warm)
     cold_ms = sorted(1000 * c for c in colds)
     figures = [
+        *press_figures(pressed, by_player),
         Figure("audio_cold_ms",
                f"Audio: effect to first sample, player cold, median of {len(cold_ms)}",
                round(statistics.median(cold_ms), 1), "ms", 500, "max"),
@@ -148,7 +174,9 @@ def run(repeat: int = 20, cold_repeat: int = 3,
             Figure("voice_cache_kib", "Voice: the phrase cache on disk",
                    round(voice.cache_bytes / 1024), "KiB"),
         ]
-    return figures, {"audio": {"cold_ms": cold_ms, "warm_ms": warm_ms, "resting_ms": resting,
+    return figures, {"audio": {"press_cue_ms": pressed, "press_cue_by_player_ms": by_player,
+                               "cold_ms": cold_ms,
+                               "warm_ms": warm_ms, "resting_ms": resting,
                                "player_rss_kib": player_kib,
                                "voice": None if voice is None else voice.__dict__}}
 
@@ -193,3 +221,171 @@ def _link(raw: Path, linger_s: float) -> PlayerAudio:
     command = player_command(0.5, "swell", breath_plays(config.routines.stretch, config.routine))
     return PlayerAudio(CLOCK, command, logging.getLogger("bench.audio"), env=env,
                        linger_s=linger_s)
+
+
+# -- the first cue after a press, cold ------------------------------------------------
+
+PRESS_DOWN_S = 0.12
+"""How long the finger keeps the button down (a person: 80-200 ms)."""
+
+
+def press_figures(pressed: list[float] | str,
+                  by_player: list[float] | str = "not measured") -> list[Figure]:
+    """The rows of :func:`press_cues` (or one saying why it did not run), and the same
+    press with the player playing the cue, as before ``aplay`` did."""
+    label = "Audio: first cue after a press, cold (settle to the first sample at the device)"
+    if isinstance(pressed, str):
+        return [Figure("audio_press_cue_ms", label, "not run", "", note=pressed)]
+    figures = [
+        Figure("audio_press_cue_ms", f"{label}, median of {len(pressed)}",
+               round(statistics.median(pressed), 1), "ms", 150, "max",
+               "no player running; aplay plays the cue, its 50 ms lead-in silence included"),
+        Figure("audio_press_cue_worst_ms", "Audio: first cue after a press, cold, worst",
+               round(max(pressed), 1), "ms"),
+    ]
+    if not isinstance(by_player, str):
+        figures.append(Figure(
+            "audio_press_cue_by_player_ms", "Audio: first cue after a press, cold, played by "
+            f"the player instead (no aplay, as before), median of {len(by_player)}",
+            round(statistics.median(by_player), 1), "ms",
+            note="interpreter, pygame, mixer; its 100 ms opening silence included"))
+    return figures
+
+
+@contextmanager
+def alsa_into(fifo: Path) -> Iterator[None]:
+    """ALSA's default device, for programs started meanwhile: a ``file`` PCM over ``null``
+    that writes every sample into ``fifo`` at once (no card, no pacing)."""
+    conf = fifo.with_suffix(".conf")
+    conf.write_text(f'pcm.!default {{\n type file\n slave.pcm {{ type null }}\n'
+                    f' file "{fifo}"\n format "raw"\n}}\n')
+    before = os.environ.get("ALSA_CONFIG_PATH")
+    os.environ["ALSA_CONFIG_PATH"] = str(conf)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["ALSA_CONFIG_PATH"]
+        else:
+            os.environ["ALSA_CONFIG_PATH"] = before
+
+
+def press_cues(directory: Path, repeat: int, aplay: bool = True) -> list[float] | str:
+    """Settle to the first sample of the stretch's first cue, in ms, ``repeat`` presses,
+    each on a fresh device with no player running; a string says why it did not run.
+    ``aplay`` False: the device has no first cues, the player plays the cue (SDL's
+    ``disk`` driver, a file per press)."""
+    directory.mkdir()
+    if not aplay:
+        return sorted(1000 * _one_press(directory, attempt, None) for attempt in range(repeat))
+    if shutil.which("aplay") is None:
+        return "aplay is missing: sh scripts/ci-deps.sh (alsa-utils)"
+    fifo = directory / "device.pcm"
+    os.mkfifo(fifo)
+    # read and write: the FIFO never reads as ended between two aplay runs
+    reader = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
+    times: list[float] = []
+    try:
+        with alsa_into(fifo):
+            for attempt in range(repeat):
+                times.append(1000 * _one_press(directory, attempt, reader))
+    finally:
+        os.close(reader)
+    return sorted(times)
+
+
+def _one_press(directory: Path, attempt: int, reader: int | None) -> float:
+    """One fresh device, seated, pressed once: seconds from the settle to the cue's first
+    sample reaching the device (``reader``: aplay's FIFO; None: no aplay, the player on
+    SDL's disk driver plays it)."""
+    config = Config()
+    db = directory / f"log-{attempt}.db"
+    with SqliteStore.open(db) as store:
+        store.append(NoticeRecord(datetime.now().astimezone(), NoticeAnswer.UNDERSTOOD))
+    handed: dict[str, Any] = {}
+    ready = threading.Event()
+    raw = directory / f"player-{attempt}.raw"
+    audio = None
+    if reader is None:  # no first cues: every sound goes to the player
+        env = {key: value for key, value in os.environ.items() if not key.startswith("SDL_")}
+        env.update(SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(raw), PYTHONPATH=str(ROOT))
+        command = player_command(config.audio.volume, config.audio.breath, breath_plays(
+            config.routines.stretch, config.routine), directory / "sounds")
+        audio = PlayerAudio(CLOCK, command, logging.getLogger("bench.audio"), env=env)
+
+    def loop() -> None:
+        with ExitStack() as stack:
+            parts = assemble(stack, config, CLOCK, db, Notifier(env={}),
+                             open_panel("dummy", config), audio)
+            parts.start_seated()
+            handed["parts"] = parts
+            ready.set()
+            parts.runtime.run_forever(queue_waiter(parts.events, CLOCK))
+
+    thread = threading.Thread(target=loop, name="loop")
+    thread.start()
+    try:
+        if not ready.wait(LIMIT_S):
+            raise TimeoutError("the device's loop did not start")
+        parts = handed["parts"]
+        if reader is not None:
+            cue = cue_path(db.parent / "sounds", Tone.SETUP, config.audio.volume)
+            cues = parts.audio.cues
+            _wait_for(lambda: cue.exists() and not cues.busy,
+                      "the first cues were not written (player_process --write-cues)")
+        if parts.audio.running:
+            raise RuntimeError("a player was running before the press: not a cold start")
+        button = parts.factory.pin(config.pins.button)
+        button.drive_low()
+        wait_s(PRESS_DOWN_S)
+        released = CLOCK.monotonic()
+        button.drive_high()
+        settled = released + config.button.debounce_s
+        if reader is None:
+            return first_sample_after(raw, 0, settled)
+        arrived, first = _first_sound(reader)
+        return arrived + first / CUE_RATE - settled
+    finally:
+        if "parts" in handed:
+            handed["parts"].events.put(Stop("bench"))
+        thread.join()
+
+
+def _wait_for(done: Callable[[], bool], what: str) -> None:
+    start = CLOCK.monotonic()
+    while not done():
+        if CLOCK.monotonic() - start > LIMIT_S:
+            raise TimeoutError(what)
+        wait_s(0.02)
+
+
+def _first_sound(reader: int) -> tuple[float, int]:
+    """When the bytes holding the first non-zero sample arrived, and how many samples
+    came before it (the silence a card would play first); everything aplay writes for
+    the cue is read, so the next press starts on an empty FIFO."""
+    start = CLOCK.monotonic()
+    before = 0
+    found: tuple[float, int] | None = None
+    pending = b""
+    while True:
+        left = LIMIT_S - (CLOCK.monotonic() - start)
+        if left <= 0:
+            raise TimeoutError("no sound reached the device after the press")
+        readable, _, _ = select.select([reader], [], [], left if found is None else 0.3)
+        if not readable:
+            if found is not None:
+                return found  # aplay is done: nothing more for 0.3 s
+            continue
+        at = CLOCK.monotonic()
+        try:
+            pending += os.read(reader, 1 << 16)
+        except BlockingIOError:
+            continue
+        whole = len(pending) // 2 * 2
+        samples, pending = array("h", pending[:whole]), pending[whole:]
+        if found is None:
+            index = next((i for i, value in enumerate(samples) if value), None)
+            if index is None:
+                before += len(samples)
+            else:
+                found = (at, before + index)

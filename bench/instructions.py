@@ -10,11 +10,16 @@ difference is the part's cost:
   (nothing subtracted: the whole process is the cost of starting);
 * ``idle_minute``: a seated device in virtual time, ten more idle minutes, per minute;
 * ``routine``: one press and the whole default stretch, back to the idle screen;
-* ``eight_hours``: ``tests/scenarios/eight-hours.txt`` through the scenario runner.
+* ``eight_hours``: ``tests/scenarios/eight-hours.txt`` through the scenario runner;
+* ``press``: a seated device pressed once, to the settle that starts the stretch (the
+  core's step, the set-up screen rendered, its first cue asked for);
+* ``aplay_cue``: ``aplay -q`` playing the stretch's first cue as the service starts it
+  on a press with no player running, the system's whole ALSA configuration read and its
+  default device a ``file`` PCM into ``/dev/null``. With ``press``, the first cue's cost.
 
-The last three share one set-up (imports, a virtual device seated a minute), counted once
-and subtracted from each. ``--quick`` counts the start only (each run takes a minute or
-two of valgrind on a loaded machine).
+The virtual-time ones share one set-up (imports, a virtual device seated a minute), counted
+once and subtracted from each. ``--quick`` counts the start and ``aplay`` only (each run
+takes a minute or two of valgrind on a loaded machine).
 
 ``perf stat -e instructions`` would be faster, but most virtual machines (this one too)
 expose no hardware counters; valgrind runs anywhere, some 50 times slower, so each
@@ -92,6 +97,13 @@ def routine(whole: bool) -> None:
     device.close()
 
 
+def press(whole: bool) -> None:
+    device: Any = _seated_device()
+    if whole:
+        device.press()
+    device.close()
+
+
 def eight_hours(whole: bool) -> None:
     import io
 
@@ -106,7 +118,8 @@ def eight_hours(whole: bool) -> None:
 
 
 WORKLOADS: dict[str, Callable[[bool], None]] = {
-    "idle_minute": idle_minute, "routine": routine, "eight_hours": eight_hours}
+    "idle_minute": idle_minute, "routine": routine, "eight_hours": eight_hours,
+    "press": press}
 
 
 # -- counting from outside --------------------------------------------------------------
@@ -145,22 +158,57 @@ def ready_cost() -> int:
                       "--db", str(Path(scratch) / "log.db")], env)
 
 
+SYSTEM_ALSA = Path("/usr/share/alsa/alsa.conf")
+
+
+def aplay_cost() -> int:
+    """``aplay -q`` playing the stretch's first cue into ``/dev/null``, with the system's
+    ALSA configuration read first, as on the device."""
+    from unslump.config.file import Config
+    from unslump.core.tones import Tone
+    from unslump.edges.audio.first_cue import CUE_RATE
+    from unslump.edges.audio.player_process import write_cues
+    from unslump.edges.audio.synth import ToneSynth
+
+    aplay = shutil.which("aplay")
+    if aplay is None:
+        raise NoCounter("aplay is not installed: sh scripts/ci-deps.sh (alsa-utils)")
+    with tempfile.TemporaryDirectory(prefix="bench-instr-") as scratch:
+        conf = Path(scratch) / "asound.conf"
+        conf.write_text('pcm.!default {\n type file\n slave.pcm { type null }\n'
+                        ' file "/dev/null"\n format "raw"\n}\n')
+        synth = ToneSynth(CUE_RATE, Config().audio.volume)
+        wav = write_cues(Path(scratch), [Tone.SETUP], synth)[0]
+        files = [str(SYSTEM_ALSA)] if SYSTEM_ALSA.exists() else []
+        env = dict(os.environ, ALSA_CONFIG_PATH=":".join([*files, str(conf)]))
+        return count([aplay, "-q", str(wav)], env)
+
+
 def run(quick: bool = False) -> tuple[list[Any], dict[str, object]]:
     from bench.results import Figure
+    from unslump.edges.audio.player_process import CUE_LEAD_S
 
-    counts = {"ready": ready_cost()}
+    counts = {"ready": ready_cost(), "aplay_cue": aplay_cost()}
     if not quick:
         setup = workload_count("idle_minute", whole=False)
         counts["idle_minute"] = round((workload_count("idle_minute") - setup) / IDLE_MINUTES)
         counts["routine"] = workload_count("routine") - setup
         counts["eight_hours"] = workload_count("eight_hours") - setup
+        counts["press"] = workload_count("press") - setup
+        counts["first_cue"] = counts["press"] + counts["aplay_cue"]
     labels = {"ready": "exec to READY=1 (and a clean stop)",
               "idle_minute": "one seated idle minute (virtual time)",
               "routine": "one full routine, press to the idle screen (virtual time)",
-              "eight_hours": "the 8-hour scenario (virtual time)"}
+              "eight_hours": "the 8-hour scenario (virtual time)",
+              "press": "a press, to the settle that starts the stretch (virtual time)",
+              "aplay_cue": "aplay playing the stretch's first cue (system ALSA config)",
+              "first_cue": "first cue after a press, cold: the press and aplay"}
+    lead = {"first_cue": f" + {CUE_LEAD_S * 1000:.0f} ms lead-in silence, fork/exec not "
+                         "counted"}
     figures = [Figure(f"instr_{name}", f"Instructions: {labels[name]}",
                       round(value / 1e6, 1), "M instr",
-                      note=f"Zero 2 W about {zero_2w_seconds(value) * 1000:.0f} ms")
+                      note=f"Zero 2 W about {zero_2w_seconds(value) * 1000:.0f} ms"
+                           f"{lead.get(name, '')}")
                for name, value in counts.items()]
     return figures, {"instructions": {
         "counts": counts, "counter": "valgrind cachegrind, I refs",

@@ -54,7 +54,7 @@ def measure(part: str, quick: bool) -> tuple[list[Figure], dict[str, object]]:
     if part == "memory":
         return memory.run()
     if part == "audio":
-        return audio.run(repeat=5 if quick else 20)
+        return audio.run(repeat=5 if quick else 20, press_repeat=3 if quick else 7)
     if part == "startup":
         return startup.run(repeat=3 if quick else 10)
     if part == "latency":

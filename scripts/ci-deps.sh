@@ -4,7 +4,9 @@
 # tests/service/test_systemd_unit.py runs `systemd-analyze verify` and `systemd-analyze security
 # --offline=true` on systemd/unslump.service; on Debian/Ubuntu that tool ships in the
 # `systemd` package, which slim CI images leave out. tests/service/test_voice.py renders spoken
-# cues with `espeak-ng` (the package of the same name, as on Raspberry Pi OS). The MQTT
+# cues with `espeak-ng` (the package of the same name, as on Raspberry Pi OS); tests/service/
+# test_player.py and `make bench` play a stretch's first cue with `aplay` (`alsa-utils`, which
+# scripts/install.sh installs on the device) into a file instead of a sound card. The MQTT
 # tests need `mosquitto`. tests/service/test_install.py runs `shellcheck` on scripts/*.sh. Safe
 # to run again: it does nothing when everything is already there.
 set -eu
@@ -13,6 +15,7 @@ missing=""
 command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"  # the terminal simulator test
 command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"  # the spoken cues
+command -v aplay >/dev/null 2>&1 || missing="$missing alsa-utils"  # the first cue of a stretch
 # tests/service/test_mqtt_*.py start their own mosquitto on 127.0.0.1 (the package's service, if
 # any, is never used), and make a test CA with the openssl CLI.
 [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1 || missing="$missing mosquitto"

@@ -24,9 +24,12 @@ def test_bench_quick_run_measures_every_part_and_writes_only_its_out_file(
     assert not failed, f"parts failed: {failed}\n{done.stderr[-3000:]}"
     assert done.returncode == 0, done.stderr[-3000:]
     assert "quick" in document["machine"]["mode"]
-    one_per_part = {"idle_switches", "rss_after_tone", "audio_resting_ms", "startup_service",
+    one_per_part = {"idle_switches", "rss_after_tone", "audio_resting_ms", "audio_press_cue_ms",
+                    "startup_service",
                     "latency_p99", "bus_routine_ssd1306", "virtual_time_speed",
                     "log_bytes_per_seated_hour", "outbox_drain_rate", "export_rows"}
     assert one_per_part <= set(document["figures"])
+    press_cue = document["figures"]["audio_press_cue_ms"]  # aplay comes from scripts/ci-deps.sh
+    assert isinstance(press_cue["value"], float), press_cue["note"]
     assert "| Figure | Value |" in done.stdout
     assert (REPO / "bench" / "results.json").read_bytes() == tracked

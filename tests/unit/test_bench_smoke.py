@@ -167,3 +167,13 @@ def test_bench_instructions_project_to_a_zero_2w_by_the_stated_assumptions():
 
     assert zero_2w_seconds(1e9) == 1e9 * ARM64_PER_X86 / (A53_IPC * A53_HZ)
     assert 1.5 < zero_2w_seconds(1e9) < 3.0  # a billion x86 instructions: about 2 s
+
+
+def test_bench_audio_press_cue_not_run_is_a_row_saying_why():
+    from bench.audio import press_figures
+
+    (row,) = press_figures("aplay is missing: sh scripts/ci-deps.sh (alsa-utils)")
+    assert (row.key, row.value, row.met) == ("audio_press_cue_ms", "not run", None)
+    assert "aplay is missing" in table([row])
+    median, worst = press_figures([60.0, 70.0, 200.0])
+    assert (median.value, median.met, worst.value) == (70.0, True, 200.0)

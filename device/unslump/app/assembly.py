@@ -28,7 +28,9 @@ from unslump.app.integrations import (
 )
 from unslump.app.loop import Runtime
 from unslump.config.file import Config
-from unslump.core.routine import breath_plays
+from unslump.core.records import Variant
+from unslump.core.routine import breath_plays, opening_tone, plan_routine, plan_walk
+from unslump.core.tones import Tone
 from unslump.edges.audio.backends import make_audio
 from unslump.edges.clock import FakeClock, SystemClock, VirtualTime
 from unslump.edges.display.oled import PanelOpener, Screen, open_luma_device
@@ -154,7 +156,18 @@ def _open_audio(config: Config, clock: Clock, pin_factory: Any, state_dir: Path)
     return make_audio(config.audio, clock, log, buzzer_pin=config.pins.buzzer,
                       pin_factory=pin_factory,
                       breaths=breath_plays(config.routines.stretch, config.routine),
-                      phrases=phrases, sound_cache=state_dir / "sounds")
+                      phrases=phrases, sound_cache=state_dir / "sounds",
+                      first_cues=press_tones(config))
+
+
+def press_tones(config: Config) -> tuple[Tone, ...]:
+    """The sounds a press can start with: the safety notice's (``Tone.PHASE``), and the
+    first cue of the stretch (seated or standing) and of the standing break."""
+    plans = [plan_routine(config.routines.stretch, config.routine, variant)
+             for variant in Variant]
+    plans.append(plan_walk(config.routines.walk))
+    opening = [tone for plan in plans if (tone := opening_tone(plan)) is not None]
+    return tuple(dict.fromkeys([Tone.PHASE, *opening]))
 
 
 class StandIn(Protocol):

@@ -271,6 +271,13 @@ def _breath_cues(stage: Stage) -> list[Cue]:
     return cues
 
 
+def opening_tone(plan: Plan) -> Tone | None:
+    """The tone ``plan`` starts with, if it starts with one: the sound a press that starts
+    it waits for (the audio keeps it ready to play at once)."""
+    first = next((cue for cue in plan.cues if cue.tone is not None), None)
+    return first.tone if first is not None and first.offset == 0 else None
+
+
 def breath_plays(spec: RoutineSpec, cfg: RoutineConfig) -> tuple[Play, ...]:
     """The breath sounds a routine with ``cfg`` asks for (the audio makes them ahead)."""
     return tuple(dict.fromkeys(cue.play() for stage in _stages(spec, cfg, 0)

@@ -107,21 +107,34 @@ def make_audio(
     breaths: Sequence[Play] = (),
     phrases: Mapping[str, Path] | None = None,
     sound_cache: Path | None = None,
+    first_cues: Sequence[Tone] = (),
 ) -> Audio:
     """The audio adapter named by the config key ``audio.backend``.
 
     ``breaths`` are the breath sounds the routine will ask for (the player makes them
     ahead of need, keeping them in ``sound_cache``); ``phrases`` the spoken cues' WAV files
-    (voice on, pygame only).
+    (voice on, pygame only). ``first_cues`` are the sounds a press can start with: with
+    ``sound_cache``, they are written there as WAV files for ``aplay``, which plays one
+    asked for while no player runs (pygame only).
     ``buzzer_pin`` (BCM, the config key ``pins.buzzer``; the pin map's default when None)
     and ``pin_factory`` (gpiozero's, None for its default) are used by ``buzzer`` only.
     """
     backend = config.backend
     if backend == "pygame":
-        from unslump.edges.audio.player_client import PlayerAudio, player_command
+        from unslump.edges.audio.first_cue import FirstCues
+        from unslump.edges.audio.player_client import (
+            PlayerAudio,
+            cue_write_command,
+            player_command,
+        )
 
         command = player_command(config.volume, config.breath, breaths, sound_cache)
-        return PlayerAudio(clock, command, logger, phrases=phrases)
+        cues = None
+        if sound_cache is not None and first_cues:
+            cues = FirstCues.found(sound_cache, config.volume, first_cues, cue_write_command(
+                config.volume, config.breath, first_cues, sound_cache), logger)
+            cues.write()
+        return PlayerAudio(clock, command, logger, phrases=phrases, cues=cues)
     if backend == "buzzer":
         # Imported here: gpiozero is needed only by this backend.
         from unslump.config.pins import default_pins

@@ -14,6 +14,9 @@ minutes off is told to rest (it closes the device until that sound, pygame still
 and every sound still made): one amplifier pop per chime, and a kept player that sleeps.
 For the same reason the player is started, resting, ``likely_s`` before a reminder: a
 press for a stretch is likely then, and its first cue sounds at once, not seconds later.
+A press at any other time finds no player: its first cue, if it has a file ready, is
+played by ``aplay`` (:mod:`unslump.edges.audio.first_cue`) while the player starts for
+what follows, opening the device once that cue has ended.
 
 Nothing here may stall the loop: the pipes are non-blocking, every read is of what is
 already there, and a player that does not open the device within ``start_s`` of its
@@ -34,6 +37,7 @@ from pathlib import Path
 
 from unslump.core.effects import Play
 from unslump.core.tones import Tone
+from unslump.edges.audio.first_cue import CUE_MARGIN_S, Cueing, FirstCues, Process
 from unslump.ports import Clock, ClosesOnExit
 
 WARM_S = 6.0
@@ -82,13 +86,22 @@ def player_command(volume: float, breath: str, prepare: Sequence[Play] = (),
     return command if cache is None else [*command, "--cache", str(cache)]
 
 
+def cue_write_command(volume: float, breath: str, tones: Sequence[Tone],
+                      cache: Path) -> list[str]:
+    """The command line that writes the first cues' WAV files into ``cache`` (no pygame)."""
+    return [sys.executable, "-m", "unslump.edges.audio.player_process", "--volume",
+            f"{volume}", "--breath", breath, "--cache", str(cache), "--write-cues",
+            ",".join(tone.value for tone in tones)]
+
+
 class PlayerAudio(ClosesOnExit):
     """Plays through the player process; the ``pygame`` audio backend.
 
     ``command`` is the player's argv (:func:`player_command`); ``env`` its environment
     (None: the service's). The monotonic clock is shared with the player (both read
     ``CLOCK_MONOTONIC``), so the times it reports can be compared with ours. ``phrases``
-    maps the text of each spoken cue to its cached WAV (empty: voice off).
+    maps the text of each spoken cue to its cached WAV (empty: voice off). ``cues`` plays
+    a first cue asked for while no player runs (None: the player plays every sound).
     """
 
     def __init__(self, clock: Clock, command: Sequence[str], logger: logging.Logger | None = None,
@@ -96,8 +109,12 @@ class PlayerAudio(ClosesOnExit):
                  likely_s: float = LIKELY_S,
                  linger_s: float = LINGER_S, keep_s: float = KEEP_S, hang_s: float = HANG_S,
                  start_s: float = START_S,
-                 phrases: Mapping[str, Path] | None = None):
+                 phrases: Mapping[str, Path] | None = None, cues: FirstCues | None = None):
         self._clock = clock
+        self._cues = cues
+        self._cueing: Cueing | None = None  # the cue aplay plays, until it is checked
+        self._cue_check_at: float | None = None  # when to see how aplay fared
+        self.cued_at: float | None = None  # when aplay was last started for a first cue
         self._phrases = dict(phrases or {})
         self._command = list(command)
         self._env = env
@@ -107,7 +124,7 @@ class PlayerAudio(ClosesOnExit):
         self._lead_s = max(warm_s, likely_s)  # how long before a planned sound it starts
         self._start_s = start_s
         self._proc: subprocess.Popen[bytes] | None = None
-        self._quitting: list[subprocess.Popen[bytes]] = []  # asked to quit, not yet reaped
+        self._quitting: list[Process] = []  # asked to quit (or a cue playing), not yet reaped
         self._look_in_at: float | None = None  # the next look at a busy or quitting player
         self._received = b""
         self._eof = False  # the player closed its output: it has ended
@@ -126,11 +143,17 @@ class PlayerAudio(ClosesOnExit):
         self.rested_at: float | None = None  # when it last closed the device to rest
         self.spawned_at: float | None = None
         self._opened_at: float | None = None  # when we heard "ready" (our clock)
+        self._schedule_look_in(clock.monotonic())  # the first cues' writer, to be reaped
 
     @property
     def running(self) -> bool:
         """True while a player process is up (it holds the audio device)."""
         return self._proc is not None
+
+    @property
+    def cues(self) -> FirstCues | None:
+        """The first cues ``aplay`` plays while no player runs (None: none)."""
+        return self._cues
 
     @property
     def waiting(self) -> bool:
@@ -171,7 +194,9 @@ class PlayerAudio(ClosesOnExit):
         """Send ``play`` to the player (starting it cold if need be); ``last_seq`` is its
         number in :attr:`started`."""
         self._chimed = play.tone is Tone.REMINDER
-        if self.silent or not self._ensure_running():
+        if self.silent or (self._proc is None and self._cue_at_once(play)):
+            return
+        if not self._ensure_running():
             return
         self._seq += 1
         self._unconfirmed[self._seq] = self._clock.monotonic()
@@ -201,6 +226,8 @@ class PlayerAudio(ClosesOnExit):
         times: list[float] = []
         if self._look_in_at is not None:
             times.append(self._look_in_at)
+        if self._cue_check_at is not None:
+            times.append(self._cue_check_at)
         if self._proc is None:
             if self._expected is not None and not self.silent:
                 times.append(self._expected - self._lead_s)
@@ -215,6 +242,10 @@ class PlayerAudio(ClosesOnExit):
 
     def service(self, now: float) -> None:
         self._quitting = [proc for proc in self._quitting if proc.poll() is None]
+        if self._cues is not None:
+            self._cues.reap()
+        if self._cue_check_at is not None and now >= self._cue_check_at:
+            self._check_cue(now)
         self._schedule_look_in(now)
         if self._proc is None:
             if (self._expected is not None and not self.silent
@@ -248,6 +279,11 @@ class PlayerAudio(ClosesOnExit):
             return
         self._closed = True
         self._stop()
+        if self._cues is not None:
+            self._cues.close()
+        if self._cueing is not None:  # a short cue: it ends by itself, or is killed below
+            self._quitting.append(self._cueing.process)
+            self._cueing, self._cue_check_at = None, None
         for proc in self._quitting:
             try:
                 proc.wait(QUIT_WAIT_S)
@@ -256,13 +292,52 @@ class PlayerAudio(ClosesOnExit):
                 proc.wait()
         self._quitting.clear()
 
+    # -- the first cue, by aplay ---------------------------------------------------------
+
+    def _cue_at_once(self, play: Play) -> bool:
+        """True if ``aplay`` now plays ``play`` (a first cue with its file ready); the
+        player is then started by :meth:`expect` if more sounds are planned, and opens the
+        device after the cue."""
+        if self._cues is None or self._cueing is not None or self._quitting:
+            return False  # a player still fading out may hold the device
+        now = self._clock.monotonic()
+        cueing = self._cues.start(play, now)
+        if cueing is None:
+            return False
+        self._cueing, self.cued_at = cueing, now
+        self._cue_check_at = cueing.ends + CUE_MARGIN_S
+        self._log.debug("audio: first cue %s by aplay", play.tone.value)
+        return True
+
+    def _check_cue(self, now: float) -> None:
+        """``aplay`` should be done: reaped if so; if it failed, the player plays the cue
+        (late, not lost) and every first cue from now on."""
+        cueing = self._cueing
+        assert cueing is not None
+        status = cueing.process.poll()
+        if status is None:  # still draining (a busy machine): look again
+            self._cue_check_at = now + LOOK_IN_S
+            return
+        self._cueing, self._cue_check_at = None, None
+        if status != 0 and self._cues is not None:
+            self._cues.failed(f"aplay could not play the first cue (status {status})")
+            self.play(cueing.play)
+
+    def _device_free_at(self) -> float | None:
+        """When the cue ``aplay`` plays leaves the device to the player (None: free)."""
+        cueing = self._cueing
+        if cueing is None or cueing.process.poll() is not None:
+            return None
+        return cueing.ends + CUE_MARGIN_S
+
     # -- the process ----------------------------------------------------------------
 
     def _schedule_look_in(self, now: float) -> None:
         """While the player is busy (it cannot wake the loop, which sleeps on its own
         queue) or a quitting one is still to be reaped, look in every ``LOOK_IN_S``: a
         fixed time, reached and then moved on, never "now plus a bit"."""
-        wanted = self._quitting or (self._proc is not None and self._idle_since is None)
+        wanted = (self._quitting or (self._proc is not None and self._idle_since is None)
+                  or (self._cues is not None and self._cues.busy))
         if not wanted:
             self._look_in_at = None
         elif self._look_in_at is None or now >= self._look_in_at:
@@ -307,9 +382,12 @@ class PlayerAudio(ClosesOnExit):
             return True
         if self.silent:
             return False
+        command = self._command
+        if (free_at := self._device_free_at()) is not None:
+            command = [*command, "--open-after", f"{free_at:.6f}"]
         try:
             self._proc = subprocess.Popen(
-                self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL, env=self._env, close_fds=True)
         except OSError as exc:
             self._failures = MAX_FAILURES

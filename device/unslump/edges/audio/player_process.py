@@ -24,6 +24,11 @@ the service keeps the player for a sound minutes away (a reminder's next chime) 
 ``rest``: the mixer closes (one pop per chime, not 5,000 wake-ups a minute) and the next
 sound opens it again, with pygame already loaded and the sounds already made.
 
+Started after a first cue that ``aplay`` plays (:mod:`unslump.edges.audio.first_cue`), it
+gets ``--open-after T``: the device is opened at T, and tried again for ``OPEN_RETRY_S``
+if still busy. ``--write-cues TONES`` only writes those first cues' WAV files into
+``--cache`` and exits, without pygame.
+
 Tones queue on one channel (:class:`~unslump.edges.audio.sequencer.Lane`), phrases on a
 second one over them; a cut fades out, and quitting fades out and lets a short silence
 play before the device closes.
@@ -32,9 +37,11 @@ play before the device closes.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import select
 import sys
+import wave
 import zlib
 from array import array
 from collections.abc import Callable
@@ -45,6 +52,7 @@ from typing import Any
 
 from unslump.core.effects import Play
 from unslump.core.tones import BREATH_TONES, Tone
+from unslump.edges.audio.first_cue import CUE_RATE, cue_path
 from unslump.edges.audio.sequencer import Lane, Slot
 from unslump.edges.audio.synth import BREATH_STYLES, DEFAULT_RATE, ToneSynth, design_for
 from unslump.edges.clock import SystemClock
@@ -65,6 +73,48 @@ CLOSING_SILENCE_S = 0.15
 OPENING_SILENCE_S = 0.1
 """Silence played after the device opens before the first sound: an amplifier that clicks
 as its clock starts has settled by then, so the click is not on top of the cue."""
+
+CUE_LEAD_S = 0.05
+"""Silence at the head of a first cue's WAV file (``aplay`` has no opening silence of its
+own): shorter than ``OPENING_SILENCE_S``, as this cue is the one a person waits for after
+a press, and still past an amplifier's start-up click."""
+
+OPEN_RETRY_S = 1.0
+"""With ``--open-after``, how long a device still busy (``aplay`` draining on a loaded
+machine) is tried again before the player gives up."""
+
+
+def cue_wav(samples: array[int], rate: int) -> bytes:
+    """``samples`` as a mono 16-bit WAV file, after ``CUE_LEAD_S`` of silence."""
+    lead = array("h", bytes(2 * round(CUE_LEAD_S * rate)))
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes((lead + samples).tobytes())
+    return out.getvalue()
+
+
+def write_cues(directory: Path, tones: list[Tone], synth: ToneSynth) -> list[Path]:
+    """Write each tone's first-cue WAV into ``directory`` where it is missing or differs
+    (a new design or volume); returns the files written. Whole or absent: a cut power
+    never leaves half a cue for ``aplay``."""
+    written = []
+    directory.mkdir(parents=True, exist_ok=True)
+    for tone in tones:
+        path = cue_path(directory, tone, synth.volume)
+        data = cue_wav(synth.samples(tone), synth.rate)
+        try:
+            if path.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        partial = path.with_suffix(".part")
+        partial.write_bytes(data)
+        partial.replace(path)
+        written.append(path)
+    return written
 
 
 def resample(samples: array[int], src_rate: int, dst_rate: int) -> array[int]:
@@ -214,6 +264,19 @@ class Player:
         self._quiet_until = 0.0  # nothing starts before this (the opening silence)
         self._resting: dict[tuple[Tone, float | None], bytes] = {}  # PCM kept while closed
         self._resting_format: tuple[int, int, int] | None = None  # the mixer it was made for
+
+    def open_after(self, at: float) -> None:
+        """Open the device at ``at`` (a first cue plays until then), trying again for
+        ``OPEN_RETRY_S`` while it is still busy."""
+        wait_s(at - self._clock.monotonic())
+        while True:
+            try:
+                self.open()
+                return
+            except self._pygame.error:
+                if self._clock.monotonic() >= at + OPEN_RETRY_S:
+                    raise
+                wait_s(0.05)
 
     def open(self) -> None:
         mixer = self._pygame.mixer
@@ -441,14 +504,28 @@ def main(argv: list[str] | None = None) -> int:
                         help="breath lengths to make at start, e.g. inhale:3.6,exhale:5.4")
     parser.add_argument("--cache", type=Path, default=None,
                         help="directory to keep the sounds made, for the next start")
+    parser.add_argument("--open-after", type=float, default=None, metavar="T",
+                        help="open the device at monotonic T (a first cue plays until then)")
+    parser.add_argument("--write-cues", default=None, metavar="TONES",
+                        help="only write these tones' first-cue WAVs into --cache, e.g. "
+                             "setup,phase")
     args = parser.parse_args(argv)
+    if args.write_cues is not None:
+        if args.cache is None:
+            parser.error("--write-cues needs --cache")
+        tones = [Tone(name) for name in args.write_cues.split(",") if name]
+        write_cues(args.cache, tones, ToneSynth(CUE_RATE, args.volume, args.breath))
+        return 0
     clock = SystemClock()
     out = sys.stdout
     try:
         pygame = import_pygame()
         player = Player(pygame, ToneSynth(args.rate, args.volume, args.breath), out, clock,
                         PcmCache(args.cache))
-        player.open()
+        if args.open_after is None:
+            player.open()
+        else:
+            player.open_after(args.open_after)
     except (ImportError, RuntimeError, OSError, ValueError) as exc:
         # pygame.error is a RuntimeError; ImportError: pygame is not installed.
         out.write(f"error {type(exc).__name__}: {exc}\n")
