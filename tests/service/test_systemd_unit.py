@@ -96,7 +96,7 @@ def test_systemd_unit_a_refused_config_stops_the_service_and_a_crash_restarts_it
     again every 5 s. Any other failure (a traceback exits 1, the watchdog's SIGABRT) is
     still restarted by Restart=on-failure."""
     config = tmp_path / "config.toml"
-    config.write_text("[seat]\nconfirm_sit_s = -1\n")
+    config.write_text("[seat]\nsit_confirm_s = -1\n")
     refused = run_cli("run", "--config", str(config))
     assert refused.returncode == 2, refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
