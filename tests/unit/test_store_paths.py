@@ -82,7 +82,7 @@ def _unwritable_db_paths(tmp_path: Path) -> list[tuple[str, str]]:
     a_file.write_text("")
     return [("/tmp/" + "a" * 5000, "too long"), (str(tmp_path / "a\nb.db"), "control"),
             (str(tmp_path / "a\x00b.db"), "control"), (str(folder), "directory"),
-            (str(a_file / "x.db"), str(a_file))]
+            (str(a_file / "x.db"), "is a file, not a folder")]
 
 
 def test_store_paths_scenario_db_that_cannot_be_written_is_one_line_and_exit_2(
