@@ -1,8 +1,8 @@
 """The ``unslump`` command: run the device, play scenarios, show the configuration.
 
 Errors the user can fix (a bad config key, a malformed scenario line, an option's value)
-end the command with one line naming the file and the fix, and exit status 2; hardware that cannot be
-reached exits with status 1.
+end the command with one line naming the file and the fix, and exit status 2; hardware
+that cannot be reached exits with status 1.
 """
 
 from __future__ import annotations
