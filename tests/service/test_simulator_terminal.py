@@ -206,13 +206,17 @@ def test_simulator_terminal_panel_takes_the_configured_height(monkeypatch):
     monkeypatch.setenv("LINES", "40")
     config = Config(display=DisplayConfig(height=32))
     out = io.StringIO()
-    front = TerminalFrontEnd(config, SimulatedPins(config, MockFactory()), FakeClock(),
-                             queue.SimpleQueue(), stdin=io.StringIO(), stdout=out)
-    try:
-        assert front.device.size == (128, 32)
-        front.device.display(Renderer(canvas=panel_canvas(config))(IdleView(True, 23, 45)))
-    finally:
-        front.close()
+    leader, follower = os.openpty()  # the keys come from a terminal, as they must
+    with os.fdopen(follower) as keys:
+        front = TerminalFrontEnd(config, SimulatedPins(config, MockFactory()), FakeClock(),
+                                 queue.SimpleQueue(), stdin=keys, stdout=out)
+        try:
+            assert front.device.size == (128, 32)
+            front.device.display(Renderer(canvas=panel_canvas(config))(IdleView(True, 23,
+                                                                                45)))
+        finally:
+            front.close()
+    os.close(leader)
     picture = out.getvalue().split("\x1b[H", 1)[1].split("\x1b[J", 1)[0]
     lines = picture.split("\r\n")
     assert len(lines) == 16 and {len(line) for line in lines} == {128}
@@ -231,3 +235,23 @@ def test_simulator_terminal_takes_a_log_line_before_the_first_frame(monkeypatch)
     StatusLine(panel).emit(logging.makeLogRecord({"msg": "closed 2 rows", "levelname": "INFO",
                                                   "name": "unslump.app"}))
     assert panel.status == "INFO unslump.app: closed 2 rows"
+
+
+@pytest.mark.parametrize("stdin", ["devnull", "closed"])
+def test_simulator_terminal_without_a_terminal_says_how_to_run_headless(tmp_path, stdin):
+    """``run --simulate </dev/null`` (or with stdin closed) and no display server: no keys
+    could ever reach the device, so it is refused in one line naming the headless way
+    (``unslump scenario``), exit 2, before anything runs: no log is opened, so nothing
+    logged is lost; not a traceback, nor a device nobody can drive drawing into a pipe."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    db = tmp_path / "sim.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "unslump", "run", "--simulate", "--db", str(db)],
+        stdin=subprocess.DEVNULL if stdin == "devnull" else None, capture_output=True,
+        text=True, timeout=60, env=env, cwd=tmp_path, check=False,
+        preexec_fn=(lambda: os.close(0)) if stdin == "closed" else None)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "terminal" in result.stderr and "unslump scenario" in result.stderr
+    assert result.stdout == ""
+    assert not db.exists()

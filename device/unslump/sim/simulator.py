@@ -32,6 +32,7 @@ from luma.core.device import dummy
 from unslump.config.file import Config
 from unslump.edges.clock import Clock
 from unslump.edges.inputs.gpio import drive_mock_seat
+from unslump.errors import UsageError
 from unslump.ports import QueueItem, Stop
 
 log = logging.getLogger(__name__)
@@ -229,8 +230,10 @@ class TerminalFrontEnd:
     """The OLED as text in the terminal; keys read from the terminal in cbreak mode."""
 
     def __init__(self, config: Config, pins: SimulatedPins, clock: Clock,
-                 events: queue.SimpleQueue[QueueItem], stdin: TextIO = sys.stdin,
+                 events: queue.SimpleQueue[QueueItem], stdin: TextIO | None = sys.stdin,
                  stdout: TextIO = sys.stdout) -> None:
+        if stdin is None or not stdin.isatty():
+            raise NoTerminalError()
         self.device = TerminalPanel(stdout, width=config.display.width,
                                     height=config.display.height)
         root = logging.getLogger()
@@ -238,10 +241,8 @@ class TerminalFrontEnd:
         root.handlers[:] = [StatusLine(self.device)]
         self._pins, self._clock, self._events = pins, clock, events
         self._stdin = stdin
-        self._keys = stdin.isatty()
-        self._saved = termios.tcgetattr(stdin) if self._keys else None
-        if self._keys:
-            tty.setcbreak(stdin.fileno())
+        self._saved: list[Any] | None = termios.tcgetattr(stdin)
+        tty.setcbreak(stdin.fileno())
         self._released_at: float | None = None  # when the held button counts as released
         self._stdout: TextIO | None = stdout
         stdout.write("\x1b[?25l\x1b[2J")  # no cursor blinking over the panel
@@ -261,8 +262,7 @@ class TerminalFrontEnd:
             limits = [EVENT_SLICE_S]
             limits += [] if end is None else [end - now]
             limits += [] if self._released_at is None else [self._released_at - now]
-            streams = [self._stdin] if self._keys else []
-            if select.select(streams, [], [], max(0.0, min(limits)))[0]:
+            if select.select([self._stdin], [], [], max(0.0, min(limits)))[0]:
                 key = os.read(self._stdin.fileno(), 1).decode(errors="ignore")
                 if key == "q":
                     return Stop("q pressed")
@@ -292,6 +292,17 @@ class TerminalFrontEnd:
 
 
 FrontEnd = WindowFrontEnd | TerminalFrontEnd
+
+
+class NoTerminalError(UsageError):
+    """No window and no terminal: the keys that stand in for the button and the seat could
+    never reach the device, so it is not started (its log is not even opened)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "run --simulate: no display server for a window and no terminal for the keys "
+            "(stdin is not a terminal); run it in a terminal, or play a session headless "
+            "with: unslump scenario FILE")
 
 _NO_WINDOW_DRIVERS = frozenset({"dummy", "offscreen"})
 
