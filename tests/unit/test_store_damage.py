@@ -168,6 +168,68 @@ def test_store_damage_bad_value_is_left_out_with_one_warning_naming_the_row(
         assert "Traceback" not in err and err.count("\n") <= 1, err
 
 
+CHECK_BREAKING = [
+    # (table, column, value, where): past the schema's CHECK rules, as another tool with
+    # CHECKs off (or PRAGMA ignore_check_constraints) would write them
+    ("bouts", "seated_s", -60.0, "id IN (2, 3)"),
+    ("breaks", "kind", "nap", "id = 2"),
+    ("breaks", "completed", 7, "id = 4"),
+    ("reminders", "outcome", "shrugged", "id = 2"),
+]
+
+
+def test_store_damage_values_breaking_a_check_rule_are_left_out_and_the_log_kept(
+        tmp_path, capsys, caplog):
+    """``integrity_check`` names such rows ("CHECK constraint failed in bouts"): that is
+    not damage to the file. The log stays in place, one warning a table gives the count,
+    the rows are left out of what is read, and an open row among them is closed at start
+    like the rest."""
+    from unslump.app.stats_views import stats_pages
+    from unslump.config.file import Config
+    from unslump.core.records import BoutRecord, EndedBy
+
+    path = tmp_path / "unslump.db"
+    write_log(path)
+    with SqliteStore.open(path, clock=FakeClock(WALL)) as store:  # two open rows
+        store.append(BoutRecord(WALL, WALL + timedelta(minutes=5), 300.0, key="b-bad",
+                                ended_by=None))
+        store.append(BoutRecord(WALL + timedelta(hours=1),
+                                WALL + timedelta(hours=1, minutes=5), 300.0, key="b-good",
+                                ended_by=None))
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA ignore_check_constraints = ON")
+        for table, column, value, where in CHECK_BREAKING:
+            connection.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (value,))
+        connection.execute("UPDATE bouts SET seated_s = -1 WHERE key = 'b-bad'")
+        bouts_before = connection.execute("SELECT COUNT(*) FROM bouts").fetchone()
+    with caplog.at_level(logging.WARNING):
+        store = device_starts_and_reads(path)  # today: the whole log set aside
+        assert store.close_open(EndedBy.POWER_LOSS) == 2  # b-bad's rule is not ended_by's
+        pages = stats_pages(store, DAY, Config())
+        assert store.healthy
+        store.close()
+    assert not list(tmp_path.glob("unslump.db.corrupt-*"))
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM bouts").fetchone() == bouts_before
+        assert connection.execute("SELECT ended_by FROM bouts WHERE key LIKE 'b-%'"
+                                  ).fetchall() == [("power_loss",)] * 2
+    # rows 2 and 3 are the two days before DAY's bouts: left out, the rest counted
+    assert [hours for _, hours, _ in pages[1].days][:6] == [10, 10, 10, 10, 0, 0]
+    warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    told = [line for line in warned if "CHECK" in line]
+    assert len(told) == 3, warned
+    for table, count in (("bouts", 3), ("breaks", 2), ("reminders", 1)):
+        [line] = [line for line in told if f" of {table} " in line]
+        assert f"{count} row{'s' if count > 1 else ''} of {table} " in line
+        assert str(path) in line and "sqlite3" in line
+    for args in (["stats", "--week", "--day", DAY.isoformat()],
+                 ["export", "--format", "json"], ["export", "--format", "csv"]):
+        code = main([*args, "--db", str(path)])
+        err = capsys.readouterr().err
+        assert code == 0, err
+        assert "Traceback" not in err, err
+
+
 def test_store_damage_bogus_notice_answer_shows_the_notice_again(tmp_path, caplog):
     from unslump.core.records import NoticeAnswer, NoticeRecord
 
@@ -454,3 +516,26 @@ def test_store_damage_days_at_the_end_of_the_calendar_are_one_line(tmp_path, cap
     code = main([*args, "--db", str(path)])
     err = capsys.readouterr().err
     assert code == 2 and "out of range" in err and err.count("\n") == 1, err
+
+
+class _Reported:
+    """A connection whose integrity check reports ``lines``."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def execute(self, sql: str) -> list[tuple[str]]:
+        assert sql.startswith("PRAGMA integrity_check(")
+        return [(line,) for line in self.lines]
+
+
+def test_store_damage_check_rows_beside_real_damage_still_set_the_file_aside():
+    from unslump.edges.store.integrity import findings
+
+    check = "CHECK constraint failed in bouts"
+    assert findings(_Reported(["ok"])).damage is None
+    only_rules = findings(_Reported([check, check, "CHECK constraint failed in breaks"]))
+    assert only_rules.damage is None and only_rules.check_rows == {"bouts": 2, "breaks": 1}
+    mixed = findings(_Reported([check, "row 5 missing from index\nbouts_by_start"]))
+    assert mixed.damage == "integrity_check: row 5 missing from index bouts_by_start"
+    assert not mixed.check_rows

@@ -5,7 +5,8 @@ Durability: WAL with ``synchronous=FULL`` and one transaction per row, so a row 
 over SSH) from blocking the device's writes.
 
 Resilience: the device must keep working when the log cannot. A database that is not a
-database, or fails ``integrity_check``, is moved aside and replaced by a fresh one. When
+database, or fails ``integrity_check``, is moved aside and replaced by a fresh one (rows
+that only break a CHECK rule are bad values, left out by the readers: the log stays). When
 the disk is full or read-only, rows wait in a bounded buffer and are retried on a backoff
 driven by :meth:`deadline` and :meth:`service`, which the loop calls like every other
 timer; :attr:`healthy` tells the screen to show its warning mark.
@@ -30,6 +31,7 @@ from unslump.core.practice import Practice, PracticeDay
 from unslump.core.records import BreakRecord, EndedBy, NoticeAnswer, NoticeRecord, Record
 from unslump.edges.clock import Clock, SystemClock
 from unslump.edges.store import outbox, queries, vanished
+from unslump.edges.store.integrity import Findings, check_rows_told, findings
 from unslump.edges.store.pending import PendingRows
 from unslump.edges.store.rows import CLOSE_OPEN_STATEMENTS, insert_statement
 from unslump.edges.store.schema import (
@@ -183,6 +185,8 @@ class SqliteStore(ClosesOnExit):
         try:
             connection.execute("BEGIN IMMEDIATE")
             keys = outbox.open_keys(connection) if self._outbox_cap else {}
+            # An UPDATE checks only the CHECK rules of the columns it sets: an open row
+            # that breaks another rule is closed like the rest (and still left out).
             closed = sum(connection.execute(sql, {"ended_by": str(ended_by)}).rowcount
                          for sql in CLOSE_OPEN_STATEMENTS)
             queries.settle_practice(connection)  # every row is final now
@@ -300,6 +304,7 @@ class SqliteStore(ClosesOnExit):
         elif (foreign_wal := _foreign_wal(self._path)) is not None:
             self._move_wal_aside(foreign_wal)
         connection = self._connect(self._path)
+        found = Findings()
         try:
             # Before _configure, which would turn another program's file to WAL mode.
             if tables := foreign_tables(connection):
@@ -309,7 +314,8 @@ class SqliteStore(ClosesOnExit):
             problem = damage(connection)
             if problem is None:
                 _configure(connection)
-                problem = _integrity_problem(connection)
+                found = findings(connection)
+                problem = found.damage
         except UnicodeDecodeError as error:
             # A damaged header can make SQLite hand back bytes that are not text (the
             # journal mode, an integrity message): the file is damaged, not the disk.
@@ -331,6 +337,8 @@ class SqliteStore(ClosesOnExit):
         except BaseException:
             _close_quietly(connection)
             raise
+        for table, rows in sorted(found.check_rows.items()):
+            self._log.warning(check_rows_told(self._path, table, rows))
         return connection
 
     def _move_aside(self, problem: str) -> None:
@@ -524,13 +532,6 @@ def _has_foreign_header(path: Path) -> bool:
     except FileNotFoundError:
         return False
     return bool(header) and header != SQLITE_HEADER
-
-
-def _integrity_problem(connection: sqlite3.Connection) -> str | None:
-    """None if ``integrity_check`` passes, else its first complaint."""
-    (result,) = connection.execute("PRAGMA integrity_check(1)").fetchone()
-    # SQLite's report spans lines; the journal gets one line an event
-    return None if result == "ok" else f"integrity_check: {' '.join(str(result).split())}"
 
 
 def _header_identity(path: Path) -> tuple[int, int] | None:
