@@ -8,6 +8,7 @@ every damaged file with one line, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import random
@@ -472,6 +473,94 @@ def test_store_damage_own_wal_after_a_power_cut_is_replayed(tmp_path):
     with SqliteStore.open(copy / "unslump.db", clock=FakeClock(WALL)) as reopened:
         assert reopened.day_summary(DAY)["breaks_guided"] == 2
     assert not list(copy.glob("*foreign*"))
+
+
+def test_store_damage_old_wal_of_the_log_beside_a_restored_backup_is_moved_aside(tmp_path,
+                                                                                  caplog):
+    """SQLite ties no WAL to its database file: a backup taken with the service stopped,
+    restored over the log after a power cut, would have the lost session's WAL replayed
+    into it (pages of another state of the file). A log stopped cleanly has no WAL, so
+    one beside it is set aside, and the backup is read as it was."""
+    path = tmp_path / "unslump.db"
+    write_log(path, days=2)
+    backup = tmp_path / "backup.db"
+    shutil.copy(path, backup)  # the service stopped: the log is one file
+    store = SqliteStore.open(path, clock=FakeClock(WALL))  # it runs on, writes, and then
+    for hours in range(2, 40):  # the power goes: its WAL stays beside the log
+        store.append(a_break(WALL + timedelta(hours=hours)))
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    shutil.copy(path.with_name("unslump.db-wal"), restored / "unslump.db-wal")
+    stale = (restored / "unslump.db-wal").read_bytes()
+    store.close()
+    shutil.copy(backup, restored / "unslump.db")  # the backup put back over the log
+    with caplog.at_level(logging.WARNING), SqliteStore.open(
+            restored / "unslump.db", clock=FakeClock(WALL)) as reopened:
+        assert reopened.day_summary(DAY)["breaks_guided"] == 1  # the backup's rows
+        assert reopened.healthy
+    [aside] = restored.glob("unslump.db-wal.foreign-*")
+    assert aside.read_bytes() == stale
+    [warned] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "stopped cleanly" in warned and aside.name in warned
+    assert not list(restored.glob("unslump.db.corrupt-*"))
+
+
+def test_store_damage_a_shell_writing_after_a_clean_stop_keeps_its_wal(tmp_path, caplog):
+    """A sqlite3 shell still open on the stopped log (deleting a bad row, as the warnings
+    advise) writes a WAL on top of the file as the stop left it: that WAL is the log's."""
+    path = tmp_path / "unslump.db"
+    write_log(path, days=3)
+    SqliteStore.open(path, clock=FakeClock(WALL)).close()  # a clean stop
+    shell = sqlite3.connect(path, isolation_level=None)
+    shell.execute("DELETE FROM breaks WHERE id = 1")
+    assert path.with_name("unslump.db-wal").stat().st_size > 32
+    with caplog.at_level(logging.WARNING), SqliteStore.open(
+            path, clock=FakeClock(WALL)) as store:
+        assert store.healthy
+    shell.close()
+    assert not list(tmp_path.glob("*foreign*")) and not list(tmp_path.glob("*corrupt*"))
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM breaks").fetchone() == (2,)
+
+
+def _page_whose_loss_is_damage(path: Path) -> int:
+    """The offset of a page of ``path`` that, zeroed, only ``integrity_check`` finds."""
+    data = path.read_bytes()
+    page = 4096
+    for start in range(len(data) - page, page - 1, -page):
+        trial = path.with_name("trial.db")
+        trial.write_bytes(data[:start] + bytes(page) + data[start + page:])
+        with contextlib.closing(sqlite3.connect(trial)) as connection:
+            try:
+                (result,) = connection.execute("PRAGMA integrity_check(1)").fetchone()
+            except sqlite3.DatabaseError:
+                result = "ok"  # the schema's page: any read finds that; not the case here
+        trial.unlink()
+        if result != "ok":
+            return start
+    raise AssertionError("no page of the log is checked")
+
+
+def test_store_damage_after_a_clean_stop_damage_while_off_is_still_found(tmp_path, caplog):
+    """A start after a clean stop skips the integrity check only for a file that is byte
+    for byte as the stop left it: a page lost while the device was off is found at the
+    next start and the file set aside, as after any other stop."""
+    path = tmp_path / "unslump.db"
+    write_log(path)
+    SqliteStore.open(path, clock=FakeClock(WALL)).close()  # checked and noted
+    assert path.with_name("unslump.db-verified").exists()
+    start = _page_whose_loss_is_damage(path)
+    with path.open("r+b") as file:  # the card loses a page; the note stays as it was
+        file.seek(start)
+        file.write(bytes(4096))
+    with caplog.at_level(logging.WARNING):
+        store = device_starts_and_reads(path)
+        assert store.healthy
+        store.close()
+    [aside] = tmp_path.glob("unslump.db.corrupt-*")
+    warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warned) == 1 and "is corrupt" in warned[0] and aside.name in warned[0]
 
 
 @pytest.mark.parametrize("wal", [False, True])

@@ -31,6 +31,16 @@ from unslump.core.practice import Practice, PracticeDay
 from unslump.core.records import BreakRecord, EndedBy, NoticeAnswer, NoticeRecord, Record
 from unslump.edges.clock import Clock, SystemClock
 from unslump.edges.store import outbox, queries, vanished
+from unslump.edges.store.clean_stop import (
+    CLEAN,
+    RUNNING,
+    as_noted,
+    forget_verified,
+    mark,
+    remember_verified,
+    stale_wal,
+    wal_has_frames,
+)
 from unslump.edges.store.integrity import Findings, check_rows_told, findings
 from unslump.edges.store.pending import PendingRows
 from unslump.edges.store.rows import CLOSE_OPEN_STATEMENTS, insert_statement
@@ -285,8 +295,30 @@ class SqliteStore(ClosesOnExit):
                     len(self._pending),
                 )
         self._closed = True
-        self._drop_connection()
+        verifiable = self._stop_cleanly()
+        self._drop_connection()  # the last connection: SQLite deletes the emptied WAL
+        if verifiable:
+            with contextlib.suppress(OSError):
+                remember_verified(self._path)
 
+    def _stop_cleanly(self) -> bool:
+        """Check the log and fold it into its one file, marked ``clean``
+        (:mod:`unslump.edges.store.clean_stop`); True if the next start may trust it
+        unread if it finds it unchanged. Damage found now is left for the next start's
+        full check, which sets the file aside; rows breaking a CHECK rule are told again
+        there."""
+        connection = self._connection
+        if connection is None or self._failing or vanished.missing(self._path):
+            return False
+        try:
+            found = findings(connection)
+            if found.damage is not None:
+                return False
+            return mark(connection, CLEAN) and not found.check_rows
+        except (sqlite3.DatabaseError, OSError) as error:
+            if not _is_disk_failure(error):
+                raise
+            return False
 
     # -- opening ----------------------------------------------------------------------
 
@@ -297,12 +329,8 @@ class SqliteStore(ClosesOnExit):
                 "(fix the store path in the config, or remove the directory)"
             )
         self._path.parent.mkdir(parents=True, exist_ok=True)
-        if _has_foreign_header(self._path):
-            # Before connecting: closing a connection on it would delete its WAL, which
-            # belongs in the post-mortem and must never be replayed into a new log.
-            self._move_aside("not an SQLite file")
-        elif (foreign_wal := _foreign_wal(self._path)) is not None:
-            self._move_wal_aside(foreign_wal)
+        self._set_aside_what_is_not_the_log()
+        unchanged = not wal_has_frames(self._path) and as_noted(self._path)
         connection = self._connect(self._path)
         found = Findings()
         try:
@@ -314,7 +342,9 @@ class SqliteStore(ClosesOnExit):
             problem = damage(connection)
             if problem is None:
                 _configure(connection)
-                found = findings(connection)
+                # Unchanged since a clean stop checked it: the check that reads every
+                # page (and grows with years of rows) was done then (clean_stop).
+                found = Findings() if unchanged else findings(connection)
                 problem = found.damage
         except UnicodeDecodeError as error:
             # A damaged header can make SQLite hand back bytes that are not text (the
@@ -334,12 +364,29 @@ class SqliteStore(ClosesOnExit):
                 _configure(connection)
             migrate(connection, self._path)
             mark_as_ours(connection)
+            if mark(connection, RUNNING):
+                forget_verified(self._path)  # the file changed: it no longer matches
+            else:  # the note stays true of the file; rows go to the WAL on top of it
+                self._log.warning("break log %s: a reader kept the WAL from being folded "
+                                  "into the log at start", self._path)
         except BaseException:
             _close_quietly(connection)
             raise
         for table, rows in sorted(found.check_rows.items()):
             self._log.warning(check_rows_told(self._path, table, rows))
         return connection
+
+    def _set_aside_what_is_not_the_log(self) -> None:
+        """Before connecting: a connection would replay a WAL that is not the log's, and
+        closing one on a file that is not SQLite's would delete the WAL beside it, which
+        belongs in the post-mortem and must never be replayed into a new log."""
+        if _has_foreign_header(self._path):
+            self._move_aside("not an SQLite file")
+        elif (foreign_wal := _foreign_wal(self._path)) is not None:
+            self._move_wal_aside(f"another database's: {foreign_wal}")
+        elif stale_wal(self._path):
+            self._move_wal_aside("the log was stopped cleanly, which leaves no WAL: an old "
+                                 "one beside a restored backup?")
 
     def _move_aside(self, problem: str) -> None:
         """Keep a corrupt file (and its WAL) for a post-mortem, under a dated name."""
@@ -349,6 +396,7 @@ class SqliteStore(ClosesOnExit):
         while self._path.with_name(base).exists():
             serial += 1
             base = f"{self._path.name}.corrupt-{stamp}-{serial}"
+        forget_verified(self._path)  # the note was of this file; the new log has none
         for suffix in ("", "-wal", "-shm", "-journal"):
             source = self._path.with_name(self._path.name + suffix)
             if source.exists():
@@ -361,7 +409,7 @@ class SqliteStore(ClosesOnExit):
         )
 
     def _move_wal_aside(self, why: str) -> None:
-        """Keep another database's WAL (and its index) out of the log, unchanged."""
+        """Keep a WAL that is not the log's (and its index) out of the log, unchanged."""
         stamp = self._clock.wall().strftime("%Y%m%dT%H%M%S")
         wal = self._path.with_name(self._path.name + "-wal")
         aside = wal.with_name(f"{wal.name}.foreign-{stamp}")
@@ -369,8 +417,8 @@ class SqliteStore(ClosesOnExit):
         shm = self._path.with_name(self._path.name + "-shm")
         if shm.exists():
             shm.rename(shm.with_name(f"{shm.name}.foreign-{stamp}"))
-        self._log.warning("break log %s: the WAL beside it is another database's (%s): moved "
-                          "it aside as %s and kept the log as it was", self._path, why,
+        self._log.warning("break log %s: the WAL beside it is not the log's (%s): moved it "
+                          "aside as %s and kept the log as it was", self._path, why,
                           aside.name)
 
     # -- failing and recovering -------------------------------------------------------
