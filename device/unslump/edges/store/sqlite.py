@@ -312,9 +312,10 @@ class SqliteStore(ClosesOnExit):
             return False
         try:
             found = findings(connection)
-            if found.damage is not None:
+            if found.damage is not None or not _to_rollback(connection):
                 return False
-            return mark(connection, CLEAN) and not found.check_rows
+            mark(connection, CLEAN)  # in the file itself, the WAL gone
+            return not found.check_rows
         except (sqlite3.DatabaseError, OSError) as error:
             if not _is_disk_failure(error):
                 raise
@@ -334,14 +335,14 @@ class SqliteStore(ClosesOnExit):
         connection = self._connect(self._path)
         found = Findings()
         try:
-            # Before _configure, which would turn another program's file to WAL mode.
+            # Before WAL mode is set, which would turn another program's file to it.
             if tables := foreign_tables(connection):
                 _close_quietly(connection)
                 raise ForeignLogError(self._path, tables)
-            # Damage read before _configure too, so the file set aside is as it was found.
+            # Damage read before any write too, so the file set aside is as it was found.
             problem = damage(connection)
             if problem is None:
-                _configure(connection)
+                _settings(connection)
                 # Unchanged since a clean stop checked it: the check that reads every
                 # page (and grows with years of rows) was done then (clean_stop).
                 found = Findings() if unchanged else findings(connection)
@@ -360,15 +361,14 @@ class SqliteStore(ClosesOnExit):
             self._move_aside(problem)
             connection = self._connect(self._path)
         try:
-            if problem is not None:
-                _configure(connection)
+            _settings(connection)
             migrate(connection, self._path)
             mark_as_ours(connection)
-            if mark(connection, RUNNING):
-                forget_verified(self._path)  # the file changed: it no longer matches
-            else:  # the note stays true of the file; rows go to the WAL on top of it
-                self._log.warning("break log %s: a reader kept the WAL from being folded "
-                                  "into the log at start", self._path)
+            # After a clean stop the file is in rollback mode: the mark goes into the file
+            # itself, atomically, before the WAL (and any row) exists (clean_stop).
+            mark(connection, RUNNING)
+            forget_verified(self._path)  # the file changed: the note is no longer true
+            _to_wal(connection)
         except BaseException:
             _close_quietly(connection)
             raise
@@ -560,8 +560,25 @@ RETRY_CHUNK_ROWS = 50  # rows a transaction when catching up: a few pages of WAL
 
 
 def _configure(connection: sqlite3.Connection) -> None:
-    """Per-connection settings: none of them is stored in the file, so set them every open."""
+    """Per-connection settings, and WAL mode."""
+    _settings(connection)
+    _to_wal(connection)
+
+
+def _to_wal(connection: sqlite3.Connection) -> None:
+    """WAL mode: the device's writes never wait on a reader (kept in the file)."""
     connection.execute("PRAGMA journal_mode = WAL").fetchone()
+
+
+def _to_rollback(connection: sqlite3.Connection) -> bool:
+    """Fold the WAL into the file and leave WAL mode (the WAL file is deleted); False if
+    another connection (a reader) keeps the log in WAL mode."""
+    (mode,) = connection.execute("PRAGMA journal_mode = DELETE").fetchone()
+    return str(mode).lower() == "delete"
+
+
+def _settings(connection: sqlite3.Connection) -> None:
+    """Per-connection settings: none of them is stored in the file, so set them every open."""
     connection.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES}")
     connection.execute(f"PRAGMA journal_size_limit = {JOURNAL_LIMIT}").fetchone()
     connection.execute("PRAGMA synchronous = FULL")
