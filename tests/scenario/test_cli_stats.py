@@ -187,10 +187,12 @@ def test_cli_stats_bad_day_exits_2_with_one_line(db, capsys, day):
 
 def test_cli_stats_leaves_a_closed_log_and_its_directory_untouched(db, capsys):
     before = db.read_bytes()
+    # the log and the note its clean stop left beside it (clean_stop), nothing else
+    assert sorted(p.name for p in db.parent.iterdir()) == ["unslump.db", "unslump.db-verified"]
     assert run("stats", "--db", str(db), "--week") == 0
     assert run("export", "--db", str(db), "--format", "json") == 0
     assert db.read_bytes() == before
-    assert sorted(p.name for p in db.parent.iterdir()) == ["unslump.db"]
+    assert sorted(p.name for p in db.parent.iterdir()) == ["unslump.db", "unslump.db-verified"]
 
 
 def test_cli_stats_reads_beside_a_running_device(db, capsys):

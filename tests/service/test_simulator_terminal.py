@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -206,13 +207,17 @@ def test_simulator_terminal_panel_takes_the_configured_height(monkeypatch):
     monkeypatch.setenv("LINES", "40")
     config = Config(display=DisplayConfig(height=32))
     out = io.StringIO()
-    front = TerminalFrontEnd(config, SimulatedPins(config, MockFactory()), FakeClock(),
-                             queue.SimpleQueue(), stdin=io.StringIO(), stdout=out)
-    try:
-        assert front.device.size == (128, 32)
-        front.device.display(Renderer(canvas=panel_canvas(config))(IdleView(True, 23, 45)))
-    finally:
-        front.close()
+    leader, follower = os.openpty()  # the keys come from a terminal, as they must
+    with os.fdopen(follower) as keys:
+        front = TerminalFrontEnd(config, SimulatedPins(config, MockFactory()), FakeClock(),
+                                 queue.SimpleQueue(), stdin=keys, stdout=out)
+        try:
+            assert front.device.size == (128, 32)
+            front.device.display(Renderer(canvas=panel_canvas(config))(IdleView(True, 23,
+                                                                                45)))
+        finally:
+            front.close()
+    os.close(leader)
     picture = out.getvalue().split("\x1b[H", 1)[1].split("\x1b[J", 1)[0]
     lines = picture.split("\r\n")
     assert len(lines) == 16 and {len(line) for line in lines} == {128}
@@ -231,3 +236,46 @@ def test_simulator_terminal_takes_a_log_line_before_the_first_frame(monkeypatch)
     StatusLine(panel).emit(logging.makeLogRecord({"msg": "closed 2 rows", "levelname": "INFO",
                                                   "name": "unslump.app"}))
     assert panel.status == "INFO unslump.app: closed 2 rows"
+
+
+@pytest.mark.parametrize("stdin", ["devnull", "closed"])
+def test_simulator_terminal_without_a_terminal_runs_headless(tmp_path, stdin):
+    """``run --simulate </dev/null`` (or with stdin closed) and no display server: no key
+    could reach the device, so it runs headless, as the service would: one line says so
+    and how to stop it, nothing is drawn into the pipe, the log lines stay on stderr, and
+    SIGTERM stops it cleanly with its rows closed. With stdin closed it ended in an
+    AttributeError before anything ran."""
+    import select
+    import signal
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    db = tmp_path / "sim.db"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "unslump", "run", "--simulate", "--db", str(db)],
+        stdin=subprocess.DEVNULL if stdin == "devnull" else None, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, env={**env, "SDL_AUDIODRIVER": "dummy"}, cwd=tmp_path,
+        preexec_fn=(lambda: os.close(0)) if stdin == "closed" else None)
+    assert process.stderr is not None and process.stdout is not None
+    said = b""
+    give_up = time.monotonic() + 30
+    try:
+        while b"unslump running" not in said and time.monotonic() < give_up:
+            if select.select([process.stderr], [], [], 0.1)[0]:
+                chunk = os.read(process.stderr.fileno(), 65536)
+                if not chunk:
+                    break
+                said += chunk
+        assert b"unslump running" in said, said.decode(errors="replace")
+        process.send_signal(signal.SIGTERM)
+        out, rest = process.communicate(timeout=30)
+    finally:
+        process.kill()
+        process.wait()
+    err = (said + rest).decode(errors="replace")
+    assert process.returncode == 0, err
+    assert "Traceback" not in err and "running headless" in err and "SIGTERM" in err, err
+    assert out == b""  # no frames, no escape codes in the pipe
+    with sqlite3.connect(db) as connection:
+        events = [row[0] for row in connection.execute(
+            "SELECT what FROM device_events ORDER BY rowid")]
+    assert events == ["start", "stop"]

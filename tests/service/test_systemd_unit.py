@@ -11,9 +11,11 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 
+from tests.support.cli import run_cli
 from tests.support.paths import REPO
 
 UNIT = REPO / "systemd" / "unslump.service"
@@ -70,6 +72,7 @@ def one(section: str, key: str) -> str:
         ("ExecStopPost", f"{INSTALLED_BINARY} blank"),
         ("WatchdogSec", "30"),
         ("Restart", "on-failure"),
+        ("RestartPreventExitStatus", "2"),
         ("User", "unslump"),
         ("SupplementaryGroups", "gpio i2c audio"),
         ("StateDirectory", "unslump"),
@@ -85,6 +88,23 @@ def one(section: str, key: str) -> str:
 )
 def test_systemd_unit_service_directive(key, expected):
     assert one("Service", key) == expected
+
+
+def test_systemd_unit_a_refused_config_stops_the_service_and_a_crash_restarts_it(tmp_path):
+    """A config ``unslump run`` refuses exits 2, the one status the unit does not restart
+    on: the service stops with its one-line error last in the journal instead of failing
+    again every 5 s. Any other failure (a traceback exits 1, the watchdog's SIGABRT) is
+    still restarted by Restart=on-failure."""
+    config = tmp_path / "config.toml"
+    config.write_text("[seat]\nsit_confirm_s = -1\n")
+    refused = run_cli("run", "--config", str(config))
+    assert refused.returncode == 2, refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert values("Service", "RestartPreventExitStatus") == [str(refused.returncode)]
+    assert one("Service", "Restart") == "on-failure"
+    crash = subprocess.run([sys.executable, "-c", "raise RuntimeError('a bug')"],
+                           capture_output=True, check=False)
+    assert crash.returncode != refused.returncode
 
 
 def test_systemd_unit_environment_for_lgpio_and_sdl():

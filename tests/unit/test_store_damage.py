@@ -8,6 +8,7 @@ every damaged file with one line, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import random
@@ -166,6 +167,68 @@ def test_store_damage_bad_value_is_left_out_with_one_warning_naming_the_row(
         err = capsys.readouterr().err
         assert code == 0, err
         assert "Traceback" not in err and err.count("\n") <= 1, err
+
+
+CHECK_BREAKING = [
+    # (table, column, value, where): past the schema's CHECK rules, as another tool with
+    # CHECKs off (or PRAGMA ignore_check_constraints) would write them
+    ("bouts", "seated_s", -60.0, "id IN (2, 3)"),
+    ("breaks", "kind", "nap", "id = 2"),
+    ("breaks", "completed", 7, "id = 4"),
+    ("reminders", "outcome", "shrugged", "id = 2"),
+]
+
+
+def test_store_damage_values_breaking_a_check_rule_are_left_out_and_the_log_kept(
+        tmp_path, capsys, caplog):
+    """``integrity_check`` names such rows ("CHECK constraint failed in bouts"): that is
+    not damage to the file. The log stays in place, one warning a table gives the count,
+    the rows are left out of what is read, and an open row among them is closed at start
+    like the rest."""
+    from unslump.app.stats_views import stats_pages
+    from unslump.config.file import Config
+    from unslump.core.records import BoutRecord, EndedBy
+
+    path = tmp_path / "unslump.db"
+    write_log(path)
+    with SqliteStore.open(path, clock=FakeClock(WALL)) as store:  # two open rows
+        store.append(BoutRecord(WALL, WALL + timedelta(minutes=5), 300.0, key="b-bad",
+                                ended_by=None))
+        store.append(BoutRecord(WALL + timedelta(hours=1),
+                                WALL + timedelta(hours=1, minutes=5), 300.0, key="b-good",
+                                ended_by=None))
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA ignore_check_constraints = ON")
+        for table, column, value, where in CHECK_BREAKING:
+            connection.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (value,))
+        connection.execute("UPDATE bouts SET seated_s = -1 WHERE key = 'b-bad'")
+        bouts_before = connection.execute("SELECT COUNT(*) FROM bouts").fetchone()
+    with caplog.at_level(logging.WARNING):
+        store = device_starts_and_reads(path)  # today: the whole log set aside
+        assert store.close_open(EndedBy.POWER_LOSS) == 2  # b-bad's rule is not ended_by's
+        pages = stats_pages(store, DAY, Config())
+        assert store.healthy
+        store.close()
+    assert not list(tmp_path.glob("unslump.db.corrupt-*"))
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM bouts").fetchone() == bouts_before
+        assert connection.execute("SELECT ended_by FROM bouts WHERE key LIKE 'b-%'"
+                                  ).fetchall() == [("power_loss",)] * 2
+    # rows 2 and 3 are the two days before DAY's bouts: left out, the rest counted
+    assert [hours for _, hours, _ in pages[1].days][:6] == [10, 10, 10, 10, 0, 0]
+    warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    told = [line for line in warned if "CHECK" in line]
+    assert len(told) == 3, warned
+    for table, count in (("bouts", 3), ("breaks", 2), ("reminders", 1)):
+        [line] = [line for line in told if f" of {table} " in line]
+        assert f"{count} row{'s' if count > 1 else ''} of {table} " in line
+        assert str(path) in line and "sqlite3" in line
+    for args in (["stats", "--week", "--day", DAY.isoformat()],
+                 ["export", "--format", "json"], ["export", "--format", "csv"]):
+        code = main([*args, "--db", str(path)])
+        err = capsys.readouterr().err
+        assert code == 0, err
+        assert "Traceback" not in err, err
 
 
 def test_store_damage_bogus_notice_answer_shows_the_notice_again(tmp_path, caplog):
@@ -412,6 +475,95 @@ def test_store_damage_own_wal_after_a_power_cut_is_replayed(tmp_path):
     assert not list(copy.glob("*foreign*"))
 
 
+def test_store_damage_old_wal_of_the_log_beside_a_restored_backup_is_moved_aside(tmp_path,
+                                                                                  caplog):
+    """SQLite ties no WAL to its database file: a backup taken with the service stopped,
+    restored over the log after a power cut, would have the lost session's WAL replayed
+    into it (pages of another state of the file). A log stopped cleanly has no WAL, so
+    one beside it is set aside, and the backup is read as it was."""
+    path = tmp_path / "unslump.db"
+    write_log(path, days=2)
+    backup = tmp_path / "backup.db"
+    shutil.copy(path, backup)  # the service stopped: the log is one file
+    store = SqliteStore.open(path, clock=FakeClock(WALL))  # it runs on, writes, and then
+    for hours in range(2, 40):  # the power goes: its WAL stays beside the log
+        store.append(a_break(WALL + timedelta(hours=hours)))
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    shutil.copy(path.with_name("unslump.db-wal"), restored / "unslump.db-wal")
+    stale = (restored / "unslump.db-wal").read_bytes()
+    store.close()
+    shutil.copy(backup, restored / "unslump.db")  # the backup put back over the log
+    with caplog.at_level(logging.WARNING), SqliteStore.open(
+            restored / "unslump.db", clock=FakeClock(WALL)) as reopened:
+        assert reopened.day_summary(DAY)["breaks_guided"] == 1  # the backup's rows
+        assert reopened.healthy
+    [aside] = restored.glob("unslump.db-wal.foreign-*")
+    assert aside.read_bytes() == stale
+    [warned] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "stopped cleanly" in warned and aside.name in warned
+    assert not list(restored.glob("unslump.db.corrupt-*"))
+
+
+def test_store_damage_a_shell_writing_after_a_clean_stop_is_the_logs_own(tmp_path, caplog):
+    """A sqlite3 shell still open on the stopped log (deleting a bad row, as the warnings
+    advise) writes into the file itself (a clean stop leaves it out of WAL mode): the
+    next start finds the file changed, checks it in full and keeps the change."""
+    path = tmp_path / "unslump.db"
+    write_log(path, days=3)
+    SqliteStore.open(path, clock=FakeClock(WALL)).close()  # a clean stop
+    shell = sqlite3.connect(path, isolation_level=None)
+    shell.execute("DELETE FROM breaks WHERE id = 1")
+    assert not path.with_name("unslump.db-wal").exists()
+    with caplog.at_level(logging.WARNING), SqliteStore.open(
+            path, clock=FakeClock(WALL)) as store:
+        assert store.healthy
+    shell.close()
+    assert not list(tmp_path.glob("*foreign*")) and not list(tmp_path.glob("*corrupt*"))
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM breaks").fetchone() == (2,)
+
+
+def _page_whose_loss_is_damage(path: Path) -> int:
+    """The offset of a page of ``path`` that, zeroed, only ``integrity_check`` finds."""
+    data = path.read_bytes()
+    page = 4096
+    for start in range(len(data) - page, page - 1, -page):
+        trial = path.with_name("trial.db")
+        trial.write_bytes(data[:start] + bytes(page) + data[start + page:])
+        with contextlib.closing(sqlite3.connect(trial)) as connection:
+            try:
+                (result,) = connection.execute("PRAGMA integrity_check(1)").fetchone()
+            except sqlite3.DatabaseError:
+                result = "ok"  # the schema's page: any read finds that; not the case here
+        trial.unlink()
+        if result != "ok":
+            return start
+    raise AssertionError("no page of the log is checked")
+
+
+def test_store_damage_after_a_clean_stop_damage_while_off_is_still_found(tmp_path, caplog):
+    """A start after a clean stop skips the integrity check only for a file that is byte
+    for byte as the stop left it: a page lost while the device was off is found at the
+    next start and the file set aside, as after any other stop."""
+    path = tmp_path / "unslump.db"
+    write_log(path)
+    SqliteStore.open(path, clock=FakeClock(WALL)).close()  # checked and noted
+    assert path.with_name("unslump.db-verified").exists()
+    start = _page_whose_loss_is_damage(path)
+    with path.open("r+b") as file:  # the card loses a page; the note stays as it was
+        file.seek(start)
+        file.write(bytes(4096))
+    with caplog.at_level(logging.WARNING):
+        store = device_starts_and_reads(path)
+        assert store.healthy
+        store.close()
+    [aside] = tmp_path.glob("unslump.db.corrupt-*")
+    warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warned) == 1 and "is corrupt" in warned[0] and aside.name in warned[0]
+
+
 @pytest.mark.parametrize("wal", [False, True])
 def test_store_damage_store_path_at_another_programs_database_is_refused(tmp_path, capsys,
                                                                           wal):
@@ -454,3 +606,26 @@ def test_store_damage_days_at_the_end_of_the_calendar_are_one_line(tmp_path, cap
     code = main([*args, "--db", str(path)])
     err = capsys.readouterr().err
     assert code == 2 and "out of range" in err and err.count("\n") == 1, err
+
+
+class _Reported:
+    """A connection whose integrity check reports ``lines``."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def execute(self, sql: str) -> list[tuple[str]]:
+        assert sql.startswith("PRAGMA integrity_check(")
+        return [(line,) for line in self.lines]
+
+
+def test_store_damage_check_rows_beside_real_damage_still_set_the_file_aside():
+    from unslump.edges.store.integrity import findings
+
+    check = "CHECK constraint failed in bouts"
+    assert findings(_Reported(["ok"])).damage is None
+    only_rules = findings(_Reported([check, check, "CHECK constraint failed in breaks"]))
+    assert only_rules.damage is None and only_rules.check_rows == {"bouts": 2, "breaks": 1}
+    mixed = findings(_Reported([check, "row 5 missing from index\nbouts_by_start"]))
+    assert mixed.damage == "integrity_check: row 5 missing from index bouts_by_start"
+    assert not mixed.check_rows

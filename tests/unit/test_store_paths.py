@@ -69,3 +69,34 @@ def test_store_paths_a_db_path_linux_cannot_take_is_one_line(db, command, capsys
     err = capsys.readouterr().err
     assert code in (1, 2) and err.startswith("unslump: --db: ") and err.count("\n") == 1, err
     assert len(err) < 300
+
+
+SCENARIO = Path(__file__).parents[1] / "scenarios" / "bouncy-button.txt"
+
+
+def _unwritable_db_paths(tmp_path: Path) -> list[tuple[str, str]]:
+    """(--db, what the one line must say) for logs a scenario could not write."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    return [("/tmp/" + "a" * 5000, "too long"), (str(tmp_path / "a\nb.db"), "control"),
+            (str(tmp_path / "a\x00b.db"), "control"), (str(folder), "directory"),
+            (str(a_file / "x.db"), "is a file, not a folder")]
+
+
+def test_store_paths_scenario_db_that_cannot_be_written_is_one_line_and_exit_2(
+        tmp_path, capsys):
+    """``scenario --db`` gets the checks a configured path gets: a log the scenario could
+    not write is refused before it plays, not played with every row lost at the end."""
+    from unslump.cli.main import main
+
+    for db, said in _unwritable_db_paths(tmp_path):
+        code = main(["scenario", str(SCENARIO), "--db", db])
+        captured = capsys.readouterr()
+        assert code == 2, (db, captured.err)
+        assert captured.out == "", db  # nothing played
+        assert captured.err.startswith("unslump: --db ") and captured.err.count("\n") == 1, \
+            captured.err
+        assert said in captured.err and len(captured.err) < 300, captured.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "folder"]

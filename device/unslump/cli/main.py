@@ -1,8 +1,8 @@
 """The ``unslump`` command: run the device, play scenarios, show the configuration.
 
-Errors the user can fix (a bad config key, a malformed scenario line) end the command
-with one line naming the file and the fix, and exit status 2; hardware that cannot be
-reached exits with status 1.
+Errors the user can fix (a bad config key, a malformed scenario line, an option's value)
+end the command with one line naming the file and the fix, and exit status 2; hardware
+that cannot be reached exits with status 1.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from unslump.config.file import Config, find_config, load_config, render_default
 from unslump.edges.clock import Clock, local_zone
 from unslump.edges.system.journal import configure_logging
 from unslump.edges.system.lean_imports import keep_service_lean
-from unslump.errors import ConfigError, ScenarioError, UnslumpError
+from unslump.errors import ConfigError, ScenarioError, UnslumpError, UsageError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -50,17 +50,19 @@ def cmd_scenario(args: argparse.Namespace) -> int:
     import tempfile  # here, not at the top: the service (``run``) never needs it
 
     from unslump.app.integrations import outbox_cap
+    from unslump.edges.store.paths import writable_db_path
     from unslump.edges.store.sqlite import SqliteStore
     from unslump.sim.scenario.runner import run_script
     from unslump.sim.scenario.script import read_script
 
     script = read_script(Path(args.file))
     config = _config_from(args)
+    chosen = writable_db_path(args.db) if args.db else None
     if args.frames:
         Path(args.frames).mkdir(parents=True, exist_ok=True)
     frames = Path(args.frames) if args.frames else None
     with tempfile.TemporaryDirectory(prefix="unslump-scenario-") as scratch:
-        db = Path(args.db) if args.db else Path(scratch) / "scenario.db"
+        db = chosen or Path(scratch) / "scenario.db"
         opened: list[SqliteStore] = []
 
         def open_store(clock: Clock) -> SqliteStore:
@@ -268,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         print("unslump: the output was closed before the end (broken pipe)", file=sys.stderr)
         return EXIT_FAILED
-    except (ConfigError, ScenarioError) as exc:
+    except (ConfigError, ScenarioError, UsageError) as exc:
         report_fatal(exc)
         return EXIT_BAD_INPUT
     except UnslumpError as exc:

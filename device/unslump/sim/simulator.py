@@ -124,7 +124,7 @@ class TerminalPanel(dummy):  # type: ignore[misc]  # luma ships no types
     classic 80x24); smaller than that, it says the size it needs instead of a torn picture.
     """
 
-    def __init__(self, out: TextIO, size: Any = shutil.get_terminal_size, **kwargs: Any
+    def __init__(self, out: TextIO | None, size: Any = shutil.get_terminal_size, **kwargs: Any
                  ) -> None:
         super().__init__(mode="1", **kwargs)
         self._out: TextIO | None = out
@@ -226,24 +226,34 @@ def panel_as_braille(image: Any) -> str:
 
 
 class TerminalFrontEnd:
-    """The OLED as text in the terminal; keys read from the terminal in cbreak mode."""
+    """The OLED as text in the terminal; keys read from the terminal in cbreak mode.
+
+    With no terminal on stdin (``</dev/null``, a pipe, stdin closed, a CI job) no key can
+    reach the device: it runs headless instead, as a service would (MQTT commands, SIGTERM
+    to stop), drawing nothing and leaving the log lines on stderr, where they are kept.
+    """
 
     def __init__(self, config: Config, pins: SimulatedPins, clock: Clock,
-                 events: queue.SimpleQueue[QueueItem], stdin: TextIO = sys.stdin,
+                 events: queue.SimpleQueue[QueueItem], stdin: TextIO | None = sys.stdin,
                  stdout: TextIO = sys.stdout) -> None:
-        self.device = TerminalPanel(stdout, width=config.display.width,
-                                    height=config.display.height)
+        self._keys = stdin is not None and stdin.isatty()
+        self.device = TerminalPanel(stdout if self._keys else None,
+                                    width=config.display.width, height=config.display.height)
         root = logging.getLogger()
         self._handlers = root.handlers[:]
-        root.handlers[:] = [StatusLine(self.device)]
         self._pins, self._clock, self._events = pins, clock, events
         self._stdin = stdin
-        self._keys = stdin.isatty()
-        self._saved = termios.tcgetattr(stdin) if self._keys else None
-        if self._keys:
-            tty.setcbreak(stdin.fileno())
         self._released_at: float | None = None  # when the held button counts as released
         self._stdout: TextIO | None = stdout
+        self._saved: list[Any] | None = None
+        if stdin is None or not self._keys:
+            log.warning("simulator: no window and no terminal for the keys (stdin is not "
+                        "one): running headless, stop it with Ctrl-C or SIGTERM; `unslump "
+                        "scenario FILE` plays a scripted session headless")
+            return
+        root.handlers[:] = [StatusLine(self.device)]
+        self._saved = termios.tcgetattr(stdin)
+        tty.setcbreak(stdin.fileno())
         stdout.write("\x1b[?25l\x1b[2J")  # no cursor blinking over the panel
 
     def wait(self, end: float | None) -> QueueItem | None:
@@ -261,9 +271,9 @@ class TerminalFrontEnd:
             limits = [EVENT_SLICE_S]
             limits += [] if end is None else [end - now]
             limits += [] if self._released_at is None else [self._released_at - now]
-            streams = [self._stdin] if self._keys else []
-            if select.select(streams, [], [], max(0.0, min(limits)))[0]:
-                key = os.read(self._stdin.fileno(), 1).decode(errors="ignore")
+            streams = [self._stdin] if self._keys and self._stdin is not None else []
+            if select.select(streams, [], [], max(0.0, min(limits)))[0] and streams:
+                key = os.read(streams[0].fileno(), 1).decode(errors="ignore")
                 if key == "q":
                     return Stop("q pressed")
                 self._on_key(key)
@@ -281,13 +291,14 @@ class TerminalFrontEnd:
         the ExitStack runs it on every way out (q, a signal, an error)."""
         if self._stdout is None:
             return
-        logging.getLogger().handlers[:] = self._handlers
         self.device.detach()
-        if self._saved is not None:
-            termios.tcsetattr(self._stdin, termios.TCSADRAIN, self._saved)
-            self._saved = None
-        self._stdout.write("\x1b[?25h\x1b[2J\x1b[H")
-        self._stdout.flush()
+        if self._keys:
+            logging.getLogger().handlers[:] = self._handlers
+            if self._saved is not None and self._stdin is not None:
+                termios.tcsetattr(self._stdin, termios.TCSADRAIN, self._saved)
+                self._saved = None
+            self._stdout.write("\x1b[?25h\x1b[2J\x1b[H")
+            self._stdout.flush()
         self._stdout = None
 
 

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from unslump.config.path_text import path_problem
+from unslump.config.path_text import path_problem, shown
 from unslump.errors import UsageError
 
 DB_NAME = "unslump.db"
@@ -54,6 +54,34 @@ def chosen_db_path(override: str | None, configured: str,
     if override and (problem := path_problem(override)):
         raise UsageError(f"--db: {problem}")  # [store] path was checked at load
     return Path(chosen).expanduser() if chosen else default_db_path(env)
+
+
+def writable_db_path(override: str) -> Path:
+    """``--db`` for a log the command writes at once (``scenario``), checked before it runs.
+
+    The device keeps rows in memory while its log cannot be written and retries (the disk
+    may come back); a scenario lasts a moment, so a log it could not write would lose every
+    row at the end. Refused here, in one line, as a configured path would be.
+    """
+    if problem := path_problem(override):
+        raise UsageError(f"--db {shown(override)}: {problem}")
+    path = Path(override).expanduser()
+    if path.is_dir():
+        raise UsageError(f"--db {shown(override)} is a directory; name a file in it, "
+                         f"e.g. {shown(str(path / 'scenario.db'))}")
+    if (above := next((p for p in path.parents if p.exists()), None)) and not above.is_dir():
+        raise UsageError(f"--db {shown(override)}: {shown(str(above))} is a file, not a "
+                         "folder; name a file in a folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"--db {shown(override)}: cannot make its folder "
+                         f"({error.strerror}); name a file in a writable folder") from None
+    if not os.access(path.parent, os.W_OK | os.X_OK) or (
+            path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"--db {shown(override)} is not writable by this user; name a file "
+                         "in a writable folder")
+    return path
 
 
 def simulator_db_path(override: str | None, env: Mapping[str, str] | None = None) -> Path:

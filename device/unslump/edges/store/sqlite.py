@@ -5,7 +5,8 @@ Durability: WAL with ``synchronous=FULL`` and one transaction per row, so a row 
 over SSH) from blocking the device's writes.
 
 Resilience: the device must keep working when the log cannot. A database that is not a
-database, or fails ``integrity_check``, is moved aside and replaced by a fresh one. When
+database, or fails ``integrity_check``, is moved aside and replaced by a fresh one (rows
+that only break a CHECK rule are bad values, left out by the readers: the log stays). When
 the disk is full or read-only, rows wait in a bounded buffer and are retried on a backoff
 driven by :meth:`deadline` and :meth:`service`, which the loop calls like every other
 timer; :attr:`healthy` tells the screen to show its warning mark.
@@ -30,6 +31,17 @@ from unslump.core.practice import Practice, PracticeDay
 from unslump.core.records import BreakRecord, EndedBy, NoticeAnswer, NoticeRecord, Record
 from unslump.edges.clock import Clock, SystemClock
 from unslump.edges.store import outbox, queries, vanished
+from unslump.edges.store.clean_stop import (
+    CLEAN,
+    RUNNING,
+    as_noted,
+    forget_verified,
+    mark,
+    remember_verified,
+    stale_wal,
+    wal_has_frames,
+)
+from unslump.edges.store.integrity import Findings, check_rows_told, findings
 from unslump.edges.store.pending import PendingRows
 from unslump.edges.store.rows import CLOSE_OPEN_STATEMENTS, insert_statement
 from unslump.edges.store.schema import (
@@ -183,6 +195,8 @@ class SqliteStore(ClosesOnExit):
         try:
             connection.execute("BEGIN IMMEDIATE")
             keys = outbox.open_keys(connection) if self._outbox_cap else {}
+            # An UPDATE checks only the CHECK rules of the columns it sets: an open row
+            # that breaks another rule is closed like the rest (and still left out).
             closed = sum(connection.execute(sql, {"ended_by": str(ended_by)}).rowcount
                          for sql in CLOSE_OPEN_STATEMENTS)
             queries.settle_practice(connection)  # every row is final now
@@ -281,8 +295,31 @@ class SqliteStore(ClosesOnExit):
                     len(self._pending),
                 )
         self._closed = True
-        self._drop_connection()
+        verifiable = self._stop_cleanly()
+        self._drop_connection()  # the last connection: SQLite deletes the emptied WAL
+        if verifiable:
+            with contextlib.suppress(OSError):
+                remember_verified(self._path)
 
+    def _stop_cleanly(self) -> bool:
+        """Check the log and fold it into its one file, marked ``clean``
+        (:mod:`unslump.edges.store.clean_stop`); True if the next start may trust it
+        unread if it finds it unchanged. Damage found now is left for the next start's
+        full check, which sets the file aside; rows breaking a CHECK rule are told again
+        there."""
+        connection = self._connection
+        if connection is None or self._failing or vanished.missing(self._path):
+            return False
+        try:
+            found = findings(connection)
+            if found.damage is not None or not _to_rollback(connection):
+                return False
+            mark(connection, CLEAN)  # in the file itself, the WAL gone
+            return not found.check_rows
+        except (sqlite3.DatabaseError, OSError) as error:
+            if not _is_disk_failure(error):
+                raise
+            return False
 
     # -- opening ----------------------------------------------------------------------
 
@@ -293,23 +330,23 @@ class SqliteStore(ClosesOnExit):
                 "(fix the store path in the config, or remove the directory)"
             )
         self._path.parent.mkdir(parents=True, exist_ok=True)
-        if _has_foreign_header(self._path):
-            # Before connecting: closing a connection on it would delete its WAL, which
-            # belongs in the post-mortem and must never be replayed into a new log.
-            self._move_aside("not an SQLite file")
-        elif (foreign_wal := _foreign_wal(self._path)) is not None:
-            self._move_wal_aside(foreign_wal)
+        self._set_aside_what_is_not_the_log()
+        unchanged = not wal_has_frames(self._path) and as_noted(self._path)
         connection = self._connect(self._path)
+        found = Findings()
         try:
-            # Before _configure, which would turn another program's file to WAL mode.
+            # Before WAL mode is set, which would turn another program's file to it.
             if tables := foreign_tables(connection):
                 _close_quietly(connection)
                 raise ForeignLogError(self._path, tables)
-            # Damage read before _configure too, so the file set aside is as it was found.
+            # Damage read before any write too, so the file set aside is as it was found.
             problem = damage(connection)
             if problem is None:
-                _configure(connection)
-                problem = _integrity_problem(connection)
+                _settings(connection)
+                # Unchanged since a clean stop checked it: the check that reads every
+                # page (and grows with years of rows) was done then (clean_stop).
+                found = Findings() if unchanged else findings(connection)
+                problem = found.damage
         except UnicodeDecodeError as error:
             # A damaged header can make SQLite hand back bytes that are not text (the
             # journal mode, an integrity message): the file is damaged, not the disk.
@@ -324,14 +361,32 @@ class SqliteStore(ClosesOnExit):
             self._move_aside(problem)
             connection = self._connect(self._path)
         try:
-            if problem is not None:
-                _configure(connection)
+            _settings(connection)
             migrate(connection, self._path)
             mark_as_ours(connection)
+            # After a clean stop the file is in rollback mode: the mark goes into the file
+            # itself, atomically, before the WAL (and any row) exists (clean_stop).
+            mark(connection, RUNNING)
+            forget_verified(self._path)  # the file changed: the note is no longer true
+            _to_wal(connection)
         except BaseException:
             _close_quietly(connection)
             raise
+        for table, rows in sorted(found.check_rows.items()):
+            self._log.warning(check_rows_told(self._path, table, rows))
         return connection
+
+    def _set_aside_what_is_not_the_log(self) -> None:
+        """Before connecting: a connection would replay a WAL that is not the log's, and
+        closing one on a file that is not SQLite's would delete the WAL beside it, which
+        belongs in the post-mortem and must never be replayed into a new log."""
+        if _has_foreign_header(self._path):
+            self._move_aside("not an SQLite file")
+        elif (foreign_wal := _foreign_wal(self._path)) is not None:
+            self._move_wal_aside(f"another database's: {foreign_wal}")
+        elif stale_wal(self._path):
+            self._move_wal_aside("the log was stopped cleanly, which leaves no WAL: an old "
+                                 "one beside a restored backup?")
 
     def _move_aside(self, problem: str) -> None:
         """Keep a corrupt file (and its WAL) for a post-mortem, under a dated name."""
@@ -341,6 +396,7 @@ class SqliteStore(ClosesOnExit):
         while self._path.with_name(base).exists():
             serial += 1
             base = f"{self._path.name}.corrupt-{stamp}-{serial}"
+        forget_verified(self._path)  # the note was of this file; the new log has none
         for suffix in ("", "-wal", "-shm", "-journal"):
             source = self._path.with_name(self._path.name + suffix)
             if source.exists():
@@ -353,7 +409,7 @@ class SqliteStore(ClosesOnExit):
         )
 
     def _move_wal_aside(self, why: str) -> None:
-        """Keep another database's WAL (and its index) out of the log, unchanged."""
+        """Keep a WAL that is not the log's (and its index) out of the log, unchanged."""
         stamp = self._clock.wall().strftime("%Y%m%dT%H%M%S")
         wal = self._path.with_name(self._path.name + "-wal")
         aside = wal.with_name(f"{wal.name}.foreign-{stamp}")
@@ -361,8 +417,8 @@ class SqliteStore(ClosesOnExit):
         shm = self._path.with_name(self._path.name + "-shm")
         if shm.exists():
             shm.rename(shm.with_name(f"{shm.name}.foreign-{stamp}"))
-        self._log.warning("break log %s: the WAL beside it is another database's (%s): moved "
-                          "it aside as %s and kept the log as it was", self._path, why,
+        self._log.warning("break log %s: the WAL beside it is not the log's (%s): moved it "
+                          "aside as %s and kept the log as it was", self._path, why,
                           aside.name)
 
     # -- failing and recovering -------------------------------------------------------
@@ -504,8 +560,25 @@ RETRY_CHUNK_ROWS = 50  # rows a transaction when catching up: a few pages of WAL
 
 
 def _configure(connection: sqlite3.Connection) -> None:
-    """Per-connection settings: none of them is stored in the file, so set them every open."""
+    """Per-connection settings, and WAL mode."""
+    _settings(connection)
+    _to_wal(connection)
+
+
+def _to_wal(connection: sqlite3.Connection) -> None:
+    """WAL mode: the device's writes never wait on a reader (kept in the file)."""
     connection.execute("PRAGMA journal_mode = WAL").fetchone()
+
+
+def _to_rollback(connection: sqlite3.Connection) -> bool:
+    """Fold the WAL into the file and leave WAL mode (the WAL file is deleted); False if
+    another connection (a reader) keeps the log in WAL mode."""
+    (mode,) = connection.execute("PRAGMA journal_mode = DELETE").fetchone()
+    return str(mode).lower() == "delete"
+
+
+def _settings(connection: sqlite3.Connection) -> None:
+    """Per-connection settings: none of them is stored in the file, so set them every open."""
     connection.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES}")
     connection.execute(f"PRAGMA journal_size_limit = {JOURNAL_LIMIT}").fetchone()
     connection.execute("PRAGMA synchronous = FULL")
@@ -524,13 +597,6 @@ def _has_foreign_header(path: Path) -> bool:
     except FileNotFoundError:
         return False
     return bool(header) and header != SQLITE_HEADER
-
-
-def _integrity_problem(connection: sqlite3.Connection) -> str | None:
-    """None if ``integrity_check`` passes, else its first complaint."""
-    (result,) = connection.execute("PRAGMA integrity_check(1)").fetchone()
-    # SQLite's report spans lines; the journal gets one line an event
-    return None if result == "ok" else f"integrity_check: {' '.join(str(result).split())}"
 
 
 def _header_identity(path: Path) -> tuple[int, int] | None:
