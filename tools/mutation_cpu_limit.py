@@ -1,12 +1,13 @@
 """A CPU-time limit per test while a mutant is switched on (``make mutate``, a pytest plugin).
 
 A mutant can make a loop spin (a deadline that never comes, a counter that never
-grows). mutmut ends such a run only after 15 times the estimated time of all the tests
-that reach the function, which for the core's machine is half an hour of a worker. A
-wall-clock limit per test (pytest-timeout) cannot tell a spinning loop from a busy
-machine: on two cores shared with other work, or under mutmut's trampoline while it
-records which test reaches which function, the whole-day tests take several times their
-quiet time, and a limit that fits the slowest machine no longer stops a spin soon.
+grows). mutmut ends such a run after 15 times the estimated time of the tests that reach
+the function, plus 15 s; in ``make mutate`` those are the core's own unit tests, so that
+is soon. A recheck (``make mutate-recheck``) runs the whole unit and scenario tiers,
+whose whole-day tests run for a minute under a mutant; a wall-clock limit per test
+(pytest-timeout) cannot tell a spinning loop from a busy machine: on two cores shared
+with other work, or under mutmut's trampoline, the whole-day tests take several times
+their quiet time, and a limit that fits the slowest machine no longer stops a spin soon.
 
 So the limit is on the CPU time the test's own process spends (``ITIMER_PROF``, all its
 threads): a spin burns it at full speed however loaded the machine is, a test waiting

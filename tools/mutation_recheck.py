@@ -3,14 +3,16 @@
 mutmut runs a mutant against the tests that reached its function while it collected its
 stats; code that runs at import time (the config keys' defaults) reaches none, and a test
 that only checks an effect far from the function can be left out. This runs every mutant
-named on stdin (``mutmut results`` lines, or bare names) in ``./mutants`` with
-``MUTANT_UNDER_TEST`` set, against the pytest arguments given (default: mutmut's own
-from ``[tool.mutmut]``, the unit and scenario tiers; stopping at the first failure), and
-prints one ``name: killed`` or ``name: survived`` line per mutant (the test that caught
-it goes to stderr). Fed after mutmut's own results to ``tools/mutation_score.py``, the
-later line wins. Run where mutmut ran (``make mutate`` does it in ``out/mutate``):
+named on stdin (``mutmut results`` lines, or bare names; ``--only GLOB`` keeps those
+that match) in ``./mutants`` with ``MUTANT_UNDER_TEST`` set, against the tests given
+(default: the whole unit and scenario tiers, which mutmut itself does not run: it runs
+only the core's own unit tests, see ``[tool.mutmut]``) plus mutmut's own pytest
+arguments, stopping at the first failure, and prints one ``name: killed`` or
+``name: survived`` line per mutant (the test that caught it goes to stderr). Fed after
+mutmut's own results to ``tools/mutation_score.py``, the later line wins. Run where
+mutmut ran (``make mutate-recheck`` does it in ``out/mutate``):
 
-    mutmut results | python tools/mutation_recheck.py > ../recheck.txt
+    mutmut results | python tools/mutation_recheck.py --only 'unslump.core.quiet.*' > ../recheck.txt
     (mutmut results --all true; cat ../recheck.txt) | python tools/mutation_score.py
 
 The package is imported from the mutated copy, ``mutants/src`` (see ``[tool.mutmut]``),
@@ -26,28 +28,41 @@ import subprocess
 import sys
 import tomllib
 from collections.abc import Iterable
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 FIRST_FAILURE = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
 
+WHOLE_TIERS = ("tests/unit", "tests/scenario")
+"""What a survivor runs against by default: every test mutmut's own run leaves out."""
 
 UNCAUGHT = frozenset({"", "survived", "no tests"})
 
 
-def names(lines: Iterable[str]) -> list[str]:
-    """The mutants in ``lines`` that nothing caught yet (a bare name counts as one)."""
+def names(lines: Iterable[str], only: str = "*") -> list[str]:
+    """The mutants in ``lines`` that nothing caught yet (a bare name counts as one) and
+    whose name matches the glob ``only``."""
     found = []
     for line in lines:
         name, _, status = line.strip().partition(": ")
-        if "__mutmut_" in name and status in UNCAUGHT:
+        if "__mutmut_" in name and status in UNCAUGHT and fnmatchcase(name, only):
             found.append(name)
     return found
 
 
 def mutmut_pytest_args(pyproject: Path) -> list[str]:
-    """The arguments mutmut itself gives pytest, so a recheck runs the same suite."""
+    """The arguments mutmut itself adds to every pytest run (plugins, deselections),
+    without its test selection: a recheck runs its own."""
     config = tomllib.loads(pyproject.read_text())["tool"]["mutmut"]
-    return [*config["pytest_add_cli_args"], *config["pytest_add_cli_args_test_selection"]]
+    return list(config["pytest_add_cli_args"])
+
+
+def split_only(argv: list[str]) -> tuple[str, list[str]]:
+    """``--only GLOB`` (default ``*``) and the tests to run (default the whole tiers)."""
+    only = "*"
+    if argv[:1] == ["--only"] and len(argv) >= 2:
+        only, argv = argv[1], argv[2:]
+    return only, argv or list(WHOLE_TIERS)
 
 
 def mutated_package_env(mutants: Path, mutant: str) -> dict[str, str]:
@@ -87,7 +102,8 @@ def main() -> int:
     if not mutants.is_dir():
         print("no ./mutants folder: run `make mutate` first", file=sys.stderr)
         return 2
-    pytest_args = sys.argv[1:] or mutmut_pytest_args(Path("pyproject.toml"))
+    only, tests = split_only(sys.argv[1:])
+    pytest_args = [*tests, *mutmut_pytest_args(Path("pyproject.toml"))]
     package = imported_from(mutants)
     if not package.is_relative_to(mutants.resolve()):
         print(f"the tests would import {package}, not the mutated copy under {mutants}; "
@@ -100,7 +116,7 @@ def main() -> int:
         print(f"pytest {' '.join(pytest_args)} does not collect in ./mutants without a "
               f"mutant (exit {clean.returncode}); fix the arguments", file=sys.stderr)
         return 2
-    for name in names(sys.stdin.read().splitlines()):
+    for name in names(sys.stdin.read().splitlines(), only):
         caught_by = recheck(name, pytest_args, mutants)
         print(f"    {name}: {'survived' if caught_by is None else 'killed'}", flush=True)
         if caught_by is not None:

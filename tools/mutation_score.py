@@ -5,6 +5,8 @@ and a total, but no score per module; ``make mutate`` pipes its results through 
 the figure the issue asks for (killed over checked, each module and all) is one table.
 A timeout counts as killed (the mutant hung the tests: they noticed); a mutant not yet
 checked counts for nothing; "no tests" is a survivor (nothing ran that could catch it).
+A mutant named twice was rechecked (``make mutate-recheck`` appends its verdicts after
+mutmut's): its later verdict counts, and the table says how many of each module were.
 
 ``--sample N MODULE`` prints every Nth mutant name of MODULE instead, for a sampled run
 of a module too large to run whole on a shared machine (``machine.py`` has some 1700):
@@ -32,13 +34,26 @@ def statuses(lines: Iterable[str]) -> dict[str, str]:
     return found
 
 
+def module_of(name: str) -> str:
+    return name.split("__mutmut_")[0].rsplit(".", 1)[0]
+
+
 def parse(lines: Iterable[str]) -> dict[str, Counter[str]]:
     """Status counts by module."""
     by_module: dict[str, Counter[str]] = defaultdict(Counter)
     for name, status in statuses(lines).items():
-        module = name.split("__mutmut_")[0].rsplit(".", 1)[0]
-        by_module[module][status] += 1
+        by_module[module_of(name)][status] += 1
     return by_module
+
+
+def rechecked(lines: Iterable[str]) -> Counter[str]:
+    """How many mutants of each module have a second verdict (a recheck's)."""
+    seen: Counter[str] = Counter()
+    for line in lines:
+        name, sep, _ = line.strip().rpartition(": ")
+        if sep and "__mutmut_" in name:
+            seen[name] += 1
+    return Counter(module_of(name) for name, times in seen.items() if times > 1)
 
 
 def survivors(lines: Iterable[str]) -> list[str]:
@@ -47,12 +62,12 @@ def survivors(lines: Iterable[str]) -> list[str]:
             if status not in CAUGHT | UNCOUNTED]
 
 
-def score_line(label: str, counts: Counter[str]) -> str:
+def score_line(label: str, counts: Counter[str], rechecks: int = 0) -> str:
     checked = sum(n for status, n in counts.items() if status not in UNCOUNTED)
     caught = sum(n for status, n in counts.items() if status in CAUGHT)
     pending = sum(counts[status] for status in UNCOUNTED)
     score = f"{100 * caught / checked:5.1f}%" if checked else "    -"
-    return f"{label:<32} {score}  {caught:>4}/{checked:<4} caught" + (
+    return f"{label:<32} {score}  {caught:>4}/{checked:<4} caught  {rechecks:>4} rechecked" + (
         f"  ({pending} not checked)" if pending else "")
 
 
@@ -73,11 +88,12 @@ def main() -> int:
     if not by_module:
         print("no mutmut results: run `make mutate` first", file=sys.stderr)
         return 1
+    rechecks = rechecked(lines)
     total: Counter[str] = Counter()
     for module in sorted(by_module):
-        print(score_line(module, by_module[module]))
+        print(score_line(module, by_module[module], rechecks[module]))
         total.update(by_module[module])
-    print(score_line("all", total))
+    print(score_line("all", total, sum(rechecks.values())))
     left = survivors(lines)
     if left:
         print(f"\nsurvivors ({len(left)}; in out/mutate, `../../.venv/bin/mutmut show NAME` "

@@ -6,7 +6,9 @@ from unslump.core.practice import (
     GAP_DAYS,
     MAX_LEVEL,
     Practice,
+    PracticeDay,
     practice_from,
+    practice_of,
     uncurl_for,
 )
 
@@ -35,6 +37,13 @@ def test_core_practice_twice_in_a_day_is_still_one_step():
 def test_core_practice_only_a_smooth_report_raises_the_level():
     practice = practice_from([(days(0), None), (days(1), False), (days(2), True)])
     assert practice.level == 1 and practice.last_day == days(2)
+
+
+def test_core_practice_a_day_with_one_smooth_stretch_of_several_raises_the_level():
+    """A day's counts replay as one stretch, smooth when any of them was."""
+    practice = practice_of([PracticeDay(days(0), 3, 1), PracticeDay(days(1), 2, 0)])
+    assert practice == practice_from([(days(0), True), (days(1), False)])
+    assert practice.level == 1
 
 
 def test_core_practice_a_long_gap_steps_back():

@@ -69,3 +69,57 @@ def test_mutation_config_names_each_mutant_by_its_import_name():
         spec = importlib.util.find_spec(module)
         assert spec is not None and spec.origin is not None, module
         assert spec.origin.endswith(path.removeprefix("src")), (module, spec.origin)
+
+
+def test_mutation_config_runs_every_core_unit_test_file_and_nothing_of_a_whole_day():
+    """mutmut runs each reaching test against every survivor of a function: its selection
+    is the core's own unit tests (each listed file exists, every test_core_* file is in)."""
+    selection = MUTMUT["pytest_add_cli_args_test_selection"]
+    for path in selection:
+        assert (REPO / path).is_file(), path
+        assert path.startswith("tests/unit/"), path
+    core_tests = {path.relative_to(REPO).as_posix()
+                  for path in (REPO / "tests/unit").glob("test_core_*.py")}
+    assert core_tests <= set(selection)
+    assert "tests/unit/test_store_queries.py" in selection
+    assert "tests/unit/test_routine.py" in selection
+
+
+def test_mutation_recheck_runs_the_whole_tiers_with_mutmuts_own_arguments():
+    from tools.mutation_recheck import mutmut_pytest_args, split_only
+
+    assert split_only([]) == ("*", ["tests/unit", "tests/scenario"])
+    assert split_only(["--only", "unslump.core.quiet.*"]) == (
+        "unslump.core.quiet.*", ["tests/unit", "tests/scenario"])
+    assert split_only(["--only", "x*", "tests/scenario"]) == ("x*", ["tests/scenario"])
+    args = mutmut_pytest_args(REPO / "pyproject.toml")
+    assert "tools.mutation_cpu_limit" in args
+    assert not set(MUTMUT["pytest_add_cli_args_test_selection"]) & set(args)
+
+
+def test_mutation_recheck_takes_only_the_uncaught_mutants_matching_the_glob():
+    from tools.mutation_recheck import names
+
+    lines = ["    unslump.core.quiet.x_a__mutmut_1: survived",
+             "    unslump.core.quiet.x_a__mutmut_2: killed",
+             "    unslump.core.quiet.x_a__mutmut_3: no tests",
+             "    unslump.core.seat.x_b__mutmut_1: survived"]
+    assert names(lines) == ["unslump.core.quiet.x_a__mutmut_1", "unslump.core.quiet.x_a__mutmut_3",
+                            "unslump.core.seat.x_b__mutmut_1"]
+    assert names(lines, "unslump.core.seat.*") == ["unslump.core.seat.x_b__mutmut_1"]
+
+
+def test_mutation_score_counts_the_recheck_and_says_how_many_were_rechecked():
+    from tools.mutation_score import parse, rechecked, score_line
+
+    lines = ["    unslump.core.quiet.x_a__mutmut_1: survived",
+             "    unslump.core.quiet.x_a__mutmut_2: killed",
+             "    unslump.core.quiet.x_a__mutmut_3: no tests",
+             "    unslump.core.seat.x_b__mutmut_1: survived",
+             "    unslump.core.quiet.x_a__mutmut_1: killed",
+             "    unslump.core.quiet.x_a__mutmut_3: survived"]
+    counts = parse(lines)
+    assert counts["unslump.core.quiet"] == {"killed": 2, "survived": 1}
+    assert rechecked(lines) == {"unslump.core.quiet": 2}
+    line = score_line("unslump.core.quiet", counts["unslump.core.quiet"], 2)
+    assert "2/3" in line and "66.7%" in line and "2 rechecked" in line

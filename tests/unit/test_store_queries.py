@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from unslump.core.day_stats import DailyGoal, DaySummary, median_or_none, streak_days
-from unslump.core.practice import Practice, practice_from
+from unslump.core.practice import Practice, PracticeDay, practice_from
 from unslump.core.records import (
     BoutRecord,
     BreakKind,
@@ -403,6 +403,48 @@ def test_store_queries_practice_days_count_the_stretches_of_a_week(tmp_path):
     assert {(item.stretches, item.smooth) for item in days} == {(3, 1)}
     assert MemoryStore.practice_days(_memory(rows), first, last) == days
     store.close()
+
+
+@pytest.mark.parametrize("smooth", [True, None], ids=["raised", "never-raised"])
+def test_store_queries_practice_kept_at_start_is_read_back_by_the_next_start(tmp_path, smooth):
+    """The kept summary is what spares a start the replay of years of stretches: the next
+    start reads it back (level, days and the last row it covers), raised or not."""
+    path = tmp_path / "unslump.db"
+    rows = [stretch(n, smooth, f"a-{n}") for n in range(6)]
+    store = SqliteStore.open(path, clock=FakeClock())
+    for record in rows:
+        store.append(record)
+    store.close_open(EndedBy.POWER_LOSS)
+    store.close()
+    with sqlite3.connect(path) as connection:
+        (last_id,) = connection.execute("SELECT MAX(id) FROM breaks").fetchone()
+        kept = queries._kept_practice(connection)
+    connection.close()
+    assert kept == (replayed(rows), last_id)
+    assert (kept[0].raised_on is None) is (smooth is None)
+
+
+def test_store_queries_practice_days_leave_out_skips_only_the_rows_named(tmp_path):
+    path = tmp_path / "unslump.db"
+    rows = [stretch(n // 2, True, f"a-{n}") for n in range(4)]  # 2 a day, 2 days
+    store = SqliteStore.open(path, clock=FakeClock())
+    for record in rows:
+        store.append(record)
+    store.close()
+    first, last = date(2026, 1, 1), date(2026, 1, 2)
+    with sqlite3.connect(path) as connection:
+        days = queries.practice_days(connection, first, last, leave_out={"a-0"})
+    connection.close()
+    assert days == [PracticeDay(first, 1, 1), PracticeDay(last, 2, 2)]
+
+
+def test_store_queries_merge_practice_adds_up_a_day_both_histories_have():
+    """The days on disk and the stretches still waiting for it are one history."""
+    monday, tuesday, wednesday = (date(2026, 1, 5) + timedelta(days=n) for n in range(3))
+    on_disk = [PracticeDay(monday, 1, 0), PracticeDay(tuesday, 2, 1)]
+    waiting = [PracticeDay(wednesday, 1, 1), PracticeDay(tuesday, 1, 1)]
+    assert queries.merge_practice(on_disk, waiting) == [
+        PracticeDay(monday, 1, 0), PracticeDay(tuesday, 3, 2), PracticeDay(wednesday, 1, 1)]
 
 
 def _memory(rows: list[BreakRecord]) -> MemoryStore:
