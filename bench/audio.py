@@ -9,10 +9,10 @@ appears in that file, measured from the ``play()`` call in this process (the eff
   The figure is when SDL mixed that sample, worked out from where it lies in the file
   (see :func:`first_sample_after`): what a sound card would be handed at that moment.
 * warm: the player up, idle, its sounds made ahead; median and worst of ``repeat``.
-* resting: the player started ahead of a likely press (``LIKELY_S`` before a reminder),
-  its sounds made, its device closed; ``play()`` opens the device again (the opening
-  silence included): the first cue of a stretch started by a press in the last part of
-  a bout. Median and worst of ``rest_repeat``.
+* resting: the player kept between a reminder's chimes, its sounds made, its device
+  closed; ``play()`` opens the device again (the opening silence included): the first
+  cue of a stretch started by a press at a repeated reminder. Median and worst of
+  ``rest_repeat``.
 * first cue after a press, cold: the device's own loop (``bench.assembly``, seated, the
   safety notice answered), no player running, a press as a finger makes it; from the
   press's settle (the release plus the debounce, when the core decides it is a press)
@@ -157,8 +157,8 @@ def run(repeat: int = 20, cold_repeat: int = 3, rest_repeat: int = 5,
                round(statistics.median(warm_ms), 1), "ms", 50, "max"),
         Figure("audio_warm_worst_ms", "Audio: effect to first sample, player warm, worst",
                round(warm_ms[-1], 1), "ms"),
-        Figure("audio_resting_ms", "Audio: effect to first sample, player resting (started "
-               f"ahead of a likely press, device closed), median of {len(resting)}",
+        Figure("audio_resting_ms", "Audio: effect to first sample, player resting (kept "
+               f"between a reminder's chimes, device closed), median of {len(resting)}",
                round(statistics.median(resting), 1), "ms", 150, "max",
                "the opening silence (100 ms) included"),
         Figure("audio_resting_worst_ms", "Audio: effect to first sample, player resting, worst",
@@ -187,10 +187,12 @@ def _rested_since(before: float | None) -> Callable[[PlayerAudio], bool]:
 
 
 def _resting(raw: Path, repeat: int) -> list[float]:
-    """Effect to first sample, in ms, from a player started for a likely press and resting."""
+    """Effect to first sample, in ms, from a player resting between a reminder's chimes
+    (kept for the next one, device closed): a press at a repeated reminder."""
     link = _link(raw, linger_s=0.2)
     try:
-        link.expect(CLOCK.monotonic() + 600.0)  # a reminder ten minutes off: a press is likely
+        link.play(Play(Tone.REMINDER))
+        link.expect(CLOCK.monotonic() + 600.0)  # the chime's repeat, ten minutes off
         times: list[float] = []
         for _ in range(repeat):
             settle(link, _rested_since(link.rested_at))

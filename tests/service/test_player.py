@@ -24,7 +24,6 @@ from unslump.core.tones import Tone
 from unslump.edges.audio.player_client import (
     HANG_S,
     KEEP_S,
-    LIKELY_S,
     LINGER_S,
     MAX_FAILURES,
     START_S,
@@ -158,7 +157,7 @@ def test_player_service_process_never_imports_pygame(tmp_path: Path,
 
 def test_player_starts_ahead_of_a_planned_sound(links: list[PlayerAudio]) -> None:
     clock = FakeClock()
-    link = fake(links, clock, likely_s=0.0)
+    link = fake(links, clock)
     link.expect(clock.monotonic() + WARM_S + 10.0)
     assert not link.running
     assert link.deadline() == pytest.approx(clock.monotonic() + 10.0)
@@ -168,30 +167,23 @@ def test_player_starts_ahead_of_a_planned_sound(links: list[PlayerAudio]) -> Non
     link.expect(None)
 
 
-def test_player_rests_ready_for_a_press_in_the_last_part_of_a_bout(
+def test_player_is_not_kept_through_a_bout_for_a_press_that_may_come(
         links: list[PlayerAudio]) -> None:
-    """A stretch started by a press was silent for its first seconds on a Pi Zero (a cold
-    player): past the first two thirds of a bout the player is started and rests, device
-    closed, until the reminder; it is never ended in between."""
+    """A reminder far off starts no player until ``WARM_S`` before it: a press for a
+    stretch has its first cue played by aplay at once, so a player resting through the
+    last part of every bout (some 29 MiB) buys nothing."""
     clock = FakeClock()
     link = fake(links, clock)
     reminder = clock.monotonic() + 45 * 60.0
     link.expect(reminder)
-    assert not link.running
-    assert link.deadline() == pytest.approx(reminder - LIKELY_S)
-    clock.advance_to(reminder - LIKELY_S)
+    assert link.deadline() == pytest.approx(reminder - WARM_S)
+    clock.advance_to(reminder - WARM_S - 1.0)
     link.service(clock.monotonic())
-    assert link.running
-    assert link.deadline() == pytest.approx(clock.monotonic() + LINGER_S)
-    clock.advance(LINGER_S)
+    assert not link.running  # the whole bout but its last seconds: no player
+    clock.advance_to(reminder - WARM_S)
     link.service(clock.monotonic())
-    wait_for(link, lambda: link.rested_at is not None, clock)
-    while (deadline := link.deadline()) is not None and deadline < reminder:
-        clock.advance_to(deadline)
-        link.service(clock.monotonic())
-    assert link.running  # kept, resting, for the whole wait
-    link.play(Play(Tone.SETUP))  # the press: a stretch
-    wait_for(link, lambda: 1 in link.started, clock)
+    assert link.running  # warm for the chime
+    link.expect(None)
 
 
 def test_player_ends_after_silence_unless_a_sound_is_near(links: list[PlayerAudio]) -> None:
@@ -626,7 +618,7 @@ def test_player_reminder_hold_ends_when_the_plan_changes(links: list[PlayerAudio
     """A snooze (or anything else that moves the next planned sound) ends the hold: the
     player goes after its linger instead of waiting for a chime that will not come."""
     clock = FakeClock()
-    link = fake(links, clock, likely_s=0.0)  # the hold alone, not the wait for a press
+    link = fake(links, clock)  # the hold alone
     link.play(Play(Tone.REMINDER))
     link.expect(clock.monotonic() + 300.0)  # the next chime, 5 minutes on
     wait_for(link, lambda: 1 in link.started, clock)

@@ -25,7 +25,7 @@ from unslump.edges.audio.first_cue import (
     FirstCues,
     cue_path,
 )
-from unslump.edges.audio.player_client import PlayerAudio, cue_write_command
+from unslump.edges.audio.player_client import WARM_S, PlayerAudio, cue_write_command
 from unslump.edges.audio.player_process import CUE_LEAD_S, cue_wav, write_cues
 from unslump.edges.audio.synth import ToneSynth
 from unslump.edges.clock import FakeClock
@@ -143,12 +143,14 @@ def test_first_cue_cold_press_plays_the_cue_by_aplay_and_the_player_comes_after_
     assert not link.running  # nothing waits on the player for this cue
     assert link.cued_at == 100.0
     assert link.last_seq == 0  # the player is never sent it: no cue twice
-    link.expect(108.0)  # the stretch's next sound: the player starts for it
+    link.expect(108.0)  # the stretch's next sound: the player starts WARM_S ahead of it
+    clock.advance_to(108.0 - WARM_S)
+    link.service(clock.monotonic())
     assert link.running
     argv = player_heard(link, tmp_path / "player.log", clock, 1)[0]
     # it opens the device once the cue (and aplay's drain) is over
     assert argv == f"--open-after {100.0 + 0.32 + CUE_MARGIN_S:.6f}"
-    clock.advance(8.0)
+    clock.advance_to(108.0)
     link.play(Play(Tone.INHALE, 3.6))
     heard = player_heard(link, tmp_path / "player.log", clock, 2)
     assert heard[1:] == ["play 1 inhale 3.600 0"]
@@ -160,7 +162,7 @@ def test_first_cue_player_already_running_plays_it_itself(
     spawn = FakeSpawner()
     cue_file(tmp_path, Tone.SETUP, 0.3)
     link = link_for(links, clock, tmp_path / "player.log", cues(tmp_path, spawn))
-    link.expect(clock.monotonic() + 60.0)  # a reminder near: the player is up, resting
+    link.expect(clock.monotonic() + WARM_S / 2)  # a chime near: the player is up
     assert link.running
     link.play(Play(Tone.SETUP))
     assert spawn.commands == []

@@ -12,11 +12,11 @@ the core plans, as long as that plan stands (:meth:`PlayerAudio.expect`). An ope
 wakes the player some 90 times a second even in silence, so a player kept for a sound
 minutes off is told to rest (it closes the device until that sound, pygame still loaded
 and every sound still made): one amplifier pop per chime, and a kept player that sleeps.
-For the same reason the player is started, resting, ``likely_s`` before a reminder: a
-press for a stretch is likely then, and its first cue sounds at once, not seconds later.
-A press at any other time finds no player: its first cue, if it has a file ready, is
-played by ``aplay`` (:mod:`unslump.edges.audio.first_cue`) while the player starts for
-what follows, opening the device once that cue has ended.
+A press for a stretch finds no player: its first cue, if it has a file ready, is played
+by ``aplay`` (:mod:`unslump.edges.audio.first_cue`) in well under a tenth of a second
+while the player starts for what follows, opening the device once that cue has ended. So
+no player is kept ahead of a press that may come (one resting through the last third of
+every bout held some 29 MiB for the whole of it).
 
 Nothing here may stall the loop: the pipes are non-blocking, every read is of what is
 already there, and a player that does not open the device within ``start_s`` of its
@@ -43,12 +43,6 @@ from unslump.ports import Clock, ClosesOnExit
 WARM_S = 6.0
 """Start the player this long before a planned sound: a Pi Zero needs a few seconds to
 import pygame and open the device."""
-
-LIKELY_S = 15 * 60.0
-"""Start the player this long before a planned sound far off (a reminder): a person in
-the last third of a 45-minute bout is likely to press for a stretch, and a stretch
-started by a press must sound at once. The player rests (device closed, no wake-ups)
-until then, and starts a sound in about a tenth of a second instead of seconds."""
 
 LINGER_S = 4.0
 """Keep the player this long after its last sound ended ..."""
@@ -106,7 +100,6 @@ class PlayerAudio(ClosesOnExit):
 
     def __init__(self, clock: Clock, command: Sequence[str], logger: logging.Logger | None = None,
                  *, env: dict[str, str] | None = None, warm_s: float = WARM_S,
-                 likely_s: float = LIKELY_S,
                  linger_s: float = LINGER_S, keep_s: float = KEEP_S, hang_s: float = HANG_S,
                  start_s: float = START_S,
                  phrases: Mapping[str, Path] | None = None, cues: FirstCues | None = None):
@@ -121,7 +114,6 @@ class PlayerAudio(ClosesOnExit):
         self._log = logger or logging.getLogger(__name__)
         self._warm_s, self._linger_s, self._keep_s, self._hang_s = (warm_s, linger_s, keep_s,
                                                                   hang_s)
-        self._lead_s = max(warm_s, likely_s)  # how long before a planned sound it starts
         self._start_s = start_s
         self._proc: subprocess.Popen[bytes] | None = None
         self._quitting: list[Process] = []  # asked to quit (or a cue playing), not yet reaped
@@ -187,7 +179,7 @@ class PlayerAudio(ClosesOnExit):
         elif at != self._held_for:
             self._held_for = None
         self._expected = at
-        if at is not None and at - self._clock.monotonic() <= self._lead_s:
+        if at is not None and at - self._clock.monotonic() <= self._warm_s:
             self._ensure_running()
 
     def play(self, play: Play) -> None:
@@ -230,7 +222,7 @@ class PlayerAudio(ClosesOnExit):
             times.append(self._cue_check_at)
         if self._proc is None:
             if self._expected is not None and not self.silent:
-                times.append(self._expected - self._lead_s)
+                times.append(self._expected - self._warm_s)
         else:
             if self._unconfirmed:
                 times.append(self._confirm_by(min(self._unconfirmed.values())))
@@ -249,7 +241,7 @@ class PlayerAudio(ClosesOnExit):
         self._schedule_look_in(now)
         if self._proc is None:
             if (self._expected is not None and not self.silent
-                    and now >= self._expected - self._lead_s):
+                    and now >= self._expected - self._warm_s):
                 self._ensure_running()
             return
         self._read()
@@ -348,7 +340,7 @@ class PlayerAudio(ClosesOnExit):
         a reminder's next chime is planned)."""
         quit_at = idle_since + self._linger_s
         expected = self._expected
-        if expected is not None and (expected - quit_at < max(self._keep_s, self._lead_s)
+        if expected is not None and (expected - quit_at < max(self._keep_s, self._warm_s)
                                      or expected == self._held_for):
             quit_at = max(quit_at, expected + self._linger_s)
         return quit_at
@@ -361,9 +353,8 @@ class PlayerAudio(ClosesOnExit):
         return max(sent, self._opened_at) + self._hang_s
 
     def _rest_time(self) -> float | None:
-        """When an idle player kept for a sound far off (a reminder's next chime, or a
-        reminder within ``likely_s``) closes its device: an open mixer wakes the player
-        50-90 times a second in silence. None
+        """When an idle player kept for a sound far off (a reminder's next chime) closes
+        its device: an open mixer wakes the player 50-90 times a second in silence. None
         while a sound is near (one device opening per routine: an I2S amplifier pops at
         each), or when the player is ended at that time anyway."""
         idle_since = self._idle_since
