@@ -1,4 +1,5 @@
-"""Shared fixtures: a default config, a memory store, and a whole virtual device."""
+"""Shared fixtures: a default config, a memory store, a whole virtual device, and the
+player links a test opens."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from unslump.config.file import Config
 from unslump.core.records import NoticeAnswer, NoticeRecord
+from unslump.edges.audio.player_client import PlayerAudio
 from unslump.edges.store.memory import MemoryStore
 from unslump.sim.scenario.harness import VirtualDevice
 
@@ -40,6 +42,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def config() -> Config:
     return Config()
+
+
+@pytest.fixture
+def links() -> Iterator[list[PlayerAudio]]:
+    """Every player link a test makes is closed afterwards (no player outlives its test)."""
+    made: list[PlayerAudio] = []
+    yield made
+    for link in made:
+        link.close()
 
 
 @pytest.fixture

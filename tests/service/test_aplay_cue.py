@@ -10,7 +10,6 @@ import os
 import select
 import shutil
 from array import array
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,14 +45,6 @@ def alsa_env(tmp_path: Path, device: str) -> dict[str, str]:
 @pytest.fixture(autouse=True)
 def aplay() -> None:
     assert APLAY is not None, "aplay is missing: run scripts/ci-deps.sh (alsa-utils)"
-
-
-@pytest.fixture
-def links() -> Iterator[list[PlayerAudio]]:
-    made: list[PlayerAudio] = []
-    yield made
-    for link in made:
-        link.close()
 
 
 def link_with_cues(tmp_path: Path, env: dict[str, str], links: list[PlayerAudio],

@@ -11,7 +11,7 @@ import sys
 import textwrap
 import threading
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
@@ -68,15 +68,6 @@ def dummy_env() -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("SDL_")}
     env.update(SDL_AUDIODRIVER="dummy", PYTHONPATH=str(REPO))
     return env
-
-
-@pytest.fixture
-def links() -> Iterator[list[PlayerAudio]]:
-    """Every link a test makes is closed afterwards (no player outlives its test)."""
-    made: list[PlayerAudio] = []
-    yield made
-    for link in made:
-        link.close()
 
 
 def fake(links: list[PlayerAudio], clock: FakeClock, script: str = FAKE_PLAYER,

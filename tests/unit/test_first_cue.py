@@ -8,7 +8,7 @@ import select
 import sys
 import textwrap
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -88,14 +88,6 @@ class FakeSpawner:
     @property
     def commands(self) -> list[list[str]]:
         return [process.argv for process in self.started]
-
-
-@pytest.fixture
-def links() -> Iterator[list[PlayerAudio]]:
-    made: list[PlayerAudio] = []
-    yield made
-    for link in made:
-        link.close()
 
 
 def cue_file(directory: Path, tone: Tone, seconds: float) -> Path:
