@@ -115,19 +115,23 @@ def test_simulator_terminal_keeps_its_own_log_beside_the_users_data(tmp_path: Pa
     assert not (data / "unslump.db").exists()
 
 
+class RecordingOut:
+    """A terminal's output stream that keeps what was written."""
+
+    def __init__(self) -> None:
+        self.written = ""
+
+    def write(self, text: str) -> None:
+        self.written += text
+
+    def flush(self) -> None:
+        pass
+
+
 def test_simulator_terminal_log_lines_wait_for_the_first_frame_and_wrap() -> None:
     """A log line before any frame is kept for the first one (not drawn on nothing), and a
     long one is wrapped to the terminal so its fix at the end is seen."""
-    class Out:
-        written = ""
-
-        def write(self, text: str) -> None:
-            self.written += text
-
-        def flush(self) -> None:
-            pass
-
-    out = Out()
+    out = RecordingOut()
     panel = TerminalPanel(out, size=lambda: (80, 24), width=128, height=64)
     warning = ("WARNING unslump.edges.audio: no sound card answered (pygame.error: ALSA: "
                "Couldn't open audio device); the tones stay silent. Fix: plug in a speaker "
@@ -167,16 +171,7 @@ def test_simulator_terminal_fits_a_small_terminal_in_braille():
 
 
 def test_simulator_terminal_says_the_size_it_needs(capsys):
-    class Out:
-        written = ""
-
-        def write(self, text: str) -> None:
-            self.written += text
-
-        def flush(self) -> None:
-            pass
-
-    out = Out()
+    out = RecordingOut()
     panel = TerminalPanel(out, size=lambda: (40, 10), width=128, height=64)
     panel.display(Image.new("1", (128, 64), 0))
     assert "the terminal is 40x10; the simulator needs at least 64x18" in out.written
