@@ -123,3 +123,35 @@ def test_mutation_score_counts_the_recheck_and_says_how_many_were_rechecked():
     assert rechecked(lines) == {"unslump.core.quiet": 2}
     line = score_line("unslump.core.quiet", counts["unslump.core.quiet"], 2)
     assert "2/3" in line and "66.7%" in line and "2 rechecked" in line
+
+
+class _Test:
+    """A collected test as the order plugin sees it: only its id."""
+
+    def __init__(self, nodeid: str) -> None:
+        self.nodeid = nodeid
+
+
+def test_mutation_order_runs_the_cheapest_timed_tests_first_and_untimed_last_in_order():
+    from tools.mutation_test_order import cheapest_first
+
+    items = [_Test(name) for name in ("slow", "new_a", "fast", "middle", "new_b")]
+    cheapest_first(items, {"slow": 1.5, "fast": 0.01, "middle": 0.2})
+    assert [item.nodeid for item in items] == ["fast", "middle", "slow", "new_a", "new_b"]
+
+
+def test_mutation_order_reads_mutmuts_durations_and_none_without_its_stats(tmp_path):
+    from tools.mutation_test_order import recorded_durations
+
+    stats = tmp_path / "mutmut-stats.json"
+    assert recorded_durations(stats) == {}
+    stats.write_text('{"duration_by_test": {"tests/unit/test_a.py::test_b": 0.25}}')
+    assert recorded_durations(stats) == {"tests/unit/test_a.py::test_b": 0.25}
+    stats.write_text("{not json")
+    assert recorded_durations(stats) == {}
+
+
+def test_mutation_config_loads_the_cpu_limit_and_the_cheapest_first_order():
+    args = MUTMUT["pytest_add_cli_args"]
+    plugins = [args[i + 1] for i, arg in enumerate(args) if arg == "-p"]
+    assert {"tools.mutation_cpu_limit", "tools.mutation_test_order"} <= set(plugins)
