@@ -31,7 +31,7 @@ from unslump.core.records import (
 )
 from unslump.core.reminder import ReminderPlan
 from unslump.core.routine import DONE_ASK_S, DONE_SHOW_S
-from unslump.core.views import IdleView, NoticeView
+from unslump.core.views import DoneView, IdleView, NoticeView
 
 WALL = datetime(2026, 11, 24, 9, 0).astimezone()
 CONFIG = Config()
@@ -389,6 +389,86 @@ def test_core_modes_a_completed_stretch_logs_its_row_closed_and_today_practised(
     [guided] = [row for row in driver.logged(BreakRecord) if row.kind is BreakKind.GUIDED]
     assert (guided.completed, guided.ended_by) == (True, EndedBy.ENDED)
     assert driver.state.practice.last_day == WALL.date()
+
+
+def at_wall(seconds: float) -> datetime:
+    """The wall time the driver gives ``seconds`` of monotonic time."""
+    return WALL + timedelta(seconds=seconds)
+
+
+def done_views(driver: Driver) -> list[DoneView]:
+    return [view for view in driver.views() if isinstance(view, DoneView)]
+
+
+def test_core_modes_a_completed_stretch_ends_the_bout_where_it_began_and_counts_one_break():
+    """The bout's row closes at the stretch's start, the stretch's row spans the routine,
+    the day counts one break, and the seated person has a new bout from the stretch's end."""
+    driver = seated_driver()
+    press(driver, 60.0)
+    routine = driver.state.mode.routine
+    began, ended = routine.origin, routine.origin + routine.plan.total
+    driver.run_to(ended)
+    [bout] = driver.logged(BoutRecord)
+    assert (bout.start, bout.end, bout.seated_s, bout.ended_by) == (
+        WALL, at_wall(began), pytest.approx(began), EndedBy.ENDED)
+    [guided] = driver.logged(BreakRecord)
+    assert (guided.start, guided.end, guided.duration_s, guided.repetitions) == (
+        at_wall(began), at_wall(ended), routine.plan.total, routine.plan.reps)
+    assert (driver.state.tally.breaks, driver.state.away) == (1, None)
+    new = driver.state.bout
+    assert (new.start_at, new.start_wall, new.seated_since, new.seated_s) == (
+        ended, at_wall(ended), ended, 0.0)
+    assert new.key not in ("", bout.key, guided.key)
+    opened = driver.checkpoints(BoutRecord)[-1]
+    assert (opened.key, opened.start, opened.end) == (new.key, at_wall(ended), at_wall(ended))
+    assert driver.state.plan == ReminderPlan.fresh(CONFIG.reminder)
+
+
+def test_core_modes_the_done_screen_says_how_far_the_stretch_got_and_asks_only_after_one():
+    completed = seated_driver()
+    press(completed, 60.0)
+    routine = completed.state.mode.routine
+    reps = routine.plan.reps
+    completed.run_to(routine.origin + routine.plan.total)
+    assert done_views(completed) == [DoneView(reps, True, reps, walk=False, asking=True)]
+    assert completed.state.mode.asking is not None
+    stopped = seated_driver()
+    stop_stretch(stopped, 60.0)
+    assert done_views(stopped) == [DoneView(0, False, reps, walk=False, asking=False)]
+    walked = seated_driver(notice=NoticeAnswer.DECLINED)
+    finish_stretch(walked, 60.0)
+    [walk] = done_views(walked)
+    assert (walk.completed, walk.walk, walk.asking) == (True, True, False)
+    assert walk.repetitions == walk.reps > 0
+
+
+def test_core_modes_a_stopped_stretch_lets_the_same_bout_count_on_from_the_stop():
+    driver = seated_driver()
+    stopped = stop_stretch(driver, 60.0)
+    bout = driver.state.bout
+    assert (bout.key, bout.start_at, bout.seated_since) == ("0-0", 0.0, stopped)
+    assert bout.sitting_s(stopped + 10.0) == pytest.approx(60.13 + 10.0)
+    assert driver.state.tally.breaks == 0
+    assert driver.logged(BoutRecord) == []
+
+
+def test_core_modes_a_stretch_begun_during_a_counted_absence_closes_that_break_at_its_start():
+    """Away long enough to end the bout, then a stretch: the natural break ends where the
+    stretch began, and the day counts both."""
+    driver = seated_driver()
+    driver.run_to(600.0)
+    driver.send(SeatVacated, 600.0)
+    counted = 600.0 + CONFIG.seat.natural_break_min * 60.0
+    driver.run_to(counted + 10.0)
+    assert driver.state.away.ended_bout
+    press(driver, counted + 20.0)  # the first press lights the dark panel
+    press(driver, counted + 25.0)
+    began = driver.state.mode.routine.origin
+    driver.run_to(began + driver.state.mode.routine.plan.total)
+    [natural] = [row for row in driver.logged(BreakRecord) if row.kind is BreakKind.NATURAL]
+    assert (natural.start, natural.end, natural.ended_by) == (
+        at_wall(600.0), at_wall(began), EndedBy.ENDED)
+    assert (driver.state.tally.breaks, driver.state.away, driver.state.bout) == (2, None, None)
 
 
 def test_core_modes_a_stopped_stretch_is_not_practice_and_asks_nothing():
