@@ -1,6 +1,7 @@
 """The machine driven by plain events and a plain clock value: no adapters at all."""
 
 import math
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -18,7 +19,7 @@ from unslump.core.events import (
     StretchRequested,
 )
 from unslump.core.machine import History, Now, initial_state, next_deadline, shutdown, step
-from unslump.core.practice import Practice
+from unslump.core.practice import UNCURL_STEP_S, Practice
 from unslump.core.records import (
     BoutRecord,
     BreakKind,
@@ -31,6 +32,7 @@ from unslump.core.records import (
 )
 from unslump.core.reminder import ReminderPlan
 from unslump.core.routine import DONE_ASK_S, DONE_SHOW_S
+from unslump.core.tones import Tone
 from unslump.core.views import DoneView, IdleView, NoticeView
 
 WALL = datetime(2026, 11, 24, 9, 0).astimezone()
@@ -440,6 +442,48 @@ def test_core_modes_the_done_screen_says_how_far_the_stretch_got_and_asks_only_a
     [walk] = done_views(walked)
     assert (walk.completed, walk.walk, walk.asking) == (True, True, False)
     assert walk.repetitions == walk.reps > 0
+
+
+def answer_smooth(driver: Driver, at: float) -> list:
+    """Press at ``at`` to answer "uncurl smooth?" yes; returns the effects since."""
+    before = len(driver.effects)
+    press(driver, at)
+    return driver.effects[before:]
+
+
+def test_core_modes_yes_to_smooth_marks_the_row_raises_the_level_and_says_what_grew():
+    yesterday = WALL.date() - timedelta(days=1)
+    practice = Practice(1, yesterday, yesterday)
+    driver = Driver(history=History(notice=NoticeAnswer.UNDERSTOOD, practice=practice))
+    driver.send(SeatOccupied, 0.0)
+    ended = finish_stretch(driver, 60.0)
+    [asked] = done_views(driver)
+    [guided] = driver.logged(BreakRecord)
+    effects = answer_smooth(driver, ended + 2.0)
+    [answered] = [row for row in driver.logged(BreakRecord) if row.smooth is not None]
+    assert answered == replace(guided, smooth=True)
+    assert Play(Tone.ACK) in effects
+    assert driver.state.practice == Practice(2, WALL.date(), WALL.date())
+    answered_at = driver.state.panel.touched_at  # the press, once the button settled
+    assert ended + 2.0 < answered_at <= ended + 2.2
+    assert done_views(driver)[-1] == replace(asked, asking=False, longer_uncurl_s=UNCURL_STEP_S)
+    assert (driver.state.name, driver.state.mode.asking) == ("done", None)
+    driver.run_to(answered_at + DONE_SHOW_S - 0.1)
+    assert driver.state.name == "done"
+    driver.run_to(answered_at + DONE_SHOW_S + 0.1)
+    assert driver.state.name == "seated"
+
+
+def test_core_modes_yes_to_smooth_on_a_day_already_raised_goes_straight_back():
+    raised = Practice(2, WALL.date(), WALL.date())
+    driver = Driver(history=History(notice=NoticeAnswer.UNDERSTOOD, practice=raised))
+    driver.send(SeatOccupied, 0.0)
+    ended = finish_stretch(driver, 60.0)
+    answer_smooth(driver, ended + 2.0)
+    assert driver.state.practice == raised
+    assert driver.state.name == "seated"
+    [answered] = [row for row in driver.logged(BreakRecord) if row.smooth is not None]
+    assert answered.smooth is True
 
 
 def test_core_modes_a_stopped_stretch_lets_the_same_bout_count_on_from_the_stop():
