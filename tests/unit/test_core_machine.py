@@ -486,6 +486,54 @@ def test_core_modes_yes_to_smooth_on_a_day_already_raised_goes_straight_back():
     assert answered.smooth is True
 
 
+def pause_stretch(driver: Driver, at: float) -> tuple[float, float]:
+    """Press at ``at`` to start the stretch and again 30 s in to pause it; returns when
+    it began and when it paused."""
+    press(driver, at)
+    began = driver.state.mode.routine.origin
+    press(driver, at + 30.0)
+    paused_at = driver.state.mode.routine.paused_at
+    assert (driver.state.name, paused_at) == ("paused", pytest.approx(began + 30.0))
+    return began, paused_at
+
+
+def test_core_modes_standing_up_from_a_paused_stretch_ends_it_at_the_pause():
+    """The stretch's row stops at the pause; the minute seated in the pause was sitting,
+    counted until the person stood up, and the device is away, not paused."""
+    driver = seated_driver()
+    began, paused_at = pause_stretch(driver, 60.0)
+    left_at = paused_at + 60.0
+    driver.send(SeatVacated, left_at)
+    driver.run_to(left_at + CONFIG.seat.stand_confirm_s + 0.1)
+    [stretch] = driver.logged(BreakRecord)
+    assert (stretch.completed, stretch.start, stretch.end, stretch.ended_by) == (
+        False, at_wall(began), at_wall(paused_at), EndedBy.ENDED)
+    assert driver.state.name == "away"
+    bout = driver.state.bout
+    assert (bout.key, bout.seated_since, bout.paused_at) == ("0-0", None, left_at)
+    assert bout.seated_s == pytest.approx(began + (left_at - paused_at))
+    checkpoint = driver.checkpoints(BoutRecord)[-1]
+    assert (checkpoint.key, checkpoint.end) == ("0-0", at_wall(left_at))
+    assert checkpoint.seated_s == pytest.approx(bout.seated_s)
+
+
+def test_core_modes_a_pause_left_for_its_whole_limit_ends_the_stretch_and_sitting_counts():
+    driver = seated_driver()
+    began, paused_at = pause_stretch(driver, 60.0)
+    limit_s = CONFIG.routine.pause_limit_min * 60.0
+    driver.run_to(paused_at + limit_s - 1.0)
+    assert driver.state.name == "paused"
+    driver.run_to(paused_at + limit_s + 1.0)
+    [stretch] = driver.logged(BreakRecord)
+    assert (stretch.completed, stretch.start, stretch.end) == (
+        False, at_wall(began), at_wall(paused_at))
+    assert driver.state.name == "seated"
+    assert not any(isinstance(view, DoneView) for view in driver.views())  # nobody to show it
+    bout = driver.state.bout
+    assert (bout.key, bout.seated_since) == ("0-0", paused_at)
+    assert driver.state.tally.breaks == 0
+
+
 def test_core_modes_a_stopped_stretch_lets_the_same_bout_count_on_from_the_stop():
     driver = seated_driver()
     stopped = stop_stretch(driver, 60.0)
