@@ -19,6 +19,7 @@ from unslump.core.events import (
     StretchRequested,
 )
 from unslump.core.machine import History, Now, initial_state, next_deadline, shutdown, step
+from unslump.core.modes import SNOOZED_SHOW_S
 from unslump.core.practice import UNCURL_STEP_S, Practice
 from unslump.core.records import (
     BoutRecord,
@@ -26,6 +27,7 @@ from unslump.core.records import (
     BreakRecord,
     EndedBy,
     NoticeAnswer,
+    NoticeRecord,
     ReminderOutcome,
     ReminderRecord,
     Variant,
@@ -33,7 +35,7 @@ from unslump.core.records import (
 from unslump.core.reminder import ReminderPlan
 from unslump.core.routine import DONE_ASK_S, DONE_SHOW_S
 from unslump.core.tones import Tone
-from unslump.core.views import DoneView, IdleView, NoticeView
+from unslump.core.views import DoneView, IdleView, NoticeView, ReminderView, SnoozedView
 
 WALL = datetime(2026, 11, 24, 9, 0).astimezone()
 CONFIG = Config()
@@ -223,6 +225,135 @@ def test_core_modes_standing_up_just_before_the_chime_answers_it_at_once():
     driver.run_to(REMIND_AT - 2.0 + CONFIG.seat.stand_confirm_s)
     [answered] = driver.logged(ReminderRecord)
     assert (answered.outcome, answered.response_s) == (ReminderOutcome.STOOD_UP, 0.0)
+
+
+def test_core_modes_the_reminder_chimes_again_at_each_repeat_then_stays_on_screen_silent():
+    driver = seated_driver()
+    driver.run_to(REMIND_AT)
+    assert driver.state.name == "reminder"
+    assert driver.views()[-1] == ReminderView(round(REMIND_AT / 60), CONFIG.reminder.max_snoozes)
+    repeat_s, repeats = CONFIG.reminder.repeat_every_min * 60, CONFIG.reminder.max_repeats
+    driver.run_to(REMIND_AT + repeat_s - 0.1)
+    assert [row.chimes for row in driver.checkpoints(ReminderRecord)] == [1]
+    driver.run_to(REMIND_AT + (repeats + 2) * repeat_s)
+    assert [row.chimes for row in driver.checkpoints(ReminderRecord)] == list(range(1, repeats + 2))
+    assert driver.effects.count(Play(Tone.REMINDER)) == repeats + 1
+    assert driver.state.name == "reminder"
+
+
+def test_core_modes_a_press_at_the_reminder_answers_it_with_the_stretch_in_its_own_time():
+    driver = seated_driver()
+    driver.run_to(REMIND_AT)
+    press(driver, REMIND_AT + 30.0)
+    assert driver.state.name == "routine"
+    [answered] = driver.logged(ReminderRecord)
+    assert (answered.outcome, answered.at, answered.chimes) == (
+        ReminderOutcome.ROUTINE, at_wall(REMIND_AT), 1)
+    assert answered.response_s == pytest.approx(driver.state.mode.routine.origin - REMIND_AT)
+
+
+def test_core_modes_a_hold_at_the_reminder_snoozes_it_until_the_snoozes_are_used_up():
+    driver = seated_driver()
+    snooze_s, max_snoozes = CONFIG.reminder.snooze_min * 60, CONFIG.reminder.max_snoozes
+    due = REMIND_AT
+    for snoozed in range(1, max_snoozes + 1):
+        driver.run_to(due)
+        assert driver.state.name == "reminder"
+        before = len(driver.effects)
+        hold(driver, due + 30.0)
+        assert Play(Tone.ACK) in driver.effects[before:]
+        assert driver.logged(ReminderRecord)[-1].outcome is ReminderOutcome.SNOOZED
+        assert driver.views()[-1] == SnoozedView(round(snooze_s / 60), max_snoozes - snoozed)
+        assert driver.state.plan.snoozes == snoozed
+        decided = driver.state.plan.not_before - snooze_s
+        assert due + 30.0 < decided < due + 30.0 + CONFIG.button.hold_s + 0.2
+        driver.run_to(decided + SNOOZED_SHOW_S - 0.1)
+        assert driver.state.name == "snoozed"
+        driver.run_to(decided + SNOOZED_SHOW_S + 0.1)
+        assert driver.state.name == "seated"
+        due = decided + snooze_s
+    driver.run_to(due)
+    before = len(driver.effects)
+    hold(driver, due + 30.0)  # none left: the reminder stays and says so
+    assert Play(Tone.ACK) not in driver.effects[before:]
+    assert driver.state.name == "reminder"
+    assert driver.views()[-1].snooze_refused
+    assert len(driver.logged(ReminderRecord)) == max_snoozes
+
+
+def notices(driver: Driver) -> list[NoticeRecord]:
+    return [e.record for e in driver.effects
+            if isinstance(e, Log) and isinstance(e.record, NoticeRecord)]
+
+
+def test_core_modes_the_first_press_asks_the_notice_and_a_press_answers_understood():
+    driver = seated_driver(notice=None)
+    before = len(driver.effects)
+    press(driver, 60.0)
+    assert driver.state.name == "notice"
+    assert Play(Tone.PHASE) in driver.effects[before:]
+    assert driver.views()[-1] == NoticeView(seconds_left=round(CONFIG.routine.notice_s))
+    press(driver, 65.0)
+    [answer] = notices(driver)
+    answered_at = driver.state.panel.touched_at
+    assert (answer.answer, answer.at) == (NoticeAnswer.UNDERSTOOD, at_wall(answered_at))
+    assert driver.state.notice is NoticeAnswer.UNDERSTOOD
+    assert (driver.state.name, driver.state.mode.routine.plan.kind) == ("routine", BreakKind.GUIDED)
+
+
+def test_core_modes_a_hold_at_the_notice_declines_it_and_starts_the_standing_break():
+    driver = seated_driver(notice=None)
+    press(driver, 60.0)
+    hold(driver, 65.0)
+    assert [row.answer for row in notices(driver)] == [NoticeAnswer.DECLINED]
+    assert driver.state.notice is NoticeAnswer.DECLINED
+    assert (driver.state.name, driver.state.mode.routine.plan.kind) == ("routine", BreakKind.WALK)
+
+
+def test_core_modes_an_unanswered_notice_goes_back_to_idle_and_asks_again_next_time():
+    driver = seated_driver(notice=None)
+    press(driver, 60.0)
+    asked_at = driver.state.panel.touched_at
+    driver.run_to(asked_at + CONFIG.routine.notice_s - 0.1)
+    assert driver.state.name == "notice"
+    driver.run_to(asked_at + CONFIG.routine.notice_s + 0.1)
+    assert (driver.state.name, driver.state.notice, notices(driver)) == ("seated", None, [])
+
+
+def test_core_modes_a_notice_asked_from_the_reminder_answers_it_from_the_press_that_asked():
+    driver = seated_driver(notice=None)
+    driver.run_to(REMIND_AT)
+    press(driver, REMIND_AT + 20.0)
+    asked_at = driver.state.mode.asked_at
+    assert (driver.state.name, driver.state.mode.reminder.since) == ("notice", REMIND_AT)
+    press(driver, REMIND_AT + 30.0)
+    [answered] = driver.logged(ReminderRecord)
+    assert (answered.outcome, answered.at) == (ReminderOutcome.ROUTINE, at_wall(REMIND_AT))
+    assert answered.response_s == pytest.approx(asked_at - REMIND_AT)
+    assert driver.state.name == "routine"
+
+
+def test_core_modes_a_notice_left_unanswered_goes_back_to_the_reminder_as_it_was():
+    driver = seated_driver(notice=None)
+    driver.run_to(REMIND_AT)
+    reminder = driver.state.mode
+    press(driver, REMIND_AT + 20.0)
+    asked_at = driver.state.mode.asked_at
+    driver.run_to(asked_at + CONFIG.routine.notice_s + 0.1)
+    assert driver.state.mode == reminder
+    assert driver.state.panel.touched_at == pytest.approx(asked_at + CONFIG.routine.notice_s)
+    assert driver.logged(ReminderRecord) == []
+
+
+def test_core_modes_standing_up_at_a_notice_over_the_reminder_answers_it_and_the_notice_stays():
+    driver = seated_driver(notice=None)
+    driver.run_to(REMIND_AT)
+    press(driver, REMIND_AT + 20.0)
+    driver.send(SeatVacated, REMIND_AT + 22.0)
+    driver.run_to(REMIND_AT + 22.0 + CONFIG.seat.stand_confirm_s + 0.1)
+    [answered] = driver.logged(ReminderRecord)
+    assert (answered.outcome, answered.response_s) == (ReminderOutcome.STOOD_UP, 22.0)
+    assert (driver.state.name, driver.state.mode.reminder) == ("notice", None)
 
 
 def test_core_modes_stopping_during_a_reminder_closes_it_as_cut_short_by_the_stop():
