@@ -15,17 +15,28 @@ from unslump.core.events import (
     QuietSet,
     SeatOccupied,
     SeatVacated,
+    SnoozeRequested,
     StatsLoaded,
     StretchRequested,
 )
-from unslump.core.machine import History, Now, initial_state, next_deadline, shutdown, step
+from unslump.core.machine import (
+    CHATTER_WARNING,
+    History,
+    Now,
+    initial_state,
+    next_deadline,
+    shutdown,
+    step,
+)
 from unslump.core.modes import SNOOZED_SHOW_S
 from unslump.core.practice import UNCURL_STEP_S, Practice
 from unslump.core.records import (
     BoutRecord,
     BreakKind,
     BreakRecord,
+    DeviceRecord,
     EndedBy,
+    ErrorRecord,
     NoticeAnswer,
     NoticeRecord,
     ReminderOutcome,
@@ -34,6 +45,7 @@ from unslump.core.records import (
 )
 from unslump.core.reminder import ReminderPlan
 from unslump.core.routine import DONE_ASK_S, DONE_SHOW_S
+from unslump.core.seat import CHATTER_DROPOUTS, CHATTER_WINDOW_S
 from unslump.core.tones import Tone
 from unslump.core.views import DoneView, IdleView, NoticeView, ReminderView, SnoozedView
 
@@ -741,3 +753,69 @@ def test_core_modes_after_a_completed_stretch_the_new_bout_has_every_snooze_agai
     finish_stretch(driver, REMIND_AT + 60.0)
     assert driver.state.bout is not None  # still seated: a new bout
     assert driver.state.plan == ReminderPlan.fresh(CONFIG.reminder)
+
+
+def rows(driver: Driver, kind) -> list:
+    """Every row of ``kind`` the core logged, in order."""
+    return [e.record for e in driver.effects if isinstance(e, Log) and isinstance(e.record, kind)]
+
+
+def quiet(on: bool):
+    return lambda at, wall: QuietSet(at, wall, on=on)
+
+
+def test_core_machine_quiet_switched_from_afar_is_logged_once_per_change():
+    driver = seated_driver()
+    driver.send(quiet(True), 10.0)
+    driver.send(quiet(True), 20.0)  # already on: nothing new
+    driver.send(quiet(False), 30.0)
+    assert rows(driver, DeviceRecord) == [DeviceRecord(at_wall(10.0), "quiet", "on"),
+                                          DeviceRecord(at_wall(30.0), "quiet", "off")]
+    assert driver.state.quiet_switch is False
+
+
+def test_core_machine_a_snooze_asked_from_afar_snoozes_the_reminder_as_a_hold_does():
+    driver = seated_driver()
+    driver.run_to(REMIND_AT)
+    effects = driver.send(SnoozeRequested, REMIND_AT + 30.0)
+    assert Play(Tone.ACK) in effects
+    [snoozed] = driver.logged(ReminderRecord)
+    assert snoozed.outcome is ReminderOutcome.SNOOZED
+    assert driver.state.plan.snoozes == 1
+    assert driver.views()[-1] == SnoozedView(round(CONFIG.reminder.snooze_min),
+                                             CONFIG.reminder.max_snoozes - 1)
+
+
+def drop_out(driver: Driver, at: float) -> None:
+    """The seat loses contact for half a second: a dropout, not a leave."""
+    driver.send(SeatVacated, at)
+    driver.send(SeatOccupied, at + 0.5)
+
+
+def seated_from_boot() -> Driver:
+    """Seated as the device starts: the level read at start, no edge (an edge within the
+    bridge time of the start would count as a dropout)."""
+    return Driver(seat_occupied=True, history=History(notice=NoticeAnswer.UNDERSTOOD))
+
+
+def test_core_machine_a_seat_dropping_out_again_and_again_is_reported_once_as_chattering():
+    driver = seated_from_boot()
+    for n in range(CHATTER_DROPOUTS - 1):
+        drop_out(driver, 10.0 + n * 20.0)
+    assert (rows(driver, ErrorRecord), driver.state.seat.chattering) == ([], False)
+    last = 10.0 + (CHATTER_DROPOUTS - 1) * 20.0
+    drop_out(driver, last)
+    assert rows(driver, ErrorRecord) == [ErrorRecord(at_wall(last + 0.5), "seat", CHATTER_WARNING)]
+    drop_out(driver, last + 20.0)
+    assert len(rows(driver, ErrorRecord)) == 1
+    driver.run_to(last + 60.0)
+    assert (driver.state.bout.key, driver.state.bout.sitting_s(last + 60.0)) == (
+        "0-0", pytest.approx(last + 60.0))  # sitting counts across the dropouts
+
+
+def test_core_machine_dropouts_sparser_than_the_window_never_count_as_chattering():
+    driver = seated_from_boot()
+    spacing = CHATTER_WINDOW_S / (CHATTER_DROPOUTS - 1) + 1.0  # at most 19 in any window
+    for n in range(3 * CHATTER_DROPOUTS):
+        drop_out(driver, 10.0 + n * spacing)
+    assert (rows(driver, ErrorRecord), driver.state.seat.chattering) == ([], False)
