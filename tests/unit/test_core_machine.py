@@ -47,7 +47,14 @@ from unslump.core.reminder import ReminderPlan
 from unslump.core.routine import DONE_ASK_S, DONE_SHOW_S
 from unslump.core.seat import CHATTER_DROPOUTS, CHATTER_WINDOW_S
 from unslump.core.tones import Tone
-from unslump.core.views import DoneView, IdleView, NoticeView, ReminderView, SnoozedView
+from unslump.core.views import (
+    DoneView,
+    IdleView,
+    NoticeView,
+    ReminderView,
+    SnoozedView,
+    StatsSafetyView,
+)
 
 WALL = datetime(2026, 11, 24, 9, 0).astimezone()
 CONFIG = Config()
@@ -447,6 +454,51 @@ def test_core_modes_a_press_before_the_stats_arrive_stays_on_the_first_page():
     pages = (IdleView(True, 0, 45, 0), IdleView(True, 1, 45, 0), IdleView(True, 2, 45, 0))
     driver.send(lambda at, wall: StatsLoaded(at, wall, pages), 34.0)
     assert driver.views()[-1] == pages[0]
+
+
+def open_stats_on_safety_page(driver: Driver, at: float) -> None:
+    """Hold at ``at`` to open the stats, the log answers with two pages, the last the
+    safety notice's; a press turns to it."""
+    hold(driver, at)
+    pages = (IdleView(True, 0, 45, 0), StatsSafetyView("understood"))
+    driver.send(lambda at, wall: StatsLoaded(at, wall, pages), at + 3.0)
+    press(driver, at + 4.0)
+    assert (driver.state.name, driver.views()[-1]) == ("stats", pages[1])
+
+
+def test_core_modes_a_hold_on_the_safety_page_asks_the_notice_again_before_the_next_break():
+    driver = seated_driver()
+    open_stats_on_safety_page(driver, 30.0)
+    before = len(driver.effects)
+    hold(driver, 40.0)
+    assert Play(Tone.ACK) in driver.effects[before:]
+    [reset] = notices(driver)
+    assert reset.answer is NoticeAnswer.RESET
+    assert (driver.state.name, driver.state.notice) == ("seated", None)
+    press(driver, 50.0)
+    assert driver.state.name == "notice"
+
+
+def test_core_modes_a_hold_on_any_other_stats_page_closes_them_and_keeps_the_notice():
+    driver = seated_driver()
+    open_stats_on_safety_page(driver, 30.0)
+    press(driver, 40.0)  # back round to the first page
+    hold(driver, 45.0)
+    assert (driver.state.name, driver.state.notice, notices(driver)) == (
+        "seated", NoticeAnswer.UNDERSTOOD, [])
+
+
+def test_core_machine_real_leaves_and_returns_are_never_counted_as_chatter():
+    """Up and back again and again, each time for longer than the bridge: a restless
+    afternoon, not a faulty sensor."""
+    driver = seated_from_boot()
+    away_s = CONFIG.seat.dropout_bridge_s + 1.0
+    for n in range(2 * CHATTER_DROPOUTS):
+        at = 10.0 + n * 10.0
+        driver.send(SeatVacated, at)
+        driver.send(SeatOccupied, at + away_s)
+    assert (driver.state.seat.dropouts, driver.state.seat.chattering) == (0, False)
+    assert rows(driver, ErrorRecord) == []
 
 
 def test_core_machine_a_device_booted_long_after_power_on_starts_bright():
