@@ -79,7 +79,8 @@ class Driver:
             self.send(DeadlineReached, due)
 
     def logged(self, kind):
-        """The rows of ``kind`` the core closed (open rows and checkpoints left out)."""
+        """The rows of ``kind`` the core closed (open rows and checkpoints left out); rows
+        that are never open (notice answers, device and error rows) are all here."""
         return [e.record for e in self.effects if isinstance(e, Log)
                 and isinstance(e.record, kind) and getattr(e.record, "ended_by", True)]
 
@@ -300,11 +301,6 @@ def test_core_modes_a_hold_at_the_reminder_snoozes_it_until_the_snoozes_are_used
     assert len(driver.logged(ReminderRecord)) == max_snoozes
 
 
-def notices(driver: Driver) -> list[NoticeRecord]:
-    return [e.record for e in driver.effects
-            if isinstance(e, Log) and isinstance(e.record, NoticeRecord)]
-
-
 def test_core_modes_the_first_press_asks_the_notice_and_a_press_answers_understood():
     driver = seated_driver(notice=None)
     before = len(driver.effects)
@@ -313,7 +309,7 @@ def test_core_modes_the_first_press_asks_the_notice_and_a_press_answers_understo
     assert Play(Tone.PHASE) in driver.effects[before:]
     assert driver.views()[-1] == NoticeView(seconds_left=round(CONFIG.routine.notice_s))
     press(driver, 65.0)
-    [answer] = notices(driver)
+    [answer] = driver.logged(NoticeRecord)
     answered_at = driver.state.panel.touched_at
     assert (answer.answer, answer.at) == (NoticeAnswer.UNDERSTOOD, at_wall(answered_at))
     assert driver.state.notice is NoticeAnswer.UNDERSTOOD
@@ -324,7 +320,7 @@ def test_core_modes_a_hold_at_the_notice_declines_it_and_starts_the_standing_bre
     driver = seated_driver(notice=None)
     press(driver, 60.0)
     hold(driver, 65.0)
-    assert [row.answer for row in notices(driver)] == [NoticeAnswer.DECLINED]
+    assert [row.answer for row in driver.logged(NoticeRecord)] == [NoticeAnswer.DECLINED]
     assert driver.state.notice is NoticeAnswer.DECLINED
     assert (driver.state.name, driver.state.mode.routine.plan.kind) == ("routine", BreakKind.WALK)
 
@@ -336,7 +332,8 @@ def test_core_modes_an_unanswered_notice_goes_back_to_idle_and_asks_again_next_t
     driver.run_to(asked_at + CONFIG.routine.notice_s - 0.1)
     assert driver.state.name == "notice"
     driver.run_to(asked_at + CONFIG.routine.notice_s + 0.1)
-    assert (driver.state.name, driver.state.notice, notices(driver)) == ("seated", None, [])
+    assert (driver.state.name, driver.state.notice) == ("seated", None)
+    assert driver.logged(NoticeRecord) == []
 
 
 def test_core_modes_a_notice_asked_from_the_reminder_answers_it_from_the_press_that_asked():
@@ -472,7 +469,7 @@ def test_core_modes_a_hold_on_the_safety_page_asks_the_notice_again_before_the_n
     before = len(driver.effects)
     hold(driver, 40.0)
     assert Play(Tone.ACK) in driver.effects[before:]
-    [reset] = notices(driver)
+    [reset] = driver.logged(NoticeRecord)
     assert reset.answer is NoticeAnswer.RESET
     assert (driver.state.name, driver.state.notice) == ("seated", None)
     press(driver, 50.0)
@@ -484,7 +481,7 @@ def test_core_modes_a_hold_on_any_other_stats_page_closes_them_and_keeps_the_not
     open_stats_on_safety_page(driver, 30.0)
     press(driver, 40.0)  # back round to the first page
     hold(driver, 45.0)
-    assert (driver.state.name, driver.state.notice, notices(driver)) == (
+    assert (driver.state.name, driver.state.notice, driver.logged(NoticeRecord)) == (
         "seated", NoticeAnswer.UNDERSTOOD, [])
 
 
@@ -498,7 +495,7 @@ def test_core_machine_real_leaves_and_returns_are_never_counted_as_chatter():
         driver.send(SeatVacated, at)
         driver.send(SeatOccupied, at + away_s)
     assert (driver.state.seat.dropouts, driver.state.seat.chattering) == (0, False)
-    assert rows(driver, ErrorRecord) == []
+    assert driver.logged(ErrorRecord) == []
 
 
 def test_core_machine_a_device_booted_long_after_power_on_starts_bright():
@@ -807,11 +804,6 @@ def test_core_modes_after_a_completed_stretch_the_new_bout_has_every_snooze_agai
     assert driver.state.plan == ReminderPlan.fresh(CONFIG.reminder)
 
 
-def rows(driver: Driver, kind) -> list:
-    """Every row of ``kind`` the core logged, in order."""
-    return [e.record for e in driver.effects if isinstance(e, Log) and isinstance(e.record, kind)]
-
-
 def quiet(on: bool):
     return lambda at, wall: QuietSet(at, wall, on=on)
 
@@ -821,7 +813,7 @@ def test_core_machine_quiet_switched_from_afar_is_logged_once_per_change():
     driver.send(quiet(True), 10.0)
     driver.send(quiet(True), 20.0)  # already on: nothing new
     driver.send(quiet(False), 30.0)
-    assert rows(driver, DeviceRecord) == [DeviceRecord(at_wall(10.0), "quiet", "on"),
+    assert driver.logged(DeviceRecord) == [DeviceRecord(at_wall(10.0), "quiet", "on"),
                                           DeviceRecord(at_wall(30.0), "quiet", "off")]
     assert driver.state.quiet_switch is False
 
@@ -854,12 +846,12 @@ def test_core_machine_a_seat_dropping_out_again_and_again_is_reported_once_as_ch
     driver = seated_from_boot()
     for n in range(CHATTER_DROPOUTS - 1):
         drop_out(driver, 10.0 + n * 20.0)
-    assert (rows(driver, ErrorRecord), driver.state.seat.chattering) == ([], False)
+    assert (driver.logged(ErrorRecord), driver.state.seat.chattering) == ([], False)
     last = 10.0 + (CHATTER_DROPOUTS - 1) * 20.0
     drop_out(driver, last)
-    assert rows(driver, ErrorRecord) == [ErrorRecord(at_wall(last + 0.5), "seat", CHATTER_WARNING)]
+    assert driver.logged(ErrorRecord) == [ErrorRecord(at_wall(last + 0.5), "seat", CHATTER_WARNING)]
     drop_out(driver, last + 20.0)
-    assert len(rows(driver, ErrorRecord)) == 1
+    assert len(driver.logged(ErrorRecord)) == 1
     driver.run_to(last + 60.0)
     assert (driver.state.bout.key, driver.state.bout.sitting_s(last + 60.0)) == (
         "0-0", pytest.approx(last + 60.0))  # sitting counts across the dropouts
@@ -870,4 +862,4 @@ def test_core_machine_dropouts_sparser_than_the_window_never_count_as_chattering
     spacing = CHATTER_WINDOW_S / (CHATTER_DROPOUTS - 1) + 1.0  # at most 19 in any window
     for n in range(3 * CHATTER_DROPOUTS):
         drop_out(driver, 10.0 + n * spacing)
-    assert (rows(driver, ErrorRecord), driver.state.seat.chattering) == ([], False)
+    assert (driver.logged(ErrorRecord), driver.state.seat.chattering) == ([], False)
