@@ -69,22 +69,26 @@ MAX_FAILURES = 3
 """After this many hangs or crashes the backend stays silent until the service restarts."""
 
 
+def _player_process(volume: float, breath: str) -> list[str]:
+    """The player process's program and the sound options every use of it shares: this
+    interpreter, the same package."""
+    return [sys.executable, "-m", "unslump.edges.audio.player_process", "--volume",
+            f"{volume}", "--breath", breath]
+
+
 def player_command(volume: float, breath: str, prepare: Sequence[Play] = (),
                    cache: Path | None = None) -> list[str]:
-    """The player's command line: this interpreter, the same package; ``cache`` keeps the
-    sounds it makes for the next start."""
+    """The player's command line; ``cache`` keeps the sounds it makes for the next start."""
     made = ",".join(f"{p.tone.value}:{p.length_s:.3f}" for p in prepare
                     if p.length_s is not None)
-    command = [sys.executable, "-m", "unslump.edges.audio.player_process", "--volume", f"{volume}",
-               "--breath", breath, "--prepare", made]
+    command = [*_player_process(volume, breath), "--prepare", made]
     return command if cache is None else [*command, "--cache", str(cache)]
 
 
 def cue_write_command(volume: float, breath: str, tones: Sequence[Tone],
                       cache: Path) -> list[str]:
     """The command line that writes the first cues' WAV files into ``cache`` (no pygame)."""
-    return [sys.executable, "-m", "unslump.edges.audio.player_process", "--volume",
-            f"{volume}", "--breath", breath, "--cache", str(cache), "--write-cues",
+    return [*_player_process(volume, breath), "--cache", str(cache), "--write-cues",
             ",".join(tone.value for tone in tones)]
 
 
