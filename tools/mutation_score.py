@@ -18,20 +18,23 @@ from __future__ import annotations
 
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 CAUGHT = frozenset({"killed", "timeout", "caught by type check", "segfault"})
 UNCOUNTED = frozenset({"not checked", "skipped"})
 
 
-def statuses(lines: Iterable[str]) -> dict[str, str]:
-    """Each mutant's status; a later line about a mutant (a recheck) wins."""
-    found: dict[str, str] = {}
+def verdicts(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Each ``name: status`` line about a mutant, in order, as (name, status)."""
     for line in lines:
         name, sep, status = line.strip().rpartition(": ")
         if sep and "__mutmut_" in name:
-            found[name] = status
-    return found
+            yield name, status
+
+
+def statuses(lines: Iterable[str]) -> dict[str, str]:
+    """Each mutant's status; a later line about a mutant (a recheck) wins."""
+    return dict(verdicts(lines))
 
 
 def module_of(name: str) -> str:
@@ -48,11 +51,7 @@ def parse(lines: Iterable[str]) -> dict[str, Counter[str]]:
 
 def rechecked(lines: Iterable[str]) -> Counter[str]:
     """How many mutants of each module have a second verdict (a recheck's)."""
-    seen: Counter[str] = Counter()
-    for line in lines:
-        name, sep, _ = line.strip().rpartition(": ")
-        if sep and "__mutmut_" in name:
-            seen[name] += 1
+    seen = Counter(name for name, _ in verdicts(lines))
     return Counter(module_of(name) for name, times in seen.items() if times > 1)
 
 
@@ -73,9 +72,7 @@ def score_line(label: str, counts: Counter[str], rechecks: int = 0) -> str:
 
 def sample(lines: Iterable[str], every: int, module: str) -> list[str]:
     """Every ``every``-th mutant of ``module`` (in mutmut's order), by name."""
-    names = [line.strip().rpartition(": ")[0] for line in lines]
-    mine = [name for name in names
-            if "__mutmut_" in name and name.split("__mutmut_")[0].rsplit(".", 1)[0] == module]
+    mine = [name for name, _ in verdicts(lines) if module_of(name) == module]
     return mine[::every]
 
 
