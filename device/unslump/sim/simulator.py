@@ -272,7 +272,7 @@ class TerminalFrontEnd:
             limits += [] if end is None else [end - now]
             limits += [] if self._released_at is None else [self._released_at - now]
             streams = [self._stdin] if self._keys and self._stdin is not None else []
-            if select.select(streams, [], [], max(0.0, min(limits)))[0] and streams:
+            if select.select(streams, [], [], max(0.0, min(limits)))[0]:
                 key = os.read(streams[0].fileno(), 1).decode(errors="ignore")
                 if key == "q":
                     return Stop("q pressed")
