@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import proc
+from bench.alsa import file_pcm_config
 from bench.assembly import assemble, open_panel
 from bench.results import Figure
 from unslump.app.assembly import queue_waiter
@@ -259,8 +260,7 @@ def alsa_into(fifo: Path) -> Iterator[None]:
     """ALSA's default device, for programs started meanwhile: a ``file`` PCM over ``null``
     that writes every sample into ``fifo`` at once (no card, no pacing)."""
     conf = fifo.with_suffix(".conf")
-    conf.write_text(f'pcm.!default {{\n type file\n slave.pcm {{ type null }}\n'
-                    f' file "{fifo}"\n format "raw"\n}}\n')
+    conf.write_text(file_pcm_config(fifo))
     before = os.environ.get("ALSA_CONFIG_PATH")
     os.environ["ALSA_CONFIG_PATH"] = str(conf)
     try:

@@ -164,6 +164,7 @@ SYSTEM_ALSA = Path("/usr/share/alsa/alsa.conf")
 def aplay_cost() -> int:
     """``aplay -q`` playing the stretch's first cue into ``/dev/null``, with the system's
     ALSA configuration read first, as on the device."""
+    from bench.alsa import file_pcm_config
     from unslump.config.file import Config
     from unslump.core.tones import Tone
     from unslump.edges.audio.first_cue import CUE_RATE
@@ -175,8 +176,7 @@ def aplay_cost() -> int:
         raise NoCounter("aplay is not installed: sh scripts/ci-deps.sh (alsa-utils)")
     with tempfile.TemporaryDirectory(prefix="bench-instr-") as scratch:
         conf = Path(scratch) / "asound.conf"
-        conf.write_text('pcm.!default {\n type file\n slave.pcm { type null }\n'
-                        ' file "/dev/null"\n format "raw"\n}\n')
+        conf.write_text(file_pcm_config("/dev/null"))
         synth = ToneSynth(CUE_RATE, Config().audio.volume)
         wav = write_cues(Path(scratch), [Tone.SETUP], synth)[0]
         files = [str(SYSTEM_ALSA)] if SYSTEM_ALSA.exists() else []

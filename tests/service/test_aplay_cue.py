@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.alsa import file_pcm_config
 from tests.support.paths import REPO
 from unslump.core.effects import Play
 from unslump.core.tones import Tone
@@ -31,12 +32,8 @@ def alsa_env(tmp_path: Path, device: str) -> dict[str, str]:
     device as ``device`` says (the file ``sound.raw`` in ``tmp_path``, or a card that is
     not there)."""
     conf = tmp_path / "asound.conf"
-    if device == "file":
-        pcm = f'type file\n slave.pcm {{ type null }}\n file "{tmp_path / "sound.raw"}"\n' \
-              ' format "raw"'
-    else:
-        pcm = "type hw\n card 99"
-    conf.write_text(f"pcm.!default {{\n {pcm}\n}}\n")
+    conf.write_text(file_pcm_config(tmp_path / "sound.raw") if device == "file"
+                    else "pcm.!default {\n type hw\n card 99\n}\n")
     env = {key: value for key, value in os.environ.items() if not key.startswith("SDL_")}
     env.update(SDL_AUDIODRIVER="dummy", PYTHONPATH=str(REPO), ALSA_CONFIG_PATH=str(conf))
     return env
